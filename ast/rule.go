@@ -1,0 +1,77 @@
+package ast
+
+// Platform names where a rule comes from.
+type Platform string
+
+const (
+	Splunk  Platform = "splunk"
+	Panther Platform = "panther"
+)
+
+// KeyMode says how Field paths find keys in an event.
+type KeyMode uint8
+
+const (
+	// KeysExact: field names are case-sensitive (Splunk fields).
+	KeysExact KeyMode = iota
+	// KeysFold: Panther's event, exact key first, then a case-insensitive match, at
+	// every level of a path.
+	KeysFold
+)
+
+// Rule is a detection from either platform, in shared form.
+type Rule struct {
+	Platform Platform
+	File     string // the rule's file (Splunk detection YAML, Panther YAML)
+	ID       string
+	Name     string
+	Status   string // Splunk status, or "enabled"/"disabled" for Panther
+	Keys     KeyMode
+
+	// LogType is the event type the rule reads: a Splunk sourcetype
+	// ("aws:cloudtrail") or a Panther log type ("AWS.CloudTrail").
+	LogTypes []string
+
+	// Match is the per-event predicate: Splunk's base search, Panther's rule().
+	Match Expr
+	// Pipeline holds Splunk's commands after the base search; empty for Panther.
+	Pipeline []Command
+	// Outputs are Panther's optional functions (title, alert_context, dedup,
+	// severity, ...) in source order; each is evaluated for every match.
+	Outputs []Output
+
+	Tests []Test
+	// RiskFields are Splunk rba risk-object (and threat-object) field names, used by
+	// the ESCU test verdict.
+	RiskObjects   []string
+	ThreatObjects []string
+	// Unsupported lists constructs that were recognised but cannot run yet; a rule
+	// with any is reported "unsupported".
+	Unsupported ErrorList
+}
+
+// Output is one named Panther output function.
+type Output struct {
+	Name string // title, alert_context, dedup, severity, ...
+	X    Expr
+}
+
+// Test is a rule's own test case.
+type Test struct {
+	Name     string
+	Pos      Pos
+	Expected bool // Panther ExpectedResult; Splunk tests always expect a result
+	// Panther: the inline Log; Splunk: nothing (events come from AttackData).
+	Log   Value
+	Mocks map[string]Value
+	// Splunk: attack data files, resolved to local paths, with their sourcetype.
+	AttackData []AttackData
+}
+
+// AttackData is one ESCU test data reference.
+type AttackData struct {
+	Data       string // as written in the detection
+	Path       string // resolved local file ("" when it cannot be resolved)
+	SourceType string
+	Source     string
+}

@@ -1,0 +1,316 @@
+package ast
+
+import (
+	"math"
+	"strconv"
+	"strings"
+)
+
+// Kind is the type of a Value.
+type Kind uint8
+
+const (
+	// KindMissing is a field that is not in the event. It is kept apart from Null
+	// because the platforms treat the two differently (Splunk's `NOT f=v` vs `f!=v`,
+	// Python's dict.get default, Panther match expressions).
+	KindMissing Kind = iota
+	KindNull         // JSON null, Python None, SPL null()
+	KindBool
+	KindInt
+	KindFloat
+	KindString
+	KindList   // JSON array, Python list/tuple/set, Splunk multivalue field
+	KindObject // JSON object, Python dict
+)
+
+var kindNames = [...]string{"missing", "null", "bool", "int", "float", "string", "list", "object"}
+
+func (k Kind) String() string { return kindNames[k] }
+
+// Value is an immutable dynamically typed value. The zero Value is Missing.
+type Value struct {
+	kind Kind
+	b    bool
+	n    int64
+	f    float64
+	s    string
+	list []Value
+	obj  *Object
+}
+
+// Object is an ordered mapping; key order is the source order, which reports keep.
+type Object struct {
+	Keys []string
+	Vals []Value
+}
+
+// Get returns the value for an exact key.
+func (o *Object) Get(key string) (Value, bool) {
+	for i, k := range o.Keys {
+		if k == key {
+			return o.Vals[i], true
+		}
+	}
+	return Missing, false
+}
+
+// GetFold returns the value for key the way Panther's event does: the exact key
+// first, then the first key equal under Unicode case folding.
+func (o *Object) GetFold(key string) (Value, bool) {
+	if v, ok := o.Get(key); ok {
+		return v, true
+	}
+	for i, k := range o.Keys {
+		if strings.EqualFold(k, key) {
+			return o.Vals[i], true
+		}
+	}
+	return Missing, false
+}
+
+// Set replaces or appends a key.
+func (o *Object) Set(key string, v Value) {
+	for i, k := range o.Keys {
+		if k == key {
+			o.Vals[i] = v
+			return
+		}
+	}
+	o.Keys = append(o.Keys, key)
+	o.Vals = append(o.Vals, v)
+}
+
+// Delete removes a key if present.
+func (o *Object) Delete(key string) {
+	for i, k := range o.Keys {
+		if k == key {
+			o.Keys = append(o.Keys[:i:i], o.Keys[i+1:]...)
+			o.Vals = append(o.Vals[:i:i], o.Vals[i+1:]...)
+			return
+		}
+	}
+}
+
+// Len is the number of keys.
+func (o *Object) Len() int { return len(o.Keys) }
+
+var (
+	Missing = Value{}
+	Null    = Value{kind: KindNull}
+	True    = Value{kind: KindBool, b: true}
+	False   = Value{kind: KindBool}
+)
+
+func Bool(b bool) Value {
+	if b {
+		return True
+	}
+	return False
+}
+func Int(n int64) Value       { return Value{kind: KindInt, n: n} }
+func Float(f float64) Value   { return Value{kind: KindFloat, f: f} }
+func String(s string) Value   { return Value{kind: KindString, s: s} }
+func List(vs ...Value) Value  { return Value{kind: KindList, list: vs} }
+func ObjectOf(o *Object) Value { return Value{kind: KindObject, obj: o} }
+
+func (v Value) Kind() Kind        { return v.kind }
+func (v Value) IsMissing() bool   { return v.kind == KindMissing }
+func (v Value) IsNull() bool      { return v.kind == KindNull }
+func (v Value) IsNullish() bool   { return v.kind <= KindNull }
+func (v Value) AsBool() bool      { return v.b }
+func (v Value) AsInt() int64      { return v.n }
+func (v Value) AsFloat() float64  { return v.f }
+func (v Value) AsString() string  { return v.s }
+func (v Value) AsList() []Value   { return v.list }
+func (v Value) AsObject() *Object { return v.obj }
+
+// Number returns the value as a float when it is an int or float.
+func (v Value) Number() (float64, bool) {
+	switch v.kind {
+	case KindInt:
+		return float64(v.n), true
+	case KindFloat:
+		return v.f, true
+	}
+	return 0, false
+}
+
+// Truth is Python truthiness: None, False, 0, "" and empty containers are false.
+// Missing is false (a missing key reads as None through event.get).
+func (v Value) Truth() bool {
+	switch v.kind {
+	case KindBool:
+		return v.b
+	case KindInt:
+		return v.n != 0
+	case KindFloat:
+		return v.f != 0
+	case KindString:
+		return v.s != ""
+	case KindList:
+		return len(v.list) > 0
+	case KindObject:
+		return v.obj != nil && v.obj.Len() > 0
+	}
+	return false
+}
+
+// Equal is structural equality with Python's rules for numbers (1 == 1.0, True == 1)
+// and without any coercion between strings and numbers. Missing equals Null.
+func Equal(a, b Value) bool {
+	if a.IsNullish() || b.IsNullish() {
+		return a.IsNullish() && b.IsNullish()
+	}
+	if an, ok := pyNumber(a); ok {
+		bn, ok := pyNumber(b)
+		return ok && an == bn
+	}
+	if a.kind != b.kind {
+		return false
+	}
+	switch a.kind {
+	case KindString:
+		return a.s == b.s
+	case KindList:
+		if len(a.list) != len(b.list) {
+			return false
+		}
+		for i := range a.list {
+			if !Equal(a.list[i], b.list[i]) {
+				return false
+			}
+		}
+		return true
+	case KindObject:
+		if a.obj.Len() != b.obj.Len() {
+			return false
+		}
+		for i, k := range a.obj.Keys {
+			bv, ok := b.obj.Get(k)
+			if !ok || !Equal(a.obj.Vals[i], bv) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+func pyNumber(v Value) (float64, bool) {
+	if v.kind == KindBool {
+		if v.b {
+			return 1, true
+		}
+		return 0, true
+	}
+	return v.Number()
+}
+
+// Text renders a scalar the way Splunk displays a field value: numbers without
+// trailing zeros, booleans as true/false, null and missing as "". Lists are
+// rendered as their values joined by newlines (Splunk's multivalue display).
+func (v Value) Text() string {
+	switch v.kind {
+	case KindBool:
+		if v.b {
+			return "true"
+		}
+		return "false"
+	case KindInt:
+		return strconv.FormatInt(v.n, 10)
+	case KindFloat:
+		return formatFloat(v.f)
+	case KindString:
+		return v.s
+	case KindList:
+		parts := make([]string, len(v.list))
+		for i, e := range v.list {
+			parts[i] = e.Text()
+		}
+		return strings.Join(parts, "\n")
+	case KindObject:
+		return JSON(v)
+	}
+	return ""
+}
+
+func formatFloat(f float64) string {
+	if f == math.Trunc(f) && math.Abs(f) < 1e15 {
+		return strconv.FormatFloat(f, 'f', -1, 64)
+	}
+	return strconv.FormatFloat(f, 'g', -1, 64)
+}
+
+// Repr renders a value as Python's repr() does; used for str() of containers,
+// f-strings and reports about Panther rules.
+func (v Value) Repr() string {
+	switch v.kind {
+	case KindMissing, KindNull:
+		return "None"
+	case KindBool:
+		if v.b {
+			return "True"
+		}
+		return "False"
+	case KindString:
+		return pyQuote(v.s)
+	case KindFloat:
+		s := strconv.FormatFloat(v.f, 'g', -1, 64)
+		if !strings.ContainsAny(s, ".eEn") {
+			s += ".0"
+		}
+		return s
+	case KindList:
+		parts := make([]string, len(v.list))
+		for i, e := range v.list {
+			parts[i] = e.Repr()
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	case KindObject:
+		parts := make([]string, v.obj.Len())
+		for i, k := range v.obj.Keys {
+			parts[i] = pyQuote(k) + ": " + v.obj.Vals[i].Repr()
+		}
+		return "{" + strings.Join(parts, ", ") + "}"
+	}
+	return v.Text()
+}
+
+// Str is Python's str(): strings unquoted, everything else as repr.
+func (v Value) Str() string {
+	if v.kind == KindString {
+		return v.s
+	}
+	return v.Repr()
+}
+
+func pyQuote(s string) string {
+	q := byte('\'')
+	if strings.ContainsRune(s, '\'') && !strings.ContainsRune(s, '"') {
+		q = '"'
+	}
+	var b strings.Builder
+	b.WriteByte(q)
+	for _, r := range s {
+		switch {
+		case r == '\\':
+			b.WriteString(`\\`)
+		case r == rune(q):
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r < 0x20:
+			b.WriteString(`\x`)
+			b.WriteString(strconv.FormatInt(int64(r)+0x100, 16)[1:])
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte(q)
+	return b.String()
+}
