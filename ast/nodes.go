@@ -2,7 +2,8 @@ package ast
 
 // Node is anything lowered from source.
 type Node interface {
-	Span() Span
+	Pos() Pos
+	End() Pos
 }
 
 // Expr is an expression node. The set is closed: only this package adds kinds.

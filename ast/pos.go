@@ -29,10 +29,14 @@ func (p Pos) String() string {
 	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
 }
 
-// Span is the source range a node was lowered from.
+// Span is the source range a node was lowered from. Nodes embed it, which gives
+// them Pos and End.
 type Span struct {
-	Start, End Pos
+	From, To Pos
 }
 
-// Span lets a bare Span be embedded in nodes to satisfy Node.
-func (s Span) Span() Span { return s }
+// Pos is where the node starts.
+func (s Span) Pos() Pos { return s.From }
+
+// End is where the node ends.
+func (s Span) End() Pos { return s.To }
