@@ -1,0 +1,362 @@
+// Package eval compiles shared-AST expressions once and evaluates them per event
+// or row. A compiled Program is immutable and safe for concurrent use; constant
+// patterns (wildcards, LIKE, regex) are compiled at Compile time, so a bad pattern is
+// a compile error rather than a per-event one.
+package eval
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/concordsec/concord/ast"
+)
+
+// Env is what one evaluation sees.
+type Env struct {
+	// Record is the event (Panther: the nested JSON object) or the row (Splunk: a
+	// flat object of field names).
+	Record ast.Value
+	// Mocks replace named helpers and module functions (Panther test Mocks).
+	Mocks map[string]ast.Value
+	// DataModel maps udm names to field paths for event.udm(); nil means no data
+	// model is attached (Panther attaches one only when the log has p_log_type).
+	DataModel map[string][]string
+}
+
+// RuntimeError is raised while evaluating (Python exceptions, bad types).
+// Code is ast.CodeEval for errors the rule itself raises and ast.CodeUnsupported
+// when evaluation needs something concord does not have (an unmocked external
+// helper).
+type RuntimeError struct {
+	Pos  ast.Pos
+	Code string
+	Msg  string
+}
+
+func (e *RuntimeError) Error() string { return fmt.Sprintf("%s: %s: %s", e.Pos, e.Code, e.Msg) }
+
+func fail(pos ast.Pos, format string, args ...any) error {
+	return &RuntimeError{Pos: pos, Code: ast.CodeEval, Msg: fmt.Sprintf(format, args...)}
+}
+
+type fn func(*Env) (ast.Value, error)
+
+// Program is a compiled expression.
+type Program struct {
+	Expr ast.Expr
+	run  fn
+}
+
+// Eval runs the program on one record.
+func (p *Program) Eval(env *Env) (v ast.Value, err error) {
+	defer func() {
+		// The evaluator must never take the process down; a bug becomes an error
+		// naming the expression.
+		if r := recover(); r != nil {
+			err = fail(p.Expr.Pos(), "internal error: %v", r)
+		}
+	}()
+	return p.run(env)
+}
+
+// Compile prepares x for evaluation with the rule's key semantics.
+func Compile(x ast.Expr, keys ast.KeyMode) (*Program, ast.ErrorList) {
+	c := &compiler{keys: keys}
+	f := c.expr(x)
+	if len(c.errs) > 0 {
+		return nil, c.errs
+	}
+	return &Program{Expr: x, run: f}, nil
+}
+
+type compiler struct {
+	keys ast.KeyMode
+	errs ast.ErrorList
+}
+
+func (c *compiler) errorf(pos ast.Pos, code, format string, args ...any) {
+	c.errs = append(c.errs, ast.Errorf(pos, code, format, args...))
+}
+
+func (c *compiler) exprs(xs []ast.Expr) []fn {
+	out := make([]fn, len(xs))
+	for i, x := range xs {
+		out[i] = c.expr(x)
+	}
+	return out
+}
+
+func (c *compiler) expr(x ast.Expr) fn {
+	switch n := x.(type) {
+	case nil:
+		return func(*Env) (ast.Value, error) { return ast.Null, nil }
+	case *ast.Lit:
+		v := n.Val
+		return func(*Env) (ast.Value, error) { return v, nil }
+	case *ast.Field:
+		path, keys := n.Path, c.keys
+		return func(env *Env) (ast.Value, error) { return Lookup(env.Record, path, keys), nil }
+	case *ast.Default:
+		x, y, onNull := c.expr(n.X), c.expr(n.Else), n.OnNull
+		return func(env *Env) (ast.Value, error) {
+			v, err := x(env)
+			if err != nil {
+				return v, err
+			}
+			if v.IsMissing() || (onNull && v.IsNull()) {
+				return y(env)
+			}
+			return v, nil
+		}
+	case *ast.Not:
+		x := c.expr(n.X)
+		return func(env *Env) (ast.Value, error) {
+			v, err := x(env)
+			if err != nil {
+				return v, err
+			}
+			return ast.Bool(!v.Truth()), nil
+		}
+	case *ast.Truth:
+		x := c.expr(n.X)
+		return func(env *Env) (ast.Value, error) {
+			v, err := x(env)
+			return ast.Bool(v.Truth()), err
+		}
+	case *ast.Logic:
+		return c.logic(n)
+	case *ast.Compare:
+		return c.compare(n)
+	case *ast.Match:
+		return c.match(n)
+	case *ast.In:
+		return c.in(n)
+	case *ast.IsNull:
+		x := c.expr(n.X)
+		return func(env *Env) (ast.Value, error) {
+			v, err := x(env)
+			return ast.Bool(v.IsNullish()), err
+		}
+	case *ast.Exists:
+		x := c.expr(n.X)
+		return func(env *Env) (ast.Value, error) {
+			v, err := x(env)
+			return ast.Bool(!v.IsNullish()), err
+		}
+	case *ast.Cond:
+		cond, then, els := c.expr(n.If), c.expr(n.Then), c.expr(n.Else)
+		return func(env *Env) (ast.Value, error) {
+			v, err := cond(env)
+			if err != nil {
+				return v, err
+			}
+			if v.Truth() {
+				return then(env)
+			}
+			return els(env)
+		}
+	case *ast.Call:
+		return c.call(n)
+	case *ast.Concat:
+		return c.concat(n)
+	case *ast.ListLit:
+		elems := c.exprs(n.Elems)
+		return func(env *Env) (ast.Value, error) {
+			vs := make([]ast.Value, len(elems))
+			for i, e := range elems {
+				v, err := e(env)
+				if err != nil {
+					return v, err
+				}
+				vs[i] = v
+			}
+			return ast.List(vs...), nil
+		}
+	case *ast.DictLit:
+		keys, vals := c.exprs(n.Keys), c.exprs(n.Vals)
+		return func(env *Env) (ast.Value, error) {
+			o := &ast.Object{}
+			for i := range keys {
+				k, err := keys[i](env)
+				if err != nil {
+					return k, err
+				}
+				v, err := vals[i](env)
+				if err != nil {
+					return v, err
+				}
+				o.Set(k.Str(), v)
+			}
+			return ast.ObjectOf(o), nil
+		}
+	case *ast.Index:
+		return c.index(n)
+	case *ast.Helper:
+		body, name := c.expr(n.Body), n.Name
+		return func(env *Env) (ast.Value, error) {
+			if v, ok := env.Mocks[name]; ok {
+				return v, nil
+			}
+			return body(env)
+		}
+	}
+	c.errorf(x.Pos(), ast.CodeUnsupported, "unsupported: expression %T", x)
+	return func(*Env) (ast.Value, error) { return ast.Null, nil }
+}
+
+// Lookup walks path through nested objects. With KeysFold each step matches the
+// exact key first, then case-insensitively (Panther's ImmutableCaseInsensitiveDict).
+// A non-object on the way yields Missing, as Panther's deep_get returns its default.
+func Lookup(v ast.Value, path []string, keys ast.KeyMode) ast.Value {
+	for _, k := range path {
+		if v.Kind() != ast.KindObject {
+			return ast.Missing
+		}
+		var ok bool
+		if keys == ast.KeysFold {
+			v, ok = v.AsObject().GetFold(k)
+		} else {
+			v, ok = v.AsObject().Get(k)
+		}
+		if !ok {
+			return ast.Missing
+		}
+	}
+	return v
+}
+
+func (c *compiler) logic(n *ast.Logic) fn {
+	xs, and, operand := c.exprs(n.Xs), n.Op == ast.And, n.Operand
+	return func(env *Env) (ast.Value, error) {
+		last := ast.Bool(and)
+		for _, x := range xs {
+			v, err := x(env)
+			if err != nil {
+				return v, err
+			}
+			last = v
+			if v.Truth() != and { // and: stop at the first falsy; or: at the first truthy
+				break
+			}
+		}
+		if operand {
+			return last, nil
+		}
+		return ast.Bool(last.Truth()), nil
+	}
+}
+
+// compilePattern turns a constant Match pattern into a regexp.
+func compilePattern(kind ast.MatchKind, pattern string, fold bool) (*regexp.Regexp, error) {
+	var src string
+	switch kind {
+	case ast.MatchWildcard:
+		src = "^" + translateGlob(pattern, '*', 0) + "$"
+	case ast.MatchLike:
+		src = "^" + translateGlob(pattern, '%', '_') + "$"
+	case ast.MatchRegex:
+		src = pattern
+	default:
+		return nil, nil
+	}
+	if fold {
+		src = "(?i)" + src
+	}
+	return regexp.Compile("(?s)" + src)
+}
+
+func translateGlob(p string, many, one rune) string {
+	var b strings.Builder
+	for _, r := range p {
+		switch r {
+		case many:
+			b.WriteString(".*")
+		case one:
+			b.WriteString(".")
+		default:
+			b.WriteString(regexp.QuoteMeta(string(r)))
+		}
+	}
+	return b.String()
+}
+
+func (c *compiler) match(n *ast.Match) fn {
+	x := c.expr(n.X)
+	re, err := compilePattern(n.Kind, n.Pattern, n.Fold)
+	if err != nil {
+		c.errorf(n.Pos(), ast.CodeParse, "bad pattern %q: %v", n.Pattern, err)
+		return x
+	}
+	pat := n.Pattern
+	if n.Fold {
+		pat = strings.ToLower(pat)
+	}
+	kind, fold := n.Kind, n.Fold
+	test := func(s string) bool {
+		if re != nil {
+			return re.MatchString(s)
+		}
+		if fold {
+			s = strings.ToLower(s)
+		}
+		switch kind {
+		case ast.MatchPrefix:
+			return strings.HasPrefix(s, pat)
+		case ast.MatchSuffix:
+			return strings.HasSuffix(s, pat)
+		case ast.MatchContains:
+			return strings.Contains(s, pat)
+		}
+		return s == pat
+	}
+	if n.Search {
+		return func(env *Env) (ast.Value, error) {
+			v, err := x(env)
+			if err != nil {
+				return v, err
+			}
+			return ast.Bool(anyText(v, test)), nil
+		}
+	}
+	pos := n.Pos()
+	return func(env *Env) (ast.Value, error) {
+		v, err := x(env)
+		if err != nil {
+			return v, err
+		}
+		if v.Kind() != ast.KindString {
+			return ast.Null, fail(pos, "AttributeError: '%s' object has no attribute for %s matching", pyType(v), kind)
+		}
+		return ast.Bool(test(v.AsString())), nil
+	}
+}
+
+// anyText applies a Splunk search-term test to a field value: missing and null
+// never match, a multivalue field matches when any value does.
+func anyText(v ast.Value, test func(string) bool) bool {
+	switch v.Kind() {
+	case ast.KindMissing, ast.KindNull:
+		return false
+	case ast.KindList:
+		for _, e := range v.AsList() {
+			if anyText(e, test) {
+				return true
+			}
+		}
+		return false
+	}
+	return test(v.Text())
+}
+
+func pyType(v ast.Value) string {
+	switch v.Kind() {
+	case ast.KindMissing, ast.KindNull:
+		return "NoneType"
+	case ast.KindString:
+		return "str"
+	case ast.KindObject:
+		return "dict"
+	}
+	return v.Kind().String()
+}

@@ -1,0 +1,342 @@
+package eval
+
+import (
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/concordsec/concord/ast"
+)
+
+// Row is one Splunk result row. Src lists the input events (by index) it came
+// from, so a per-event verdict exists even after aggregation: an event is a hit
+// when it contributes to a row that reaches the end of the pipeline.
+type Row struct {
+	Fields *ast.Object
+	Src    []int
+}
+
+// Drop records why an event stopped contributing to the result.
+type Drop struct {
+	Event  int
+	Pos    ast.Pos // the command that dropped it
+	Reason string
+}
+
+// Pipeline is a compiled sequence of Splunk commands.
+type Pipeline struct {
+	stages []stage
+}
+
+type stage struct {
+	pos ast.Pos
+	run func(rows []Row, drops *[]Drop) ([]Row, error)
+}
+
+// CompilePipeline compiles commands with Splunk's exact field-name semantics.
+func CompilePipeline(cmds []ast.Command) (*Pipeline, ast.ErrorList) {
+	var errs ast.ErrorList
+	p := &Pipeline{}
+	for _, cmd := range cmds {
+		st, err := compileCommand(cmd)
+		errs.Append(err)
+		p.stages = append(p.stages, stage{pos: cmd.Pos(), run: st})
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return p, nil
+}
+
+// Run pushes rows through every stage.
+func (p *Pipeline) Run(rows []Row) ([]Row, []Drop, error) {
+	var drops []Drop
+	for _, st := range p.stages {
+		var err error
+		rows, err = st.run(rows, &drops)
+		if err != nil {
+			return nil, drops, err
+		}
+	}
+	return rows, drops, nil
+}
+
+func compileCommand(cmd ast.Command) (func([]Row, *[]Drop) ([]Row, error), ast.ErrorList) {
+	switch c := cmd.(type) {
+	case *ast.SearchCmd:
+		return filterStage("search", c.Cond)
+	case *ast.WhereCmd:
+		return filterStage("where", c.Cond)
+	case *ast.EvalCmd:
+		return evalStage(c)
+	case *ast.RenameCmd:
+		return renameStage(c), nil
+	case *ast.StatsCmd:
+		return statsStage(c)
+	case *ast.ConvertCmd:
+		return convertStage(c)
+	case *ast.TableCmd:
+		return fieldsStage(false, c.Fields), nil
+	case *ast.FieldsCmd:
+		return fieldsStage(c.Remove, c.Fields), nil
+	case *ast.UnsupportedCmd:
+		return nil, ast.ErrorList{ast.Errorf(c.Pos(), ast.CodeUnsupported, "unsupported: %s at %d:%d", c.Name, c.Pos().Line, c.Pos().Col)}
+	}
+	return nil, ast.ErrorList{ast.Errorf(cmd.Pos(), ast.CodeUnsupported, "unsupported: command %T", cmd)}
+}
+
+func filterStage(name string, cond ast.Expr) (func([]Row, *[]Drop) ([]Row, error), ast.ErrorList) {
+	prog, errs := Compile(cond, ast.KeysExact)
+	if errs != nil {
+		return nil, errs
+	}
+	pos := cond.Pos()
+	return func(rows []Row, drops *[]Drop) ([]Row, error) {
+		out := rows[:0:0]
+		for _, r := range rows {
+			v, err := prog.Eval(&Env{Record: ast.ObjectOf(r.Fields)})
+			if err != nil {
+				return nil, err
+			}
+			if v.Truth() {
+				out = append(out, r)
+				continue
+			}
+			for _, e := range r.Src {
+				*drops = append(*drops, Drop{Event: e, Pos: pos, Reason: name + " condition is false"})
+			}
+		}
+		return out, nil
+	}, nil
+}
+
+func evalStage(c *ast.EvalCmd) (func([]Row, *[]Drop) ([]Row, error), ast.ErrorList) {
+	var errs ast.ErrorList
+	progs := make([]*Program, len(c.Assigns))
+	for i, a := range c.Assigns {
+		p, e := Compile(a.X, ast.KeysExact)
+		errs.Append(e)
+		progs[i] = p
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return func(rows []Row, _ *[]Drop) ([]Row, error) {
+		for _, r := range rows {
+			for i, a := range c.Assigns {
+				v, err := progs[i].Eval(&Env{Record: ast.ObjectOf(r.Fields)})
+				if err != nil {
+					return nil, err
+				}
+				setField(r.Fields, a.Field, v)
+			}
+		}
+		return rows, nil
+	}, nil
+}
+
+// setField stores v, or removes the field when v is null: Splunk has no null
+// field values, an eval to null() leaves the field absent.
+func setField(o *ast.Object, name string, v ast.Value) {
+	if v.IsNullish() {
+		o.Delete(name)
+		return
+	}
+	o.Set(name, v)
+}
+
+// renameStage renames fields. When the source field is absent the destination is
+// removed as well: rename copies "nothing" over it. Splunk does not document this
+// case; OpenSearch's SPL-compatible PPL documents that behaviour for rename, and
+// it is what makes `rename user_name as user` blank a user field the add-on set.
+func renameStage(c *ast.RenameCmd) func([]Row, *[]Drop) ([]Row, error) {
+	return func(rows []Row, _ *[]Drop) ([]Row, error) {
+		for _, r := range rows {
+			for _, p := range c.Pairs {
+				if p.From == p.To {
+					continue
+				}
+				v, ok := r.Fields.Get(p.From)
+				r.Fields.Delete(p.From)
+				if ok {
+					r.Fields.Set(p.To, v)
+				} else {
+					r.Fields.Delete(p.To)
+				}
+			}
+		}
+		return rows, nil
+	}
+}
+
+func fieldsStage(remove bool, names []string) func([]Row, *[]Drop) ([]Row, error) {
+	matches := func(name, pattern string) bool {
+		ok, _ := path.Match(strings.ReplaceAll(pattern, "[", "\\["), name)
+		return ok || name == pattern
+	}
+	return func(rows []Row, _ *[]Drop) ([]Row, error) {
+		for i, r := range rows {
+			out := &ast.Object{}
+			if remove {
+				for j, k := range r.Fields.Keys {
+					keep := true
+					for _, p := range names {
+						if matches(k, p) {
+							keep = false
+						}
+					}
+					if keep {
+						out.Set(k, r.Fields.Vals[j])
+					}
+				}
+			} else {
+				for _, p := range names {
+					for j, k := range r.Fields.Keys {
+						if matches(k, p) {
+							out.Set(k, r.Fields.Vals[j])
+						}
+					}
+				}
+			}
+			rows[i].Fields = out
+		}
+		return rows, nil
+	}
+}
+
+func convertStage(c *ast.ConvertCmd) (func([]Row, *[]Drop) ([]Row, error), ast.ErrorList) {
+	format := c.TimeFormat
+	if format == "" {
+		format = "%m/%d/%Y %H:%M:%S" // Splunk's documented default for convert
+	}
+	for _, conv := range c.Conversions {
+		if conv.Fn != "ctime" {
+			return nil, ast.ErrorList{ast.Errorf(conv.Pos(), ast.CodeUnsupported, "unsupported: convert function %s", conv.Fn)}
+		}
+	}
+	return func(rows []Row, _ *[]Drop) ([]Row, error) {
+		for _, r := range rows {
+			for _, conv := range c.Conversions {
+				v, ok := r.Fields.Get(conv.Field)
+				if !ok {
+					continue
+				}
+				out := conv.As
+				if out == "" {
+					out = conv.Field
+				}
+				// Values that are not epoch numbers are left as they are.
+				if t, ok := splNum(v); ok {
+					v = ast.String(Strftime(t, format))
+				}
+				r.Fields.Set(out, v)
+			}
+		}
+		return rows, nil
+	}, nil
+}
+
+func statsStage(c *ast.StatsCmd) (func([]Row, *[]Drop) ([]Row, error), ast.ErrorList) {
+	var errs ast.ErrorList
+	aggs := make([]aggregator, len(c.Aggs))
+	for i, a := range c.Aggs {
+		f, ok := aggregators[a.Fn]
+		if !ok {
+			errs.Add(a.Pos(), ast.CodeUnsupported, fmt.Sprintf("unsupported: stats function %s", a.Fn))
+			continue
+		}
+		aggs[i] = f
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return func(rows []Row, drops *[]Drop) ([]Row, error) {
+		type group struct {
+			key  []ast.Value
+			rows []Row
+		}
+		groups := map[string]*group{}
+		var order []string
+		for _, r := range rows {
+			keys := [][]ast.Value{nil}
+			for _, b := range c.By {
+				v, _ := r.Fields.Get(b)
+				vs := values(v)
+				if len(vs) == 0 {
+					for _, e := range r.Src {
+						*drops = append(*drops, Drop{Event: e, Pos: c.Pos(), Reason: fmt.Sprintf("stats by %s: the field is null, so stats drops the event", b)})
+					}
+					keys = nil
+					break
+				}
+				// A multivalue by-field puts the row into one group per value.
+				var next [][]ast.Value
+				for _, k := range keys {
+					for _, e := range vs {
+						next = append(next, append(append([]ast.Value(nil), k...), e))
+					}
+				}
+				keys = next
+			}
+			for _, k := range keys {
+				id := groupID(k)
+				g, ok := groups[id]
+				if !ok {
+					g = &group{key: k}
+					groups[id] = g
+					order = append(order, id)
+				}
+				g.rows = append(g.rows, r)
+			}
+		}
+		// Splunk returns stats groups sorted by the by-field values.
+		sort.Strings(order)
+		out := make([]Row, 0, len(order))
+		for _, id := range order {
+			g := groups[id]
+			o := &ast.Object{}
+			for i, b := range c.By {
+				o.Set(b, g.key[i])
+			}
+			for i, a := range c.Aggs {
+				setField(o, aggName(a), aggs[i](a.Arg, g.rows))
+			}
+			out = append(out, Row{Fields: o, Src: unionSrc(g.rows)})
+		}
+		return out, nil
+	}, nil
+}
+
+func groupID(k []ast.Value) string {
+	parts := make([]string, len(k))
+	for i, v := range k {
+		parts[i] = v.Text()
+	}
+	return strings.Join(parts, "\x00")
+}
+
+func aggName(a ast.Agg) string {
+	if a.As != "" {
+		return a.As
+	}
+	if a.Arg == "" {
+		return a.Fn
+	}
+	return a.Fn + "(" + a.Arg + ")"
+}
+
+func unionSrc(rows []Row) []int {
+	seen := map[int]bool{}
+	var out []int
+	for _, r := range rows {
+		for _, e := range r.Src {
+			if !seen[e] {
+				seen[e] = true
+				out = append(out, e)
+			}
+		}
+	}
+	sort.Ints(out)
+	return out
+}
