@@ -73,7 +73,7 @@ type Conversion struct {
 // ConvertCmd is `| convert [timeformat="..."] fn(field) [AS f]...`.
 type ConvertCmd struct {
 	Span
-	TimeFormat string // strftime format; Splunk's default is "%m/%d/%Y %H:%M:%S"
+	TimeFormat  string // strftime format; Splunk's default is "%m/%d/%Y %H:%M:%S"
 	Conversions []Conversion
 }
 

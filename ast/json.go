@@ -195,4 +195,3 @@ func JSON(v Value) string {
 	}
 	return string(b)
 }
-

@@ -173,6 +173,10 @@ type Call struct {
 	Span
 	Fn   string
 	Args []Expr
+	// Keywords names Python keyword arguments: the last len(Keywords) Args are
+	// passed as name=value, in this order (deep_walk(..., default=""),
+	// re.compile(p, flags=...)). Empty for positional-only calls and for SPL.
+	Keywords []string
 }
 
 // Concat joins the string forms of Parts: Python f-strings and str concatenation

@@ -107,10 +107,10 @@ func Bool(b bool) Value {
 	}
 	return False
 }
-func Int(n int64) Value       { return Value{kind: KindInt, n: n} }
-func Float(f float64) Value   { return Value{kind: KindFloat, f: f} }
-func String(s string) Value   { return Value{kind: KindString, s: s} }
-func List(vs ...Value) Value  { return Value{kind: KindList, list: vs} }
+func Int(n int64) Value        { return Value{kind: KindInt, n: n} }
+func Float(f float64) Value    { return Value{kind: KindFloat, f: f} }
+func String(s string) Value    { return Value{kind: KindString, s: s} }
+func List(vs ...Value) Value   { return Value{kind: KindList, list: vs} }
 func ObjectOf(o *Object) Value { return Value{kind: KindObject, obj: o} }
 
 func (v Value) Kind() Kind        { return v.kind }

@@ -1,0 +1,126 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/concordsec/concord/ast"
+	"github.com/concordsec/concord/harness"
+)
+
+func newCheckCmd(io *streams) *cobra.Command {
+	var format, attackData string
+	cmd := &cobra.Command{
+		Use:   "check DIR",
+		Short: "Test every rule under DIR and compare every Splunk/Panther pair found there",
+		Long: "Test every rule under DIR and compare every Splunk/Panther pair: the pairs listed in DIR/pairs.yml, " +
+			"or, without that file, rules that require the same eventName.",
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkFormat(format, "text", "json"); err != nil {
+				return err
+			}
+			dir := args[0]
+			opts := harness.Options{AttackDataDir: attackData}
+			rules, err := loadRules([]string{dir}, opts)
+			if err != nil {
+				return err
+			}
+			results := runAllTests(rules)
+			pairs, err := harness.LoadPairs(dir)
+			if err != nil {
+				return err
+			}
+			if pairs == nil {
+				var rs []*ast.Rule
+				for _, l := range rules {
+					if l.compiled != nil {
+						rs = append(rs, l.rule)
+					}
+				}
+				pairs = harness.AutoPairs(rs)
+			}
+			failed := false
+			type pairReport struct {
+				cmp      *harness.Comparison
+				accepted map[int]string
+				err      error
+			}
+			var reports []pairReport
+			unaccepted := 0
+			for i := range pairs {
+				p := &pairs[i]
+				cmp, errs, err := compareFiles(p.Splunk, p.Panther, nil, opts)
+				if err == nil && len(errs) > 0 {
+					err = errs
+				}
+				rep := pairReport{cmp: cmp, err: err, accepted: map[int]string{}}
+				if err != nil {
+					failed = true
+				} else {
+					for j, e := range cmp.Events {
+						if e.Agree {
+							continue
+						}
+						if a := p.Accepts(e); a != nil {
+							rep.accepted[j] = a.Reason
+						} else {
+							unaccepted++
+						}
+					}
+				}
+				reports = append(reports, rep)
+			}
+			s := summarize(results)
+			notHandled := 0
+			for _, l := range rules {
+				if l.compiled == nil {
+					notHandled++
+				}
+			}
+			if format == "json" {
+				var cmps []map[string]any
+				for i, r := range reports {
+					m := map[string]any{"splunk": pairs[i].Splunk, "panther": pairs[i].Panther}
+					if r.err != nil {
+						m["error"] = r.err.Error()
+					} else {
+						m["events"] = r.cmp.Events
+						m["disagree"] = r.cmp.Disagreements()
+						m["accepted"] = len(r.accepted)
+					}
+					cmps = append(cmps, m)
+				}
+				if err := writeJSON(io, map[string]any{"tests": results, "summary": s, "pairs": cmps, "not_handled": notHandled}); err != nil {
+					return err
+				}
+			} else {
+				fmt.Fprintf(io.out, "== tests\n")
+				if err := writeTests(io, "text", results); err != nil {
+					return err
+				}
+				fmt.Fprintf(io.out, "\n== pairs\n")
+				for i, r := range reports {
+					if r.err != nil {
+						fmt.Fprintf(io.out, "%s vs %s: %v\n", pairs[i].Splunk, pairs[i].Panther, r.err)
+						continue
+					}
+					if pairs[i].Note != "" {
+						fmt.Fprintf(io.out, "# %s\n", pairs[i].Note)
+					}
+					printComparison(io, r.cmp, r.accepted)
+				}
+				fmt.Fprintf(io.out, "\n%d rules (%d could not be handled), %d tests: %d pass, %d fail, %d unsupported, %d error; %d pairs, %d unaccepted disagreements\n",
+					len(rules), notHandled, len(results), s.Pass, s.Fail, s.Unsupported, s.Error, len(pairs), unaccepted)
+			}
+			if failed || unaccepted > 0 || s.Fail > 0 || s.Error > 0 {
+				return exitError{ExitFailed}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	cmd.Flags().StringVar(&attackData, "attack-data", "", "local copy of splunk/attack_data")
+	return cmd
+}

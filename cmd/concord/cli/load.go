@@ -1,0 +1,63 @@
+package cli
+
+import (
+	"github.com/concordsec/concord/ast"
+	"github.com/concordsec/concord/harness"
+)
+
+// loaded is one rule file after loading and compiling.
+type loaded struct {
+	file     string
+	rule     *ast.Rule // nil when the file could not be read as a rule
+	compiled *harness.Compiled
+	errs     ast.ErrorList
+}
+
+// status is the parse contract's status: ok, unsupported or error.
+func (l *loaded) status() string {
+	switch {
+	case l.compiled != nil:
+		return "ok"
+	case l.rule != nil && !l.errs.Has(ast.CodeParse) && !l.errs.Has(ast.CodeSchema) && !l.errs.Has(ast.CodeMacro):
+		return "unsupported"
+	}
+	return "error"
+}
+
+func (l *loaded) message() string {
+	if len(l.errs) == 0 {
+		return ""
+	}
+	return l.errs[0].Error()
+}
+
+func loadRules(paths []string, opts harness.Options) ([]*loaded, error) {
+	files, err := harness.FindRules(paths)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*loaded, 0, len(files))
+	for _, f := range files {
+		out = append(out, loadOne(f, opts))
+	}
+	return out, nil
+}
+
+func loadOne(file string, opts harness.Options) *loaded {
+	l := &loaded{file: file}
+	var errs ast.ErrorList
+	l.rule, errs = harness.LoadRule(file, opts)
+	l.errs.Append(errs)
+	if l.rule != nil && !errs.Has(ast.CodeParse) && !errs.Has(ast.CodeSchema) && !errs.Has(ast.CodeMacro) {
+		l.compiled, errs = harness.Compile(l.rule)
+		l.errs.Append(errs)
+	}
+	return l
+}
+
+func ruleID(l *loaded) (id, name, platform string) {
+	if l.rule == nil {
+		return "", "", ""
+	}
+	return l.rule.ID, l.rule.Name, string(l.rule.Platform)
+}

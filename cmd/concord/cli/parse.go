@@ -1,0 +1,159 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/concordsec/concord/ast"
+	"github.com/concordsec/concord/harness"
+	"github.com/concordsec/concord/notation"
+)
+
+type parseJSON struct {
+	File     string `json:"file"`
+	Platform string `json:"platform"`
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	Status   string `json:"status"`
+	Message  string `json:"message"`
+	AST      string `json:"ast,omitempty"`
+}
+
+func newParseCmd(io *streams) *cobra.Command {
+	var format string
+	var showAST bool
+	cmd := &cobra.Command{
+		Use:   "parse PATH...",
+		Short: "Parse rules and report which ones concord can run",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkFormat(format, "text", "json"); err != nil {
+				return err
+			}
+			rules, err := loadRules(args, harness.Options{})
+			if err != nil {
+				return err
+			}
+			var out []parseJSON
+			counts := map[string]int{}
+			for _, l := range rules {
+				id, name, platform := ruleID(l)
+				p := parseJSON{File: l.file, Platform: platform, ID: id, Name: name, Status: l.status(), Message: l.message()}
+				if showAST && l.rule != nil && l.rule.Match != nil {
+					p.AST = describeLogic(l.rule)
+				}
+				counts[p.Status]++
+				out = append(out, p)
+			}
+			if format == "json" {
+				if out == nil {
+					out = []parseJSON{}
+				}
+				return writeJSON(io, map[string]any{"rules": out})
+			}
+			for _, p := range out {
+				fmt.Fprintf(io.out, "%-11s %s  %s\n", strings.ToUpper(p.Status), p.File, p.Name)
+				if p.Message != "" {
+					fmt.Fprintf(io.out, "            %s\n", p.Message)
+				}
+				if p.AST != "" {
+					fmt.Fprintln(io.out, indent(p.AST, "    "))
+				}
+			}
+			fmt.Fprintf(io.out, "%d rules: %d ok, %d unsupported, %d error\n", len(out), counts["ok"], counts["unsupported"], counts["error"])
+			if counts["error"] > 0 {
+				return exitError{ExitFailed}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	cmd.Flags().BoolVar(&showAST, "ast", false, "show each rule's logic in concord's condition notation")
+	return cmd
+}
+
+// describeLogic renders a rule's logic: the per-event condition in the notation,
+// then Splunk's remaining commands and Panther's outputs.
+func describeLogic(r *ast.Rule) string {
+	var b strings.Builder
+	b.WriteString(notation.Print(r.Match))
+	for _, c := range r.Pipeline {
+		b.WriteString("\n| " + describeCommand(c))
+	}
+	for _, o := range r.Outputs {
+		fmt.Fprintf(&b, "\n%s = %s", o.Name, notation.PrintInline(o.X))
+	}
+	return b.String()
+}
+
+func describeCommand(c ast.Command) string {
+	switch c := c.(type) {
+	case *ast.SearchCmd:
+		return "search " + notation.PrintInline(c.Cond)
+	case *ast.WhereCmd:
+		return "where " + notation.PrintInline(c.Cond)
+	case *ast.EvalCmd:
+		var parts []string
+		for _, a := range c.Assigns {
+			parts = append(parts, a.Field+" = "+notation.PrintInline(a.X))
+		}
+		return "eval " + strings.Join(parts, ", ")
+	case *ast.RenameCmd:
+		var parts []string
+		for _, p := range c.Pairs {
+			parts = append(parts, p.From+" as "+p.To)
+		}
+		return "rename " + strings.Join(parts, ", ")
+	case *ast.StatsCmd:
+		var parts []string
+		for _, a := range c.Aggs {
+			s := a.Fn
+			if a.Arg != "" {
+				s += "(" + a.Arg + ")"
+			}
+			if a.As != "" {
+				s += " as " + a.As
+			}
+			parts = append(parts, s)
+		}
+		s := "stats " + strings.Join(parts, " ")
+		if len(c.By) > 0 {
+			s += " by " + strings.Join(c.By, " ")
+		}
+		return s
+	case *ast.ConvertCmd:
+		var parts []string
+		for _, v := range c.Conversions {
+			s := v.Fn + "(" + v.Field + ")"
+			if v.As != "" {
+				s += " as " + v.As
+			}
+			parts = append(parts, s)
+		}
+		return fmt.Sprintf("convert timeformat=%q %s", c.TimeFormat, strings.Join(parts, " "))
+	case *ast.TableCmd:
+		return "table " + strings.Join(c.Fields, " ")
+	case *ast.FieldsCmd:
+		if c.Remove {
+			return "fields - " + strings.Join(c.Fields, " ")
+		}
+		return "fields " + strings.Join(c.Fields, " ")
+	case *ast.UnsupportedCmd:
+		return c.Name + " (unsupported)"
+	}
+	return fmt.Sprintf("%T", c)
+}
+
+func indent(s, prefix string) string {
+	return prefix + strings.ReplaceAll(s, "\n", "\n"+prefix)
+}
+
+func writeJSON(io *streams, v any) error {
+	enc := json.NewEncoder(io.out)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}

@@ -1,0 +1,177 @@
+package harness
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/concordsec/concord/ast"
+	"github.com/concordsec/concord/eval"
+	"github.com/concordsec/concord/sourcetype"
+)
+
+// Compiled is a rule ready to run: every expression compiled once.
+type Compiled struct {
+	Rule    *ast.Rule
+	match   *eval.Program
+	pipe    *eval.Pipeline
+	outputs []*eval.Program
+}
+
+// Compile compiles a rule's logic; constructs concord cannot run come back as
+// errors with code unsupported.
+func Compile(r *ast.Rule) (*Compiled, ast.ErrorList) {
+	errs := append(ast.ErrorList(nil), r.Unsupported...)
+	c := &Compiled{Rule: r}
+	if r.Match == nil {
+		errs.Add(ast.Pos{File: r.File}, ast.CodeSchema, "rule has no detection logic")
+		return nil, errs
+	}
+	var e ast.ErrorList
+	c.match, e = eval.Compile(r.Match, r.Keys)
+	errs.Append(e)
+	if r.Platform == ast.Splunk {
+		c.pipe, e = eval.CompilePipeline(r.Pipeline)
+		errs.Append(e)
+	}
+	for _, o := range r.Outputs {
+		p, e := eval.Compile(o.X, r.Keys)
+		errs.Append(e)
+		c.outputs = append(c.outputs, p)
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return c, nil
+}
+
+// Row is one result row.
+type Row struct {
+	Fields *ast.Object
+	Src    []int // indexes into the events given to Run
+}
+
+// Verdict is the per-event outcome.
+type Verdict struct {
+	Hit    bool
+	Err    error  // the rule raised on this event (Panther) or could not build it
+	Reason string // why the event is not a hit, when a stage dropped it
+	Drop   *eval.Drop
+}
+
+// Result of running a rule over events.
+type Result struct {
+	Rows     []Row
+	Verdicts []Verdict // one per input event
+}
+
+// Hits lists the indexes of events that are hits.
+func (r *Result) Hits() []int {
+	var out []int
+	for i, v := range r.Verdicts {
+		if v.Hit {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// Env builds the evaluation environment for a Panther event.
+func pantherEnv(ev Event, mocks map[string]ast.Value) *eval.Env {
+	return &eval.Env{Record: ev.Value, Mocks: mocks}
+}
+
+// SplunkView is the record a Splunk search sees for an event.
+func SplunkView(r *ast.Rule, ev Event) (*ast.Object, error) {
+	st := ev.SourceType
+	if st == "" && len(r.LogTypes) > 0 {
+		st = r.LogTypes[0]
+	}
+	if mapped, ok := LogTypeSourceTypes[st]; ok {
+		st = mapped
+	}
+	kt, err := sourcetype.Lookup(st)
+	if err != nil {
+		return nil, err
+	}
+	return kt.View(ev.Value, sourcetype.Meta{Raw: ev.Raw})
+}
+
+// Run evaluates the rule over events. Splunk searches run over the whole set (an
+// aggregation needs every event); Panther rules run per event.
+func (c *Compiled) Run(events []Event, mocks map[string]ast.Value) (*Result, error) {
+	res := &Result{Verdicts: make([]Verdict, len(events))}
+	if c.Rule.Platform == ast.Panther {
+		for i, ev := range events {
+			env := pantherEnv(ev, mocks)
+			hit, err := c.pantherMatch(env)
+			res.Verdicts[i] = Verdict{Hit: hit, Err: err}
+			if !hit || err != nil {
+				res.Verdicts[i].Hit = false
+				continue
+			}
+			o := &ast.Object{}
+			for j, out := range c.outputs {
+				v, err := out.Eval(env)
+				if err != nil {
+					res.Verdicts[i].Err = fmt.Errorf("%s(): %w", c.Rule.Outputs[j].Name, err)
+					v = ast.Null
+				}
+				o.Set(c.Rule.Outputs[j].Name, v)
+			}
+			res.Rows = append(res.Rows, Row{Fields: o, Src: []int{i}})
+		}
+		return res, nil
+	}
+	var rows []eval.Row
+	for i, ev := range events {
+		view, err := SplunkView(c.Rule, ev)
+		if err != nil {
+			res.Verdicts[i] = Verdict{Err: err}
+			continue
+		}
+		v, err := c.match.Eval(&eval.Env{Record: ast.ObjectOf(view)})
+		if err != nil {
+			res.Verdicts[i] = Verdict{Err: err}
+			continue
+		}
+		if !v.Truth() {
+			res.Verdicts[i] = Verdict{Reason: "base search does not match"}
+			continue
+		}
+		rows = append(rows, eval.Row{Fields: view, Src: []int{i}})
+	}
+	out, drops, err := c.pipe.Run(rows)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range drops {
+		d := d
+		res.Verdicts[d.Event] = Verdict{Reason: d.Reason, Drop: &d}
+	}
+	for _, r := range out {
+		res.Rows = append(res.Rows, Row{Fields: r.Fields, Src: r.Src})
+		for _, e := range r.Src {
+			res.Verdicts[e] = Verdict{Hit: true}
+		}
+	}
+	return res, nil
+}
+
+// pantherMatch runs rule(): Panther requires a real bool.
+func (c *Compiled) pantherMatch(env *eval.Env) (bool, error) {
+	v, err := c.match.Eval(env)
+	if err != nil {
+		return false, err
+	}
+	if v.Kind() != ast.KindBool {
+		return false, fmt.Errorf("rule() returned %s, expected bool", v.Repr())
+	}
+	return v.AsBool(), nil
+}
+
+// IsUnsupported reports whether err means concord lacks something (as opposed to
+// the rule itself raising).
+func IsUnsupported(err error) bool {
+	var re *eval.RuntimeError
+	return errors.As(err, &re) && re.Code == ast.CodeUnsupported
+}

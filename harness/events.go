@@ -1,0 +1,91 @@
+// Package harness loads rules and events, runs compiled rules over events, runs
+// the rules' own tests, compares Splunk/Panther pairs and renders reports.
+package harness
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/concordsec/concord/ast"
+)
+
+// Event is one raw event with where it came from.
+type Event struct {
+	// Source is FILE:LINE (1-based) for an event read from a file and
+	// RULEFILE#TEST NAME for a rule's test event.
+	Source     string
+	Raw        string
+	Value      ast.Value
+	SourceType string // Splunk sourcetype it is read as; "" means the rule's own
+}
+
+// LogTypeSourceTypes maps Panther log types to the Splunk sourcetype of the same data.
+var LogTypeSourceTypes = map[string]string{
+	"AWS.CloudTrail": "aws:cloudtrail",
+}
+
+// LoadEvents reads a file of JSON events, one per line. A malformed line is
+// reported with its line and column and skipped; the rest of the file is read.
+func LoadEvents(path, sourceType string) ([]Event, ast.ErrorList) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, ast.ErrorList{ast.Errorf(ast.Pos{File: path}, ast.CodeIO, "%v", err)}
+	}
+	return ParseEvents(path, data, sourceType)
+}
+
+// ParseEvents is LoadEvents on bytes already read.
+func ParseEvents(path string, data []byte, sourceType string) ([]Event, ast.ErrorList) {
+	var events []Event
+	var errs ast.ErrorList
+	display := displayPath(path)
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 0, 1<<20), 64<<20)
+	line := 0
+	for sc.Scan() {
+		line++
+		text := bytes.TrimSpace(sc.Bytes())
+		if len(text) == 0 {
+			continue
+		}
+		v, err := ast.ParseJSON(text)
+		if err == nil && v.Kind() != ast.KindObject {
+			err = fmt.Errorf("expected a JSON object, found %s", v.Kind())
+		}
+		if err != nil {
+			col := 1
+			var se *json.SyntaxError
+			if errors.As(err, &se) {
+				col = int(se.Offset)
+			}
+			errs = append(errs, ast.Errorf(ast.Pos{File: display, Line: line, Col: col}, ast.CodeEvent, "malformed JSON event: %v", err))
+			continue
+		}
+		events = append(events, Event{Source: fmt.Sprintf("%s:%d", display, line), Raw: string(text), Value: v, SourceType: sourceType})
+	}
+	if err := sc.Err(); err != nil {
+		errs = append(errs, ast.Errorf(ast.Pos{File: path, Line: line + 1}, ast.CodeIO, "%v", err))
+	}
+	return events, errs
+}
+
+// displayPath shows an absolute path relative to the working directory, so reports
+// name files the way the user wrote them.
+func displayPath(path string) string {
+	if !filepath.IsAbs(path) {
+		return path
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return path
+	}
+	if rel, err := filepath.Rel(wd, path); err == nil {
+		return rel
+	}
+	return path
+}

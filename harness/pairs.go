@@ -1,0 +1,144 @@
+package harness
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/concordsec/concord/ast"
+)
+
+// PairsFile is the name of the file, at the root of a checked folder, that says
+// which Splunk detection and Panther rule describe the same activity.
+const PairsFile = "pairs.yml"
+
+// Pair names two rules that should agree.
+type Pair struct {
+	Splunk  string     `yaml:"splunk"`
+	Panther string     `yaml:"panther"`
+	Note    string     `yaml:"note"`
+	Accept  []Accepted `yaml:"accept"`
+}
+
+// Accepted is a known, explained difference: disagreements decided by Fields in
+// the given direction do not fail the check.
+type Accepted struct {
+	Fields  []string `yaml:"fields"`
+	Splunk  bool     `yaml:"splunk"`
+	Panther bool     `yaml:"panther"`
+	Reason  string   `yaml:"reason"`
+}
+
+// LoadPairs reads DIR/pairs.yml; paths in it are relative to DIR. No file means no pairs.
+func LoadPairs(dir string) ([]Pair, error) {
+	path := filepath.Join(dir, PairsFile)
+	data, err := os.ReadFile(path)
+	if os.IsNotExist(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var f struct {
+		Pairs []Pair `yaml:"pairs"`
+	}
+	dec := yaml.NewDecoder(strings.NewReader(string(data)))
+	dec.KnownFields(true)
+	if err := dec.Decode(&f); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	for i := range f.Pairs {
+		f.Pairs[i].Splunk = filepath.Join(dir, f.Pairs[i].Splunk)
+		f.Pairs[i].Panther = filepath.Join(dir, f.Pairs[i].Panther)
+	}
+	return f.Pairs, nil
+}
+
+// Accepts returns the accepted difference that covers a disagreement, if any.
+func (p *Pair) Accepts(e CompareEvent) *Accepted {
+	for i, a := range p.Accept {
+		if a.Splunk != e.Splunk || a.Panther != e.Panther {
+			continue
+		}
+		for _, f := range a.Fields {
+			for _, d := range e.DecidingFields {
+				if strings.EqualFold(f, d) {
+					return &p.Accept[i]
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// eventNameAtoms lists the eventName values a rule requires at the top level of
+// its logic (equality atoms), lowercased; rules that share one are paired when no
+// pairs file says otherwise.
+func eventNameAtoms(r *ast.Rule) []string {
+	var out []string
+	var walk func(x ast.Expr)
+	walk = func(x ast.Expr) {
+		switch n := x.(type) {
+		case *ast.Logic:
+			if n.Op == ast.And {
+				for _, e := range n.Xs {
+					walk(e)
+				}
+			}
+		case *ast.Cond:
+			walk(n.If)
+		case *ast.Truth:
+			walk(n.X)
+		case *ast.Match:
+			if f, ok := n.X.(*ast.Field); ok && isEventName(f) && n.Kind == ast.MatchExact {
+				out = append(out, strings.ToLower(n.Pattern))
+			}
+		case *ast.Compare:
+			if f, ok := n.X.(*ast.Field); ok && isEventName(f) && n.Op == ast.Eq {
+				if l, ok := n.Y.(*ast.Lit); ok && l.Val.Kind() == ast.KindString {
+					out = append(out, strings.ToLower(l.Val.AsString()))
+				}
+			}
+		}
+	}
+	walk(r.Match)
+	return out
+}
+
+func isEventName(f *ast.Field) bool {
+	return len(f.Path) == 1 && strings.EqualFold(f.Path[0], "eventName")
+}
+
+// AutoPairs pairs Splunk and Panther rules that require the same eventName.
+func AutoPairs(rules []*ast.Rule) []Pair {
+	var out []Pair
+	for _, s := range rules {
+		if s.Platform != ast.Splunk {
+			continue
+		}
+		sa := eventNameAtoms(s)
+		for _, p := range rules {
+			if p.Platform != ast.Panther {
+				continue
+			}
+			if shareAny(sa, eventNameAtoms(p)) {
+				out = append(out, Pair{Splunk: s.File, Panther: p.File, Note: "paired automatically: same eventName"})
+			}
+		}
+	}
+	return out
+}
+
+func shareAny(a, b []string) bool {
+	for _, x := range a {
+		for _, y := range b {
+			if x == y {
+				return true
+			}
+		}
+	}
+	return false
+}

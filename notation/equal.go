@@ -1,0 +1,150 @@
+package notation
+
+import (
+	"math"
+
+	"github.com/concordsec/concord/ast"
+)
+
+// Equal reports whether a and b are the same tree, ignoring spans. Literal
+// values must have the same kind (Int 1 and Float 1.0 differ), lists and objects
+// are compared element by element with object keys in order, and NaN equals NaN.
+// Nil and empty slices are equal.
+func Equal(a, b ast.Expr) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	switch x := a.(type) {
+	case *ast.Lit:
+		y, ok := b.(*ast.Lit)
+		return ok && ValueEqual(x.Val, y.Val)
+	case *ast.Field:
+		y, ok := b.(*ast.Field)
+		if !ok || len(x.Path) != len(y.Path) {
+			return false
+		}
+		for i := range x.Path {
+			if x.Path[i] != y.Path[i] {
+				return false
+			}
+		}
+		return true
+	case *ast.Default:
+		y, ok := b.(*ast.Default)
+		return ok && x.OnNull == y.OnNull && Equal(x.X, y.X) && Equal(x.Else, y.Else)
+	case *ast.Not:
+		y, ok := b.(*ast.Not)
+		return ok && Equal(x.X, y.X)
+	case *ast.Logic:
+		y, ok := b.(*ast.Logic)
+		return ok && x.Op == y.Op && x.Operand == y.Operand && equalList(x.Xs, y.Xs)
+	case *ast.Compare:
+		y, ok := b.(*ast.Compare)
+		return ok && x.Op == y.Op && x.Dialect == y.Dialect && Equal(x.X, y.X) && Equal(x.Y, y.Y)
+	case *ast.Match:
+		y, ok := b.(*ast.Match)
+		return ok && x.Kind == y.Kind && x.Pattern == y.Pattern && x.Fold == y.Fold &&
+			x.Search == y.Search && Equal(x.X, y.X)
+	case *ast.In:
+		y, ok := b.(*ast.In)
+		return ok && x.Dialect == y.Dialect && Equal(x.X, y.X) && Equal(x.Y, y.Y)
+	case *ast.Truth:
+		y, ok := b.(*ast.Truth)
+		return ok && Equal(x.X, y.X)
+	case *ast.IsNull:
+		y, ok := b.(*ast.IsNull)
+		return ok && Equal(x.X, y.X)
+	case *ast.Exists:
+		y, ok := b.(*ast.Exists)
+		return ok && Equal(x.X, y.X)
+	case *ast.Cond:
+		y, ok := b.(*ast.Cond)
+		return ok && Equal(x.If, y.If) && Equal(x.Then, y.Then) && Equal(x.Else, y.Else)
+	case *ast.Call:
+		y, ok := b.(*ast.Call)
+		return ok && x.Fn == y.Fn && equalList(x.Args, y.Args)
+	case *ast.Concat:
+		y, ok := b.(*ast.Concat)
+		return ok && x.Dialect == y.Dialect && equalList(x.Parts, y.Parts)
+	case *ast.ListLit:
+		y, ok := b.(*ast.ListLit)
+		return ok && equalList(x.Elems, y.Elems)
+	case *ast.DictLit:
+		y, ok := b.(*ast.DictLit)
+		return ok && equalList(x.Keys, y.Keys) && equalList(x.Vals, y.Vals)
+	case *ast.Index:
+		y, ok := b.(*ast.Index)
+		return ok && Equal(x.X, y.X) && Equal(x.Key, y.Key)
+	case *ast.Helper:
+		y, ok := b.(*ast.Helper)
+		return ok && x.Name == y.Name && equalList(x.Args, y.Args) && Equal(x.Body, y.Body)
+	}
+	return false
+}
+
+func equalList(a, b []ast.Expr) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if !Equal(a[i], b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// ValueEqual is strict value equality: same kind and same contents (ast.Equal
+// plus kind equality), object keys in the same order, NaN equal to NaN.
+func ValueEqual(a, b ast.Value) bool {
+	if a.Kind() != b.Kind() {
+		return false
+	}
+	switch a.Kind() {
+	case ast.KindBool:
+		return a.AsBool() == b.AsBool()
+	case ast.KindInt:
+		return a.AsInt() == b.AsInt()
+	case ast.KindFloat:
+		x, y := a.AsFloat(), b.AsFloat()
+		return x == y || math.IsNaN(x) && math.IsNaN(y)
+	case ast.KindString:
+		return a.AsString() == b.AsString()
+	case ast.KindList:
+		x, y := a.AsList(), b.AsList()
+		if len(x) != len(y) {
+			return false
+		}
+		for i := range x {
+			if !ValueEqual(x[i], y[i]) {
+				return false
+			}
+		}
+		return true
+	case ast.KindObject:
+		x, y := a.AsObject(), b.AsObject()
+		var xk, yk []string
+		var xv, yv []ast.Value
+		if x != nil {
+			xk, xv = x.Keys, x.Vals
+		}
+		if y != nil {
+			yk, yv = y.Keys, y.Vals
+		}
+		if len(xk) != len(yk) || len(xv) != len(yv) {
+			return false
+		}
+		for i := range xk {
+			if xk[i] != yk[i] {
+				return false
+			}
+		}
+		for i := range xv {
+			if !ValueEqual(xv[i], yv[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	return true // missing, null
+}

@@ -1,0 +1,349 @@
+package panther
+
+import (
+	"strings"
+
+	"github.com/alecthomas/participle/v2/lexer"
+
+	"github.com/concordsec/concord/ast"
+	"github.com/concordsec/concord/panther/internal/grammar"
+)
+
+// callArgs are a call's lowered arguments.
+type callArgs struct {
+	pos     []val
+	kw      map[string]val
+	kwPos   map[string]lexer.Position
+	kwOrder []string
+	at      lexer.Position
+	failed  bool // an argument form concord cannot pass (*xs, **kw, generator)
+}
+
+func (a callArgs) exprs(l *lowerer) []ast.Expr {
+	out := make([]ast.Expr, len(a.pos))
+	for i, v := range a.pos {
+		out[i] = l.exprOf(v, a.at)
+	}
+	return out
+}
+
+// mkCall builds a call: lead arguments (a receiver), the positional arguments,
+// then the keyword arguments in source order, named by Call.Keywords.
+func (l *lowerer) mkCall(fn string, lead []ast.Expr, a callArgs, sp ast.Span) *ast.Call {
+	c := &ast.Call{Span: sp, Fn: fn, Args: append(lead, a.exprs(l)...)}
+	for _, k := range a.kwOrder {
+		c.Args = append(c.Args, l.exprOf(a.kw[k], a.kwPos[k]))
+		c.Keywords = append(c.Keywords, k)
+	}
+	return c
+}
+
+func (l *lowerer) lowerArgs(t *grammar.Trailer, e env) callArgs {
+	a := callArgs{kw: map[string]val{}, kwPos: map[string]lexer.Position{}, at: t.Pos}
+	for _, arg := range t.Args {
+		switch {
+		case arg.Star != "":
+			l.unsupported(arg.Pos, arg.Star+" argument unpacking")
+			a.failed = true
+		case arg.Comp != nil:
+			l.unsupported(arg.Pos, "generator expression")
+			a.failed = true
+		case arg.Name != "":
+			a.kw[arg.Name] = l.lowerExpr(arg.X, e)
+			a.kwPos[arg.Name] = arg.Pos
+			a.kwOrder = append(a.kwOrder, arg.Name)
+		default:
+			a.pos = append(a.pos, l.lowerExpr(arg.X, e))
+		}
+	}
+	return a
+}
+
+// call lowers `f(args)` where f is not an attribute.
+func (l *lowerer) call(f val, t *grammar.Trailer, e env, sp ast.Span) val {
+	a := l.lowerArgs(t, e)
+	if a.failed {
+		return val{x: &ast.Lit{Span: sp, Val: ast.Null}}
+	}
+	switch {
+	case f.fn != nil:
+		return l.inline(f.fn, a, sp)
+	case f.imported != "" && f.module == "builtins":
+		return l.builtin(f.imported, a, sp)
+	case f.imported != "" && isHelperModule(f.module):
+		return l.globalHelper(f.imported, a, sp)
+	case f.imported != "":
+		return val{x: l.mkCall(importedFn(f.module, f.imported), nil, a, sp)}
+	case f.bad != "":
+		return val{x: l.exprOf(f, t.Pos)}
+	case f.failed:
+		return f
+	}
+	return l.unsupported(t.Pos, "call of a computed value")
+}
+
+// inline expands a call of an in-file function: its body, with the parameters
+// bound to the arguments, wrapped in a Helper node that keeps the name.
+func (l *lowerer) inline(def *grammar.Def, a callArgs, sp ast.Span) val {
+	for _, name := range l.inlining {
+		if name == def.Name {
+			return l.unsupported(a.at, "recursive call of "+def.Name)
+		}
+	}
+	l.inlining = append(l.inlining, def.Name)
+	body := l.lowerFunction(def, a.pos, a.kw, a.at)
+	l.inlining = l.inlining[:len(l.inlining)-1]
+	args := a.exprs(l)
+	for _, p := range def.Params {
+		if v, ok := a.kw[p.Named]; ok && p.Named != "" {
+			args = append(args, l.exprOf(v, a.at))
+		}
+	}
+	return val{x: &ast.Helper{Span: sp, Name: def.Name, Args: args, Body: body}}
+}
+
+// importedFn names the evaluator function for an imported name: Panther's
+// global helpers are "panther.<name>", standard library names "py.<module>.<name>".
+func importedFn(module, name string) string {
+	switch {
+	case module == "builtins":
+		return "py." + name
+	case isHelperModule(module):
+		return "panther." + name
+	}
+	return "py." + module + "." + name
+}
+
+// isHelperModule tells Panther's modules (global helpers, panther_core,
+// panther_detection_helpers) from the Python standard library.
+func isHelperModule(module string) bool {
+	return strings.HasPrefix(module, "panther") || strings.HasPrefix(module, "global_helpers")
+}
+
+// methodCall lowers `recv.name(args)`.
+func (l *lowerer) methodCall(recv val, name string, t *grammar.Trailer, e env, sp ast.Span) val {
+	switch {
+	case recv.module != "" && recv.imported == "":
+		return l.call(val{module: recv.module, imported: name}, t, e, sp)
+	case recv.imported != "" && recv.module != "builtins":
+		return l.call(val{module: recv.module, imported: recv.imported + "." + name}, t, e, sp)
+	case recv.fn != nil:
+		return l.unsupported(t.Pos, "attribute of function "+recv.fn.Name)
+	}
+	a := l.lowerArgs(t, e)
+	if a.failed {
+		return val{x: &ast.Lit{Span: sp, Val: ast.Null}}
+	}
+	if recv.event {
+		return l.eventMethod(recv, name, a, sp)
+	}
+	x := l.exprOf(recv, t.Pos)
+	switch name {
+	case "startswith", "endswith":
+		if m := prefixMatch(x, name, a, sp); m != nil {
+			return val{x: m}
+		}
+	}
+	fn := "py.method." + name
+	switch {
+	case strMethods[name]:
+		fn = "py.str." + name
+	case dictMethods[name]:
+		fn = "py.dict." + name
+	case listMethods[name]:
+		return l.unsupported(t.Pos, "list method ."+name+"() (mutation)")
+	}
+	return val{x: l.mkCall(fn, []ast.Expr{x}, a, sp)}
+}
+
+// prefixMatch turns x.startswith("a") / x.endswith(("a", "b")) with constant
+// patterns into Match nodes; nil when the pattern is not constant.
+func prefixMatch(x ast.Expr, method string, a callArgs, sp ast.Span) ast.Expr {
+	if len(a.pos) != 1 || len(a.kw) != 0 || a.pos[0].x == nil {
+		return nil
+	}
+	kind := ast.MatchPrefix
+	if method == "endswith" {
+		kind = ast.MatchSuffix
+	}
+	one := func(p ast.Expr) ast.Expr {
+		lit, ok := p.(*ast.Lit)
+		if !ok || lit.Val.Kind() != ast.KindString {
+			return nil
+		}
+		return &ast.Match{Span: sp, X: x, Kind: kind, Pattern: lit.Val.AsString()}
+	}
+	if m := one(a.pos[0].x); m != nil {
+		return m
+	}
+	tuple, ok := a.pos[0].x.(*ast.ListLit)
+	if !ok || len(tuple.Elems) == 0 {
+		return nil
+	}
+	or := &ast.Logic{Span: sp, Op: ast.Or, Operand: true}
+	for _, el := range tuple.Elems {
+		m := one(el)
+		if m == nil {
+			return nil
+		}
+		or.Xs = append(or.Xs, m)
+	}
+	if len(or.Xs) == 1 {
+		return or.Xs[0]
+	}
+	return or
+}
+
+// eventMethod lowers the PantherEvent methods: get, deep_get, udm, deep_walk,
+// and the mapping methods.
+func (l *lowerer) eventMethod(ev val, name string, a callArgs, sp ast.Span) val {
+	switch name {
+	case "get":
+		if len(a.pos) >= 1 && len(a.pos) <= 2 && len(a.kw) == 0 {
+			if key, ok := constString(a.pos[0]); ok {
+				field := &ast.Field{Span: sp, Path: []string{key}}
+				if len(a.pos) == 1 {
+					return val{x: field}
+				}
+				return val{x: &ast.Default{Span: sp, X: field, Else: l.exprOf(a.pos[1], a.at), OnNull: false}}
+			}
+		}
+	case "deep_get":
+		if x := l.deepGet(ev.x, a.pos, a, sp); x != nil {
+			return val{x: x}
+		}
+		return val{x: l.passThrough("deep_get", append([]val{ev}, a.pos...), a, sp)}
+	case "udm":
+		return val{x: l.passThrough("udm", a.pos, a, sp)}
+	case "deep_walk":
+		return val{x: l.passThrough("deep_walk", append([]val{ev}, a.pos...), a, sp)}
+	}
+	fn := "py.dict." + name
+	return val{x: l.mkCall(fn, []ast.Expr{ev.x}, a, sp)}
+}
+
+// deepGet lowers deep_get(base, "a", "b", default=d) on the event (or on a field
+// of it) to Default{Field{a, b}, d, OnNull}: deep_get returns the default for a
+// missing key, a non-mapping on the path, and a final None. nil when the keys
+// are not constants.
+func (l *lowerer) deepGet(base ast.Expr, keys []val, a callArgs, sp ast.Span) ast.Expr {
+	f, ok := base.(*ast.Field)
+	if !ok || len(keys) == 0 {
+		return nil
+	}
+	for k := range a.kw {
+		if k != "default" {
+			return nil
+		}
+	}
+	path := append([]string{}, f.Path...)
+	for _, k := range keys {
+		s, ok := constString(k)
+		if !ok {
+			return nil
+		}
+		path = append(path, s)
+	}
+	var otherwise ast.Expr = &ast.Lit{Span: sp, Val: ast.Null}
+	if d, ok := a.kw["default"]; ok {
+		otherwise = l.exprOf(d, a.at)
+	}
+	return &ast.Default{Span: sp, X: &ast.Field{Span: sp, Path: path}, Else: otherwise, OnNull: true}
+}
+
+// passThrough keeps a helper call for the evaluator, with args as its
+// positional arguments.
+func (l *lowerer) passThrough(name string, args []val, a callArgs, sp ast.Span) ast.Expr {
+	a.pos = args
+	return l.mkCall("panther."+name, nil, a, sp)
+}
+
+func constString(v val) (string, bool) {
+	lit, ok := v.x.(*ast.Lit)
+	if !ok || lit.Val.Kind() != ast.KindString {
+		return "", false
+	}
+	return lit.Val.AsString(), true
+}
+
+// builtin lowers a call of a Python builtin function.
+func (l *lowerer) builtin(name string, a callArgs, sp ast.Span) val {
+	args := a.exprs(l)
+	if len(a.kw) > 0 {
+		return val{x: l.mkCall("py."+name, nil, a, sp)}
+	}
+	switch name {
+	case "bool":
+		if len(args) == 1 {
+			return val{x: &ast.Truth{Span: sp, X: args[0]}}
+		}
+	case "set", "frozenset", "list", "tuple":
+		// set(["a", "b"]) of a literal is the literal: the subset only tests
+		// membership in such constants.
+		if len(args) == 1 {
+			if lit, ok := args[0].(*ast.ListLit); ok {
+				return val{x: &ast.ListLit{Span: sp, Elems: lit.Elems}}
+			}
+		}
+	case "isinstance":
+		// The type argument names builtin types; keep their names as strings.
+		if len(args) == 2 {
+			args[1] = typeNames(args[1])
+		}
+	}
+	return val{x: &ast.Call{Span: sp, Fn: "py." + name, Args: args}}
+}
+
+// typeNames turns builtin type references (str, (list, tuple)) into their names.
+func typeNames(x ast.Expr) ast.Expr {
+	switch n := x.(type) {
+	case *ast.Call:
+		if len(n.Args) == 0 && strings.HasPrefix(n.Fn, "py.") && !strings.Contains(n.Fn[3:], ".") {
+			return &ast.Lit{Span: n.Span, Val: ast.String(n.Fn[3:])}
+		}
+	case *ast.ListLit:
+		out := &ast.ListLit{Span: n.Span}
+		for _, el := range n.Elems {
+			out.Elems = append(out.Elems, typeNames(el))
+		}
+		return out
+	}
+	return x
+}
+
+// pythonBuiltins are the builtin names rules may use; they lower to "py.<name>".
+var pythonBuiltins = map[string]bool{
+	"abs": true, "all": true, "any": true, "bool": true, "dict": true, "enumerate": true,
+	"filter": true, "float": true, "frozenset": true, "getattr": true, "hasattr": true,
+	"int": true, "isinstance": true, "len": true, "list": true, "map": true, "max": true,
+	"min": true, "next": true, "ord": true, "chr": true, "range": true, "repr": true,
+	"reversed": true, "round": true, "set": true, "sorted": true, "str": true, "sum": true,
+	"tuple": true, "type": true, "zip": true, "print": true, "hex": true, "bytes": true,
+	"iter": true, "divmod": true, "pow": true, "format": true, "callable": true, "object": true,
+	"ValueError": true, "KeyError": true, "TypeError": true, "Exception": true,
+	"AttributeError": true, "IndexError": true,
+}
+
+// strMethods are str methods; they lower to "py.str.<name>" with the receiver first.
+var strMethods = map[string]bool{
+	"lower": true, "upper": true, "strip": true, "lstrip": true, "rstrip": true, "split": true,
+	"rsplit": true, "replace": true, "join": true, "find": true, "rfind": true, "index": true,
+	"rindex": true, "count": true, "format": true, "casefold": true, "title": true,
+	"capitalize": true, "isdigit": true, "isalpha": true, "isalnum": true, "isnumeric": true,
+	"isdecimal": true, "isupper": true, "islower": true, "isspace": true, "partition": true,
+	"rpartition": true, "splitlines": true, "zfill": true, "removeprefix": true,
+	"removesuffix": true, "encode": true, "decode": true, "startswith": true, "endswith": true,
+	"swapcase": true, "center": true, "ljust": true, "rjust": true, "expandtabs": true,
+}
+
+// dictMethods are mapping methods; they lower to "py.dict.<name>".
+var dictMethods = map[string]bool{
+	"get": true, "keys": true, "values": true, "items": true, "copy": true,
+}
+
+// listMethods mutate their receiver; rules use them inside loops, which are
+// unsupported anyway.
+var listMethods = map[string]bool{
+	"append": true, "extend": true, "insert": true, "remove": true, "pop": true, "clear": true,
+	"add": true, "update": true, "discard": true, "setdefault": true, "sort": true, "reverse": true,
+}

@@ -1,0 +1,77 @@
+package panther
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/concordsec/concord/ast"
+)
+
+// dump prints an expression as a compact S-expression without positions, so
+// table tests can state the expected lowering in one line.
+func dump(x ast.Expr) string {
+	switch n := x.(type) {
+	case nil:
+		return "<nil>"
+	case *ast.Lit:
+		return n.Val.Repr()
+	case *ast.Field:
+		return "$" + strings.Join(n.Path, ".")
+	case *ast.Default:
+		op := "default"
+		if n.OnNull {
+			op = "default-null"
+		}
+		return fmt.Sprintf("(%s %s %s)", op, dump(n.X), dump(n.Else))
+	case *ast.Not:
+		return "(not " + dump(n.X) + ")"
+	case *ast.Logic:
+		return "(" + n.Op.String() + " " + dumpList(n.Xs) + ")"
+	case *ast.Compare:
+		return fmt.Sprintf("(%s %s %s)", n.Op, dump(n.X), dump(n.Y))
+	case *ast.Match:
+		return fmt.Sprintf("(%s %s %q)", n.Kind, dump(n.X), n.Pattern)
+	case *ast.In:
+		return fmt.Sprintf("(in %s %s)", dump(n.X), dump(n.Y))
+	case *ast.Truth:
+		return "(truth " + dump(n.X) + ")"
+	case *ast.IsNull:
+		return "(isnull " + dump(n.X) + ")"
+	case *ast.Cond:
+		return fmt.Sprintf("(if %s %s %s)", dump(n.If), dump(n.Then), dump(n.Else))
+	case *ast.Call:
+		parts := []string{n.Fn}
+		pos := len(n.Args) - len(n.Keywords)
+		for i, a := range n.Args {
+			if i >= pos {
+				parts = append(parts, n.Keywords[i-pos]+"="+dump(a))
+			} else {
+				parts = append(parts, dump(a))
+			}
+		}
+		return "(" + strings.Join(parts, " ") + ")"
+	case *ast.Concat:
+		return "(concat " + dumpList(n.Parts) + ")"
+	case *ast.ListLit:
+		return "[" + dumpList(n.Elems) + "]"
+	case *ast.DictLit:
+		var parts []string
+		for i := range n.Keys {
+			parts = append(parts, dump(n.Keys[i])+": "+dump(n.Vals[i]))
+		}
+		return "{" + strings.Join(parts, ", ") + "}"
+	case *ast.Index:
+		return fmt.Sprintf("(index %s %s)", dump(n.X), dump(n.Key))
+	case *ast.Helper:
+		return fmt.Sprintf("(helper %s [%s] %s)", n.Name, dumpList(n.Args), dump(n.Body))
+	}
+	return fmt.Sprintf("<%T>", x)
+}
+
+func dumpList(xs []ast.Expr) string {
+	parts := make([]string, len(xs))
+	for i, x := range xs {
+		parts[i] = dump(x)
+	}
+	return strings.Join(parts, " ")
+}

@@ -1,0 +1,202 @@
+package panther
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/alecthomas/participle/v2/lexer"
+)
+
+// Python's string literal bodies. Lazy repetition keeps a triple-quoted string
+// from running into the next one; a backslash always escapes the next character
+// for tokenising, even in raw strings (r"\"" is one string).
+const (
+	tripleDouble = `"""(?:\\[\s\S]|[^\\])*?"""`
+	tripleSingle = `'''(?:\\[\s\S]|[^\\])*?'''`
+	oneDouble    = `"(?:\\[\s\S]|[^"\\\n])*"`
+	oneSingle    = `'(?:\\[\s\S]|[^'\\\n])*'`
+	stringBodies = `(?:` + tripleDouble + `|` + tripleSingle + `|` + oneDouble + `|` + oneSingle + `)`
+)
+
+// baseLexer tokenises Python without knowing about lines and indentation; the
+// indentLexer wrapper turns its Newline and leading Whitespace tokens into
+// Python's NEWLINE/INDENT/DEDENT structure.
+var baseLexer = lexer.MustSimple([]lexer.SimpleRule{
+	{Name: "Comment", Pattern: `#[^\n]*`},
+	{Name: "LineCont", Pattern: `\\\r?\n`},
+	{Name: "Newline", Pattern: `\r?\n`},
+	{Name: "Whitespace", Pattern: `[ \t\f\r]+`},
+	// f-strings keep their {expressions} inside one token; fstring.go splits them.
+	{Name: "FString", Pattern: `(?:[fF][rR]?|[rR][fF])` + stringBodies},
+	{Name: "String", Pattern: `(?:[bB][rR]?|[rR][bB]?|[uU])?` + stringBodies},
+	{Name: "Number", Pattern: `(?:0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|(?:[0-9][0-9_]*\.?[0-9_]*|\.[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)?[jJ]?)`},
+	// Keywords get their own type so @Name in the grammar never captures one.
+	// match/case are soft keywords and stay Names.
+	{Name: "Keyword", Pattern: `(?:False|None|True|and|as|assert|async|await|break|class|continue|def|del|elif|else|except|finally|for|from|global|if|import|in|is|lambda|nonlocal|not|or|pass|raise|return|try|while|with|yield)\b`},
+	{Name: "Name", Pattern: `[\p{L}_][\p{L}\p{N}_]*`},
+	{Name: "Op", Pattern: `\*\*=|//=|>>=|<<=|->|:=|\.\.\.|[-+*/%@&|^]=|==|!=|<=|>=|\*\*|//|<<|>>|[-+*/%@&|^~<>=.,:;()\[\]{}!]`},
+})
+
+// pythonLexer is the lexer the grammar is built with.
+var pythonLexer = newIndentLexer(baseLexer)
+
+// indentLexer wraps a base lexer definition and adds Python's line structure,
+// following starlark-go's scanner: an indentation stack, a bracket depth (no
+// Newline inside (), [] or {}), blank and comment-only lines skipped, Indent and
+// Dedent emitted as zero-width tokens at the next token, all Dedents at EOF.
+type indentLexer struct {
+	base    lexer.Definition
+	symbols map[string]lexer.TokenType
+}
+
+func newIndentLexer(base lexer.Definition) *indentLexer {
+	symbols := map[string]lexer.TokenType{}
+	lowest := lexer.EOF
+	for name, t := range base.Symbols() {
+		symbols[name] = t
+		if t < lowest {
+			lowest = t
+		}
+	}
+	// Base types count down from EOF; ours continue below them.
+	symbols["Indent"] = lowest - 1
+	symbols["Dedent"] = lowest - 2
+	return &indentLexer{base: base, symbols: symbols}
+}
+
+func (d *indentLexer) Symbols() map[string]lexer.TokenType { return d.symbols }
+
+func (d *indentLexer) Lex(filename string, r io.Reader) (lexer.Lexer, error) {
+	inner, err := d.base.Lex(filename, r)
+	if err != nil {
+		return nil, err
+	}
+	return &indentScanner{
+		def:         d,
+		inner:       inner,
+		indents:     []int{0},
+		atLineStart: true,
+	}, nil
+}
+
+// indentScanner is one run of the indentLexer.
+type indentScanner struct {
+	def         *indentLexer
+	inner       lexer.Lexer
+	queue       []lexer.Token
+	indents     []int // widths of the open indentation levels; starts as [0]
+	depth       int   // open brackets
+	atLineStart bool  // no token of the current logical line emitted yet
+	width       int   // indentation width of the current line
+	lastPos     lexer.Position
+	done        bool
+}
+
+func (s *indentScanner) sym(name string) lexer.TokenType { return s.def.symbols[name] }
+
+func (s *indentScanner) Next() (lexer.Token, error) {
+	for len(s.queue) == 0 {
+		if s.done {
+			return lexer.Token{Type: lexer.EOF, Pos: s.lastPos}, nil
+		}
+		if err := s.fill(); err != nil {
+			return lexer.Token{}, err
+		}
+	}
+	tok := s.queue[0]
+	s.queue = s.queue[1:]
+	return tok, nil
+}
+
+// fill reads base tokens until it can queue at least one token.
+func (s *indentScanner) fill() error {
+	tok, err := s.inner.Next()
+	if err != nil {
+		return err
+	}
+	switch tok.Type {
+	case s.sym("Comment"), s.sym("LineCont"):
+		return nil
+	case s.sym("Whitespace"):
+		if s.atLineStart {
+			s.width = indentWidth(tok.Value)
+		}
+		return nil
+	case s.sym("Newline"):
+		if s.depth > 0 || s.atLineStart {
+			// Inside brackets, or a blank/comment-only line.
+			s.width = 0
+			return nil
+		}
+		s.queue = append(s.queue, tok)
+		s.atLineStart, s.width = true, 0
+		s.lastPos = tok.Pos
+		return nil
+	case lexer.EOF:
+		s.done = true
+		if !s.atLineStart {
+			s.queue = append(s.queue, lexer.Token{Type: s.sym("Newline"), Value: "\n", Pos: tok.Pos})
+		}
+		for len(s.indents) > 1 {
+			s.indents = s.indents[:len(s.indents)-1]
+			s.queue = append(s.queue, lexer.Token{Type: s.sym("Dedent"), Pos: tok.Pos})
+		}
+		s.lastPos = tok.Pos
+		return nil
+	}
+	if s.atLineStart {
+		s.atLineStart = false
+		if err := s.indentTo(tok.Pos); err != nil {
+			return err
+		}
+	}
+	switch tok.Value {
+	case "(", "[", "{":
+		if tok.Type == s.sym("Op") {
+			s.depth++
+		}
+	case ")", "]", "}":
+		if tok.Type == s.sym("Op") && s.depth > 0 {
+			s.depth--
+		}
+	}
+	s.queue = append(s.queue, tok)
+	s.lastPos = tok.Pos
+	return nil
+}
+
+// indentTo queues the Indent or Dedents that take the stack to s.width.
+func (s *indentScanner) indentTo(pos lexer.Position) error {
+	top := s.indents[len(s.indents)-1]
+	switch {
+	case s.width > top:
+		s.indents = append(s.indents, s.width)
+		s.queue = append(s.queue, lexer.Token{Type: s.sym("Indent"), Pos: pos})
+	case s.width < top:
+		for len(s.indents) > 1 && s.indents[len(s.indents)-1] > s.width {
+			s.indents = s.indents[:len(s.indents)-1]
+			s.queue = append(s.queue, lexer.Token{Type: s.sym("Dedent"), Pos: pos})
+		}
+		if s.indents[len(s.indents)-1] != s.width {
+			return &lexer.Error{Pos: pos, Msg: fmt.Sprintf("unindent does not match any outer indentation level (column %d)", s.width+1)}
+		}
+	}
+	return nil
+}
+
+// indentWidth measures leading whitespace as Python does: a tab advances to the
+// next multiple of 8.
+func indentWidth(ws string) int {
+	w := 0
+	for _, c := range ws {
+		switch c {
+		case '\t':
+			w = (w/8 + 1) * 8
+		case '\f', '\r':
+			// A form feed resets the count in CPython; neither appears in rules.
+		default:
+			w++
+		}
+	}
+	return w
+}

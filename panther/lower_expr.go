@@ -1,0 +1,470 @@
+package panther
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/alecthomas/participle/v2/lexer"
+
+	"github.com/concordsec/concord/ast"
+	"github.com/concordsec/concord/panther/internal/grammar"
+)
+
+// exprOf turns a value into an expression; functions and modules are not values
+// concord can compute with.
+func (l *lowerer) exprOf(v val, at lexer.Position) ast.Expr {
+	switch {
+	case v.x != nil:
+		return v.x
+	case v.bad != "":
+		return l.unsupported(at, "a name "+v.bad).x
+	case v.fn != nil:
+		return l.unsupported(at, "function "+v.fn.Name+" used as a value").x
+	case v.imported != "":
+		// An imported constant (EMAIL_REGEX, event_type.X): the evaluator resolves it.
+		return &ast.Call{Span: ast.Span{From: l.pos(at)}, Fn: importedFn(v.module, v.imported)}
+	case v.module != "":
+		return l.unsupported(at, "module "+v.module+" used as a value").x
+	}
+	return l.unsupported(at, "value").x
+}
+
+// lookup resolves a name: locals, module constants, in-file functions, imports,
+// then Python builtins.
+func (l *lowerer) lookup(name string, e env, at lexer.Position) val {
+	if v, ok := e[name]; ok {
+		return v
+	}
+	if c, ok := l.consts[name]; ok {
+		return l.constVal(name, c, at)
+	}
+	if f, ok := l.funcs[name]; ok {
+		return val{fn: f}
+	}
+	if v, ok := l.imports[name]; ok {
+		return v
+	}
+	if pythonBuiltins[name] {
+		return val{module: "builtins", imported: name}
+	}
+	return val{bad: strconv.Quote(name) + " that is not defined"}
+}
+
+// constVal lowers a module constant once and substitutes it at every use.
+func (l *lowerer) constVal(name string, c *moduleConst, at lexer.Position) val {
+	switch {
+	case c.bad != "":
+		return l.unsupported(c.pos, c.bad)
+	case c.state == 1:
+		return l.unsupported(at, "module constant "+name+" defined in terms of itself")
+	case c.state == 2:
+		return c.lowered
+	}
+	c.state = 1
+	c.lowered = l.lowerExprList(c.value, env{})
+	c.state = 2
+	return c.lowered
+}
+
+// lowerExprList lowers `a` or a tuple `a, b`.
+func (l *lowerer) lowerExprList(xs *grammar.ExprList, e env) val {
+	if len(xs.Items) == 1 && !xs.Trailing && !xs.Items[0].Star {
+		return l.lowerExpr(xs.Items[0].X, e)
+	}
+	lit := &ast.ListLit{Span: l.span(xs.Pos, xs.EndPos)}
+	for _, it := range xs.Items {
+		if it.Star {
+			return l.unsupported(it.Pos, "star expression")
+		}
+		lit.Elems = append(lit.Elems, l.exprOf(l.lowerExpr(it.X, e), it.Pos))
+	}
+	return val{x: lit}
+}
+
+func (l *lowerer) lowerExpr(x *grammar.Expr, e env) val {
+	switch {
+	case x.Lambda != nil:
+		return l.unsupported(x.Pos, "lambda")
+	case x.Walrus != nil:
+		return l.unsupported(x.Pos, "assignment expression (:=)")
+	}
+	t := x.Cond
+	if t.If == nil {
+		return l.lowerOr(t.Then, e)
+	}
+	return val{x: &ast.Cond{
+		Span: l.span(t.Pos, t.EndPos),
+		If:   l.exprOf(l.lowerOr(t.If, e), t.If.Pos),
+		Then: l.exprOf(l.lowerOr(t.Then, e), t.Then.Pos),
+		Else: l.exprOf(l.lowerExpr(t.Else, e), t.Else.Pos),
+	}}
+}
+
+func (l *lowerer) lowerOr(x *grammar.OrExpr, e env) val {
+	if len(x.Xs) == 1 {
+		return l.lowerAnd(x.Xs[0], e)
+	}
+	out := &ast.Logic{Span: l.span(x.Pos, x.EndPos), Op: ast.Or, Operand: true}
+	for _, a := range x.Xs {
+		out.Xs = appendLogic(out.Xs, ast.Or, l.exprOf(l.lowerAnd(a, e), a.Pos))
+	}
+	return val{x: out}
+}
+
+func (l *lowerer) lowerAnd(x *grammar.AndExpr, e env) val {
+	if len(x.Xs) == 1 {
+		return l.lowerNot(x.Xs[0], e)
+	}
+	out := &ast.Logic{Span: l.span(x.Pos, x.EndPos), Op: ast.And, Operand: true}
+	for _, n := range x.Xs {
+		out.Xs = appendLogic(out.Xs, ast.And, l.exprOf(l.lowerNot(n, e), n.Pos))
+	}
+	return val{x: out}
+}
+
+// appendLogic flattens `(a or b) or c` into one chain; it is the same value.
+func appendLogic(xs []ast.Expr, op ast.LogicOp, x ast.Expr) []ast.Expr {
+	if lg, ok := x.(*ast.Logic); ok && lg.Op == op && lg.Operand {
+		return append(xs, lg.Xs...)
+	}
+	return append(xs, x)
+}
+
+func (l *lowerer) lowerNot(x *grammar.NotExpr, e env) val {
+	if x.Not != nil {
+		return val{x: &ast.Not{Span: l.span(x.Pos, x.EndPos), X: l.exprOf(l.lowerNot(x.Not, e), x.Not.Pos)}}
+	}
+	return l.lowerComparison(x.X, e)
+}
+
+// lowerComparison lowers a comparison chain: `a < b < c` is `a < b and b < c`.
+func (l *lowerer) lowerComparison(x *grammar.Comparison, e env) val {
+	left := l.lowerBin(x.X, e)
+	if len(x.Tail) == 0 {
+		return left
+	}
+	lx := l.exprOf(left, x.Pos)
+	var parts []ast.Expr
+	for _, t := range x.Tail {
+		ry := l.exprOf(l.lowerBin(t.Y, e), t.Y.Pos)
+		sp := l.span(x.Pos, t.Y.EndPos)
+		parts = append(parts, l.compare(strings.Join(t.Op, " "), lx, ry, sp))
+		lx = ry
+	}
+	if len(parts) == 1 {
+		return val{x: parts[0]}
+	}
+	return val{x: &ast.Logic{Span: l.span(x.Pos, x.EndPos), Op: ast.And, Xs: parts, Operand: true}}
+}
+
+var compareOps = map[string]ast.CmpOp{"==": ast.Eq, "!=": ast.Ne, "<": ast.Lt, "<=": ast.Le, ">": ast.Gt, ">=": ast.Ge}
+
+func (l *lowerer) compare(op string, x, y ast.Expr, sp ast.Span) ast.Expr {
+	if c, ok := compareOps[op]; ok {
+		return &ast.Compare{Span: sp, Op: c, X: x, Y: y, Dialect: ast.Python}
+	}
+	switch op {
+	case "in":
+		return &ast.In{Span: sp, X: x, Y: y, Dialect: ast.Python}
+	case "not in":
+		return &ast.Not{Span: sp, X: &ast.In{Span: sp, X: x, Y: y, Dialect: ast.Python}}
+	case "is", "is not":
+		var out ast.Expr
+		switch {
+		case isNoneLit(y):
+			out = &ast.IsNull{Span: sp, X: x}
+		case isNoneLit(x):
+			out = &ast.IsNull{Span: sp, X: y}
+		default:
+			// Identity of other objects (`x is True`) is not equality; leave it to
+			// the evaluator by name.
+			out = &ast.Call{Span: sp, Fn: "py.is", Args: []ast.Expr{x, y}}
+		}
+		if op == "is not" {
+			out = &ast.Not{Span: sp, X: out}
+		}
+		return out
+	}
+	return &ast.Call{Span: sp, Fn: "py.cmp." + op, Args: []ast.Expr{x, y}}
+}
+
+func isNoneLit(x ast.Expr) bool {
+	lit, ok := x.(*ast.Lit)
+	return ok && lit.Val.IsNull()
+}
+
+// binaryPrec is Python's precedence of the binary operators a BinExpr holds.
+var binaryPrec = map[string]int{
+	"|": 1, "^": 2, "&": 3, "<<": 4, ">>": 4,
+	"+": 5, "-": 5, "*": 6, "/": 6, "//": 6, "%": 6, "@": 6,
+}
+
+// binaryFns names the evaluator functions for operators that are not string
+// concatenation.
+var binaryFns = map[string]string{
+	"|": "py.bitor", "^": "py.bitxor", "&": "py.bitand", "<<": "py.lshift", ">>": "py.rshift",
+	"+": "py.add", "-": "py.sub", "*": "py.mul", "/": "py.truediv", "//": "py.floordiv",
+	"%": "py.mod", "@": "py.matmul", "**": "py.pow",
+}
+
+// lowerBin applies precedence to a flat run of binary operators (precedence
+// climbing over the operand list).
+func (l *lowerer) lowerBin(x *grammar.BinExpr, e env) val {
+	if len(x.Tail) == 0 {
+		return l.lowerUnary(x.X, e)
+	}
+	operands := []ast.Expr{l.exprOf(l.lowerUnary(x.X, e), x.Pos)}
+	ops := []string{}
+	for _, t := range x.Tail {
+		ops = append(ops, t.Op)
+		operands = append(operands, l.exprOf(l.lowerUnary(t.Y, e), t.Y.Pos))
+	}
+	sp := l.span(x.Pos, x.EndPos)
+	i := 0
+	var climbAt func(minPrec int) ast.Expr
+	climbAt = func(minPrec int) ast.Expr {
+		lhs := operands[i]
+		for i < len(ops) && binaryPrec[ops[i]] >= minPrec {
+			op := ops[i]
+			i++
+			rhs := climbAt(binaryPrec[op] + 1)
+			lhs = l.binary(op, lhs, rhs, sp)
+		}
+		return lhs
+	}
+	return val{x: climbAt(1)}
+}
+
+// binary builds one binary operation. `+` with a string on either side is
+// concatenation; everything else is a named evaluator function.
+func (l *lowerer) binary(op string, x, y ast.Expr, sp ast.Span) ast.Expr {
+	if op == "+" && (isStringy(x) || isStringy(y)) {
+		c := &ast.Concat{Span: sp, Dialect: ast.Python}
+		for _, p := range []ast.Expr{x, y} {
+			if inner, ok := p.(*ast.Concat); ok && inner.Dialect == ast.Python {
+				c.Parts = append(c.Parts, inner.Parts...)
+			} else {
+				c.Parts = append(c.Parts, p)
+			}
+		}
+		return c
+	}
+	return &ast.Call{Span: sp, Fn: binaryFns[op], Args: []ast.Expr{x, y}}
+}
+
+// isStringy reports whether x is known to be a str: a str literal or a
+// concatenation (f-string).
+func isStringy(x ast.Expr) bool {
+	switch n := x.(type) {
+	case *ast.Lit:
+		return n.Val.Kind() == ast.KindString
+	case *ast.Concat:
+		return n.Dialect == ast.Python
+	}
+	return false
+}
+
+func (l *lowerer) lowerUnary(x *grammar.Unary, e env) val {
+	v := l.lowerPower(x.X, e)
+	if len(x.Ops) == 0 {
+		return v
+	}
+	out := l.exprOf(v, x.Pos)
+	sp := l.span(x.Pos, x.EndPos)
+	for i := len(x.Ops) - 1; i >= 0; i-- {
+		switch op := x.Ops[i]; {
+		case op == "-" && isNumberLit(out):
+			lit := out.(*ast.Lit)
+			if lit.Val.Kind() == ast.KindInt {
+				out = &ast.Lit{Span: sp, Val: ast.Int(-lit.Val.AsInt())}
+			} else {
+				out = &ast.Lit{Span: sp, Val: ast.Float(-lit.Val.AsFloat())}
+			}
+		case op == "-":
+			out = &ast.Call{Span: sp, Fn: "py.neg", Args: []ast.Expr{out}}
+		case op == "+":
+			out = &ast.Call{Span: sp, Fn: "py.pos", Args: []ast.Expr{out}}
+		default:
+			out = &ast.Call{Span: sp, Fn: "py.invert", Args: []ast.Expr{out}}
+		}
+	}
+	return val{x: out}
+}
+
+func isNumberLit(x ast.Expr) bool {
+	lit, ok := x.(*ast.Lit)
+	return ok && (lit.Val.Kind() == ast.KindInt || lit.Val.Kind() == ast.KindFloat)
+}
+
+func (l *lowerer) lowerPower(x *grammar.Power, e env) val {
+	if x.Await {
+		return l.unsupported(x.Pos, "await")
+	}
+	v := l.lowerPrimary(x.X, e)
+	if x.Exp == nil {
+		return v
+	}
+	base := l.exprOf(v, x.Pos)
+	exp := l.exprOf(l.lowerUnary(x.Exp, e), x.Exp.Pos)
+	return val{x: &ast.Call{Span: l.span(x.Pos, x.EndPos), Fn: binaryFns["**"], Args: []ast.Expr{base, exp}}}
+}
+
+// lowerPrimary applies trailers left to right; `.name(args)` is one method call.
+func (l *lowerer) lowerPrimary(p *grammar.Primary, e env) val {
+	v := l.lowerAtom(p.Atom, e)
+	for i := 0; i < len(p.Trailers); i++ {
+		t := p.Trailers[i]
+		sp := l.span(p.Pos, t.EndPos)
+		switch {
+		case t.Attr != "" && i+1 < len(p.Trailers) && p.Trailers[i+1].Call:
+			call := p.Trailers[i+1]
+			i++
+			v = l.methodCall(v, t.Attr, call, e, l.span(p.Pos, call.EndPos))
+		case t.Attr != "":
+			v = l.attribute(v, t.Attr, t.Pos, sp)
+		case t.Call:
+			v = l.call(v, t, e, sp)
+		case t.Index:
+			v = l.subscript(v, t, e, sp)
+		}
+	}
+	return v
+}
+
+func (l *lowerer) subscript(v val, t *grammar.Trailer, e env, sp ast.Span) val {
+	x := l.exprOf(v, t.Pos)
+	if len(t.Subs) != 1 {
+		return l.unsupported(t.Pos, "tuple subscript")
+	}
+	s := t.Subs[0]
+	if !s.Slice {
+		return val{x: &ast.Index{Span: sp, X: x, Key: l.exprOf(l.lowerExpr(s.Lower, e), s.Pos)}}
+	}
+	args := []ast.Expr{x}
+	for _, b := range []*grammar.Expr{s.Lower, s.Upper, s.Step} {
+		if b == nil {
+			args = append(args, &ast.Lit{Val: ast.Null})
+			continue
+		}
+		args = append(args, l.exprOf(l.lowerExpr(b, e), b.Pos))
+	}
+	return val{x: &ast.Call{Span: sp, Fn: "py.slice", Args: args}}
+}
+
+// attribute is `x.name` not followed by a call.
+func (l *lowerer) attribute(v val, name string, at lexer.Position, sp ast.Span) val {
+	switch {
+	case v.module != "" && v.imported == "":
+		return val{module: v.module, imported: name}
+	case v.imported != "":
+		// an attribute of an imported object, e.g. datetime.timezone.utc
+		return val{module: v.module, imported: v.imported + "." + name}
+	case v.event:
+		return l.unsupported(at, "attribute ."+name+" of the event")
+	}
+	return val{x: &ast.Call{Span: sp, Fn: "py.attr." + name, Args: []ast.Expr{l.exprOf(v, at)}}}
+}
+
+func (l *lowerer) lowerAtom(a *grammar.Atom, e env) val {
+	sp := l.span(a.Pos, a.EndPos)
+	lit := func(v ast.Value) val { return val{x: &ast.Lit{Span: sp, Val: v}} }
+	switch {
+	case a.None:
+		return lit(ast.Null)
+	case a.True:
+		return lit(ast.True)
+	case a.False:
+		return lit(ast.False)
+	case a.Ellipsis:
+		return l.unsupported(a.Pos, "Ellipsis")
+	case a.Number != "":
+		return l.number(a.Number, a.Pos, sp)
+	case len(a.Strings) > 0:
+		return l.strings(a.Strings, e, sp)
+	case a.Name != "":
+		v := l.lookup(a.Name, e, a.Pos)
+		if v.bad != "" {
+			return l.unsupported(a.Pos, "a name "+v.bad)
+		}
+		return v
+	case a.Paren:
+		if a.ParenIn == nil {
+			return val{x: &ast.ListLit{Span: sp}}
+		}
+		if a.ParenIn.Comp != nil {
+			return l.unsupported(a.Pos, "generator expression")
+		}
+		if len(a.ParenIn.Items) == 1 && !a.ParenIn.Trailing && !a.ParenIn.Items[0].Star {
+			return l.lowerExpr(a.ParenIn.Items[0].X, e)
+		}
+		return l.seq(a.ParenIn, e, sp)
+	case a.List:
+		if a.ListIn == nil {
+			return val{x: &ast.ListLit{Span: sp}}
+		}
+		if a.ListIn.Comp != nil {
+			return l.unsupported(a.Pos, "list comprehension")
+		}
+		return l.seq(a.ListIn, e, sp)
+	case a.Brace:
+		return l.brace(a, e, sp)
+	}
+	return l.unsupported(a.Pos, "expression")
+}
+
+func (l *lowerer) seq(s *grammar.Seq, e env, sp ast.Span) val {
+	out := &ast.ListLit{Span: sp}
+	for _, it := range s.Items {
+		if it.Star {
+			return l.unsupported(it.Pos, "star expression")
+		}
+		out.Elems = append(out.Elems, l.exprOf(l.lowerExpr(it.X, e), it.Pos))
+	}
+	return val{x: out}
+}
+
+// brace lowers {} (empty dict), {k: v} dicts and {a, b} sets (as lists: the
+// subset only tests membership in them).
+func (l *lowerer) brace(a *grammar.Atom, e env, sp ast.Span) val {
+	in := a.BraceIn
+	if in == nil {
+		return val{x: &ast.DictLit{Span: sp}}
+	}
+	if in.Comp != nil {
+		return l.unsupported(a.Pos, "dict/set comprehension")
+	}
+	isDict := in.Entries[0].Value != nil || in.Entries[0].Splat != nil
+	dict, set := &ast.DictLit{Span: sp}, &ast.ListLit{Span: sp}
+	for _, en := range in.Entries {
+		switch {
+		case en.Splat != nil:
+			return l.unsupported(en.Pos, "dict unpacking (**)")
+		case (en.Value != nil) != isDict:
+			return l.unsupported(en.Pos, "mixed dict and set entries")
+		case isDict:
+			dict.Keys = append(dict.Keys, l.exprOf(l.lowerExpr(en.Key, e), en.Pos))
+			dict.Vals = append(dict.Vals, l.exprOf(l.lowerExpr(en.Value, e), en.Value.Pos))
+		default:
+			set.Elems = append(set.Elems, l.exprOf(l.lowerExpr(en.Key, e), en.Pos))
+		}
+	}
+	if isDict {
+		return val{x: dict}
+	}
+	return val{x: set}
+}
+
+// number parses a Python numeric literal (base prefixes and _ separators).
+func (l *lowerer) number(s string, at lexer.Position, sp ast.Span) val {
+	if strings.ContainsAny(s, "jJ") {
+		return l.unsupported(at, "complex number")
+	}
+	if n, err := strconv.ParseInt(s, 0, 64); err == nil {
+		return val{x: &ast.Lit{Span: sp, Val: ast.Int(n)}}
+	}
+	// Python allows leading zeros only in 0; strconv's base 0 reads "0777" as octal.
+	if f, err := strconv.ParseFloat(strings.ReplaceAll(s, "_", ""), 64); err == nil {
+		return val{x: &ast.Lit{Span: sp, Val: ast.Float(f)}}
+	}
+	return l.unsupported(at, "number "+s)
+}

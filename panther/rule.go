@@ -1,0 +1,309 @@
+package panther
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/concordsec/concord/ast"
+)
+
+// fieldType is the type panther_analysis_tool's RULE_SCHEMA requires of a key.
+type fieldType uint8
+
+const (
+	typeAny     fieldType = iota // `object` in the schema
+	typeStr                      // str
+	typeBool                     // bool
+	typeInt                      // int
+	typeStrList                  // [str]
+	typeMap                      // {str: list}
+	typeList                     // a list (Tests)
+)
+
+// ruleKeys are exactly the keys of RULE_SCHEMA (panther_analysis_tool/schemas.py),
+// which is built with ignore_extra_keys=False: any other key is rejected.
+var ruleKeys = map[string]fieldType{
+	"AnalysisType": typeStr, "Enabled": typeBool, "Filename": typeStr, "Detection": typeAny,
+	"RuleID": typeStr, "LogTypes": typeStrList, "ScheduledQueries": typeStrList,
+	"Severity": typeStr, "Description": typeStr, "DedupPeriodMinutes": typeInt,
+	"InlineFilters": typeAny, "DisplayName": typeStr, "OnlyUseBaseRiskScore": typeBool,
+	"OutputIds": typeStrList, "CreatedBy": typeStr, "Reference": typeStr, "Runbook": typeStr,
+	"Status": typeStr, "SummaryAttributes": typeStrList, "Threshold": typeInt,
+	"Tags": typeStrList, "Reports": typeMap, "Tests": typeList, "DynamicSeverities": typeAny,
+	"AlertTitle": typeStr, "AlertContext": typeAny, "GroupBy": typeAny, "CreateAlert": typeBool,
+	"BaseVersion": typeInt,
+}
+
+// testKeys are the keys of one RULE_SCHEMA test.
+var testKeys = map[string]fieldType{
+	"Name": typeStr, "LogType": typeStr, "ExpectedResult": typeBool, "Log": typeAny, "Mocks": typeList,
+}
+
+var severities = map[string]bool{"Info": true, "Low": true, "Medium": true, "High": true, "Critical": true}
+
+// nameIDPattern is NAME_ID_VALIDATION_REGEX (RuleID, DisplayName).
+var nameIDPattern = regexp.MustCompile(`^[^<>&"%]+$`)
+
+// LoadRule reads a Panther rule YAML and the Python file it names, checks the
+// YAML against Panther's rule schema (errors carry line:col), and lowers the
+// Python into the shared AST. Unsupported constructs are listed in
+// Rule.Unsupported; the rule is returned whenever the YAML could be read.
+func LoadRule(ymlPath string) (*ast.Rule, ast.ErrorList) {
+	src, err := os.ReadFile(ymlPath)
+	if err != nil {
+		return nil, ast.ErrorList{ast.Errorf(ast.Pos{File: ymlPath}, ast.CodeIO, "%v", err)}
+	}
+	return loadRuleYAML(ymlPath, src, func(name string) ([]byte, error) {
+		return os.ReadFile(filepath.Join(filepath.Dir(ymlPath), name))
+	})
+}
+
+// ruleLoader holds one LoadRule run.
+type ruleLoader struct {
+	file string
+	errs ast.ErrorList
+}
+
+func (r *ruleLoader) at(n *yaml.Node) ast.Pos {
+	return ast.Pos{File: r.file, Line: n.Line, Col: n.Column}
+}
+
+func (r *ruleLoader) schemaf(n *yaml.Node, format string, args ...any) {
+	r.errs = append(r.errs, ast.Errorf(r.at(n), ast.CodeSchema, format, args...))
+}
+
+func loadRuleYAML(file string, src []byte, readPy func(string) ([]byte, error)) (*ast.Rule, ast.ErrorList) {
+	r := &ruleLoader{file: file}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(src, &doc); err != nil {
+		return nil, ast.ErrorList{yamlError(file, err)}
+	}
+	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return nil, ast.ErrorList{ast.Errorf(ast.Pos{File: file, Line: 1, Col: 1}, ast.CodeSchema, "a rule file must be a YAML mapping")}
+	}
+	root := doc.Content[0]
+	keys := r.checkMapping(root, ruleKeys, "")
+	rule := &ast.Rule{Platform: ast.Panther, File: file, Keys: ast.KeysFold}
+
+	r.required(root, keys, "AnalysisType", "Enabled", "RuleID", "Severity")
+	r.exactlyOne(root, keys, "Filename", "Detection")
+	r.exactlyOne(root, keys, "LogTypes", "ScheduledQueries")
+	if n := keys["AnalysisType"]; n != nil && n.Value != "rule" && n.Value != "scheduled_rule" {
+		r.schemaf(n, "AnalysisType %q is not a rule (rule or scheduled_rule)", n.Value)
+	}
+	if n := keys["Severity"]; n != nil && !severities[n.Value] {
+		r.schemaf(n, "Severity %q is not one of Info, Low, Medium, High, Critical", n.Value)
+	}
+	for _, k := range []string{"RuleID", "DisplayName"} {
+		if n := keys[k]; n != nil && n.Kind == yaml.ScalarNode && !nameIDPattern.MatchString(n.Value) {
+			r.schemaf(n, "%s %q must not be empty or contain <, >, &, \" or %%", k, n.Value)
+		}
+	}
+	if n := keys["RuleID"]; n != nil {
+		rule.ID = n.Value
+	}
+	if n := keys["DisplayName"]; n != nil {
+		rule.Name = n.Value
+	}
+	rule.Status = "disabled"
+	if n := keys["Enabled"]; n != nil && n.Value == "true" {
+		rule.Status = "enabled"
+	}
+	for _, k := range []string{"LogTypes", "ScheduledQueries"} {
+		if n := keys[k]; n != nil {
+			for _, c := range n.Content {
+				rule.LogTypes = append(rule.LogTypes, c.Value)
+			}
+		}
+	}
+	if n := keys["Tests"]; n != nil {
+		rule.Tests = r.tests(n)
+	}
+	if n := keys["Detection"]; n != nil {
+		rule.Unsupported.Add(r.at(n), ast.CodeUnsupported, "unsupported: YAML Detection blocks (simple detections)")
+	}
+	if n := keys["InlineFilters"]; n != nil {
+		rule.Unsupported.Add(r.at(n), ast.CodeUnsupported, "unsupported: InlineFilters (YAML match expressions)")
+	}
+	if n := keys["Filename"]; n != nil && n.Kind == yaml.ScalarNode {
+		r.python(rule, n, readPy)
+	}
+	r.errs.Sort()
+	return rule, r.errs
+}
+
+// python loads and lowers the rule's Python file.
+func (r *ruleLoader) python(rule *ast.Rule, n *yaml.Node, readPy func(string) ([]byte, error)) {
+	src, err := readPy(n.Value)
+	if err != nil {
+		r.errs = append(r.errs, ast.Errorf(r.at(n), ast.CodeIO, "Filename %q: %v", n.Value, err))
+		return
+	}
+	pyFile := filepath.Join(filepath.Dir(r.file), n.Value)
+	prog, errs := ParsePython(pyFile, src)
+	r.errs = append(r.errs, errs...)
+	if prog == nil {
+		return
+	}
+	rule.Match = prog.Match
+	rule.Outputs = prog.Outputs
+	rule.Unsupported = append(rule.Unsupported, prog.Unsupported...)
+}
+
+// checkMapping reports unknown keys and keys of the wrong type, and returns the
+// value node of each known key.
+func (r *ruleLoader) checkMapping(m *yaml.Node, allowed map[string]fieldType, where string) map[string]*yaml.Node {
+	out := map[string]*yaml.Node{}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k, v := m.Content[i], m.Content[i+1]
+		t, ok := allowed[k.Value]
+		if !ok {
+			r.schemaf(k, "unknown key %q%s (Panther's schema rejects it)", k.Value, where)
+			continue
+		}
+		if _, dup := out[k.Value]; dup {
+			r.schemaf(k, "duplicate key %q%s", k.Value, where)
+		}
+		out[k.Value] = v
+		if msg := typeMismatch(v, t); msg != "" {
+			r.schemaf(v, "%s%s must be %s", k.Value, where, msg)
+		}
+	}
+	return out
+}
+
+// typeMismatch returns the expected type when v does not have it.
+func typeMismatch(v *yaml.Node, t fieldType) string {
+	if v.Kind == yaml.AliasNode && v.Alias != nil {
+		v = v.Alias
+	}
+	scalar := func(tag string) bool { return v.Kind == yaml.ScalarNode && v.ShortTag() == tag }
+	switch t {
+	case typeStr:
+		if !scalar("!!str") {
+			return "a string"
+		}
+	case typeBool:
+		if !scalar("!!bool") {
+			return "true or false"
+		}
+	case typeInt:
+		if !scalar("!!int") {
+			return "an integer"
+		}
+	case typeStrList:
+		if v.Kind != yaml.SequenceNode {
+			return "a list of strings"
+		}
+		for _, c := range v.Content {
+			if c.Kind != yaml.ScalarNode || c.ShortTag() != "!!str" {
+				return "a list of strings"
+			}
+		}
+	case typeMap:
+		if v.Kind != yaml.MappingNode {
+			return "a mapping of lists"
+		}
+		for i := 1; i < len(v.Content); i += 2 {
+			if v.Content[i].Kind != yaml.SequenceNode {
+				return "a mapping of lists"
+			}
+		}
+	case typeList:
+		if v.Kind != yaml.SequenceNode {
+			return "a list"
+		}
+	}
+	return ""
+}
+
+func (r *ruleLoader) required(m *yaml.Node, keys map[string]*yaml.Node, names ...string) {
+	for _, k := range names {
+		if keys[k] == nil {
+			r.schemaf(m, "missing required key %q", k)
+		}
+	}
+}
+
+func (r *ruleLoader) exactlyOne(m *yaml.Node, keys map[string]*yaml.Node, a, b string) {
+	switch {
+	case keys[a] == nil && keys[b] == nil:
+		r.schemaf(m, "missing required key %q (or %q)", a, b)
+	case keys[a] != nil && keys[b] != nil:
+		r.schemaf(keys[b], "%q and %q are mutually exclusive", a, b)
+	}
+}
+
+// tests reads the Tests list.
+func (r *ruleLoader) tests(n *yaml.Node) []ast.Test {
+	var out []ast.Test
+	for i, tn := range n.Content {
+		where := fmt.Sprintf(" in test %d", i+1)
+		if tn.Kind != yaml.MappingNode {
+			r.schemaf(tn, "test %d must be a mapping", i+1)
+			continue
+		}
+		keys := r.checkMapping(tn, testKeys, where)
+		r.required(tn, keys, "Name", "ExpectedResult", "Log")
+		t := ast.Test{Pos: r.at(tn)}
+		if k := keys["Name"]; k != nil {
+			t.Name = k.Value
+			where = " in test " + strconv.Quote(k.Value)
+		}
+		if k := keys["ExpectedResult"]; k != nil {
+			t.Expected = k.Value == "true"
+		}
+		if k := keys["Log"]; k != nil {
+			v, msg := yamlValue(k)
+			if msg != "" {
+				r.schemaf(k, "Log%s: %s", where, msg)
+			}
+			t.Log = v
+		}
+		if k := keys["Mocks"]; k != nil && k.Kind == yaml.SequenceNode {
+			t.Mocks = r.mocks(k, where)
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// mocks reads [{objectName, returnValue}] (MOCK_SCHEMA: returnValue is str or bool).
+func (r *ruleLoader) mocks(n *yaml.Node, where string) map[string]ast.Value {
+	out := map[string]ast.Value{}
+	for _, mn := range n.Content {
+		if mn.Kind != yaml.MappingNode {
+			r.schemaf(mn, "a mock%s must be a mapping", where)
+			continue
+		}
+		keys := r.checkMapping(mn, map[string]fieldType{"objectName": typeStr, "returnValue": typeAny}, " of a mock"+where)
+		r.required(mn, keys, "objectName", "returnValue")
+		name, rv := keys["objectName"], keys["returnValue"]
+		if name == nil || rv == nil {
+			continue
+		}
+		v, _ := yamlValue(rv)
+		if k := v.Kind(); k != ast.KindString && k != ast.KindBool {
+			r.schemaf(rv, "returnValue of mock %q must be a string or a bool", name.Value)
+		}
+		out[name.Value] = v
+	}
+	return out
+}
+
+// yamlErrLine finds the line number yaml.v3 puts in its messages.
+var yamlErrLine = regexp.MustCompile(`line (\d+)`)
+
+func yamlError(file string, err error) *ast.Error {
+	pos := ast.Pos{File: file}
+	if m := yamlErrLine.FindStringSubmatch(err.Error()); m != nil {
+		pos.Line, _ = strconv.Atoi(m[1])
+		pos.Col = 1
+	}
+	return ast.Errorf(pos, ast.CodeParse, "%v", err)
+}

@@ -1,0 +1,220 @@
+package spl
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/concordsec/concord/ast"
+	"gopkg.in/yaml.v3"
+)
+
+// LoadOptions says where a detection's surroundings are.
+type LoadOptions struct {
+	// Root is the content tree: the directory holding detections/ and macros/.
+	// Empty: the first directory above the file that has macros/ or detections/.
+	Root string
+	// AttackDataDir is a local copy of splunk/attack_data; attack data URLs under
+	// ".../attack_data/master/" resolve into it. Default: Root/../attack_data.
+	AttackDataDir string
+	// Macros to expand; loaded from Root/macros when nil.
+	Macros Macros
+}
+
+// attackDataMarker is the part of an attack data URL after which the path
+// inside the attack_data repository starts.
+const attackDataMarker = "attack_data/master/"
+
+// LoadDetection reads an ESCU detection YAML file and lowers it to a rule.
+// Schema, macro and syntax errors are returned; unsupported constructs go to
+// Rule.Unsupported. The rule is returned whenever the file could be decoded.
+func LoadDetection(path string, opts LoadOptions) (*ast.Rule, ast.ErrorList) {
+	var errs ast.ErrorList
+	data, err := os.ReadFile(path)
+	if err != nil {
+		errs.Add(ast.Pos{File: path}, ast.CodeIO, fmt.Sprintf("reading detection: %v", err))
+		return nil, errs
+	}
+	if opts.Root == "" {
+		opts.Root = findRoot(path)
+	}
+	if opts.AttackDataDir == "" {
+		opts.AttackDataDir = filepath.Join(opts.Root, "..", "attack_data")
+	}
+	if opts.Macros == nil {
+		ms, merrs := LoadMacros(filepath.Join(opts.Root, "macros"))
+		opts.Macros = ms
+		errs.Append(merrs)
+	}
+
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		errs = append(errs, yamlError(path, err))
+		return nil, errs
+	}
+	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		errs.Add(ast.Pos{File: path, Line: 1, Col: 1}, ast.CodeSchema, "a detection must be a YAML mapping")
+		return nil, errs
+	}
+	top := doc.Content[0]
+	errs.Append(checkKeys(path, top))
+	var df detectionFile
+	if err := top.Decode(&df); err != nil {
+		errs = append(errs, yamlError(path, err))
+		return nil, errs
+	}
+
+	rule := &ast.Rule{
+		Platform: ast.Splunk, File: path, ID: df.ID, Name: df.Name, Status: df.Status,
+		Keys: ast.KeysExact,
+	}
+	riskAndThreatObjects(rule, &df)
+	rule.Tests = tests(path, top, &df, opts)
+	for _, t := range rule.Tests {
+		for _, a := range t.AttackData {
+			if a.SourceType != "" && !slices.Contains(rule.LogTypes, a.SourceType) {
+				rule.LogTypes = append(rule.LogTypes, a.SourceType)
+			}
+		}
+	}
+
+	searchNode := mapValue(top, "search")
+	if searchNode == nil {
+		errs.Add(ast.Pos{File: path, Line: top.Line, Col: top.Column}, ast.CodeSchema, "detection has no search")
+		return rule, errs
+	}
+	match, pipeline, serrs := parseSource(searchSource(path, data, searchNode), opts.Macros)
+	rule.Match, rule.Pipeline = match, pipeline
+	for _, e := range serrs {
+		if e.Code == ast.CodeUnsupported {
+			rule.Unsupported = append(rule.Unsupported, e)
+		} else {
+			errs = append(errs, e)
+		}
+	}
+	return rule, errs
+}
+
+// findRoot walks up from a detection file to the content root.
+func findRoot(path string) string {
+	dir, _ := filepath.Abs(filepath.Dir(path))
+	for d := dir; ; d = filepath.Dir(d) {
+		for _, sub := range []string{"macros", "detections"} {
+			if st, err := os.Stat(filepath.Join(d, sub)); err == nil && st.IsDir() {
+				return d
+			}
+		}
+		if filepath.Dir(d) == d {
+			return dir
+		}
+	}
+}
+
+// checkKeys reports top-level keys outside the schema, and duplicates.
+func checkKeys(path string, top *yaml.Node) ast.ErrorList {
+	var errs ast.ErrorList
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(top.Content); i += 2 {
+		k := top.Content[i]
+		pos := ast.Pos{File: path, Line: k.Line, Col: k.Column}
+		switch {
+		case !detectionKeys[k.Value]:
+			errs.Add(pos, ast.CodeSchema, fmt.Sprintf("unknown key %q in detection", k.Value))
+		case seen[k.Value]:
+			errs.Add(pos, ast.CodeSchema, fmt.Sprintf("duplicate key %q", k.Value))
+		}
+		seen[k.Value] = true
+	}
+	return errs
+}
+
+func mapValue(m *yaml.Node, key string) *yaml.Node {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i+1]
+		}
+	}
+	return nil
+}
+
+// searchSource places the search text in the file. yaml.v3 reports a quoted
+// scalar at its opening quote and a block scalar at its indicator; the text of
+// a block scalar starts on the next line at that line's indentation.
+func searchSource(path string, data []byte, n *yaml.Node) *Source {
+	src := &Source{File: path, At: ast.Pos{File: path, Line: n.Line, Col: n.Column}, Text: n.Value}
+	switch n.Style {
+	case yaml.SingleQuotedStyle, yaml.DoubleQuotedStyle:
+		src.At.Col++
+	case yaml.LiteralStyle, yaml.FoldedStyle:
+		lines := strings.Split(string(data), "\n")
+		if n.Line < len(lines) {
+			next := lines[n.Line] // 0-based index of the following line
+			indent := len(next) - len(strings.TrimLeft(next, " "))
+			src.At = ast.Pos{File: path, Line: n.Line + 1, Col: indent + 1}
+			src.Indent = indent + 1
+		}
+	}
+	return src
+}
+
+// riskAndThreatObjects fills the risk and threat object fields from rba (2025+)
+// or, in 2024 files, from tags.observable roles.
+func riskAndThreatObjects(rule *ast.Rule, df *detectionFile) {
+	if df.RBA != nil {
+		for _, o := range df.RBA.RiskObjects {
+			rule.RiskObjects = append(rule.RiskObjects, o.Field)
+		}
+		for _, o := range df.RBA.ThreatObjects {
+			rule.ThreatObjects = append(rule.ThreatObjects, o.Field)
+		}
+		return
+	}
+	for _, o := range df.Tags.Observable {
+		if slices.Contains(o.Role, "Victim") {
+			rule.RiskObjects = append(rule.RiskObjects, o.Name)
+		}
+		if slices.Contains(o.Role, "Attacker") {
+			rule.ThreatObjects = append(rule.ThreatObjects, o.Name)
+		}
+	}
+}
+
+// tests turns the tests entries into ast.Tests, resolving attack data paths.
+func tests(path string, top *yaml.Node, df *detectionFile, opts LoadOptions) []ast.Test {
+	var nodes []*yaml.Node
+	if n := mapValue(top, "tests"); n != nil && n.Kind == yaml.SequenceNode {
+		nodes = n.Content
+	}
+	out := make([]ast.Test, 0, len(df.Tests))
+	for i, t := range df.Tests {
+		test := ast.Test{Name: t.Name, Expected: true}
+		if i < len(nodes) {
+			test.Pos = ast.Pos{File: path, Line: nodes[i].Line, Col: nodes[i].Column}
+		}
+		for _, a := range t.AttackData {
+			test.AttackData = append(test.AttackData, ast.AttackData{
+				Data: a.Data, Path: resolveAttackData(a.Data, opts), SourceType: a.SourceType, Source: a.Source,
+			})
+		}
+		out = append(out, test)
+	}
+	return out
+}
+
+// resolveAttackData maps an attack data reference to a local file: URLs into
+// the attack_data repository go to AttackDataDir, relative paths to Root.
+// Other URLs cannot be resolved offline and give "".
+func resolveAttackData(data string, opts LoadOptions) string {
+	if i := strings.Index(data, attackDataMarker); i >= 0 && strings.Contains(data, "://") {
+		return filepath.Join(opts.AttackDataDir, filepath.FromSlash(data[i+len(attackDataMarker):]))
+	}
+	switch {
+	case strings.Contains(data, "://"), data == "":
+		return ""
+	case filepath.IsAbs(data):
+		return data
+	}
+	return filepath.Join(opts.Root, filepath.FromSlash(data))
+}

@@ -1,0 +1,113 @@
+package spl
+
+import (
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/concordsec/concord/ast"
+)
+
+var testRoot = filepath.Join("testdata", "security_content")
+
+func TestLoadDetection_2025(t *testing.T) {
+	path := filepath.Join(testRoot, "detections", "cloud", "x.yml")
+	rule, errs := LoadDetection(path, LoadOptions{})
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	if rule.Platform != ast.Splunk || rule.Name != "Test AWS Trail Deleted" || rule.Status != "production" ||
+		rule.ID != "00000000-0000-4000-8000-000000000001" || rule.Keys != ast.KeysExact {
+		t.Errorf("header: %+v", rule)
+	}
+	if !slices.Equal(rule.LogTypes, []string{"aws:cloudtrail", "aws:cloudtrail:lake"}) {
+		t.Errorf("log types %v", rule.LogTypes)
+	}
+	if !slices.Equal(rule.RiskObjects, []string{"user"}) || !slices.Equal(rule.ThreatObjects, []string{"src"}) {
+		t.Errorf("risk %v threat %v", rule.RiskObjects, rule.ThreatObjects)
+	}
+	want := `and(exactis(sourcetype "aws:cloudtrail"), exactis(eventName "DeleteTrail"), exactis(errorCode "success"))`
+	if got := show(rule.Match); got != want {
+		t.Errorf("match %s", got)
+	}
+	// The search is single-quoted on line 11: its text starts at column 10.
+	if got := rule.Match.(*ast.Logic).Xs[1].Pos().String(); got != path+":11:23" {
+		t.Errorf("eventName term at %s", got)
+	}
+	var cmds []string
+	for _, c := range rule.Pipeline {
+		cmds = append(cmds, showCmd(c))
+	}
+	if len(cmds) != 5 || cmds[3] != "unsupported rex" || cmds[4] != "search bool:true" {
+		t.Errorf("pipeline %q", cmds)
+	}
+	if len(rule.Unsupported) != 1 || !strings.Contains(rule.Unsupported[0].Msg, "rex") {
+		t.Errorf("unsupported %v", rule.Unsupported)
+	}
+	if len(rule.Tests) != 1 || !rule.Tests[0].Expected || rule.Tests[0].Pos.Line != 40 {
+		t.Fatalf("tests %+v", rule.Tests)
+	}
+	ad := rule.Tests[0].AttackData
+	wantRemote := filepath.Join(testRoot, "..", "attack_data", "datasets", "attack_techniques", "T1562.008", "trail", "cloudtrail.json")
+	if abs(ad[0].Path) != abs(wantRemote) || ad[0].SourceType != "aws:cloudtrail" || ad[0].Source != "aws_cloudtrail" {
+		t.Errorf("remote attack data %+v", ad[0])
+	}
+	if abs(ad[1].Path) != abs(filepath.Join(testRoot, "data", "local.json")) {
+		t.Errorf("local attack data %+v", ad[1])
+	}
+}
+
+func abs(p string) string {
+	a, _ := filepath.Abs(p)
+	return a
+}
+
+func TestLoadDetection_2024ObservablesAndBlockScalar(t *testing.T) {
+	path := filepath.Join(testRoot, "detections", "cloud", "old.yml")
+	rule, errs := LoadDetection(path, LoadOptions{Root: testRoot, AttackDataDir: "/data/attack"})
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	if !slices.Equal(rule.RiskObjects, []string{"user"}) || !slices.Equal(rule.ThreatObjects, []string{"src_ip"}) {
+		t.Errorf("risk %v threat %v", rule.RiskObjects, rule.ThreatObjects)
+	}
+	if got := rule.Tests[0].AttackData[0].Path; got != filepath.FromSlash("/data/attack/datasets/a/b.log") {
+		t.Errorf("path %s", got)
+	}
+	// `search: >-` puts the text on the next line at its indentation.
+	if got := rule.Match.Pos().String(); got != path+":11:3" {
+		t.Errorf("match at %s", got)
+	}
+}
+
+func TestLoadDetection_errors(t *testing.T) {
+	path := filepath.Join(testRoot, "detections", "cloud", "typo.yml")
+	rule, errs := LoadDetection(path, LoadOptions{})
+	if rule == nil {
+		t.Fatal("rule not returned")
+	}
+	var got []string
+	for _, e := range errs {
+		got = append(got, e.Error())
+	}
+	want := []string{
+		path + `:4:1: schema: unknown key "serach" in detection`,
+		path + `:5:37: parse: syntax error in stats: unexpected token "<EOF>" (expected ")")`,
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %q", got)
+	}
+	for i := range want {
+		if !strings.HasPrefix(got[i], want[i]) {
+			t.Errorf("got  %s\nwant %s...", got[i], want[i])
+		}
+	}
+}
+
+func TestLoadDetection_missingFile(t *testing.T) {
+	_, errs := LoadDetection(filepath.Join(testRoot, "nope.yml"), LoadOptions{Root: testRoot})
+	if !errs.Has(ast.CodeIO) {
+		t.Fatalf("got %v", errs)
+	}
+}

@@ -1,0 +1,25 @@
+package spl
+
+import (
+	"testing"
+
+	"github.com/concordsec/concord/ast"
+)
+
+// FuzzParseSearch checks that no input makes the front end panic: every
+// problem must come back as an error.
+func FuzzParseSearch(f *testing.F) {
+	for _, s := range []string{
+		"`cloudtrail` eventSource=bedrock.amazonaws.com | rename user_name as user | stats count min(_time) as firstTime by src user | `security_content_ctime(firstTime)` | `x_filter`",
+		`a=1 OR (b!=2 NOT c IN (x, "y*")) | where a>1 AND like(b, "%x") | eval c=if(a, 'b.c' . "x", null())`,
+		"| tstats count from datamodel=X by Y | `loop_a` | fields - a | table a, b | convert ctime(x) as y",
+		`x="unterminated | [search y | z] ` + "```c```",
+	} {
+		f.Add(s)
+	}
+	ms := testMacros()
+	f.Fuzz(func(t *testing.T, s string) {
+		ParseSearch("f.yml", ast.Pos{Line: 1, Col: 1}, s, ms)
+		ParseEval("f.conf", ast.Pos{Line: 1, Col: 1}, s)
+	})
+}

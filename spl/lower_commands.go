@@ -1,0 +1,180 @@
+package spl
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/concordsec/concord/ast"
+	"github.com/concordsec/concord/spl/internal/grammar"
+)
+
+// defaultTimeFormat is convert's timeformat when none is given (Splunk docs,
+// convert command).
+const defaultTimeFormat = "%m/%d/%Y %H:%M:%S"
+
+// statsFuncs are the aggregations the evaluator implements.
+var statsFuncs = map[string]bool{
+	"count": true, "min": true, "max": true, "values": true, "dc": true, "sum": true,
+	"avg": true, "list": true, "earliest": true, "latest": true, "first": true, "last": true,
+}
+
+// command lowers one stage `name args`; args starts at offset argStart of the
+// expanded text and span covers the whole stage.
+func (l *lowerer) command(name, args string, argStart int, span ast.Span) ast.Command {
+	l.base = argStart
+	switch strings.ToLower(name) {
+	case "search":
+		return &ast.SearchCmd{Span: span, Cond: l.parseSearchTerms(args, argStart)}
+	case "where":
+		g, err := grammar.ExprParser.ParseString("", args)
+		if err != nil {
+			l.syntaxError(err, "where")
+			return &ast.WhereCmd{Span: span, Cond: trueLit(span)}
+		}
+		return &ast.WhereCmd{Span: span, Cond: l.expr(g.X)}
+	case "eval":
+		return l.eval(args, span)
+	case "rename":
+		return l.rename(args, span)
+	case "stats":
+		return l.stats(args, span)
+	case "convert":
+		return l.convert(args, span)
+	case "table":
+		names, ok := l.fieldList(args, "table")
+		if !ok {
+			return &ast.TableCmd{Span: span}
+		}
+		return &ast.TableCmd{Span: span, Fields: names}
+	case "fields":
+		names, ok := l.fieldList(args, "fields")
+		cmd := &ast.FieldsCmd{Span: span}
+		if ok && len(names) > 0 && (names[0] == "-" || names[0] == "+") {
+			cmd.Remove = names[0] == "-"
+			names = names[1:]
+		}
+		cmd.Fields = names
+		return cmd
+	}
+	l.unsupported(span.From, name)
+	return &ast.UnsupportedCmd{Span: span, Name: name}
+}
+
+func (l *lowerer) eval(args string, span ast.Span) ast.Command {
+	g, err := grammar.EvalParser.ParseString("", args)
+	if err != nil {
+		l.syntaxError(err, "eval")
+		return &ast.EvalCmd{Span: span}
+	}
+	cmd := &ast.EvalCmd{Span: span}
+	for _, a := range g.Assigns {
+		field := a.Field
+		if field[0] == '\'' || field[0] == '"' {
+			field = unquote(field)
+		}
+		cmd.Assigns = append(cmd.Assigns, ast.Assign{Span: l.span(a.Pos, a.EndPos), Field: field, X: l.expr(a.X)})
+	}
+	return cmd
+}
+
+func (l *lowerer) rename(args string, span ast.Span) ast.Command {
+	g, err := grammar.RenameParser.ParseString("", args)
+	if err != nil {
+		l.syntaxError(err, "rename")
+		return &ast.RenameCmd{Span: span}
+	}
+	cmd := &ast.RenameCmd{Span: span}
+	for _, p := range g.Pairs {
+		cmd.Pairs = append(cmd.Pairs, ast.RenamePair{Span: l.span(p.Pos, p.EndPos), From: nameText(p.From), To: nameText(p.To)})
+	}
+	return cmd
+}
+
+func (l *lowerer) stats(args string, span ast.Span) ast.Command {
+	g, err := grammar.StatsParser.ParseString("", args)
+	if err != nil {
+		l.syntaxError(err, "stats")
+		return &ast.StatsCmd{Span: span}
+	}
+	cmd := &ast.StatsCmd{Span: span}
+	for _, a := range g.Aggs {
+		aspan := l.span(a.Pos, a.EndPos)
+		fn := strings.ToLower(a.Fn)
+		if !statsFuncs[fn] {
+			l.unsupported(aspan.From, "stats function "+a.Fn)
+			return &ast.UnsupportedCmd{Span: span, Name: "stats"}
+		}
+		agg := ast.Agg{Span: aspan, Fn: fn}
+		if a.Arg != nil {
+			if a.Arg.Nested != nil {
+				l.unsupported(aspan.From, fmt.Sprintf("stats %s(%s(...))", a.Fn, nameText(a.Arg.Name)))
+				return &ast.UnsupportedCmd{Span: span, Name: "stats"}
+			}
+			agg.Arg = nameText(a.Arg.Name)
+		} else if fn != "count" {
+			l.errs.Add(aspan.From, ast.CodeParse, fmt.Sprintf("stats %s needs a field: %s(field)", a.Fn, a.Fn))
+		}
+		// Splunk names the output after the call as written: count, min(_time).
+		agg.As = fn
+		if a.Call {
+			agg.As = a.Fn + "(" + agg.Arg + ")"
+		}
+		if a.As != nil {
+			agg.As = nameText(a.As)
+		}
+		cmd.Aggs = append(cmd.Aggs, agg)
+	}
+	for _, b := range g.By {
+		cmd.By = append(cmd.By, nameText(b))
+	}
+	return cmd
+}
+
+func (l *lowerer) convert(args string, span ast.Span) ast.Command {
+	g, err := grammar.ConvertParser.ParseString("", args)
+	if err != nil {
+		l.syntaxError(err, "convert")
+		return &ast.ConvertCmd{Span: span, TimeFormat: defaultTimeFormat}
+	}
+	cmd := &ast.ConvertCmd{Span: span, TimeFormat: defaultTimeFormat}
+	for _, o := range g.Options {
+		if !strings.EqualFold(o.Name, "timeformat") {
+			l.unsupported(l.pos(o.Pos), "convert option "+o.Name)
+			return &ast.UnsupportedCmd{Span: span, Name: "convert"}
+		}
+		cmd.TimeFormat = nameText(o.Value)
+	}
+	for _, c := range g.Conversions {
+		fn := strings.ToLower(c.Fn)
+		if fn != "ctime" {
+			l.unsupported(l.pos(c.Pos), "convert function "+c.Fn)
+			return &ast.UnsupportedCmd{Span: span, Name: "convert"}
+		}
+		conv := ast.Conversion{Span: l.span(c.Pos, c.EndPos), Fn: fn, Field: nameText(c.Field)}
+		if c.As != nil {
+			conv.As = nameText(c.As)
+		}
+		cmd.Conversions = append(cmd.Conversions, conv)
+	}
+	return cmd
+}
+
+func (l *lowerer) fieldList(args, what string) ([]string, bool) {
+	g, err := grammar.FieldListParser.ParseString("", args)
+	if err != nil {
+		l.syntaxError(err, what)
+		return nil, false
+	}
+	names := make([]string, 0, len(g.Names))
+	for _, n := range g.Names {
+		names = append(names, nameText(n))
+	}
+	return names, true
+}
+
+func nameText(n *grammar.Name) string {
+	if n.Quoted != "" {
+		return unquote(n.Quoted)
+	}
+	return n.Word
+}

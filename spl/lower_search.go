@@ -1,0 +1,171 @@
+package spl
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/concordsec/concord/ast"
+	"github.com/concordsec/concord/spl/internal/grammar"
+)
+
+// timeModifiers are search terms that set the time range instead of matching
+// events. concord, like the ESCU test tool, searches all time, so they match
+// everything.
+var timeModifiers = map[string]bool{
+	"earliest": true, "latest": true, "starttime": true, "endtime": true,
+	"starttimeu": true, "endtimeu": true, "starthoursago": true, "endhoursago": true,
+	"startminutesago": true, "endminutesago": true, "startdaysago": true, "enddaysago": true,
+}
+
+// parseSearchTerms parses the base search or a `search` argument found at
+// [start, end) of the expanded text; empty text matches everything.
+func (l *lowerer) parseSearchTerms(text string, start int) ast.Expr {
+	l.base = start
+	g, err := grammar.SearchParser.ParseString("", text)
+	if err != nil {
+		l.syntaxError(err, "search")
+		return trueLit(l.at(start, start+len(text)))
+	}
+	if g.And == nil {
+		return trueLit(l.at(start, start+len(text)))
+	}
+	return l.searchAnd(g.And)
+}
+
+func (l *lowerer) searchAnd(g *grammar.SearchAnd) ast.Expr {
+	xs := make([]ast.Expr, 0, len(g.Terms))
+	for _, t := range g.Terms {
+		xs = append(xs, l.searchOr(t))
+	}
+	return flatten(l.span(g.Pos, g.EndPos), ast.And, dropTrue(xs))
+}
+
+// dropTrue removes operands that are the constant true (`search *`, time
+// modifiers) from an AND, keeping one when nothing else is left.
+func dropTrue(xs []ast.Expr) []ast.Expr {
+	out := xs[:0:0]
+	for _, x := range xs {
+		if lit, ok := x.(*ast.Lit); ok && lit.Val.Kind() == ast.KindBool && lit.Val.AsBool() {
+			continue
+		}
+		out = append(out, x)
+	}
+	if len(out) == 0 {
+		return xs[:1]
+	}
+	return out
+}
+
+func (l *lowerer) searchOr(g *grammar.SearchOr) ast.Expr {
+	xs := make([]ast.Expr, 0, len(g.Terms))
+	for _, t := range g.Terms {
+		xs = append(xs, l.searchNot(t))
+	}
+	return flatten(l.span(g.Pos, g.EndPos), ast.Or, xs)
+}
+
+func (l *lowerer) searchNot(g *grammar.SearchNot) ast.Expr {
+	span := l.span(g.Pos, g.EndPos)
+	switch {
+	case g.Not != nil:
+		return &ast.Not{Span: span, X: l.searchNot(g.Not)}
+	case g.Sub != nil:
+		l.unsupported(span.From, "subsearch")
+		return trueLit(span)
+	case g.Term != nil:
+		return l.searchTerm(g.Term)
+	case g.Group != nil:
+		return l.searchAnd(g.Group)
+	}
+	return trueLit(span) // `()`
+}
+
+func (l *lowerer) searchTerm(g *grammar.SearchTerm) ast.Expr {
+	span := l.span(g.Pos, g.EndPos)
+	head := tokenText(g.Head)
+	if g.Op == "" && g.In == nil && g.Value == nil {
+		return l.keyword(span, head)
+	}
+	field := &ast.Field{Span: l.span(g.Head.Pos, g.Head.EndPos), Path: []string{head}}
+	if timeModifiers[strings.ToLower(head)] && g.Head.Quoted == "" {
+		return trueLit(span)
+	}
+	if g.Value == nil { // IN
+		xs := make([]ast.Expr, 0, len(g.In))
+		for _, v := range g.In {
+			xs = append(xs, l.match(l.span(v.Pos, v.EndPos), field, tokenText(v)))
+		}
+		if len(xs) == 0 { // `f IN ()` matches nothing
+			return &ast.Lit{Span: span, Val: ast.False}
+		}
+		return flatten(span, ast.Or, xs)
+	}
+	value := valueText(g.Value)
+	switch g.Op {
+	case "=", "==":
+		return l.match(span, field, value)
+	case "!=":
+		// Splunk: f!=v is false for events without f; NOT f=v is true for them.
+		return &ast.Logic{Span: span, Op: ast.And, Xs: []ast.Expr{
+			&ast.Exists{Span: span, X: field},
+			&ast.Not{Span: span, X: l.match(span, field, value)},
+		}}
+	}
+	op := map[string]ast.CmpOp{"<": ast.Lt, "<=": ast.Le, ">": ast.Gt, ">=": ast.Ge}[g.Op]
+	lit := &ast.Lit{Span: l.span(g.Value.Pos, g.Value.EndPos), Val: searchLiteral(value, g.Value.Quoted != "")}
+	return &ast.Compare{Span: span, Op: op, X: field, Y: lit, Dialect: ast.SPLEval}
+}
+
+// match is the term field=value: `*` alone tests presence, a value with `*` is
+// a wildcard pattern, anything else an exact match; all case-insensitive.
+func (l *lowerer) match(span ast.Span, field *ast.Field, value string) ast.Expr {
+	if value == "*" {
+		return &ast.Exists{Span: span, X: field}
+	}
+	kind := ast.MatchExact
+	if strings.Contains(value, "*") {
+		kind = ast.MatchWildcard
+	}
+	return &ast.Match{Span: span, X: field, Kind: kind, Pattern: value, Fold: true, Search: true}
+}
+
+// keyword is a bare term or phrase: it matches anywhere in _raw.
+func (l *lowerer) keyword(span ast.Span, text string) ast.Expr {
+	pattern := "*" + text + "*"
+	for strings.Contains(pattern, "**") {
+		pattern = strings.ReplaceAll(pattern, "**", "*")
+	}
+	if pattern == "*" {
+		return trueLit(span)
+	}
+	raw := &ast.Field{Span: span, Path: []string{"_raw"}}
+	return &ast.Match{Span: span, X: raw, Kind: ast.MatchWildcard, Pattern: pattern, Fold: true, Search: true}
+}
+
+// searchLiteral is the value of a comparison term: a number when it reads as
+// one (Splunk compares numerically then), else the text.
+func searchLiteral(s string, quoted bool) ast.Value {
+	if !quoted {
+		if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+			return ast.Int(n)
+		}
+		if f, err := strconv.ParseFloat(s, 64); err == nil {
+			return ast.Float(f)
+		}
+	}
+	return ast.String(s)
+}
+
+func valueText(v *grammar.Value) string {
+	return tokenText(&grammar.Token{Quoted: v.Quoted, Word: v.Word, Kw: v.Kw})
+}
+
+func tokenText(t *grammar.Token) string {
+	switch {
+	case t.Quoted != "":
+		return unquote(t.Quoted)
+	case t.Kw != "":
+		return t.Kw
+	}
+	return t.Word
+}
