@@ -33,6 +33,9 @@
 //	x[k]                       ast.Index
 //	spl.coalesce(a, b)         ast.Call; the name is dotted identifiers, or one
 //	'odd name'(a)              single-quoted string when it is not
+//	f(a, default="")           ast.Call with Keywords: the last len(Keywords)
+//	                           arguments are written name=value (any name; quoted
+//	                           when not an identifier, reserved words allowed)
 //	if(c, a, b)                ast.Cond
 //	concat(a, b)               ast.Concat, Python dialect (str() of each part)
 //	concat_spl(a, b)           ast.Concat, SPLEval dialect (SPL's `.`)

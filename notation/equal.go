@@ -62,7 +62,15 @@ func Equal(a, b ast.Expr) bool {
 		return ok && Equal(x.If, y.If) && Equal(x.Then, y.Then) && Equal(x.Else, y.Else)
 	case *ast.Call:
 		y, ok := b.(*ast.Call)
-		return ok && x.Fn == y.Fn && equalList(x.Args, y.Args)
+		if !ok || x.Fn != y.Fn || len(x.Keywords) != len(y.Keywords) {
+			return false
+		}
+		for i := range x.Keywords {
+			if x.Keywords[i] != y.Keywords[i] {
+				return false
+			}
+		}
+		return equalList(x.Args, y.Args)
 	case *ast.Concat:
 		y, ok := b.(*ast.Concat)
 		return ok && x.Dialect == y.Dialect && equalList(x.Parts, y.Parts)

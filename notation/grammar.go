@@ -17,24 +17,38 @@ var lexDef = lexer.MustSimple([]lexer.SimpleRule{
 	{Name: "Number", Pattern: `[-+]inf|[-+]?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?`},
 	{Name: "Ident", Pattern: `[A-Za-z_@$][A-Za-z0-9_@$-]*`},
 	{Name: "Op", Pattern: `==|!=|<=|>=|<|>`},
-	{Name: "Punct", Pattern: `[()\[\]{},:.]`},
+	{Name: "Punct", Pattern: `[()\[\]{},:.=]`},
+	// Keyword never matches: lex retypes reserved identifiers to it (except
+	// after "."), so that a keyword can never be read as a field and the
+	// grammar's alternatives never need to backtrack.
+	{Name: "Keyword", Pattern: `[^\x00-\x{10FFFF}]`},
+	// KwArg never matches either: lex retypes a name followed by "=" to it (a
+	// keyword argument of a call, which may be a reserved word: default="").
+	{Name: "KwArg", Pattern: `[^\x00-\x{10FFFF}]`},
 })
 
 var (
-	symbols  = lexDef.Symbols()
-	tokNL    = symbols["NL"]
-	tokWS    = symbols["Whitespace"]
-	tokCmt   = symbols["Comment"]
-	tokPunct = symbols["Punct"]
+	symbols   = lexDef.Symbols()
+	tokNL     = symbols["NL"]
+	tokWS     = symbols["Whitespace"]
+	tokCmt    = symbols["Comment"]
+	tokPunct  = symbols["Punct"]
+	tokIdent  = symbols["Ident"]
+	tokKw     = symbols["Keyword"]
+	tokOp     = symbols["Op"]
+	tokStar   = symbols["LogicStar"]
+	tokSearch = symbols["SearchOp"]
+	tokQuoted = symbols["Quoted"]
+	tokKwArg  = symbols["KwArg"]
 )
 
 var parser = participle.MustBuild[gFile](
 	participle.Lexer(lexDef),
 	participle.Elide("Whitespace", "Comment"),
-	participle.UseLookahead(2),
 )
 
-// The grammar. Field names Pos/EndPos/Tokens are filled in by participle.
+// The grammar. Participle fills in the Pos and EndPos fields (EndPos is the
+// position just after the node's last token).
 
 type gFile struct {
 	Lines []*gOr `parser:"@@ ( NL @@ )*"`
@@ -130,12 +144,19 @@ type gPrimary struct {
 	List   *gList   `parser:"| @@"`
 	Dict   *gDict   `parser:"| @@"`
 	Scalar *gScalar `parser:"| @@"`
+	Event  bool     `parser:"| @\"event\""`
 	Path   *gPath   `parser:"| @@"`
 }
 
 type gArgs struct {
 	Pos  lexer.Position
-	Args []*gOr `parser:"\"(\" ( @@ ( \",\" @@ )* )? \")\""`
+	Args []*gArg `parser:"\"(\" ( @@ ( \",\" @@ )* )? \")\""`
+}
+
+type gArg struct {
+	Pos     lexer.Position
+	Keyword string `parser:"( @KwArg \"=\" )?"`
+	X       *gOr   `parser:"@@"`
 }
 
 type gHelper struct {

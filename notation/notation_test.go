@@ -4,6 +4,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/concordsec/concord/ast"
 )
@@ -218,6 +219,12 @@ func roundTripCases() []rtCase {
 		{call("a..b"), "'a..b'()"},
 		{call(""), "''()"},
 		{call("x.if"), "x.if()"},
+		{&ast.Call{Fn: "panther.deep_get", Args: []ast.Expr{f(), str("a"), str("b"), str("")}, Keywords: []string{"default"}},
+			`panther.deep_get(event, "a", "b", default="")`},
+		{&ast.Call{Fn: "py.re.compile", Args: []ast.Expr{str("x"), num(2)}, Keywords: []string{"flags"}}, `py.re.compile("x", flags=2)`},
+		{&ast.Call{Fn: "f", Args: []ast.Expr{num(1), or(a, b)}, Keywords: []string{"not", "a b"}}, `f(not=1, 'a b'=a or b)`},
+		{&ast.Call{Fn: "f", Args: []ast.Expr{a}, Keywords: []string{}}, `f(a)`},
+		{eq(&ast.Call{Fn: "f", Args: []ast.Expr{a}, Keywords: []string{"x"}}, b), `f(x=a) eq b`},
 		{&ast.Concat{Parts: []ast.Expr{str("a-"), f("b")}}, `concat("a-", b)`},
 		{&ast.Concat{Parts: []ast.Expr{str("a-"), f("b")}, Dialect: ast.SPLEval}, `concat_spl("a-", b)`},
 		{&ast.Concat{}, "concat()"},
@@ -354,10 +361,20 @@ func TestParseErrors(t *testing.T) {
 		{"not (a", `e.cnd:1:7: parse: expected ")", found end of input`},
 		{"a and b and* c", `e.cnd:1:9: parse: expected "and" to continue the chain, found "and*" (parenthesise to mix them)`},
 		{"a or* b or c", `e.cnd:1:9: parse: expected "or*" to continue the chain, found "or" (parenthesise to mix them)`},
-		{"eq", `e.cnd:1:1: parse: expected field name, found reserved word "eq" (quote it: 'eq')`},
-		{"x\n  event.a eq 1", `e.cnd:2:3: parse: expected field name, found reserved word "event" (quote it: 'event')`},
-		{"exists(a)", `e.cnd:1:1: parse: expected function name, found reserved word "exists" (quote it: 'exists')`},
+		{"eq", `e.cnd:1:1: parse: expected expression, found "eq" (a reserved word; quote it to use it as a name: 'eq')`},
+		{"a eq not b", `e.cnd:1:6: parse: expected expression, found "not" (parenthesise a negated operand: (not x))`},
+		{"a and and b", `e.cnd:1:7: parse: expected expression, found "and" (a reserved word; quote it to use it as a name: 'and')`},
+		{"a truthy and b is_null or c exists", ""},
+		{"not not a eq 1", ""},
+		{"x\nnot eq 1", `e.cnd:2:5: parse: expected expression, found "eq" (a reserved word; quote it to use it as a name: 'eq')`},
+		{"f(a, contains)", `e.cnd:1:6: parse: expected expression, found "contains" (a reserved word; quote it to use it as a name: 'contains')`},
+		{"x\n  event.a eq 1", `e.cnd:2:8: parse: expected operator or end of line, found "." (event is the whole event: write the path without it, or quote 'event')`},
+		{"exists(a)", `e.cnd:1:1: parse: expected expression, found "exists" (a reserved word; quote it to use it as a name: 'exists')`},
 		{"a.'b'(c)", `e.cnd:1:3: parse: expected identifier in a dotted name, found 'b' (quote the whole name instead)`},
+		{"f(a=1, b)", `e.cnd:1:8: parse: expected name=value after a keyword argument, found a positional argument`},
+		{"if(a=1, b, c)", `e.cnd:1:4: parse: expected a positional argument, found a= (only calls take keyword arguments)`},
+		{"a = 1", `e.cnd:1:1: parse: expected expression, found a= (name=value is only allowed in call arguments; compare with eq or ==)`},
+		{"x and a.b=1", `e.cnd:1:9: parse: expected expression, found b= (name=value is only allowed in call arguments; compare with eq or ==)`},
 		{"if(a, b)", `e.cnd:1:3: parse: expected 3 arguments to if(cond, then, else), found 2`},
 		{"a contains b", `e.cnd:1:12: parse: expected string, found "b"`},
 		{"a ~foo \"x\"", `e.cnd:1:3: parse: expected match operator ([~][i]equals|wildcard|starts_with|ends_with|contains|regex|like), found "~foo"`},
@@ -373,6 +390,12 @@ func TestParseErrors(t *testing.T) {
 		{"x eq 1 and y eq", `e.cnd:1:16: parse: expected expression, found end of input`},
 	} {
 		x, errs := Parse("e.cnd", tc.src)
+		if tc.want == "" {
+			if errs != nil {
+				t.Errorf("Parse(%q): %v", tc.src, errs)
+			}
+			continue
+		}
 		if errs == nil {
 			t.Errorf("Parse(%q) = %s, want error %s", tc.src, PrintInline(x), tc.want)
 			continue
@@ -442,6 +465,8 @@ func TestEqual(t *testing.T) {
 		{lit(ast.List(ast.Int(1))), list(num(1))},
 		{match(f("a"), ast.MatchExact, "x", true, false), match(f("a"), ast.MatchExact, "x", true, true)},
 		{nil, f()},
+		{&ast.Call{Fn: "f", Args: []ast.Expr{num(1)}, Keywords: []string{"x"}}, call("f", num(1))},
+		{&ast.Call{Fn: "f", Args: []ast.Expr{num(1)}, Keywords: []string{"x"}}, &ast.Call{Fn: "f", Args: []ast.Expr{num(1)}, Keywords: []string{"y"}}},
 	} {
 		if Equal(tc.x, tc.y) || Equal(tc.y, tc.x) {
 			t.Errorf("Equal(%s, %s) = true", printOrNil(tc.x), printOrNil(tc.y))
@@ -473,5 +498,25 @@ func TestConcurrentParse(t *testing.T) {
 	}
 	for i := 0; i < 8; i++ {
 		<-done
+	}
+}
+
+// TestNestedErrorsAreFast guards against exponential backtracking: keywords are
+// their own token type, so no alternative of the grammar retries them.
+func TestNestedErrorsAreFast(t *testing.T) {
+	for _, src := range []string{
+		strings.Repeat("not (", 60) + "a",
+		strings.Repeat("and(", 60) + "a",
+		strings.Repeat("helper h() {", 60) + "a",
+		strings.Repeat("([{(", 60) + "a",
+		strings.Repeat("{a: ", 60) + "a",
+	} {
+		start := time.Now()
+		if _, errs := Parse("n.cnd", src); errs == nil {
+			t.Errorf("Parse(%.20q...) succeeded", src)
+		}
+		if d := time.Since(start); d > 2*time.Second {
+			t.Errorf("Parse(%.20q...) took %v", src, d)
+		}
 	}
 }

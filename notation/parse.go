@@ -38,7 +38,7 @@ func Parse(file string, src string) (ast.Expr, ast.ErrorList) {
 	}
 	g, perr := parser.ParseFromLexer(peek)
 	if perr != nil {
-		errs = append(errs, convertError(file, perr))
+		errs = append(errs, convertError(file, perr, toks))
 		return nil, errs
 	}
 	c := &converter{file: file}
@@ -98,6 +98,7 @@ func lex(file, src string) ([]lexer.Token, *ast.Error) {
 	depth := 0
 	started := false
 	pending := -1
+	var prev *lexer.Token
 	for i := range toks {
 		t := &toks[i]
 		switch {
@@ -113,6 +114,10 @@ func lex(file, src string) ([]lexer.Token, *ast.Error) {
 				toks[pending].Type = tokWS
 			}
 		default:
+			if t.Type == tokIdent && reserved[t.Value] && !(prev != nil && prev.Type == tokPunct && prev.Value == ".") {
+				t.Type = tokKw
+			}
+			prev = t
 			started = true
 			pending = -1
 			if t.Type == tokPunct {
@@ -127,7 +132,66 @@ func lex(file, src string) ([]lexer.Token, *ast.Error) {
 			}
 		}
 	}
+	markKwArgs(toks)
+	if err := checkKeywords(file, toks); err != nil {
+		return nil, err
+	}
 	return toks, nil
+}
+
+// markKwArgs retypes a name directly followed by "=" to KwArg.
+func markKwArgs(toks []lexer.Token) {
+	var last *lexer.Token
+	for i := range toks {
+		t := &toks[i]
+		if t.Type == tokWS || t.Type == tokCmt {
+			continue
+		}
+		if t.Type == tokPunct && t.Value == "=" && last != nil &&
+			(last.Type == tokIdent || last.Type == tokKw || last.Type == tokQuoted) {
+			last.Type = tokKwArg
+		}
+		last = t
+	}
+}
+
+var postfixWords = map[string]bool{"truthy": true, "is_null": true, "is_not_null": true, "exists": true}
+
+// operandStart are the keywords that can begin an operand.
+var operandStart = map[string]bool{
+	"not": true, "if": true, "concat": true, "concat_spl": true, "helper": true,
+	"const": true, "event": true, "true": true, "false": true, "null": true,
+	"missing": true, "nan": true,
+}
+
+// checkKeywords reports a reserved word where an operand must start (a field or
+// call named like a keyword that was not quoted). Participle would report such
+// a mistake at a less helpful place, often the comma before it.
+func checkKeywords(file string, toks []lexer.Token) *ast.Error {
+	var sig []*lexer.Token
+	for i := range toks {
+		if t := &toks[i]; t.Type != tokWS && t.Type != tokCmt {
+			sig = append(sig, t)
+		}
+	}
+	for i, t := range sig {
+		if t.Type != tokKw || operandStart[t.Value] {
+			continue
+		}
+		var prev *lexer.Token
+		if i > 0 {
+			prev = sig[i-1]
+		}
+		if !operandExpected(prev) {
+			continue
+		}
+		if (t.Value == "and" || t.Value == "or") && i+1 < len(sig) && sig[i+1].Value == "(" {
+			continue
+		}
+		return ast.Errorf(ast.Pos{File: file, Line: t.Pos.Line, Col: t.Pos.Column}, ast.CodeParse,
+			"expected expression, found %q (a reserved word; quote it to use it as a name: %s)", t.Value, quoteSingle(t.Value))
+	}
+	return nil
 }
 
 func lexError(file, src string, p lexer.Position) *ast.Error {
@@ -150,7 +214,7 @@ func lexError(file, src string, p lexer.Position) *ast.Error {
 
 var unexpectedRE = regexp.MustCompile(`^unexpected token "((?:[^"\\]|\\.)*)"(?: \(expected (.*)\))?$`)
 
-func convertError(file string, err error) *ast.Error {
+func convertError(file string, err error, toks []lexer.Token) *ast.Error {
 	var perr participle.Error
 	if !errors.As(err, &perr) {
 		return ast.Errorf(ast.Pos{File: file, Line: 1, Col: 1}, ast.CodeParse, "%s", err)
@@ -161,8 +225,19 @@ func convertError(file string, err error) *ast.Error {
 	var ute *participle.UnexpectedTokenError
 	if errors.As(err, &ute) {
 		found := describe(ute.Unexpected)
+		if ute.Unexpected.Type == tokKwArg {
+			return ast.Errorf(pos, ast.CodeParse, "expected expression, found %s= (name=value is only allowed in call arguments; compare with eq or ==)", ute.Unexpected.Value)
+		}
 		if m := unexpectedRE.FindStringSubmatch(msg); m != nil && m[2] != "" {
-			return ast.Errorf(pos, ast.CodeParse, "expected %s, found %s", friendly(m[2]), found)
+			hint := ""
+			if ute.Unexpected.Type == tokKw && ute.Unexpected.Value == "not" {
+				hint = " (parenthesise a negated operand: (not x))"
+			}
+			return ast.Errorf(pos, ast.CodeParse, "expected %s, found %s%s", friendly(m[2]), found, hint)
+		}
+		prev := previous(toks, ute.Unexpected.Pos.Offset)
+		if ute.Unexpected.Value == "." && prev != nil && prev.Value == "event" {
+			return ast.Errorf(pos, ast.CodeParse, "expected operator or end of line, found \".\" (event is the whole event: write the path without it, or quote 'event')")
 		}
 		if isComparison(ute.Unexpected.Value) {
 			return ast.Errorf(pos, ast.CodeParse, "expected \"and\", \"or\" or end of line, found %s (comparisons do not chain; parenthesise)", found)
@@ -196,6 +271,34 @@ func friendly(expect string) string {
 		}
 		return n
 	})
+}
+
+// previous is the last significant token before offset, or nil.
+func previous(toks []lexer.Token, offset int) *lexer.Token {
+	var prev *lexer.Token
+	for i := range toks {
+		t := &toks[i]
+		if t.Pos.Offset >= offset || t.EOF() {
+			break
+		}
+		if t.Type != tokWS && t.Type != tokCmt {
+			prev = t
+		}
+	}
+	return prev
+}
+
+// operandExpected reports whether an operand must follow prev.
+func operandExpected(prev *lexer.Token) bool {
+	switch {
+	case prev == nil, prev.Type == tokNL, prev.Type == tokOp, prev.Type == tokStar, prev.Type == tokSearch:
+		return true
+	case prev.Type == tokKw:
+		return !operandStart[prev.Value] && !postfixWords[prev.Value] || prev.Value == "not"
+	case prev.Type == tokPunct:
+		return strings.Contains("([{,:", prev.Value)
+	}
+	return false
 }
 
 func isComparison(s string) bool {
@@ -358,10 +461,31 @@ func (c *converter) postfix(g *gPostfix) ast.Expr {
 	return x
 }
 
+// callArgs converts call arguments: positional ones, then name=value ones.
+func (c *converter) callArgs(g *gArgs) (args []ast.Expr, keywords []string) {
+	for _, a := range g.Args {
+		if a.Keyword != "" {
+			name := a.Keyword
+			if strings.HasPrefix(name, "'") {
+				name = c.unquoteSingle(a.Pos, name)
+			}
+			keywords = append(keywords, name)
+		} else if len(keywords) > 0 {
+			c.errorf(a.Pos, "expected name=value after a keyword argument, found a positional argument")
+		}
+		args = append(args, c.or(a.X))
+	}
+	return args, keywords
+}
+
+// args converts the arguments of a form that takes no keyword arguments.
 func (c *converter) args(g *gArgs) []ast.Expr {
 	var xs []ast.Expr
 	for _, a := range g.Args {
-		xs = append(xs, c.or(a))
+		if a.Keyword != "" {
+			c.errorf(a.Pos, "expected a positional argument, found %s= (only calls take keyword arguments)", a.Keyword)
+		}
+		xs = append(xs, c.or(a.X))
 	}
 	return xs
 }
@@ -421,10 +545,13 @@ func (c *converter) primary(g *gPrimary) ast.Expr {
 		return n
 	case g.Scalar != nil:
 		return &ast.Lit{Span: sp, Val: c.scalar(g.Scalar)}
+	case g.Event:
+		return &ast.Field{Span: sp}
 	case g.Path != nil:
 		p := g.Path
 		if p.Args != nil {
-			return &ast.Call{Span: sp, Fn: c.name(p.Elems), Args: c.args(p.Args)}
+			args, kws := c.callArgs(p.Args)
+			return &ast.Call{Span: sp, Fn: c.name(p.Elems), Args: args, Keywords: kws}
 		}
 		return &ast.Field{Span: sp, Path: c.path(p.Elems)}
 	}
@@ -432,17 +559,7 @@ func (c *converter) primary(g *gPrimary) ast.Expr {
 	return &ast.Lit{Span: sp}
 }
 
-func (c *converter) checkReserved(e *gElem, what string) {
-	if e.Ident != "" && reserved[e.Ident] {
-		c.errorf(e.Pos, "expected %s, found reserved word %q (quote it: %s)", what, e.Ident, quoteSingle(e.Ident))
-	}
-}
-
 func (c *converter) path(elems []*gElem) []string {
-	if len(elems) == 1 && elems[0].Ident == "event" {
-		return nil
-	}
-	c.checkReserved(elems[0], "field name")
 	out := make([]string, len(elems))
 	for i, e := range elems {
 		if e.Quoted != "" {
@@ -458,7 +575,6 @@ func (c *converter) name(elems []*gElem) string {
 	if len(elems) == 1 && elems[0].Quoted != "" {
 		return c.unquoteSingle(elems[0].Pos, elems[0].Quoted)
 	}
-	c.checkReserved(elems[0], "function name")
 	parts := make([]string, len(elems))
 	for i, e := range elems {
 		if e.Quoted != "" {

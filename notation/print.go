@@ -200,7 +200,7 @@ func bare(x ast.Expr) string {
 	case *ast.Cond:
 		return "if(" + listExpr([]ast.Expr{n.If, n.Then, n.Else}) + ")"
 	case *ast.Call:
-		return name(n.Fn) + "(" + listExpr(n.Args) + ")"
+		return name(n.Fn) + "(" + callArgs(n.Args, n.Keywords) + ")"
 	case *ast.Concat:
 		fn := "concat"
 		if n.Dialect == ast.SPLEval {
@@ -240,6 +240,26 @@ func listExpr(xs []ast.Expr) string {
 	parts := make([]string, len(xs))
 	for i, x := range xs {
 		parts[i] = expr(x, precOr)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// callArgs renders positional arguments, then the last len(kws) as name=value.
+func callArgs(args []ast.Expr, kws []string) string {
+	np := len(args) - len(kws)
+	parts := make([]string, 0, max(len(args), len(kws)))
+	for i := 0; i < np; i++ {
+		parts = append(parts, expr(args[i], precOr))
+	}
+	for i, k := range kws {
+		var v ast.Expr
+		if j := np + i; j >= 0 {
+			v = args[j]
+		}
+		if !isIdent(k) {
+			k = quoteSingle(k)
+		}
+		parts = append(parts, k+"="+expr(v, precOr))
 	}
 	return strings.Join(parts, ", ")
 }

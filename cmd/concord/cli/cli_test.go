@@ -126,11 +126,11 @@ func TestBadInputIsReportedAndTheRestRuns(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string][]string{
-		"syntax_error.yml":  {"error", "syntax_error.yml:", ":parse"},
+		"syntax_error.yml":  {"error", "syntax_error.yml:10:", "parse: syntax error in stats"},
 		"unknown_macro.yml": {"error", "macro", "no_such_macro"},
 		"macro_cycle.yml":   {"error", "loop_a", "cycle"},
 		"good.yml":          {"pass", "malformed", "events.json:2:"},
-		"syntax.yml":        {"error", "syntax.py:3:", "parse"},
+		"syntax.yml":        {"error", "syntax.py:2:37", "parse"},
 		"misspelled.yml":    {"error", "misspelled.yml:7:1", "Descripton"},
 	}
 	seen := map[string]bool{}
