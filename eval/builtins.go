@@ -85,6 +85,11 @@ func (c *compiler) call(n *ast.Call) fn {
 		c.errorf(pos, ast.CodeParse, "%s takes %s arguments, got %d", n.Fn, arity(b), len(n.Args))
 		return func(*Env) (ast.Value, error) { return ast.Null, nil }
 	}
+	if ok && len(n.Keywords) > 0 {
+		// No builtin takes keyword arguments yet; reading them as positional would be wrong.
+		c.errorf(pos, ast.CodeUnsupported, "unsupported: keyword arguments to %s", n.Fn)
+		return func(*Env) (ast.Value, error) { return ast.Null, nil }
+	}
 	mockName, external := strings.CutPrefix(n.Fn, "panther.")
 	if !ok && !external {
 		c.errorf(pos, ast.CodeUnsupported, "unsupported: function %s", n.Fn)
