@@ -26,6 +26,11 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
+	// Unsupported messages carry their own "unsupported: <construct> at L:C" wording
+	// (the form the issues ask for); do not print the code twice.
+	if strings.HasPrefix(e.Msg, e.Code+": ") {
+		return fmt.Sprintf("%s: %s", e.Pos, e.Msg)
+	}
 	return fmt.Sprintf("%s: %s: %s", e.Pos, e.Code, e.Msg)
 }
 

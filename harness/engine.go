@@ -75,7 +75,7 @@ func (r *Result) Hits() []int {
 	return out
 }
 
-// Env builds the evaluation environment for a Panther event.
+// pantherEnv is the evaluation environment for a Panther event.
 func pantherEnv(ev Event, mocks map[string]ast.Value) *eval.Env {
 	return &eval.Env{Record: ev.Value, Mocks: mocks}
 }

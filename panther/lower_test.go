@@ -198,7 +198,7 @@ func TestLower_unsupportedClassAtTopLevel(t *testing.T) {
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}
-	if len(prog.Unsupported) != 1 || prog.Unsupported[0].Error() != "r.py:1:1: unsupported: unsupported: top-level class definition at 1:1" {
+	if len(prog.Unsupported) != 1 || prog.Unsupported[0].Error() != "r.py:1:1: unsupported: top-level class definition at 1:1" {
 		t.Errorf("got %v", prog.Unsupported)
 	}
 }
