@@ -72,6 +72,14 @@ func Expand(src *Source, m Macros) (string, *SourceMap, ast.ErrorList) {
 	return out.String(), sm, x.errs
 }
 
+// externalMacros are macros that detections call and that ship with a Splunk
+// app whose definitions concord does not have; a call is unsupported, not an
+// unknown macro.
+var externalMacros = map[string]string{
+	"get_asset":    "Splunk Enterprise Security (SA-IdentityManagement)",
+	"get_identity": "Splunk Enterprise Security (SA-IdentityManagement)",
+}
+
 type expander struct {
 	macros Macros
 	src    *Source
@@ -107,6 +115,10 @@ func (x *expander) expandCall(call string, chain []string, pos ast.Pos) (string,
 	if m == nil {
 		if strings.HasSuffix(name, "_filter") && len(args) == 0 {
 			return "search *", name
+		}
+		if app := externalMacros[name]; app != "" {
+			x.errs.Add(pos, ast.CodeUnsupported, fmt.Sprintf("unsupported: needs macro `%s` from %s%s", MacroKey(name, len(args)), app, via(chain)))
+			return "", name
 		}
 		x.errs.Add(pos, ast.CodeMacro, x.unknown(name, len(args))+via(chain))
 		return "", name

@@ -55,6 +55,8 @@ func (l *lowerer) command(name, args string, argStart int, span ast.Span) ast.Co
 		}
 		cmd.Fields = names
 		return cmd
+	case "tstats":
+		return l.tstats(args, argStart, span)
 	}
 	l.unsupported(span.From, name)
 	return &ast.UnsupportedCmd{Span: span, Name: name}

@@ -55,6 +55,13 @@ func TestExpand_sourceMap(t *testing.T) {
 	}
 }
 
+func TestExpand_externalMacroIsUnsupported(t *testing.T) {
+	_, _, errs := Expand(&Source{File: "d.yml", At: ast.Pos{Line: 1, Col: 1}, Text: "a | `get_asset(src)`"}, testMacros())
+	if len(errs) != 1 || errs[0].Code != ast.CodeUnsupported || !strings.Contains(errs[0].Msg, "needs macro `get_asset(1)` from Splunk Enterprise Security") {
+		t.Errorf("got %v", errs)
+	}
+}
+
 func TestMacroKey(t *testing.T) {
 	if got := MacroKey("security_content_ctime", 1); got != "security_content_ctime(1)" {
 		t.Errorf("got %s", got)

@@ -55,7 +55,7 @@ func parseSource(src *Source, m Macros) (match ast.Expr, pipeline []ast.Command,
 		span := l.at(st.Start-1, st.End) // include the `|`
 		loc := commandName.FindStringSubmatchIndex(stageText)
 		if loc == nil {
-			if strings.TrimSpace(stageText) == "" && l.errs.Has(ast.CodeMacro) {
+			if strings.TrimSpace(stageText) == "" && (l.errs.Has(ast.CodeMacro) || l.errs.Has(ast.CodeUnsupported)) {
 				continue // the stage was a macro that could not be expanded
 			}
 			p, macro := sm.Origin(st.Start - 1) // the `|`
