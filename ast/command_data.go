@@ -22,3 +22,32 @@ type Option struct {
 }
 
 func (*TstatsCmd) commandNode() {}
+
+// Subsearch is a bracketed search `[search ...]` or `[| cmd ...]` given to a
+// command. concord runs it over the same events as the outer search.
+type Subsearch struct {
+	Span
+	Match    Expr // base search; Lit true when the subsearch starts with a pipe
+	Pipeline []Command
+}
+
+// JoinCmd is `| join [type=inner|left|outer] [max=N] [overwrite=bool] fields [subsearch]`.
+// Each row is combined with up to Max rows of the subsearch that have the same
+// values in Fields (all fields the two share when Fields is empty).
+type JoinCmd struct {
+	Span
+	Type      string // "inner" (default) or "left" ("outer" is its synonym)
+	Max       int    // rows of the subsearch per row; 0 means all. Splunk's default is 1
+	Overwrite bool   // subsearch values replace the row's; default true
+	Fields    []string
+	Sub       *Subsearch
+}
+
+// AppendCmd is `| append [subsearch]`: the subsearch's rows after the current ones.
+type AppendCmd struct {
+	Span
+	Sub *Subsearch
+}
+
+func (*JoinCmd) commandNode()   {}
+func (*AppendCmd) commandNode() {}

@@ -32,6 +32,7 @@ type Pipeline struct {
 type stage struct {
 	pos ast.Pos
 	run func(rows []Row, drops *[]Drop) ([]Row, error)
+	sub subRun // instead of run, for commands with a subsearch
 }
 
 // CompilePipeline compiles commands with Splunk's exact field-name semantics.
@@ -39,9 +40,18 @@ func CompilePipeline(cmds []ast.Command) (*Pipeline, ast.ErrorList) {
 	var errs ast.ErrorList
 	p := &Pipeline{}
 	for _, cmd := range cmds {
-		st, err := compileCommand(cmd)
+		st := stage{pos: cmd.Pos()}
+		var err ast.ErrorList
+		switch c := cmd.(type) {
+		case *ast.JoinCmd:
+			st.sub, err = joinStage(c)
+		case *ast.AppendCmd:
+			st.sub, err = appendStage(c)
+		default:
+			st.run, err = compileCommand(cmd)
+		}
 		errs.Append(err)
-		p.stages = append(p.stages, stage{pos: cmd.Pos(), run: st})
+		p.stages = append(p.stages, st)
 	}
 	if len(errs) > 0 {
 		return nil, errs
@@ -49,12 +59,23 @@ func CompilePipeline(cmds []ast.Command) (*Pipeline, ast.ErrorList) {
 	return p, nil
 }
 
-// Run pushes rows through every stage.
+// Run pushes rows through every stage. Subsearches search rows too; use
+// RunAll when the rows are already filtered by a base search.
 func (p *Pipeline) Run(rows []Row) ([]Row, []Drop, error) {
+	return p.RunAll(rows, rows)
+}
+
+// RunAll pushes rows (the events the base search kept) through every stage;
+// all is every event of the run, which subsearches search from the start.
+func (p *Pipeline) RunAll(all, rows []Row) ([]Row, []Drop, error) {
 	var drops []Drop
 	for _, st := range p.stages {
 		var err error
-		rows, err = st.run(rows, &drops)
+		if st.sub != nil {
+			rows, err = st.sub(all, rows, &drops)
+		} else {
+			rows, err = st.run(rows, &drops)
+		}
 		if err != nil {
 			return nil, drops, err
 		}

@@ -35,6 +35,11 @@ func classify(path string) fileKind {
 	if err != nil {
 		return notARule
 	}
+	// The folder tests below need the whole path: `concord parse cloud/x.yml`
+	// run inside detections/ must still see /detections/.
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
 	var top map[string]any
 	if yaml.Unmarshal(data, &top) != nil {
 		// A file that is not even YAML is reported by the front end that reads it,

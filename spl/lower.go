@@ -14,6 +14,7 @@ import (
 // positions are relative to it.
 type lowerer struct {
 	sm   *SourceMap
+	text string // the expanded search
 	base int
 	errs ast.ErrorList
 }

@@ -57,6 +57,10 @@ func (l *lowerer) command(name, args string, argStart int, span ast.Span) ast.Co
 		return cmd
 	case "tstats":
 		return l.tstats(args, argStart, span)
+	case "join":
+		return l.join(args, argStart, span)
+	case "append":
+		return l.appendCmd(args, argStart, span)
 	}
 	l.unsupported(span.From, name)
 	return &ast.UnsupportedCmd{Span: span, Name: name}

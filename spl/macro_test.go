@@ -22,7 +22,7 @@ func TestExpand(t *testing.T) {
 		// Splunk leaves backticks in quoted strings alone; security_content's macro
 		// potentially_malicious_code_on_cmdline_tokenize_score depends on it.
 		{"backtick in a string", "eval p=replace(p, \"`\", \"\") | `cloudtrail`", "eval p=replace(p, \"`\", \"\") | sourcetype=aws:cloudtrail"},
-		{"macro quoted for map", `map search="search `+"`cloudtrail`"+` x=\"$v$\""`, `map search="search `+"`cloudtrail`"+` x=\"$v$\""`},
+		{"macro quoted for map", `map search="search ` + "`cloudtrail`" + ` x=\"$v$\""`, `map search="search ` + "`cloudtrail`" + ` x=\"$v$\""`},
 		// Splunk_SA_CIM's drop_dm_object_name, not defined in the tree (data/cim_macros.yml).
 		{"CIM macro", "`drop_dm_object_name(\"Web\")`", `rename "Web.*" as *`},
 	}

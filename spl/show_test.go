@@ -95,6 +95,18 @@ func showCmd(c ast.Command) string {
 		return fmt.Sprintf("fields remove=%v %s", n.Remove, strings.Join(n.Fields, ","))
 	case *ast.UnsupportedCmd:
 		return "unsupported " + n.Name
+	case *ast.JoinCmd:
+		return fmt.Sprintf("join %s max=%d overwrite=%v %s %s", n.Type, n.Max, n.Overwrite, strings.Join(n.Fields, ","), showSub(n.Sub))
+	case *ast.AppendCmd:
+		return "append " + showSub(n.Sub)
 	}
 	return fmt.Sprintf("%T", c)
+}
+
+func showSub(s *ast.Subsearch) string {
+	parts := []string{show(s.Match)}
+	for _, c := range s.Pipeline {
+		parts = append(parts, showCmd(c))
+	}
+	return "[" + strings.Join(parts, " | ") + "]"
 }
