@@ -319,6 +319,15 @@ func (c *compiler) match(n *ast.Match) fn {
 			return ast.Bool(anyText(v, test)), nil
 		}
 	}
+	if n.Dialect == ast.SPLEval {
+		return func(env *Env) (ast.Value, error) {
+			v, err := x(env)
+			if err != nil || v.IsNullish() {
+				return ast.Null, err
+			}
+			return ast.Bool(anyText(v, test)), nil
+		}
+	}
 	pos := n.Pos()
 	return func(env *Env) (ast.Value, error) {
 		v, err := x(env)

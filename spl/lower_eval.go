@@ -170,7 +170,7 @@ func (l *lowerer) call(span ast.Span, name string, args []ast.Expr) ast.Expr {
 		return likeMatch(span, args[0], args[1])
 	case "match":
 		if pat, ok := constString(args[1]); ok {
-			return &ast.Match{Span: span, X: args[0], Kind: ast.MatchRegex, Pattern: pat}
+			return &ast.Match{Span: span, X: args[0], Kind: ast.MatchRegex, Pattern: pat, Dialect: ast.SPLEval}
 		}
 	case "in":
 		return &ast.In{Span: span, X: args[0], Y: &ast.ListLit{Span: span, Elems: args[1:]}, Dialect: ast.SPLEval}
@@ -188,7 +188,7 @@ func (l *lowerer) call(span ast.Span, name string, args []ast.Expr) ast.Expr {
 // a constant (case-sensitive, as eval compares), else the spl.like builtin.
 func likeMatch(span ast.Span, x, pattern ast.Expr) ast.Expr {
 	if pat, ok := constString(pattern); ok {
-		return &ast.Match{Span: span, X: x, Kind: ast.MatchLike, Pattern: pat}
+		return &ast.Match{Span: span, X: x, Kind: ast.MatchLike, Pattern: pat, Dialect: ast.SPLEval}
 	}
 	return &ast.Call{Span: span, Fn: "spl.like", Args: []ast.Expr{x, pattern}}
 }
