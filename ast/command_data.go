@@ -51,3 +51,50 @@ type AppendCmd struct {
 
 func (*JoinCmd) commandNode()   {}
 func (*AppendCmd) commandNode() {}
+
+// LookupTable is a lookup definition of the content tree (lookups/NAME.yml)
+// with its rows, under the transforms.conf settings that decide matching.
+type LookupTable struct {
+	Name       string
+	File       string // the CSV read; "" for a KV store collection
+	Collection string // KV store collection name; concord starts it empty, as a fresh Splunk does
+	Fields     []string
+	Rows       [][]string
+	// Wildcard fields hold `*` patterns (match_type = WILDCARD(field)).
+	Wildcard map[string]bool
+	// CaseSensitive is case_sensitive_match; transforms.conf's default is true.
+	CaseSensitive bool
+	// MinMatches and DefaultMatch: when fewer rows match, every output field
+	// gets DefaultMatch. MaxMatches caps the rows used (default 100).
+	MinMatches   int
+	DefaultMatch string
+	MaxMatches   int
+}
+
+// LookupField is `lookup-field [AS event-field]`.
+type LookupField struct {
+	Span
+	Table, Event string
+}
+
+// LookupCmd is `| lookup NAME field [AS f]... [OUTPUT|OUTPUTNEW out [AS o]...]`.
+// Without an output clause every table column that is not matched is output.
+type LookupCmd struct {
+	Span
+	Table     *LookupTable
+	Match     []LookupField
+	Output    []LookupField
+	OutputNew bool // only fill fields the row does not have yet
+}
+
+// InputlookupCmd is `| inputlookup [append=bool] NAME [where terms]`: the
+// table's rows as results (after the current ones when Append is set).
+type InputlookupCmd struct {
+	Span
+	Table  *LookupTable
+	Append bool
+	Where  Expr // nil when absent
+}
+
+func (*LookupCmd) commandNode()      {}
+func (*InputlookupCmd) commandNode() {}

@@ -101,6 +101,10 @@ func compileCommand(cmd ast.Command) (func([]Row, *[]Drop) ([]Row, error), ast.E
 		return fieldsStage(false, c.Fields), nil
 	case *ast.FieldsCmd:
 		return fieldsStage(c.Remove, c.Fields), nil
+	case *ast.LookupCmd:
+		return lookupStage(c)
+	case *ast.InputlookupCmd:
+		return inputlookupStage(c)
 	case *ast.UnsupportedCmd:
 		return nil, ast.ErrorList{ast.Errorf(c.Pos(), ast.CodeUnsupported, "unsupported: %s at %d:%d", c.Name, c.Pos().Line, c.Pos().Col)}
 	}

@@ -21,6 +21,8 @@ type LoadOptions struct {
 	AttackDataDir string
 	// Macros to expand; loaded from Root/macros when nil.
 	Macros Macros
+	// Lookups of the tree; Root/lookups when nil.
+	Lookups *Lookups
 }
 
 // attackDataMarker is the part of an attack data URL after which the path
@@ -93,11 +95,16 @@ func LoadDetection(path string, opts LoadOptions) (*ast.Rule, ast.ErrorList) {
 		errs.Add(ast.Pos{File: path, Line: top.Line, Col: top.Column}, ast.CodeSchema, "detection has no search")
 		return rule, errs
 	}
-	match, pipeline, serrs := parseSource(searchSource(path, data, searchNode), opts.Macros)
+	if opts.Lookups == nil {
+		opts.Lookups = &Lookups{Dir: filepath.Join(opts.Root, "lookups")}
+	}
+	match, pipeline, serrs := parseSource(searchSource(path, data, searchNode), opts.Macros, opts.Lookups)
 	rule.Match, rule.Pipeline = match, pipeline
 	for _, e := range serrs {
 		if e.Code == ast.CodeUnsupported {
 			rule.Unsupported = append(rule.Unsupported, e)
+		} else if e.Code == ast.CodeWarning {
+			rule.Warnings = append(rule.Warnings, e)
 		} else {
 			errs = append(errs, e)
 		}

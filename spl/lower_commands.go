@@ -61,6 +61,10 @@ func (l *lowerer) command(name, args string, argStart int, span ast.Span) ast.Co
 		return l.join(args, argStart, span)
 	case "append":
 		return l.appendCmd(args, argStart, span)
+	case "lookup":
+		return l.lookup(args, argStart, span)
+	case "inputlookup":
+		return l.inputlookup(args, argStart, span)
 	}
 	l.unsupported(span.From, name)
 	return &ast.UnsupportedCmd{Span: span, Name: name}

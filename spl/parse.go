@@ -14,7 +14,7 @@ import (
 // commands become ast.UnsupportedCmd and an ast.CodeUnsupported error; the
 // other errors are macro and syntax errors.
 func ParseSearch(file string, at ast.Pos, search string, m Macros) (ast.Expr, []ast.Command, ast.ErrorList) {
-	return parseSource(&Source{File: file, At: at, Text: search}, m)
+	return parseSource(&Source{File: file, At: at, Text: search}, m, nil)
 }
 
 // ParseEval parses one eval expression, such as a calculated field of a
@@ -33,9 +33,9 @@ func ParseEval(file string, at ast.Pos, expr string) (ast.Expr, ast.ErrorList) {
 // commandName is the command word at the start of a stage.
 var commandName = regexp.MustCompile(`^\s*([A-Za-z_][\w]*)`)
 
-func parseSource(src *Source, m Macros) (match ast.Expr, pipeline []ast.Command, errs ast.ErrorList) {
+func parseSource(src *Source, m Macros, lk *Lookups) (match ast.Expr, pipeline []ast.Command, errs ast.ErrorList) {
 	text, sm, errs := Expand(src, m)
-	l := &lowerer{sm: sm, errs: errs, text: text}
+	l := &lowerer{sm: sm, errs: errs, text: text, lookups: lk}
 	match, pipeline = l.search(0, len(text))
 	return match, pipeline, l.errs
 }
