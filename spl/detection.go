@@ -40,7 +40,7 @@ func LoadDetection(path string, opts LoadOptions) (*ast.Rule, ast.ErrorList) {
 		return nil, errs
 	}
 	if opts.Root == "" {
-		opts.Root = findRoot(path)
+		opts.Root = FindRoot(path)
 	}
 	if opts.AttackDataDir == "" {
 		opts.AttackDataDir = filepath.Join(opts.Root, "..", "attack_data")
@@ -112,8 +112,9 @@ func LoadDetection(path string, opts LoadOptions) (*ast.Rule, ast.ErrorList) {
 	return rule, errs
 }
 
-// findRoot walks up from a detection file to the content root.
-func findRoot(path string) string {
+// FindRoot walks up from a detection file to the content root: the first
+// directory that has macros/ or detections/.
+func FindRoot(path string) string {
 	dir, _ := filepath.Abs(filepath.Dir(path))
 	for d := dir; ; d = filepath.Dir(d) {
 		for _, sub := range []string{"macros", "detections"} {

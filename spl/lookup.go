@@ -131,7 +131,11 @@ func readCSV(t *ast.LookupTable) error {
 	if len(records) == 0 {
 		return fmt.Errorf("%s: no header row", t.File)
 	}
-	t.Fields = records[0]
+	// Splunk reads headers such as "workflow_name, job_name" (security_content
+	// has them) with the blank after the comma ignored.
+	for _, f := range records[0] {
+		t.Fields = append(t.Fields, strings.TrimSpace(f))
+	}
 	t.Rows = records[1:]
 	return nil
 }
