@@ -111,6 +111,7 @@ var splBuiltins = []*Builtin{
 	splFn("bit_or", 2, -1, "bitwise OR", splBits(func(a, b int64) int64 { return a | b })),
 	splFn("bit_xor", 2, -1, "bitwise XOR", splBits(func(a, b int64) int64 { return a ^ b })),
 	splFn("bit_shift_left", 2, 2, "shift left", splBits(func(a, b int64) int64 { return a << uint(b&63) })),
+	splFn("bit_not", 1, 2, "bitwise NOT, within a bit mask when given", splBitNot),
 	splFn("bit_shift_right", 2, 2, "shift right", splBits(func(a, b int64) int64 { return a >> uint(b&63) })),
 
 	// Operators the lowering turns into calls.
@@ -762,4 +763,23 @@ func splArith(op byte) impl {
 // as it does for AND and OR in where.
 func splXor(_ *Env, _ ast.Pos, a []ast.Value) (ast.Value, error) {
 	return ast.Bool(a[0].Truth() != a[1].Truth()), nil
+}
+
+func splBitNot(_ *Env, _ ast.Pos, a []ast.Value) (ast.Value, error) {
+	if anyNull(a) {
+		return ast.Null, nil
+	}
+	x, ok := intOf(first(a[0]))
+	if !ok {
+		return ast.Null, nil
+	}
+	r := ^x
+	if len(a) == 2 {
+		mask, ok := intOf(first(a[1]))
+		if !ok {
+			return ast.Null, nil
+		}
+		r &= mask
+	}
+	return ast.Int(r), nil
 }

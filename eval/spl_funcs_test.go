@@ -264,6 +264,7 @@ func TestSPLMath(t *testing.T) {
 		{`bit_or(12, 10)`, `14`},
 		{`bit_xor(12, 10)`, `6`},
 		{`bit_shift_left(1, 4)`, `16`},
+		{`bit_not(12, 15)`, `3`},
 	})
 }
 
@@ -352,6 +353,11 @@ func TestSPLText(t *testing.T) {
 		{`json_keys(json)`, `"[\"a\",\"k\",\"l\"]"`},
 		{`json_valid(json)`, `true`},
 		{`json_valid(s)`, `false`},
+		{`json_extract_exact("{\"a.b\": 1, \"a\": {\"b\": 2}}", "a.b")`, `1`},
+		{`json_has_key_exact(json, "k")`, `true`},
+		{`json_has_key_exact(json, "a.b")`, `false`},
+		{`json_array_to_mv("[\"x\", 1, true, {\"k\": 2}]")`, `["x", "1", "true", "{\"k\":2}"]`},
+		{`json_array_to_mv("[1, true]", true())`, `[1, true]`},
 	})
 }
 

@@ -42,6 +42,9 @@ func init() {
 		splFn("json_array", 0, -1, "JSON array of the values", splJSONArray),
 		splFn("json_keys", 1, 1, "JSON array of an object's keys", splJSONKeys),
 		splFn("json_valid", 1, 1, "text is valid JSON", splJSONValid),
+		splFn("json_extract_exact", 1, -1, "JSON value(s) at literal keys (no path syntax)", splJSONExtractExact),
+		splFn("json_has_key_exact", 2, 2, "a JSON object has the literal key", splJSONHasKeyExact),
+		splFn("json_array_to_mv", 1, 2, "multivalue field from a JSON array", splJSONArrayToMv),
 	} {
 		Builtins[b.Name] = b
 	}
@@ -550,4 +553,72 @@ func groupDigits(s string) string {
 		b.WriteRune(c)
 	}
 	return s[:start] + b.String() + s[end:]
+}
+
+func splJSONExtractExact(_ *Env, _ ast.Pos, a []ast.Value) (ast.Value, error) {
+	if a[0].IsNullish() {
+		return ast.Null, nil
+	}
+	j, ok := jsonOf(a[0])
+	if !ok {
+		return ast.Null, nil
+	}
+	if len(a) == 1 {
+		return jsonText(j), nil
+	}
+	get := func(k ast.Value) ast.Value {
+		if j.Kind() != ast.KindObject {
+			return ast.Null
+		}
+		v, _ := j.AsObject().Get(first(k).Text())
+		return jsonValue(v)
+	}
+	if len(a) == 2 {
+		v := get(a[1])
+		if v.IsNullish() {
+			return ast.Null, nil
+		}
+		return jsonText(v), nil
+	}
+	out := make([]ast.Value, len(a)-1)
+	for i, k := range a[1:] {
+		out[i] = get(k)
+	}
+	return ast.String(ast.JSON(ast.List(out...))), nil
+}
+
+func splJSONHasKeyExact(_ *Env, _ ast.Pos, a []ast.Value) (ast.Value, error) {
+	if anyNull(a) {
+		return ast.Null, nil
+	}
+	j, ok := jsonOf(a[0])
+	if !ok || j.Kind() != ast.KindObject {
+		return ast.False, nil
+	}
+	_, has := j.AsObject().Get(first(a[1]).Text())
+	return ast.Bool(has), nil
+}
+
+// splJSONArrayToMv: the elements as text, unless the second argument asks for
+// their JSON types to be kept; strings lose their quotes either way.
+func splJSONArrayToMv(_ *Env, _ ast.Pos, a []ast.Value) (ast.Value, error) {
+	j, ok := jsonOf(a[0])
+	if !ok || j.Kind() != ast.KindList {
+		return ast.Null, nil
+	}
+	infer := len(a) == 2 && first(a[1]).Truth()
+	var out []ast.Value
+	for _, e := range j.AsList() {
+		switch {
+		case e.Kind() == ast.KindString:
+			out = append(out, e)
+		case e.Kind() == ast.KindList || e.Kind() == ast.KindObject:
+			out = append(out, jsonText(e))
+		case infer:
+			out = append(out, jsonValue(e))
+		default:
+			out = append(out, ast.String(ast.JSON(e)))
+		}
+	}
+	return mv(out), nil
 }
