@@ -52,6 +52,12 @@ var splBuiltins = []*Builtin{
 		_, num := splNum(v)
 		return v.Kind() == ast.KindString && !num
 	})),
+	splFn("isdouble", 1, 1, "value is a number with a fractional part", splIs(func(v ast.Value) bool {
+		_, num := splNum(v)
+		return num && !isInt(v)
+	})),
+	splFn("isarray", 1, 1, "value is a JSON array (isarray(\"[1, 2, 3]\") is true)", splIs(func(v ast.Value) bool { return isJSONKind(v, ast.KindList) })),
+	splFn("isobject", 1, 1, "value is a JSON object", splIs(func(v ast.Value) bool { return isJSONKind(v, ast.KindObject) })),
 	splFn("typeof", 1, 1, "Number, String, Boolean, Multivalue or Invalid (null)", splTypeof),
 
 	// Conversion functions.
@@ -167,6 +173,17 @@ func intOf(v ast.Value) (int64, bool) {
 		return n, err == nil
 	}
 	return 0, false
+}
+
+func isJSONKind(v ast.Value, k ast.Kind) bool {
+	if v.Kind() == k {
+		return true
+	}
+	if v.Kind() != ast.KindString {
+		return false
+	}
+	j, err := ast.ParseJSON([]byte(v.AsString()))
+	return err == nil && j.Kind() == k
 }
 
 func isInt(v ast.Value) bool {

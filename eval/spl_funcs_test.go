@@ -117,7 +117,8 @@ func TestSPLConditional(t *testing.T) {
 		{`like(s, up . "%")`, `false`},
 		{`like(up, "A" . "%")`, `true`},
 		{`like(nosuch, "A" . "%")`, `null`},
-		// like and match on a multivalue field: any value.
+		// like and match on a multivalue field: the docs do not say; concord tests
+		// every value, as eval's comparisons do.
 		{`like(mv, "c")`, `true`},
 		{`match(emails, "\.org$")`, `true`},
 		// match is an unanchored, case-sensitive regex; a number matches by its text.
@@ -152,7 +153,8 @@ func TestSPLConditional(t *testing.T) {
 	})
 }
 
-// Informational functions (Search Reference, "Informational functions").
+// Informational functions (Search Reference, "Informational functions": field
+// values are strings or numbers, never booleans).
 func TestSPLInformational(t *testing.T) {
 	runSPLCases(t, []splCase{
 		// isnull/isnotnull: missing and JSON null are null; "" is not.
@@ -170,6 +172,14 @@ func TestSPLInformational(t *testing.T) {
 		{`isstr(s)`, `true`},
 		{`isstr(n)`, `false`},
 		{`isbool(1==1)`, `true`},
+		{`isbool("true")`, `false`},
+		{`isdouble(f)`, `true`},
+		{`isdouble(n)`, `false`},
+		// isarray("[1, 2, 3]") is true, isarray(1) false (the page's examples).
+		{`isarray("[1, 2, 3]")`, `true`},
+		{`isarray(1)`, `false`},
+		{`isobject(json)`, `true`},
+		{`isobject(s)`, `false`},
 		// typeof: Number, String, Boolean, and Invalid for a field that has no value.
 		{`typeof(12)`, `"Number"`},
 		{`typeof("x")`, `"String"`},
@@ -410,8 +420,10 @@ func TestSPLMultivalue(t *testing.T) {
 	})
 }
 
-// Date and time functions (Search Reference, "Date and Time functions", "Date
-// and time format variables", "Time modifiers").
+// Date and time functions (Search Reference, "Date and Time functions" and
+// "Date and time format variables"; Search Manual, "Specify time modifiers in
+// your search": [+|-]<int><unit>@<unit>, the number defaults to 1, @ rounds
+// down to the start of the unit).
 func TestSPLTime(t *testing.T) {
 	now := fixedNow.Unix()
 	day := time.Date(2024, 3, 15, 0, 0, 0, 0, time.UTC).Unix()
@@ -424,6 +436,8 @@ func TestSPLTime(t *testing.T) {
 		{`relative_time(now(), "@d")`, fmt.Sprint(day)},
 		{`relative_time(now(), "-24h@h")`, fmt.Sprint(now - 86400 - 45*60 - 30)},
 		{`relative_time(now(), "-70m@m")`, fmt.Sprint(now - 70*60 - 30)},
+		{`relative_time(now(), "-h@h")`, fmt.Sprint(now - 3600 - 45*60 - 30)},
+		{`relative_time(now(), "-2hours")`, fmt.Sprint(now - 7200)},
 		{`relative_time(now(), "@w0")`, fmt.Sprint(day - 5*86400)},
 		{`relative_time(now(), "@w1")`, fmt.Sprint(day - 4*86400)},
 		{`relative_time(now(), "@mon")`, fmt.Sprint(time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC).Unix())},
