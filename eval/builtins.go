@@ -64,7 +64,7 @@ func (c *compiler) call(n *ast.Call) fn {
 	pos, name := n.Pos(), n.Fn
 	b, ok := Builtins[n.Fn]
 	if ok && (len(n.Args) < b.MinArgs || (b.MaxArgs >= 0 && len(n.Args) > b.MaxArgs)) {
-		c.errorf(pos, ast.CodeParse, "%s takes %s arguments, got %d", n.Fn, arity(b), len(n.Args))
+		c.errorf(pos, ast.CodeParse, "%s takes %s, got %d", n.Fn, arity(b), len(n.Args))
 		return func(*Env) (ast.Value, error) { return ast.Null, nil }
 	}
 	if ok && len(n.Keywords) > 0 {
@@ -105,13 +105,19 @@ func (c *compiler) call(n *ast.Call) fn {
 }
 
 func arity(b *Builtin) string {
+	plural := func(n int) string {
+		if n == 1 {
+			return ""
+		}
+		return "s"
+	}
 	switch {
 	case b.MaxArgs < 0:
-		return fmt.Sprintf("at least %d", b.MinArgs)
+		return fmt.Sprintf("at least %d argument%s", b.MinArgs, plural(b.MinArgs))
 	case b.MinArgs == b.MaxArgs:
-		return strconv.Itoa(b.MinArgs)
+		return strconv.Itoa(b.MinArgs) + " argument" + plural(b.MinArgs)
 	}
-	return fmt.Sprintf("%d to %d", b.MinArgs, b.MaxArgs)
+	return fmt.Sprintf("%d to %d arguments", b.MinArgs, b.MaxArgs)
 }
 
 func pyLen(_ *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {

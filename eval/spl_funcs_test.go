@@ -483,12 +483,13 @@ func TestSPLCompileErrors(t *testing.T) {
 	cases := []struct{ expr, want string }{
 		{`nosuchfunction(x)`, "unsupported: function spl.nosuchfunction"},
 		{`tonumber()`, "spl.tonumber takes 1 to 2 arguments, got 0"},
-		{`len(a, b)`, "spl.len takes 1 arguments, got 2"},
+		{`len(a, b)`, "spl.len takes 1 argument, got 2"},
 		{`mvfilter(a == b)`, "mvfilter: the expression must refer to exactly one field, it refers to 2"},
 		{`mvfilter(a, b)`, "spl.mvfilter takes 1 argument, got 2"},
 		{`mvmap(split(a, ","), 1)`, "unsupported: mvmap over an expression"},
 		{`searchmatch(a)`, "unsupported: searchmatch with a computed search string"},
 		{`now(1)`, "spl.now takes 0 arguments, got 1"},
+		{`coalesce()`, "spl.coalesce takes at least 1 argument, got 0"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.expr, func(t *testing.T) {

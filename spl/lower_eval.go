@@ -165,6 +165,7 @@ func number(s string) ast.Value {
 var arity = map[string]int{
 	"if": 3, "case": -1, "isnull": 1, "isnotnull": 1, "like": 2, "match": 2,
 	"in": -2, "null": 0, "true": 0, "false": 0,
+	"validate": -1, // lowered to a call, but the pairs are checked here
 }
 
 // call lowers a function call: the functions with their own AST node first,

@@ -58,6 +58,7 @@ func TestParseEval(t *testing.T) {
 func TestParseEval_errors(t *testing.T) {
 	tests := []struct{ note, expr, want string }{
 		{"if arity", `if(a, b)`, "f.conf:3:5: parse: if() takes 3 arguments, got 2"},
+		{"validate pairs", `validate(a, "m", b)`, "f.conf:3:5: parse: validate() takes condition/value pairs, got 3"},
 		{"syntax", `a == `, `f.conf:3:10: parse: syntax error in eval expression: unexpected token "<EOF>"`},
 		{"lexer", `a # b`, `f.conf:3:7: parse: syntax error in eval expression`},
 	}
