@@ -231,11 +231,12 @@ func splNullif(_ *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
 	return a[0], nil
 }
 
-// splLike and splMatch test every value of a multivalue subject (like the
-// Match node with Search semantics the constant-pattern form lowers to); a null
-// subject is null.
+// splLike and splMatch behave as the Match node with Search semantics that the
+// constant-pattern forms lower to: every value of a multivalue subject is
+// tested, and a null subject does not match (false, not null; the docs say
+// these functions return TRUE when the subject matches and FALSE otherwise).
 func splLike(_ *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
-	if anyNull(a) {
+	if a[1].IsNullish() {
 		return ast.Null, nil
 	}
 	re, err := cachedRegexp("(?s)^" + translateGlob(first(a[1]).Text(), '%', '_') + "$")
@@ -246,7 +247,7 @@ func splLike(_ *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
 }
 
 func splMatch(_ *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
-	if anyNull(a) {
+	if a[1].IsNullish() {
 		return ast.Null, nil
 	}
 	re, err := cachedRegexp(first(a[1]).Text())

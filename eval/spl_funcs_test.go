@@ -116,7 +116,8 @@ func TestSPLConditional(t *testing.T) {
 		{`like(s, "Hell_ World")`, `true`},
 		{`like(s, up . "%")`, `false`},
 		{`like(up, "A" . "%")`, `true`},
-		{`like(nosuch, "A" . "%")`, `null`},
+		{`like(nosuch, "A" . "%")`, `false`},
+		{`match(nosuch, "A" . "%")`, `false`},
 		// like and match on a multivalue field: the docs do not say; concord tests
 		// every value, as eval's comparisons do.
 		{`like(mv, "c")`, `true`},
