@@ -14,15 +14,15 @@ import (
 )
 
 // Splunk eval functions (Search Reference, "Evaluation functions" and the
-// category pages it links to). Their common rules, which the functions below
-// follow unless their own page says otherwise:
+// category pages it links to). Rules the functions below share, unless their
+// page says otherwise:
 //   - a null (or missing) argument makes the result null; coalesce, isnull,
 //     isnotnull, typeof, validate, mvappend and the like exist to look at nulls;
-//   - field values are text, and text that reads as a number is a number
-//     ("Overview of evaluation functions": numeric strings are used as numbers);
-//   - a function that transforms one text value applies to every value of a
-//     multivalue argument; a function that needs one number or one text uses the
-//     first value.
+//   - field values are strings or numbers ("Informational functions"), and a
+//     string that reads as a number is used as one, as eval's comparisons do;
+//   - where the pages are silent about multivalue arguments, concord applies a
+//     function that transforms text (lower, replace, ...) to every value and
+//     gives a function that needs one number or one text the first value.
 func init() {
 	for _, b := range splBuiltins {
 		Builtins[b.Name] = b

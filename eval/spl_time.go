@@ -107,11 +107,7 @@ func Strftime(epoch float64, format string) string {
 		case 'l':
 			fmt.Fprintf(&b, "%2d", hour12(t))
 		case 'p':
-			if t.Hour() < 12 {
-				b.WriteString("AM")
-			} else {
-				b.WriteString("PM")
-			}
+			b.WriteString(ampm(t))
 		case 'M':
 			fmt.Fprintf(&b, "%02d", t.Minute())
 		case 'S':
@@ -169,7 +165,7 @@ func Strftime(epoch float64, format string) string {
 		case 'R':
 			fmt.Fprintf(&b, "%02d:%02d", t.Hour(), t.Minute())
 		case 'r':
-			fmt.Fprintf(&b, "%02d:%02d:%02d %s", hour12(t), t.Minute(), t.Second(), map[bool]string{true: "AM", false: "PM"}[t.Hour() < 12])
+			fmt.Fprintf(&b, "%02d:%02d:%02d %s", hour12(t), t.Minute(), t.Second(), ampm(t))
 		case 'F':
 			fmt.Fprintf(&b, "%04d-%02d-%02d", t.Year(), int(t.Month()), t.Day())
 		case 'D', 'x':
@@ -192,6 +188,13 @@ func Strftime(epoch float64, format string) string {
 		}
 	}
 	return b.String()
+}
+
+func ampm(t time.Time) string {
+	if t.Hour() < 12 {
+		return "AM"
+	}
+	return "PM"
 }
 
 func hour12(t time.Time) int {
@@ -515,7 +518,6 @@ func RelativeTime(t time.Time, spec string) (time.Time, bool) {
 		return t, spec != ""
 	}
 	rest := spec
-	applied := false
 	for rest != "" {
 		switch rest[0] {
 		case '+', '-':
@@ -562,13 +564,8 @@ func RelativeTime(t time.Time, spec string) (time.Time, bool) {
 			}
 			t = snap(t, unit, weekday)
 		default:
-			// A bare number is an absolute epoch time.
-			if f, err := strconv.ParseFloat(rest, 64); err == nil && !applied {
-				return epochTime(f), true
-			}
 			return t, false
 		}
-		applied = true
 	}
 	return t, true
 }
