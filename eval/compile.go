@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/concordsec/concord/ast"
 )
@@ -22,6 +23,9 @@ type Env struct {
 	// DataModel maps udm names to field paths for event.udm(); nil means no data
 	// model is attached (Panther attaches one only when the log has p_log_type).
 	DataModel map[string][]string
+	// Now is the search's time for SPL now() and time(); nil means the wall clock.
+	// Tests fix it to make time arithmetic deterministic.
+	Now func() time.Time
 }
 
 // RuntimeError is raised while evaluating (Python exceptions, bad types).

@@ -31,6 +31,9 @@ func show(x ast.Expr) string {
 		if n.Search {
 			flags += "s"
 		}
+		if n.Dialect == ast.SPLEval {
+			flags += "_spl"
+		}
 		return fmt.Sprintf("%s%s(%s %q)", n.Kind, flags, show(n.X), n.Pattern)
 	case *ast.Exists:
 		return "exists(" + show(n.X) + ")"
