@@ -266,7 +266,7 @@ func statsStage(c *ast.StatsCmd) (func([]Row, *[]Drop) ([]Row, error), ast.Error
 	var errs ast.ErrorList
 	aggs := make([]aggregator, len(c.Aggs))
 	for i, a := range c.Aggs {
-		f, ok := aggregators[a.Fn]
+		f, ok := LookupAggregate(a.Fn)
 		if !ok {
 			errs.Add(a.Pos(), ast.CodeUnsupported, fmt.Sprintf("unsupported: stats function %s", a.Fn))
 			continue

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/concordsec/concord/ast"
+	"github.com/concordsec/concord/eval"
 	"github.com/concordsec/concord/spl/internal/grammar"
 )
 
@@ -12,11 +13,6 @@ import (
 // convert command).
 const defaultTimeFormat = "%m/%d/%Y %H:%M:%S"
 
-// statsFuncs are the aggregations the evaluator implements.
-var statsFuncs = map[string]bool{
-	"count": true, "min": true, "max": true, "values": true, "dc": true, "sum": true,
-	"avg": true, "list": true, "earliest": true, "latest": true, "first": true, "last": true,
-}
 
 // command lowers one stage `name args`; args starts at offset argStart of the
 // expanded text and span covers the whole stage.
@@ -110,7 +106,7 @@ func (l *lowerer) stats(args string, span ast.Span) ast.Command {
 	for _, a := range g.Aggs {
 		aspan := l.span(a.Pos, a.EndPos)
 		fn := strings.ToLower(a.Fn)
-		if !statsFuncs[fn] {
+		if !eval.IsAggregate(fn) {
 			l.unsupported(aspan.From, "stats function "+a.Fn)
 			return &ast.UnsupportedCmd{Span: span, Name: "stats"}
 		}

@@ -79,7 +79,7 @@ func TestParseSearch_errors(t *testing.T) {
 		code, want   string // want is a prefix of the first error
 	}{
 		{"unsupported command with position", "a=1 | rex field=x \"y\"", ast.CodeUnsupported, "d.yml:4:15: unsupported: rex at 4:15"},
-		{"unsupported stats function", "| stats stdev(x)", ast.CodeUnsupported, "d.yml:4:17: unsupported: stats function stdev at 4:17"},
+		{"unsupported stats function", "| stats estdc_error(x)", ast.CodeUnsupported, "d.yml:4:17: unsupported: stats function estdc_error at 4:17"},
 		{"syntax error says what was expected", "a=1 | stats count by", ast.CodeParse,
 			`d.yml:4:29: parse: syntax error in stats: unexpected token "<EOF>" (expected Name`},
 		{"unbalanced parenthesis", "(a=1", ast.CodeParse, `d.yml:4:13: parse: syntax error in search: unexpected token "<EOF>" (expected ")")`},
