@@ -13,7 +13,6 @@ import (
 // convert command).
 const defaultTimeFormat = "%m/%d/%Y %H:%M:%S"
 
-
 // command lowers one stage `name args`; args starts at offset argStart of the
 // expanded text and span covers the whole stage.
 func (l *lowerer) command(name, args string, argStart int, span ast.Span) ast.Command {
