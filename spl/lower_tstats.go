@@ -30,6 +30,10 @@ func topWords(s string) []word {
 		}
 		if start < 0 {
 			start = i
+		} else if c == '[' && !quoted && depth == 0 {
+			// A subsearch is its own word even when glued on: `type=inner[| ...]`.
+			out = append(out, word{s[start:i], start, i})
+			start = i
 		}
 		switch {
 		case c == '\\':

@@ -47,6 +47,7 @@ func TestParseSearch_commands(t *testing.T) {
 		{"subsearch stays in its stage", "| join x [search a=1 | stats count by x] | table x", []string{`join inner max=1 overwrite=true x [exactis(a "1") | stats count()->count by x]`, "table x"}},
 		// Defaults and options from the join page of Splunk's Search Reference.
 		{"join options", `| join type=outer max=0 overwrite=f a, "b c" [| search x=1]`, []string{`join left max=0 overwrite=false a,b c [bool:true | search exactis(x "1")]`}},
+		{"subsearch glued to an option", "| join x type=inner[search a=1]", []string{`join inner max=1 overwrite=true x [exactis(a "1")]`}},
 		{"append", "| append [search a=2 | eval z=1]", []string{`append [exactis(a "2") | eval z=int:1]`}},
 		{"real AWS search",
 			"`cloudtrail` eventSource=bedrock.amazonaws.com | rename user_name as user | stats count min(_time) as firstTime by src user | `security_content_ctime(firstTime)` | `x_filter`",
