@@ -80,6 +80,30 @@ func compileCommand(cmd ast.Command) (func([]Row, *[]Drop) ([]Row, error), ast.E
 		return fieldsStage(false, c.Fields), nil
 	case *ast.FieldsCmd:
 		return fieldsStage(c.Remove, c.Fields), nil
+	case *ast.EventStatsCmd:
+		return eventstatsStage(c)
+	case *ast.StreamStatsCmd:
+		return streamstatsStage(c)
+	case *ast.BinCmd:
+		return binStage(c), nil
+	case *ast.SpathCmd:
+		return spathStage(c), nil
+	case *ast.MvexpandCmd:
+		return mvexpandStage(c), nil
+	case *ast.MakemvCmd:
+		return makemvStage(c)
+	case *ast.FillnullCmd:
+		return fillnullStage(c), nil
+	case *ast.SortCmd:
+		return sortStage(c), nil
+	case *ast.DedupCmd:
+		return dedupStage(c), nil
+	case *ast.HeadCmd:
+		return headStage(c), nil
+	case *ast.RexCmd:
+		return rexStage(c)
+	case *ast.RegexCmd:
+		return regexStage(c)
 	case *ast.UnsupportedCmd:
 		return nil, ast.ErrorList{ast.Errorf(c.Pos(), ast.CodeUnsupported, "unsupported: %s at %d:%d", c.Name, c.Pos().Line, c.Pos().Col)}
 	}
@@ -154,6 +178,10 @@ func renameStage(c *ast.RenameCmd) func([]Row, *[]Drop) ([]Row, error) {
 	return func(rows []Row, _ *[]Drop) ([]Row, error) {
 		for _, r := range rows {
 			for _, p := range c.Pairs {
+				if strings.Contains(p.From, "*") {
+					renameWildcard(r.Fields, p.From, p.To)
+					continue
+				}
 				if p.From == p.To {
 					continue
 				}

@@ -43,7 +43,7 @@ func TestParseSearch_commands(t *testing.T) {
 		{"table", "| table a b, c", []string{"table a,b,c"}},
 		{"fields minus", "| fields - a b", []string{"fields remove=true a,b"}},
 		{"fields plus", "| fields + a", []string{"fields remove=false a"}},
-		{"unsupported", "| rex field=x \"(?<y>a|b)\" | dedup y", []string{"unsupported rex", "unsupported dedup"}},
+		{"unsupported", "| iplocation src | lookup users user", []string{"unsupported iplocation", "unsupported lookup"}},
 		{"subsearch stays in its stage", "| join x [search a=1 | stats count by x]", []string{"unsupported join"}},
 		{"real AWS search",
 			"`cloudtrail` eventSource=bedrock.amazonaws.com | rename user_name as user | stats count min(_time) as firstTime by src user | `security_content_ctime(firstTime)` | `x_filter`",
@@ -75,8 +75,9 @@ func TestParseSearch_errors(t *testing.T) {
 		note, search string
 		code, want   string // want is a prefix of the first error
 	}{
-		{"unsupported command with position", "a=1 | rex field=x \"y\"", ast.CodeUnsupported, "d.yml:4:15: unsupported: rex at 4:15"},
-		{"unsupported stats function", "| stats stdev(x)", ast.CodeUnsupported, "d.yml:4:17: unsupported: stats function stdev at 4:17"},
+		{"unsupported command with position", "a=1 | iplocation src", ast.CodeUnsupported, "d.yml:4:15: unsupported: iplocation at 4:15"},
+		// sparkline is a chart function, not one stats runs.
+		{"unsupported stats function", "| stats sparkline(x)", ast.CodeUnsupported, "d.yml:4:17: unsupported: stats function sparkline at 4:17"},
 		{"syntax error says what was expected", "a=1 | stats count by", ast.CodeParse,
 			`d.yml:4:29: parse: syntax error in stats: unexpected token "<EOF>" (expected Name`},
 		{"unbalanced parenthesis", "(a=1", ast.CodeParse, `d.yml:4:13: parse: syntax error in search: unexpected token "<EOF>" (expected ")")`},
