@@ -212,7 +212,7 @@ func spathStage(c *ast.SpathCmd) func([]Row, *[]Drop) ([]Row, error) {
 			doc, err := ast.ParseJSON([]byte(text))
 			if err != nil {
 				if strings.HasPrefix(text, "<") {
-					return nil, &RuntimeError{Pos: c.Pos(), Code: ast.CodeUnsupported, Msg: "unsupported: spath of XML input " + c.Input}
+					return nil, &RuntimeError{Pos: c.Pos(), Code: ast.CodeUnsupported, Msg: "spath of XML input " + c.Input}
 				}
 				continue
 			}

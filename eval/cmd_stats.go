@@ -36,7 +36,7 @@ func byKey(cmd string, pos ast.Pos, by []string, r Row) (key string, ok bool, er
 			return "", false, nil
 		case len(vs) > 1:
 			return "", false, &RuntimeError{Pos: pos, Code: ast.CodeUnsupported,
-				Msg: fmt.Sprintf("unsupported: %s by the multivalue field %s", cmd, b)}
+				Msg: fmt.Sprintf("%s by the multivalue field %s", cmd, b)}
 		}
 		parts[i] = vs[0]
 	}
