@@ -2,7 +2,7 @@ package eval
 
 import (
 	"fmt"
-	"path"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -77,9 +77,9 @@ func compileCommand(cmd ast.Command) (func([]Row, *[]Drop) ([]Row, error), ast.E
 	case *ast.ConvertCmd:
 		return convertStage(c)
 	case *ast.TableCmd:
-		return fieldsStage(false, c.Fields), nil
+		return fieldsStage(false, false, c.Fields), nil
 	case *ast.FieldsCmd:
-		return fieldsStage(c.Remove, c.Fields), nil
+		return fieldsStage(c.Remove, !c.Remove, c.Fields), nil
 	case *ast.EventStatsCmd:
 		return eventstatsStage(c)
 	case *ast.StreamStatsCmd:
@@ -198,10 +198,20 @@ func renameStage(c *ast.RenameCmd) func([]Row, *[]Drop) ([]Row, error) {
 	}
 }
 
-func fieldsStage(remove bool, names []string) func([]Row, *[]Drop) ([]Row, error) {
-	matches := func(name, pattern string) bool {
-		ok, _ := path.Match(strings.ReplaceAll(pattern, "[", "\\["), name)
-		return ok || name == pattern
+// fieldsStage keeps (or with remove drops) the fields matching names, which
+// may hold * wildcards. keepInternal is `fields +`: "The fields command does not
+// remove these internal fields [_raw and _time] unless you explicitly specify
+// that the fields should not appear" (Search Reference, fields); table shows
+// only what it lists.
+func fieldsStage(remove, keepInternal bool, names []string) func([]Row, *[]Drop) ([]Row, error) {
+	pats := make([]*regexp.Regexp, len(names))
+	for i, n := range names {
+		pats[i] = wildcardName(n)
+	}
+	if keepInternal {
+		for _, n := range []string{"_raw", "_time"} {
+			pats = append(pats, wildcardName(n))
+		}
 	}
 	return func(rows []Row, _ *[]Drop) ([]Row, error) {
 		for i, r := range rows {
@@ -209,8 +219,8 @@ func fieldsStage(remove bool, names []string) func([]Row, *[]Drop) ([]Row, error
 			if remove {
 				for j, k := range r.Fields.Keys {
 					keep := true
-					for _, p := range names {
-						if matches(k, p) {
+					for _, p := range pats {
+						if p.MatchString(k) {
 							keep = false
 						}
 					}
@@ -219,9 +229,9 @@ func fieldsStage(remove bool, names []string) func([]Row, *[]Drop) ([]Row, error
 					}
 				}
 			} else {
-				for _, p := range names {
+				for _, p := range pats {
 					for j, k := range r.Fields.Keys {
-						if matches(k, p) {
+						if p.MatchString(k) {
 							out.Set(k, r.Fields.Vals[j])
 						}
 					}

@@ -356,3 +356,21 @@ func TestRexRegex(t *testing.T) {
 			[]string{`{"process":"powershell.exe"} <- [1]`, `drop 0: regex process!="cmd" is false`}},
 	})
 }
+
+func TestFieldsTable(t *testing.T) {
+	ev := `{"_time":1737481787,"_raw":"{}","eventName":"GetObject","requestParameters.bucketName":"b1","requestParameters.key":"k","user?":"q"}`
+	runCmdCases(t, []cmdCase{
+		// fields keeps _raw and _time unless they are removed explicitly
+		// (Search Reference, fields); * is a wildcard.
+		{"fields keeps internal fields", []ast.Command{&ast.FieldsCmd{Fields: []string{"requestParameters.*"}}}, []string{ev},
+			[]string{`{"requestParameters.bucketName":"b1","requestParameters.key":"k","_raw":"{}","_time":1737481787} <- [0]`}},
+		{"fields - _raw", []ast.Command{&ast.FieldsCmd{Remove: true, Fields: []string{"_raw", "requestParameters.*"}}}, []string{ev},
+			[]string{`{"_time":1737481787,"eventName":"GetObject","user?":"q"} <- [0]`}},
+		// table shows only what it lists, in its order.
+		{"table", []ast.Command{&ast.TableCmd{Fields: []string{"eventName", "requestParameters.b*"}}}, []string{ev},
+			[]string{`{"eventName":"GetObject","requestParameters.bucketName":"b1"} <- [0]`}},
+		// Only * is a wildcard: ? is an ordinary character of a field name.
+		{"question mark literal", []ast.Command{&ast.TableCmd{Fields: []string{"use?", "user?"}}}, []string{ev},
+			[]string{`{"user?":"q"} <- [0]`}},
+	})
+}
