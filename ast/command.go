@@ -230,6 +230,28 @@ type RegexCmd struct {
 	Pattern string
 }
 
+// ReplacePair is one `from WITH to` of replace; both may hold * wildcards.
+type ReplacePair struct {
+	Span
+	From, To string
+}
+
+// ReplaceCmd is `| replace a WITH b, ... IN fields`: a value equal to (or, with
+// wildcards, matching the whole of) From becomes To.
+type ReplaceCmd struct {
+	Span
+	Pairs  []ReplacePair
+	Fields []string
+}
+
+// FromjsonCmd is `| fromjson field [prefix=p]`: the top-level keys of the JSON
+// object in field become fields.
+type FromjsonCmd struct {
+	Span
+	Field  string
+	Prefix string
+}
+
 // UnsupportedCmd is a command that parsed but that concord cannot run yet. Rules
 // that contain one are reported "unsupported", never silently shortened.
 type UnsupportedCmd struct {
@@ -258,3 +280,5 @@ func (*DedupCmd) commandNode()       {}
 func (*HeadCmd) commandNode()        {}
 func (*RexCmd) commandNode()         {}
 func (*RegexCmd) commandNode()       {}
+func (*ReplaceCmd) commandNode()     {}
+func (*FromjsonCmd) commandNode()    {}

@@ -460,3 +460,112 @@ func regexStage(c *ast.RegexCmd) (func([]Row, *[]Drop) ([]Row, error), ast.Error
 		return out, nil
 	}, nil
 }
+
+// replaceStage rewrites whole values of the listed fields (Search Reference,
+// replace): "Non-wildcard replacement values specified later take precedence
+// over those replacements specified earlier. For a wildcard replacement,
+// fuller matches take precedence over lesser matches." concord reads "fuller"
+// as the pattern with the most literal characters, and lets an exact pair win
+// over a wildcard one. Each * of the replacement takes the text the matching *
+// of the value matched. Matching is case-sensitive.
+func replaceStage(c *ast.ReplaceCmd) func([]Row, *[]Drop) ([]Row, error) {
+	res := make([]*regexp.Regexp, len(c.Pairs))
+	for i, p := range c.Pairs {
+		res[i] = wildcardName(p.From)
+	}
+	apply := func(s string) (string, bool) {
+		best, bestLit := -1, -1
+		for i, p := range c.Pairs {
+			if !strings.Contains(p.From, "*") && p.From == s {
+				best, bestLit = i, 1<<30 // a later exact pair overrides an earlier one
+			}
+		}
+		if best < 0 {
+			for i, p := range c.Pairs {
+				lit := len(strings.ReplaceAll(p.From, "*", ""))
+				if res[i].MatchString(s) && lit > bestLit {
+					best, bestLit = i, lit
+				}
+			}
+		}
+		if best < 0 {
+			return s, false
+		}
+		p := c.Pairs[best]
+		if !strings.Contains(p.To, "*") {
+			return p.To, true
+		}
+		m := res[best].FindStringSubmatch(s)
+		parts := strings.Split(p.To, "*")
+		var b strings.Builder
+		for i, part := range parts {
+			b.WriteString(part)
+			if i+1 < len(parts) {
+				b.WriteString(m[i+1])
+			}
+		}
+		return b.String(), true
+	}
+	return func(rows []Row, _ *[]Drop) ([]Row, error) {
+		for _, r := range rows {
+			for _, f := range c.Fields {
+				v, ok := r.Fields.Get(f)
+				if !ok || v.IsNullish() {
+					continue
+				}
+				vs := values(v)
+				out := make([]ast.Value, len(vs))
+				changed := false
+				for i, e := range vs {
+					out[i] = e
+					if s, ok := apply(e.Text()); ok {
+						out[i], changed = ast.String(s), true
+					}
+				}
+				if changed {
+					r.Fields.Set(f, mv(out))
+				}
+			}
+		}
+		return rows, nil
+	}
+}
+
+// fromjsonStage turns the top-level keys of a JSON object into fields
+// (Search Reference, fromjson: "returns keys as fields and key values as field
+// values", arrays as multivalue fields). Nested objects are kept as JSON text.
+func fromjsonStage(c *ast.FromjsonCmd) func([]Row, *[]Drop) ([]Row, error) {
+	conv := func(v ast.Value) ast.Value {
+		if v.Kind() == ast.KindObject || v.Kind() == ast.KindList {
+			return ast.String(ast.JSON(v))
+		}
+		return jsonLeaf(v)
+	}
+	return func(rows []Row, _ *[]Drop) ([]Row, error) {
+		for _, r := range rows {
+			v, _ := r.Fields.Get(c.Field)
+			vs := values(v)
+			if len(vs) == 0 {
+				continue
+			}
+			doc, err := ast.ParseJSON([]byte(strings.TrimSpace(vs[0].Text())))
+			if err != nil || doc.Kind() != ast.KindObject {
+				continue
+			}
+			obj := doc.AsObject()
+			for i, k := range obj.Keys {
+				val := obj.Vals[i]
+				if val.Kind() == ast.KindList {
+					elems := make([]ast.Value, len(val.AsList()))
+					for j, e := range val.AsList() {
+						elems[j] = conv(e)
+					}
+					setField(r.Fields, c.Prefix+k, mv(elems))
+					continue
+				}
+				setField(r.Fields, c.Prefix+k, conv(val))
+			}
+		}
+		return rows, nil
+	}
+}

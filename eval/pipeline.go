@@ -104,6 +104,10 @@ func compileCommand(cmd ast.Command) (func([]Row, *[]Drop) ([]Row, error), ast.E
 		return rexStage(c)
 	case *ast.RegexCmd:
 		return regexStage(c)
+	case *ast.ReplaceCmd:
+		return replaceStage(c), nil
+	case *ast.FromjsonCmd:
+		return fromjsonStage(c), nil
 	case *ast.UnsupportedCmd:
 		return nil, ast.ErrorList{ast.Errorf(c.Pos(), ast.CodeUnsupported, "unsupported: %s at %d:%d", c.Name, c.Pos().Line, c.Pos().Col)}
 	}

@@ -374,3 +374,27 @@ func TestFieldsTable(t *testing.T) {
 			[]string{`{"user?":"q"} <- [0]`}},
 	})
 }
+
+func TestReplaceFromjson(t *testing.T) {
+	runCmdCases(t, []cmdCase{
+		// `replace "::ffff:*" with * in src` (ESCU): the * of the replacement is
+		// what the * of the value matched; only whole values are replaced
+		// (Search Reference, replace).
+		{"wildcard", []ast.Command{&ast.ReplaceCmd{Pairs: []ast.ReplacePair{{From: "::ffff:*", To: "*"}}, Fields: []string{"src"}}},
+			[]string{`{"src":"::ffff:10.0.0.1"}`, `{"src":"10.0.0.2"}`, `{"src":["::ffff:10.0.0.3","fe80::1"]}`, `{}`},
+			[]string{`{"src":"10.0.0.1"} <- [0]`, `{"src":"10.0.0.2"} <- [1]`, `{"src":["10.0.0.3","fe80::1"]} <- [2]`, `{} <- [3]`}},
+		// Exact pairs replace only an equal value; a later pair wins over an earlier one.
+		{"exact pairs", []ast.Command{&ast.ReplaceCmd{Pairs: []ast.ReplacePair{{From: "%%8448", To: "Success removed"}, {From: "%%8448", To: "later"}, {From: "%%8450", To: "Failure removed"}},
+			Fields: []string{"AuditPolicyChanges"}}},
+			[]string{`{"AuditPolicyChanges":"%%8448"}`, `{"AuditPolicyChanges":"%%8450"}`, `{"AuditPolicyChanges":"%%8448, %%8450"}`},
+			[]string{`{"AuditPolicyChanges":"later"} <- [0]`, `{"AuditPolicyChanges":"Failure removed"} <- [1]`, `{"AuditPolicyChanges":"%%8448, %%8450"} <- [2]`}},
+		// A fuller wildcard match wins over a lesser one.
+		{"fuller wildcard", []ast.Command{&ast.ReplaceCmd{Pairs: []ast.ReplacePair{{From: "*", To: "other"}, {From: "*localhost", To: "localhost"}}, Fields: []string{"host"}}},
+			[]string{`{"host":"www.localhost"}`, `{"host":"web01"}`},
+			[]string{`{"host":"localhost"} <- [0]`, `{"host":"other"} <- [1]`}},
+		// fromjson: top-level keys become fields, arrays multivalue, objects JSON text (Search Reference, fromjson).
+		{"fromjson", []ast.Command{&ast.FromjsonCmd{Field: "Data", Prefix: "d_"}, &ast.FieldsCmd{Remove: true, Fields: []string{"Data"}}},
+			[]string{`{"Data":"{\"name\":\"Albert\",\"age\":63,\"tags\":[\"a\",\"b\"],\"ok\":true,\"sub\":{\"k\":1}}"}`, `{"Data":"not json"}`},
+			[]string{`{"d_name":"Albert","d_age":63,"d_tags":["a","b"],"d_ok":"true","d_sub":"{\"k\":1}"} <- [0]`, `{} <- [1]`}},
+	})
+}

@@ -41,6 +41,8 @@ func argText(a *grammar.Arg) string {
 		return "AS"
 	case a.By:
 		return "BY"
+	case a.In:
+		return "IN"
 	case a.Call != nil:
 		return a.Call.Fn + "(" + nameText(a.Call.Field) + ")"
 	case a.Value != nil:
@@ -665,5 +667,83 @@ func (l *lowerer) regexCmd(args string, span ast.Span) ast.Command {
 		return &ast.UnsupportedCmd{Span: span, Name: "regex"}
 	}
 	cmd.Pattern = re
+	return cmd
+}
+
+func (l *lowerer) replace(args string, span ast.Span) ast.Command {
+	items, ok := l.parseArgs(args, "replace")
+	cmd := &ast.ReplaceCmd{Span: span}
+	if !ok {
+		return cmd
+	}
+	isWith := func(a *grammar.Arg) bool {
+		return a.Value != nil && a.Value.Quoted == "" && strings.EqualFold(a.Value.Word, "with")
+	}
+	i := 0
+	for i < len(items) && !items[i].In {
+		if items[i].Comma {
+			i++
+			continue
+		}
+		if i+2 >= len(items) || items[i].Value == nil || !isWith(items[i+1]) || items[i+2].Value == nil {
+			l.argError(items[i].Pos, "replace", fmt.Sprintf("unexpected %q (expected <string> WITH <string>)", argText(items[i])))
+			return cmd
+		}
+		from, to := nameText(items[i].Value), nameText(items[i+2].Value)
+		if n := strings.Count(to, "*"); n != 0 && n != strings.Count(from, "*") {
+			// "the result must have the same number of wildcards, or none at all"
+			// (Search Reference, replace).
+			l.argError(items[i+2].Pos, "replace", fmt.Sprintf("%s WITH %s: the replacement needs as many * as the value, or none", from, to))
+			return cmd
+		}
+		cmd.Pairs = append(cmd.Pairs, ast.ReplacePair{Span: l.span(items[i].Pos, items[i+2].EndPos), From: from, To: to})
+		i += 3
+	}
+	if len(cmd.Pairs) == 0 {
+		l.argError(lexer.Position{Offset: len(args)}, "replace", "expected <string> WITH <string>")
+		return cmd
+	}
+	if i == len(items) {
+		// Without IN Splunk replaces in every field that no command generated,
+		// which concord does not track.
+		l.unsupported(span.From, "replace without IN <fields>")
+		return &ast.UnsupportedCmd{Span: span, Name: "replace"}
+	}
+	for _, a := range items[i+1:] {
+		switch {
+		case a.Comma:
+		case a.Value != nil:
+			cmd.Fields = append(cmd.Fields, nameText(a.Value))
+		default:
+			l.argError(a.Pos, "replace", fmt.Sprintf("unexpected %q (expected field names after IN)", argText(a)))
+			return cmd
+		}
+	}
+	if len(cmd.Fields) == 0 {
+		l.argError(lexer.Position{Offset: len(args)}, "replace", "expected field names after IN")
+	}
+	return cmd
+}
+
+func (l *lowerer) fromjson(args string, span ast.Span) ast.Command {
+	items, ok := l.parseArgs(args, "fromjson")
+	cmd := &ast.FromjsonCmd{Span: span}
+	if !ok {
+		return cmd
+	}
+	for _, a := range items {
+		switch {
+		case a.Option != nil && strings.EqualFold(a.Option.Name, "prefix") && a.Option.Op == "=":
+			cmd.Prefix = nameText(a.Option.Value)
+		case a.Value != nil && cmd.Field == "":
+			cmd.Field = nameText(a.Value)
+		default:
+			l.argError(a.Pos, "fromjson", fmt.Sprintf("unexpected %q (expected a field and an optional prefix=<string>)", argText(a)))
+			return cmd
+		}
+	}
+	if cmd.Field == "" {
+		l.argError(lexer.Position{Offset: len(args)}, "fromjson", "expected a field holding JSON")
+	}
 	return cmd
 }

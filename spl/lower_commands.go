@@ -76,6 +76,10 @@ func (l *lowerer) command(name, args string, argStart int, span ast.Span) ast.Co
 		return l.rex(args, span)
 	case "regex":
 		return l.regexCmd(args, span)
+	case "replace":
+		return l.replace(args, span)
+	case "fromjson":
+		return l.fromjson(args, span)
 	case "table":
 		names, ok := l.fieldList(args, "table")
 		if !ok {

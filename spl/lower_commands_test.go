@@ -84,6 +84,13 @@ func TestLowerPipelineCommands(t *testing.T) {
 		{"regex field", `| regex process="(?i)(rundll32\.exe.{0,4}$)"`, `regex process negate=false "(?i)(rundll32\\.exe.{0,4}$)"`},
 		{"regex negated with blanks", `| regex process != "(/d\s+2)"`, `regex process negate=true "(/d\\s+2)"`},
 		{"regex _raw", `| regex "^x"`, `regex _raw negate=false "^x"`},
+		// replace (<wc-string> WITH <wc-string>)... [IN <field-list>] (Search Reference, replace).
+		{"replace wildcard", `| replace "::ffff:*" with * in src`, `replace ::ffff:*->* in src`},
+		{"replace pairs and fields", `| replace "%%14674" with "Value Added", "%%14675" WITH "Value Deleted" IN OperationType, x`,
+			`replace %%14674->Value Added %%14675->Value Deleted in OperationType,x`},
+		// fromjson <string> [prefix=<string>] (Search Reference, fromjson).
+		{"fromjson", "| fromjson Data", "fromjson Data prefix="},
+		{"fromjson prefix", "| fromjson Data prefix=d_", "fromjson Data prefix=d_"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.note, func(t *testing.T) {
@@ -141,6 +148,10 @@ func TestLowerPipelineCommands_errors(t *testing.T) {
 		{"rex sed flags", `| rex mode=sed "s/a/b/i"`, ast.CodeUnsupported, `d.yml:2:24: unsupported: rex sed expression "s/a/b/i": flags must be g or a number`},
 		{"regex lookahead", `| regex TargetFilename="(?!x)y"`, ast.CodeUnsupported, `d.yml:2:32: unsupported: regex pattern "(?!x)y": lookaround (?! is not supported by RE2`},
 		{"grammar error names the position", "| dedup (x", ast.CodeParse, `d.yml:2:17: parse: syntax error in dedup: unexpected token "("`},
+		{"replace without IN", `| replace a with b`, ast.CodeUnsupported, "d.yml:2:11: unsupported: replace without IN <fields> at 2:11"},
+		{"replace wildcard count", `| replace a* with b**`, ast.CodeParse, "d.yml:2:27: parse: syntax error in replace: a* WITH b**: the replacement needs as many * as the value, or none"},
+		{"replace missing WITH", `| replace a b in c`, ast.CodeParse, `d.yml:2:19: parse: syntax error in replace: unexpected "a" (expected <string> WITH <string>)`},
+		{"fromjson two fields", `| fromjson a b`, ast.CodeParse, `d.yml:2:22: parse: syntax error in fromjson: unexpected "b"`},
 		// Commands other work covers stay unsupported.
 		{"tstats stays unsupported", "| tstats count", ast.CodeUnsupported, "d.yml:2:11: unsupported: tstats at 2:11"},
 	}

@@ -122,6 +122,14 @@ func showCmd(c ast.Command) string {
 			return fmt.Sprintf("rex field=%s sed=%c %q %q g=%v n=%d", n.Field, n.Sed.Kind, n.Sed.Pattern, n.Sed.Replacement, n.Sed.Global, n.Sed.Nth)
 		}
 		return fmt.Sprintf("rex field=%s max_match=%d offset_field=%s %q", n.Field, n.MaxMatch, n.OffsetField, n.Pattern)
+	case *ast.ReplaceCmd:
+		var parts []string
+		for _, p := range n.Pairs {
+			parts = append(parts, p.From+"->"+p.To)
+		}
+		return "replace " + strings.Join(parts, " ") + " in " + strings.Join(n.Fields, ",")
+	case *ast.FromjsonCmd:
+		return fmt.Sprintf("fromjson %s prefix=%s", n.Field, n.Prefix)
 	case *ast.RegexCmd:
 		return fmt.Sprintf("regex %s negate=%v %q", n.Field, n.Negate, n.Pattern)
 	}

@@ -18,6 +18,7 @@ type Arg struct {
 	Option *Option  `parser:"  @@"`
 	As     *Name    `parser:"| \"AS\" @@"`
 	By     bool     `parser:"| @\"BY\""`
+	In     bool     `parser:"| @\"IN\""`
 	Call   *CallArg `parser:"| @@"`
 	Value  *Name    `parser:"| @@"`
 	Comma  bool     `parser:"| @\",\""`
