@@ -163,7 +163,9 @@ func makemvStage(c *ast.MakemvCmd) (func([]Row, *[]Drop) ([]Row, error), ast.Err
 
 // mvexpandStage makes one row per value of the field (Search Reference,
 // mvexpand; limit= keeps the first N values). Every copy keeps the provenance
-// of its row. A row without the field has nothing to expand and yields no row.
+// of its row. A row without the field has no value to make a row of and
+// yields none: the Search Reference does not say so, but it is how Splunk
+// behaves (the usual advice is fillnull before mvexpand), and the drop says why.
 func mvexpandStage(c *ast.MvexpandCmd) func([]Row, *[]Drop) ([]Row, error) {
 	return func(rows []Row, drops *[]Drop) ([]Row, error) {
 		var out []Row

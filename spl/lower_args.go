@@ -98,7 +98,13 @@ func (l *lowerer) eventstats(args string, span ast.Span) ast.Command {
 		return &ast.EventStatsCmd{Span: span}
 	}
 	for _, o := range g.Options {
-		// allnum is documented for eventstats (Search Reference, eventstats).
+		// allnum=false is the default (Search Reference, eventstats); allnum=true
+		// changes numeric statistics, which concord does not do.
+		if strings.EqualFold(o.Name, "allnum") {
+			if b, ok := parseBool(nameText(o.Value)); ok && !b {
+				continue
+			}
+		}
 		l.badOption(o, "eventstats", map[string]bool{"allnum": true})
 		return &ast.UnsupportedCmd{Span: span, Name: "eventstats"}
 	}
@@ -127,6 +133,12 @@ func (l *lowerer) streamstats(args string, span ast.Span) ast.Command {
 			cmd.Global, ok = l.optBool(o, "streamstats")
 		case "reset_on_change":
 			cmd.ResetOnChange, ok = l.optBool(o, "streamstats")
+		case "allnum":
+			if b, isBool := parseBool(nameText(o.Value)); isBool && !b {
+				continue // the default
+			}
+			l.badOption(o, "streamstats", map[string]bool{"allnum": true})
+			return &ast.UnsupportedCmd{Span: span, Name: "streamstats"}
 		default:
 			// Documented options concord does not run (Search Reference, streamstats).
 			l.badOption(o, "streamstats", map[string]bool{"allnum": true, "reset_before": true,
@@ -339,7 +351,10 @@ func (l *lowerer) makemv(args string, span ast.Span) ast.Command {
 			case "allowempty":
 				cmd.AllowEmpty, ok = l.optBool(o, "makemv")
 			case "setsv":
-				cmd.SetSV, ok = l.optBool(o, "makemv")
+				if cmd.SetSV, ok = l.optBool(o, "makemv"); ok && cmd.SetSV {
+					l.unsupported(l.pos(o.Pos), "makemv setsv")
+					return &ast.UnsupportedCmd{Span: span, Name: "makemv"}
+				}
 			default:
 				l.argError(a.Pos, "makemv", fmt.Sprintf("unknown option %s (expected delim=, tokenizer=, allowempty= or setsv=)", o.Name))
 				return cmd

@@ -19,6 +19,7 @@ func TestLowerPipelineCommands(t *testing.T) {
 		// eventstats [allnum=<bool>] <stats-agg-term>... [<by-clause>] (Search Reference, eventstats).
 		{"eventstats", "| eventstats avg(count) as avg, stdev(count) as stdev by src",
 			"eventstats avg(count)->avg stdev(count)->stdev by src"},
+		{"eventstats allnum=false is the default", "| eventstats allnum=f count by src", "eventstats count()->count by src"},
 		{"eventstats default names", "| eventstats max(enough_data) count", "eventstats max(enough_data)->max(enough_data) count()->count by "},
 		// streamstats options (Search Reference, streamstats); current=1 is a
 		// Splunk boolean.
@@ -120,6 +121,7 @@ func TestLowerPipelineCommands_errors(t *testing.T) {
 		{"rename wildcard mismatch", "| rename a* as b", ast.CodeParse,
 			"d.yml:2:24: parse: syntax error in rename: wildcard mismatch: a* AS b"},
 		{"eventstats allnum", "| eventstats allnum=true count", ast.CodeUnsupported, "d.yml:2:22: unsupported: eventstats allnum at 2:22"},
+		{"makemv setsv", "| makemv setsv=true x", ast.CodeUnsupported, "d.yml:2:18: unsupported: makemv setsv at 2:18"},
 		{"streamstats time_window", "| streamstats time_window=1h count", ast.CodeUnsupported, "d.yml:2:23: unsupported: streamstats time_window at 2:23"},
 		{"streamstats bad window", "| streamstats window=x count", ast.CodeParse, "d.yml:2:30: parse: syntax error in streamstats: window=x: expected a non-negative integer"},
 		{"streamstats bad option", "| streamstats foo=1 count", ast.CodeParse, "d.yml:2:23: parse: syntax error in streamstats: unknown option foo"},
