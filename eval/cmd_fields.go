@@ -20,12 +20,12 @@ func wildcardName(p string) *regexp.Regexp {
 	return regexp.MustCompile("^" + strings.Join(parts, "(.*?)") + "$")
 }
 
-// renameWildcard renames every field matching from (with *) to the name to
-// gets when each of its * takes the text the corresponding * of from matched
+// renameWildcard renames every field matching re (a wildcardName pattern) to
+// the name to gets when each of its * takes the text the corresponding * of
+// the pattern matched
 // (Search Reference, rename: `rename EU* AS EMEA*`). A field renamed onto an
 // existing name replaces it.
-func renameWildcard(o *ast.Object, from, to string) {
-	re := wildcardName(from)
+func renameWildcard(o *ast.Object, re *regexp.Regexp, to string) {
 	toParts := strings.Split(to, "*")
 	keys := append([]string(nil), o.Keys...)
 	for _, k := range keys {
@@ -377,6 +377,9 @@ func sedStage(c *ast.RexCmd) (func([]Row, *[]Drop) ([]Row, error), ast.ErrorList
 	var edit func(string) string
 	if se.Kind == 'y' {
 		from, to := []rune(se.Pattern), []rune(se.Replacement)
+		if len(from) != len(to) {
+			return nil, ast.ErrorList{ast.Errorf(c.Pos(), ast.CodeParse, "rex sed y/%s/%s/: the two sets differ in length", se.Pattern, se.Replacement)}
+		}
 		edit = func(s string) string {
 			return strings.Map(func(r rune) rune {
 				for i, f := range from {

@@ -71,6 +71,11 @@ func compileCommand(cmd ast.Command) (func([]Row, *[]Drop) ([]Row, error), ast.E
 	case *ast.EvalCmd:
 		return evalStage(c)
 	case *ast.RenameCmd:
+		for _, p := range c.Pairs {
+			if strings.Contains(p.From, "*") && strings.Count(p.To, "*") != strings.Count(p.From, "*") {
+				return nil, ast.ErrorList{ast.Errorf(p.Pos(), ast.CodeParse, "rename %s AS %s: wildcard mismatch", p.From, p.To)}
+			}
+		}
 		return renameStage(c), nil
 	case *ast.StatsCmd:
 		return statsStage(c)
@@ -85,6 +90,9 @@ func compileCommand(cmd ast.Command) (func([]Row, *[]Drop) ([]Row, error), ast.E
 	case *ast.StreamStatsCmd:
 		return streamstatsStage(c)
 	case *ast.BinCmd:
+		if !(c.Size > 0) {
+			return nil, ast.ErrorList{ast.Errorf(c.Pos(), ast.CodeParse, "bin span must be greater than 0")}
+		}
 		return binStage(c), nil
 	case *ast.SpathCmd:
 		return spathStage(c), nil
@@ -99,12 +107,20 @@ func compileCommand(cmd ast.Command) (func([]Row, *[]Drop) ([]Row, error), ast.E
 	case *ast.DedupCmd:
 		return dedupStage(c), nil
 	case *ast.HeadCmd:
+		if c.Count < 0 {
+			return nil, ast.ErrorList{ast.Errorf(c.Pos(), ast.CodeParse, "head/tail count must not be negative")}
+		}
 		return headStage(c), nil
 	case *ast.RexCmd:
 		return rexStage(c)
 	case *ast.RegexCmd:
 		return regexStage(c)
 	case *ast.ReplaceCmd:
+		for _, p := range c.Pairs {
+			if n := strings.Count(p.To, "*"); n != 0 && n != strings.Count(p.From, "*") {
+				return nil, ast.ErrorList{ast.Errorf(p.Pos(), ast.CodeParse, "replace %s WITH %s: wildcard mismatch", p.From, p.To)}
+			}
+		}
 		return replaceStage(c), nil
 	case *ast.FromjsonCmd:
 		return fromjsonStage(c), nil
@@ -179,11 +195,17 @@ func setField(o *ast.Object, name string, v ast.Value) {
 // case; OpenSearch's SPL-compatible PPL documents that behaviour for rename, and
 // it is what makes `rename user_name as user` blank a user field the add-on set.
 func renameStage(c *ast.RenameCmd) func([]Row, *[]Drop) ([]Row, error) {
+	wild := make([]*regexp.Regexp, len(c.Pairs))
+	for i, p := range c.Pairs {
+		if strings.Contains(p.From, "*") {
+			wild[i] = wildcardName(p.From)
+		}
+	}
 	return func(rows []Row, _ *[]Drop) ([]Row, error) {
 		for _, r := range rows {
-			for _, p := range c.Pairs {
-				if strings.Contains(p.From, "*") {
-					renameWildcard(r.Fields, p.From, p.To)
+			for i, p := range c.Pairs {
+				if wild[i] != nil {
+					renameWildcard(r.Fields, wild[i], p.To)
 					continue
 				}
 				if p.From == p.To {
