@@ -82,9 +82,11 @@ func fillnullStage(c *ast.FillnullCmd) func([]Row, *[]Drop) ([]Row, error) {
 }
 
 // binStage replaces a value by the start of its bin (Search Reference, bin).
-// Time spans bin epoch seconds to multiples of the span (UTC, the timezone
-// concord runs searches in); a numeric span gives the range "lo-hi". Values
-// that are not numbers are left as they are.
+// Time bins are aligned to "base UTC time (epoch 0)" (aligntime), and a span
+// of a day or more "to midnight in the timezone of the user", which for
+// concord is UTC: both are multiples of the span since the epoch. A numeric
+// span gives the bin as the label "lo-hi" (hi = lo + span), the form Splunk
+// prints for numeric bins. Values that are not numbers are left as they are.
 func binStage(c *ast.BinCmd) func([]Row, *[]Drop) ([]Row, error) {
 	out := c.As
 	if out == "" {
