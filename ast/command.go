@@ -252,6 +252,15 @@ type FromjsonCmd struct {
 	Prefix string
 }
 
+// AddtotalsCmd is `| addtotals [fieldname=F] [fields...]`: each row gets the
+// sum of its numeric fields (those listed, with * wildcards, or all but the
+// internal _ fields) in FieldName (Splunk's default is Total).
+type AddtotalsCmd struct {
+	Span
+	FieldName string
+	Fields    []string
+}
+
 // UnsupportedCmd is a command that parsed but that concord cannot run yet. Rules
 // that contain one are reported "unsupported", never silently shortened.
 type UnsupportedCmd struct {
@@ -282,3 +291,4 @@ func (*RexCmd) commandNode()         {}
 func (*RegexCmd) commandNode()       {}
 func (*ReplaceCmd) commandNode()     {}
 func (*FromjsonCmd) commandNode()    {}
+func (*AddtotalsCmd) commandNode()   {}

@@ -576,3 +576,47 @@ func fromjsonStage(c *ast.FromjsonCmd) func([]Row, *[]Drop) ([]Row, error) {
 		return rows, nil
 	}
 }
+
+// addtotalsStage puts the sum of the row's numeric fields into FieldName
+// ("computes the arithmetic sum of all numeric fields for each search
+// result", Search Reference, addtotals). Without a field list the internal _
+// fields (_time) are left out of "all numeric fields". A row with no numeric
+// field among them gets no total.
+func addtotalsStage(c *ast.AddtotalsCmd) func([]Row, *[]Drop) ([]Row, error) {
+	pats := make([]*regexp.Regexp, len(c.Fields))
+	for i, f := range c.Fields {
+		pats[i] = wildcardName(f)
+	}
+	return func(rows []Row, _ *[]Drop) ([]Row, error) {
+		for _, r := range rows {
+			sum, any := 0.0, false
+			for i, k := range r.Fields.Keys {
+				if k == c.FieldName {
+					continue
+				}
+				selected := len(pats) == 0 && !strings.HasPrefix(k, "_")
+				for _, p := range pats {
+					if p.MatchString(k) {
+						selected = true
+						break
+					}
+				}
+				if !selected || r.Fields.Vals[i].Kind() == ast.KindList {
+					continue
+				}
+				if n, ok := splNum(r.Fields.Vals[i]); ok {
+					sum, any = sum+n, true
+				}
+			}
+			if !any {
+				continue
+			}
+			if sum == math.Trunc(sum) && math.Abs(sum) < 1e15 {
+				r.Fields.Set(c.FieldName, ast.Int(int64(sum)))
+			} else {
+				r.Fields.Set(c.FieldName, ast.Float(sum))
+			}
+		}
+		return rows, nil
+	}
+}

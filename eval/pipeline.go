@@ -124,6 +124,8 @@ func compileCommand(cmd ast.Command) (func([]Row, *[]Drop) ([]Row, error), ast.E
 		return replaceStage(c), nil
 	case *ast.FromjsonCmd:
 		return fromjsonStage(c), nil
+	case *ast.AddtotalsCmd:
+		return addtotalsStage(c), nil
 	case *ast.UnsupportedCmd:
 		return nil, ast.ErrorList{ast.Errorf(c.Pos(), ast.CodeUnsupported, "unsupported: %s at %d:%d", c.Name, c.Pos().Line, c.Pos().Col)}
 	}

@@ -398,3 +398,21 @@ func TestReplaceFromjson(t *testing.T) {
 			[]string{`{"d_name":"Albert","d_age":63,"d_tags":["a","b"],"d_ok":"true","d_sub":"{\"k\":1}"} <- [0]`, `{} <- [1]`}},
 	})
 }
+
+func TestAddtotals(t *testing.T) {
+	runCmdCases(t, []cmdCase{
+		// ESCU's `addtotals fieldname=Score is_autodiscover, powershell, mapi`:
+		// the listed numeric fields are summed, "1" read as a number (Search
+		// Reference, addtotals).
+		{"listed fields", []ast.Command{&ast.AddtotalsCmd{FieldName: "Score", Fields: []string{"is_autodiscover", "powershell", "mapi"}}},
+			[]string{`{"src":"10.0.0.5","is_autodiscover":1,"powershell":"1","mapi":0}`},
+			[]string{`{"src":"10.0.0.5","is_autodiscover":1,"powershell":"1","mapi":0,"Score":2} <- [0]`}},
+		// Without a list every numeric field but the internal ones; wildcards select by name.
+		{"all numeric fields", []ast.Command{&ast.AddtotalsCmd{FieldName: "Total"}},
+			[]string{`{"_time":1737481787,"bytes_in":10.5,"bytes_out":4,"user":"bob"}`},
+			[]string{`{"_time":1737481787,"bytes_in":10.5,"bytes_out":4,"user":"bob","Total":14.5} <- [0]`}},
+		{"wildcard", []ast.Command{&ast.AddtotalsCmd{FieldName: "Total", Fields: []string{"bytes_*"}}},
+			[]string{`{"bytes_in":10,"bytes_out":4,"count":100}`, `{"user":"bob"}`},
+			[]string{`{"bytes_in":10,"bytes_out":4,"count":100,"Total":14} <- [0]`, `{"user":"bob"} <- [1]`}},
+	})
+}

@@ -762,3 +762,46 @@ func (l *lowerer) fromjson(args string, span ast.Span) ast.Command {
 	}
 	return cmd
 }
+
+func (l *lowerer) addtotals(args string, span ast.Span) ast.Command {
+	items, ok := l.parseArgs(args, "addtotals")
+	cmd := &ast.AddtotalsCmd{Span: span, FieldName: "Total"}
+	if !ok {
+		return cmd
+	}
+	for _, a := range items {
+		switch {
+		case a.Option != nil && a.Option.Op == "=":
+			o := a.Option
+			switch strings.ToLower(o.Name) {
+			case "fieldname":
+				cmd.FieldName = nameText(o.Value)
+			case "row", "col":
+				// row=true and col=false are the defaults (Search Reference,
+				// addtotals); a summary row (col=true) would be a row made of
+				// every event, which concord does not build.
+				b, isBool := parseBool(nameText(o.Value))
+				if !isBool {
+					l.argError(o.Value.Pos, "addtotals", fmt.Sprintf("%s=%s: expected true or false", o.Name, nameText(o.Value)))
+					return cmd
+				}
+				if b != strings.EqualFold(o.Name, "row") {
+					l.unsupported(l.pos(o.Pos), "addtotals "+strings.ToLower(o.Name)+"="+nameText(o.Value))
+					return &ast.UnsupportedCmd{Span: span, Name: "addtotals"}
+				}
+			case "labelfield", "label":
+				// Only used by the col=true summary row.
+			default:
+				l.argError(a.Pos, "addtotals", fmt.Sprintf("unknown option %s (expected fieldname=, row=, col=, labelfield= or label=)", o.Name))
+				return cmd
+			}
+		case a.Value != nil:
+			cmd.Fields = append(cmd.Fields, nameText(a.Value))
+		case a.Comma:
+		default:
+			l.argError(a.Pos, "addtotals", fmt.Sprintf("unexpected %q (expected options and field names)", argText(a)))
+			return cmd
+		}
+	}
+	return cmd
+}

@@ -80,6 +80,8 @@ func (l *lowerer) command(name, args string, argStart int, span ast.Span) ast.Co
 		return l.replace(args, span)
 	case "fromjson":
 		return l.fromjson(args, span)
+	case "addtotals":
+		return l.addtotals(args, span)
 	case "table":
 		names, ok := l.fieldList(args, "table")
 		if !ok {

@@ -92,6 +92,9 @@ func TestLowerPipelineCommands(t *testing.T) {
 		// fromjson <string> [prefix=<string>] (Search Reference, fromjson).
 		{"fromjson", "| fromjson Data", "fromjson Data prefix="},
 		{"fromjson prefix", "| fromjson Data prefix=d_", "fromjson Data prefix=d_"},
+		// addtotals [row=<bool>] [col=<bool>] [labelfield=<field>] [label=<string>] [fieldname=<field>] [<field-list>] (Search Reference, addtotals).
+		{"addtotals", "| addtotals fieldname=Score is_autodiscover, powershell, mapi", "addtotals Score is_autodiscover,powershell,mapi"},
+		{"addtotals defaults", "| addtotals row=t col=f", "addtotals Total "},
 	}
 	for _, tc := range tests {
 		t.Run(tc.note, func(t *testing.T) {
@@ -154,6 +157,7 @@ func TestLowerPipelineCommands_errors(t *testing.T) {
 		{"replace wildcard count", `| replace a* with b**`, ast.CodeParse, "d.yml:2:27: parse: syntax error in replace: a* WITH b**: the replacement needs as many * as the value, or none"},
 		{"replace missing WITH", `| replace a b in c`, ast.CodeParse, `d.yml:2:19: parse: syntax error in replace: unexpected "a" (expected <string> WITH <string>)`},
 		{"fromjson two fields", `| fromjson a b`, ast.CodeParse, `d.yml:2:22: parse: syntax error in fromjson: unexpected "b"`},
+		{"addtotals col", "| addtotals col=true x", ast.CodeUnsupported, "d.yml:2:21: unsupported: addtotals col=true at 2:21"},
 		// Commands other work covers stay unsupported.
 		{"tstats stays unsupported", "| tstats count", ast.CodeUnsupported, "d.yml:2:11: unsupported: tstats at 2:11"},
 	}

@@ -128,6 +128,8 @@ func showCmd(c ast.Command) string {
 			parts = append(parts, p.From+"->"+p.To)
 		}
 		return "replace " + strings.Join(parts, " ") + " in " + strings.Join(n.Fields, ",")
+	case *ast.AddtotalsCmd:
+		return "addtotals " + n.FieldName + " " + strings.Join(n.Fields, ",")
 	case *ast.FromjsonCmd:
 		return fmt.Sprintf("fromjson %s prefix=%s", n.Field, n.Prefix)
 	case *ast.RegexCmd:
