@@ -1,10 +1,13 @@
 package eval
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"regexp"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/concordsec/concord/ast"
 )
@@ -213,19 +216,19 @@ func spathStage(c *ast.SpathCmd) func([]Row, *[]Drop) ([]Row, error) {
 				continue
 			}
 			text := strings.TrimSpace(vs[0].Text())
-			doc, err := ast.ParseJSON([]byte(text))
-			if err != nil {
-				if strings.HasPrefix(text, "<") {
-					return nil, &RuntimeError{Pos: c.Pos(), Code: ast.CodeUnsupported, Msg: "spath of XML input " + c.Input}
-				}
-				continue
+			if strings.HasPrefix(text, "<") {
+				return nil, &RuntimeError{Pos: c.Pos(), Code: ast.CodeUnsupported, Msg: "spath of XML input " + c.Input}
 			}
 			if c.Path == "" {
 				flat := &ast.Object{}
-				flattenJSON(doc, "", flat)
+				autoExtract(text, flat)
 				for i, k := range flat.Keys {
 					r.Fields.Set(k, flat.Vals[i])
 				}
+				continue
+			}
+			doc, err := ast.ParseJSON([]byte(text))
+			if err != nil {
 				continue
 			}
 			// A path that leads nowhere leaves the output field without a value.
@@ -285,35 +288,102 @@ func jsonLeaf(v ast.Value) ast.Value {
 	return v
 }
 
-// flattenJSON names every leaf the way spath's auto-extraction (and
-// KV_MODE=json) does: keys joined with ".", array elements under "{}", a
-// name seen more than once becoming multivalue.
-func flattenJSON(v ast.Value, name string, o *ast.Object) {
-	switch v.Kind() {
-	case ast.KindObject:
-		obj := v.AsObject()
-		for i, k := range obj.Keys {
-			n := k
-			if name != "" {
-				n = name + "." + k
+// spathCutoff: "By default, the spath command extracts all the fields from
+// the first 5,000 characters in the input field" (Search Reference, spath;
+// extraction_cutoff in limits.conf). It limits auto-extraction only.
+const spathCutoff = 5000
+
+// autoExtract names every leaf the way spath's auto-extraction (and
+// KV_MODE=json) does: keys joined with ".", array elements under "{}", a name
+// seen more than once becoming multivalue. It reads the first spathCutoff
+// characters of text as a token stream and keeps what it extracted before the
+// text ends or stops being JSON, so a long event yields only its first fields.
+func autoExtract(text string, o *ast.Object) {
+	truncated := false
+	if utf8.RuneCountInString(text) > spathCutoff {
+		n := 0
+		for i := range text {
+			if n == spathCutoff {
+				text, truncated = text[:i], true
+				break
 			}
-			flattenJSON(obj.Vals[i], n, o)
+			n++
 		}
-	case ast.KindList:
-		for _, e := range v.AsList() {
-			flattenJSON(e, name+"{}", o)
+	}
+	type frame struct {
+		object  bool
+		name    string // the container's own name
+		key     string // object: the key of the value being read
+		wantKey bool
+	}
+	var stack []*frame
+	valueName := func() string {
+		if len(stack) == 0 {
+			return ""
 		}
-	case ast.KindMissing:
-	default:
-		if name == "" {
+		top := stack[len(stack)-1]
+		switch {
+		case !top.object:
+			return top.name + "{}"
+		case top.name == "":
+			return top.key
+		}
+		return top.name + "." + top.key
+	}
+	valueDone := func() {
+		if len(stack) > 0 && stack[len(stack)-1].object {
+			stack[len(stack)-1].wantKey = true
+		}
+	}
+	dec := json.NewDecoder(strings.NewReader(text))
+	dec.UseNumber()
+	for {
+		tok, err := dec.Token()
+		if err != nil {
 			return
 		}
-		leaf := jsonLeaf(v)
-		if old, ok := o.Get(name); ok {
-			o.Set(name, ast.List(append(values(old)[:len(values(old)):len(values(old))], leaf)...))
-			return
+		var leaf ast.Value
+		switch t := tok.(type) {
+		case json.Delim:
+			switch t {
+			case '{', '[':
+				stack = append(stack, &frame{object: t == '{', name: valueName(), wantKey: t == '{'})
+			default:
+				stack = stack[:len(stack)-1]
+				valueDone()
+			}
+			continue
+		case string:
+			if len(stack) > 0 && stack[len(stack)-1].object && stack[len(stack)-1].wantKey {
+				stack[len(stack)-1].key, stack[len(stack)-1].wantKey = t, false
+				continue
+			}
+			leaf = ast.String(t)
+		case json.Number:
+			if truncated && dec.InputOffset() == int64(len(text)) {
+				return // the number may go on past the cutoff
+			}
+			if n, err := strconv.ParseInt(string(t), 10, 64); err == nil {
+				leaf = ast.Int(n)
+			} else if f, err := strconv.ParseFloat(string(t), 64); err == nil {
+				leaf = ast.Float(f)
+			} else {
+				return
+			}
+		case bool:
+			leaf = ast.String(strconv.FormatBool(t))
+		case nil:
+			leaf = ast.String("null")
 		}
-		o.Set(name, leaf)
+		if name := valueName(); name != "" {
+			if old, ok := o.Get(name); ok {
+				vs := values(old)
+				o.Set(name, ast.List(append(vs[:len(vs):len(vs)], leaf)...))
+			} else {
+				o.Set(name, leaf)
+			}
+		}
+		valueDone()
 	}
 }
 

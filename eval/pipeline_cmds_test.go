@@ -416,3 +416,37 @@ func TestAddtotals(t *testing.T) {
 			[]string{`{"bytes_in":10,"bytes_out":4,"count":100,"Total":14} <- [0]`, `{"user":"bob"} <- [1]`}},
 	})
 }
+
+func TestSpathAutoExtractCutoff(t *testing.T) {
+	// "By default, the spath command extracts all the fields from the first
+	// 5,000 characters in the input field" (Search Reference, spath): a field
+	// that starts after character 5000 of a long CloudTrail event is not
+	// extracted, one before it is, and a value cut by the limit is dropped.
+	pad := strings.Repeat("x", 4920) // bucketName's value ends just past character 5000
+	long := fmt.Sprintf(`{"eventName":"PutBucketPolicy","requestParameters":{"policy":"%s","bucketName":"b1"},"awsRegion":"us-east-1"}`, pad)
+	cutNumber := fmt.Sprintf(`{"a":"%s","n":123456}`, strings.Repeat("y", 4986))
+	if n := len(cutNumber[:strings.Index(cutNumber, "123")+2]); n != 5000 {
+		t.Fatalf("the cutoff must fall inside the number (at %d)", n)
+	}
+	for _, c := range []struct{ raw, want string }{
+		{long, `["eventName","requestParameters.policy"]`},
+		{cutNumber, `["a"]`},
+		{`{"a":{"b":[1,{"c":true}]},"d":null}`, `["a.b{}","a.b{}.c","d"]`},
+	} {
+		p, errs := CompilePipeline([]ast.Command{&ast.SpathCmd{Input: "_raw"}, &ast.FieldsCmd{Remove: true, Fields: []string{"_raw"}}})
+		if errs != nil {
+			t.Fatal(errs)
+		}
+		rows, _, err := p.Run([]Row{{Fields: &ast.Object{Keys: []string{"_raw"}, Vals: []ast.Value{ast.String(c.raw)}}, Src: []int{0}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var keys []ast.Value
+		for _, k := range rows[0].Fields.Keys {
+			keys = append(keys, ast.String(k))
+		}
+		if got := ast.JSON(ast.List(keys...)); got != c.want {
+			t.Errorf("fields %s, want %s", got, c.want)
+		}
+	}
+}
