@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"net"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/concordsec/concord/ast"
@@ -21,9 +23,28 @@ func sortValue(r Row, field string) (ast.Value, bool) {
 	return vs[0], true
 }
 
+// leadingNumber is the number a string starts with, as auto sort reads it.
+var leadingNumber = regexp.MustCompile(`^[0-9]+(?:\.[0-9]+)?`)
+
+// autoKey is how sort's auto type sees a value: "Numeric data is sorted as
+// you would expect for numbers", and "Alphanumeric strings are sorted based
+// on the data type of the first character. If the string starts with a
+// number, the string is sorted numerically based on that number alone.
+// Otherwise, strings are sorted lexicographically" (Search Reference, sort).
+func autoKey(v ast.Value) (float64, bool) {
+	if n, ok := splNum(v); ok {
+		return n, true
+	}
+	if m := leadingNumber.FindString(v.Text()); m != "" {
+		n, err := strconv.ParseFloat(m, 64)
+		return n, err == nil
+	}
+	return 0, false
+}
+
 // compareAs orders two present values under a sort type (Search Reference,
-// sort: auto, str, num, ip). auto compares numbers numerically and puts them
-// before strings, which compare lexicographically (byte order: digits before
+// sort: auto, str, num, ip). auto puts what it reads as numbers before
+// strings, which compare lexicographically (byte order: digits before
 // uppercase before lowercase, as the Search Manual's "Lexicographical order"
 // describes). Under num and ip, values that are not numbers or addresses
 // come after those that are.
@@ -43,8 +64,12 @@ func compareAs(as string, a, b ast.Value) int {
 		}
 		return strings.Compare(a.Text(), b.Text())
 	}
-	na, oka := splNum(a)
-	nb, okb := splNum(b)
+	num := splNum
+	if as != "num" {
+		num = autoKey
+	}
+	na, oka := num(a)
+	nb, okb := num(b)
 	switch {
 	case oka && okb:
 		return cmpFloat(na, nb)

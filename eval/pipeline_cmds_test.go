@@ -268,6 +268,15 @@ func TestSortDedupHeadTail(t *testing.T) {
 		// str(): lexicographic, so "10" < "9" (Search Manual, "Lexicographical order").
 		{"sort str", []ast.Command{&ast.SortCmd{Keys: []ast.SortKey{sk("count", "str", false)}}}, counts,
 			[]string{`{"src":"10.0.0.10","count":10} <- [1]`, `{"src":"10.0.0.1","count":"100"} <- [3]`, `{"src":"10.0.0.9","count":9} <- [0]`, `{"src":"a"} <- [2]`}},
+		// auto: a string starting with a number sorts by that number alone
+		// (9.1 < 10.0 < 100), before strings; num() sorts only real numbers
+		// as numbers (Search Reference, sort).
+		{"sort auto leading numbers", []ast.Command{&ast.SortCmd{Keys: []ast.SortKey{sk("v", "auto", false)}}},
+			[]string{`{"v":"abc"}`, `{"v":"100x"}`, `{"v":"10.0.0.9"}`, `{"v":"9.1.1.1"}`, `{"v":"Zed"}`},
+			[]string{`{"v":"9.1.1.1"} <- [3]`, `{"v":"10.0.0.9"} <- [2]`, `{"v":"100x"} <- [1]`, `{"v":"Zed"} <- [4]`, `{"v":"abc"} <- [0]`}},
+		{"sort num", []ast.Command{&ast.SortCmd{Keys: []ast.SortKey{sk("v", "num", false)}}},
+			[]string{`{"v":"100x"}`, `{"v":"20"}`, `{"v":"3"}`},
+			[]string{`{"v":"3"} <- [2]`, `{"v":"20"} <- [1]`, `{"v":"100x"} <- [0]`}},
 		// ip(): addresses in numeric order, other values after them; limit drops the rest.
 		{"sort ip with limit", []ast.Command{&ast.SortCmd{Keys: []ast.SortKey{sk("src", "ip", false)}, Limit: 2}}, counts,
 			[]string{`{"src":"10.0.0.1","count":"100"} <- [3]`, `{"src":"10.0.0.9","count":9} <- [0]`,
