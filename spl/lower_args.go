@@ -1,11 +1,13 @@
 package spl
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
 
+	"github.com/alecthomas/participle/v2"
 	"github.com/alecthomas/participle/v2/lexer"
 	"github.com/concordsec/concord/ast"
 	"github.com/concordsec/concord/spl/internal/grammar"
@@ -26,6 +28,13 @@ func (l *lowerer) argError(p lexer.Position, cmd, msg string) {
 func (l *lowerer) parseArgs(args, cmd string) ([]*grammar.Arg, bool) {
 	g, err := grammar.ArgsParser.ParseString("", args)
 	if err != nil {
+		var perr participle.Error
+		if errors.As(err, &perr) && !strings.Contains(perr.Message(), "(expected") {
+			// Any token can start an argument here, so participle has nothing
+			// to say it expected: say it for the command.
+			l.argError(perr.Position(), cmd, perr.Message()+" (expected name=value options, field names and quoted strings)")
+			return nil, false
+		}
 		l.syntaxError(err, cmd)
 		return nil, false
 	}
