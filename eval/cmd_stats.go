@@ -100,43 +100,48 @@ func streamstatsStage(c *ast.StreamStatsCmd) (func([]Row, *[]Drop) ([]Row, error
 	if errs != nil {
 		return nil, errs
 	}
-	type seen struct {
-		row Row // the row as it came in, before streamstats added fields
-		key string
-		ok  bool
-	}
 	return func(rows []Row, _ *[]Drop) ([]Row, error) {
-		var history []seen
+		// Each group's rows as they came in (before streamstats added fields),
+		// with their position in the stream for global windows.
+		groups := map[string][]Row{}
+		seqs := map[string][]int{}
 		prevKey, havePrev := "", false
-		for _, r := range rows {
+		for seq, r := range rows {
 			k, ok, err := byKey("streamstats", c.Pos(), c.By, r)
 			if err != nil {
 				return nil, err
 			}
 			if c.ResetOnChange && havePrev && (k != prevKey || !ok) {
-				history = nil
+				groups, seqs = map[string][]Row{}, map[string][]int{}
 			}
 			prevKey, havePrev = k, ok
-			cur := seen{row: Row{Fields: cloneObject(r.Fields), Src: r.Src}, key: k, ok: ok}
 			if !ok {
-				history = append(history, cur)
 				continue
 			}
-			window := history
+			cur := Row{Fields: cloneObject(r.Fields), Src: r.Src}
+			members, at := groups[k], seqs[k]
 			if c.Current {
-				window = append(window[:len(window):len(window)], cur)
+				members = append(members[:len(members):len(members)], cur)
+				at = append(at[:len(at):len(at)], seq)
 			}
-			if c.Window > 0 && c.Global && len(window) > c.Window {
-				window = window[len(window)-c.Window:]
-			}
-			var members []Row
-			for _, h := range window {
-				if h.ok && h.key == k {
-					members = append(members, h.row)
+			if c.Window > 0 {
+				first := len(members) - c.Window // per-group window
+				if c.Global {
+					// One window of the last Window rows of the stream (the
+					// current one included when current=true), of which the
+					// group's rows count.
+					oldest := seq - c.Window
+					if c.Current {
+						oldest++
+					}
+					first = len(at)
+					for first > 0 && at[first-1] >= oldest {
+						first--
+					}
 				}
-			}
-			if c.Window > 0 && !c.Global && len(members) > c.Window {
-				members = members[len(members)-c.Window:]
+				if first > 0 {
+					members = members[first:]
+				}
 			}
 			vals := make([]ast.Value, len(c.Aggs))
 			for j, a := range c.Aggs {
@@ -145,7 +150,8 @@ func streamstatsStage(c *ast.StreamStatsCmd) (func([]Row, *[]Drop) ([]Row, error
 			for j, a := range c.Aggs {
 				setField(r.Fields, aggName(a), vals[j])
 			}
-			history = append(history, cur)
+			groups[k] = append(groups[k], cur)
+			seqs[k] = append(seqs[k], seq)
 		}
 		return rows, nil
 	}, nil

@@ -38,6 +38,13 @@ func (l *lowerer) parseArgs(args, cmd string) ([]*grammar.Arg, bool) {
 		l.syntaxError(err, cmd)
 		return nil, false
 	}
+	for _, a := range g.Items {
+		// Only regex compares with !=; anywhere else it is a typo for =.
+		if a.Option != nil && a.Option.Op == "!=" && cmd != "regex" {
+			l.argError(a.Pos, cmd, fmt.Sprintf("unexpected %q (expected %s=...)", argText(a), a.Option.Name))
+			return nil, false
+		}
+	}
 	return g.Items, true
 }
 

@@ -133,6 +133,7 @@ func TestLowerPipelineCommands_errors(t *testing.T) {
 		{"bin month", "| bin span=1mon _time", ast.CodeUnsupported, "d.yml:2:15: unsupported: bin span=1mon (calendar unit)"},
 		{"bin log span", "| bin span=log2 x", ast.CodeUnsupported, "d.yml:2:15: unsupported: bin span=log2 (logarithmic span)"},
 		{"bin bad unit", "| bin span=5parsecs _time", ast.CodeParse, `d.yml:2:20: parse: syntax error in bin: span=5parsecs: unknown time unit "parsecs"`},
+		{"option with !=", "| bin span!=5m _time", ast.CodeParse, `d.yml:2:15: parse: syntax error in bin: unexpected "span!=5m" (expected span=...)`},
 		{"bin no field", "| bucket span=10m", ast.CodeParse, "d.yml:2:26: parse: syntax error in bucket: expected a field to put into bins"},
 		{"bin two fields", "| bin span=1h a b", ast.CodeParse, `d.yml:2:25: parse: syntax error in bin: unexpected "b" (expected span=<span>, one field and an optional AS <name>)`},
 		{"spath index step", "| spath path=a{1}.b", ast.CodeUnsupported, "d.yml:2:22: unsupported: spath path a{1}.b"},
