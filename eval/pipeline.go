@@ -304,17 +304,8 @@ func convertStage(c *ast.ConvertCmd) (func([]Row, *[]Drop) ([]Row, error), ast.E
 }
 
 func statsStage(c *ast.StatsCmd) (func([]Row, *[]Drop) ([]Row, error), ast.ErrorList) {
-	var errs ast.ErrorList
-	aggs := make([]aggregator, len(c.Aggs))
-	for i, a := range c.Aggs {
-		f, ok := aggregators[a.Fn]
-		if !ok {
-			errs.Add(a.Pos(), ast.CodeUnsupported, fmt.Sprintf("unsupported: stats function %s", a.Fn))
-			continue
-		}
-		aggs[i] = f
-	}
-	if len(errs) > 0 {
+	aggs, errs := compileAggs("stats", c.Aggs)
+	if errs != nil {
 		return nil, errs
 	}
 	return func(rows []Row, drops *[]Drop) ([]Row, error) {

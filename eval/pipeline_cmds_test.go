@@ -143,6 +143,10 @@ func TestStatsLikeErrors(t *testing.T) {
 	if len(errs) != 1 || errs[0].Error() != "d.yml:3:20: unsupported: eventstats function nosuch at 3:20" {
 		t.Errorf("errors: %v", errs)
 	}
+	_, errs = CompilePipeline([]ast.Command{&ast.StatsCmd{Aggs: []ast.Agg{{Span: at, Fn: "nosuch", Arg: "x"}}}})
+	if len(errs) != 1 || errs[0].Error() != "d.yml:3:20: unsupported: stats function nosuch at 3:20" {
+		t.Errorf("stats errors: %v", errs)
+	}
 	// A multivalue by-field has no single group to report on the row.
 	p, _ := CompilePipeline([]ast.Command{&ast.EventStatsCmd{Aggs: []ast.Agg{{Fn: "count"}}, By: []string{"mv"}}})
 	_, _, err := p.Run(rowsOf(t, `{"mv":["a","b"]}`))
