@@ -49,8 +49,19 @@ func CompilePipeline(cmds []ast.Command) (*Pipeline, ast.ErrorList) {
 	return p, nil
 }
 
-// Run pushes rows through every stage.
+// Run pushes rows, the events the base search matched, through every stage.
+// They enter in Splunk's search order: "For historical searches, the most
+// recent events are searched first" (Search Reference, dedup), which is what
+// dedup keeps, head and tail cut, streamstats accumulates over and first()
+// and last() read. Events with the same _time keep their input order; events
+// without a numeric _time come last.
 func (p *Pipeline) Run(rows []Row) ([]Row, []Drop, error) {
+	rows = append([]Row(nil), rows...)
+	sort.SliceStable(rows, func(i, j int) bool {
+		ti, oki := eventTime(rows[i])
+		tj, okj := eventTime(rows[j])
+		return oki && (!okj || ti > tj)
+	})
 	var drops []Drop
 	for _, st := range p.stages {
 		var err error
@@ -60,6 +71,11 @@ func (p *Pipeline) Run(rows []Row) ([]Row, []Drop, error) {
 		}
 	}
 	return rows, drops, nil
+}
+
+func eventTime(r Row) (float64, bool) {
+	v, _ := r.Fields.Get("_time")
+	return splNum(v)
 }
 
 func compileCommand(cmd ast.Command) (func([]Row, *[]Drop) ([]Row, error), ast.ErrorList) {

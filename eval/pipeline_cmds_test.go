@@ -72,11 +72,12 @@ func TestRenameWildcards(t *testing.T) {
 }
 
 func TestEventstatsStreamstats(t *testing.T) {
+	// Newest first, the order a Splunk search returns events in.
 	events := []string{
-		`{"eventName":"ConsoleLogin","user":"alice","_time":100,"src":"x"}`,
-		`{"eventName":"ConsoleLogin","user":"bob","_time":200,"src":"y"}`,
-		`{"eventName":"ConsoleLogin","_time":300,"src":"x"}`,
 		`{"eventName":"ConsoleLogin","user":"alice","_time":400,"src":"x"}`,
+		`{"eventName":"ConsoleLogin","user":"bob","_time":300,"src":"y"}`,
+		`{"eventName":"ConsoleLogin","_time":200,"src":"x"}`,
+		`{"eventName":"ConsoleLogin","user":"alice","_time":100,"src":"x"}`,
 	}
 	runCmdCases(t, []cmdCase{
 		// eventstats keeps every event and adds its group's statistics; a row
@@ -85,10 +86,10 @@ func TestEventstatsStreamstats(t *testing.T) {
 		// to the aggregation are used").
 		{"eventstats by", []ast.Command{&ast.EventStatsCmd{Aggs: []ast.Agg{{Fn: "count", As: "n"}, {Fn: "max", Arg: "_time", As: "last"}}, By: []string{"user"}}},
 			events, []string{
-				`{"eventName":"ConsoleLogin","user":"alice","_time":100,"src":"x","n":2,"last":400} <- [0]`,
-				`{"eventName":"ConsoleLogin","user":"bob","_time":200,"src":"y","n":1,"last":200} <- [1]`,
-				`{"eventName":"ConsoleLogin","_time":300,"src":"x"} <- [2]`,
-				`{"eventName":"ConsoleLogin","user":"alice","_time":400,"src":"x","n":2,"last":400} <- [3]`,
+				`{"eventName":"ConsoleLogin","user":"alice","_time":400,"src":"x","n":2,"last":400} <- [0]`,
+				`{"eventName":"ConsoleLogin","user":"bob","_time":300,"src":"y","n":1,"last":300} <- [1]`,
+				`{"eventName":"ConsoleLogin","_time":200,"src":"x"} <- [2]`,
+				`{"eventName":"ConsoleLogin","user":"alice","_time":100,"src":"x","n":2,"last":400} <- [3]`,
 			}},
 		// ESCU's `eventstats max(enough_data) as enough_data`: the aggregate
 		// over the incoming values overwrites the field on every row.
@@ -99,34 +100,34 @@ func TestEventstatsStreamstats(t *testing.T) {
 		// (Search Reference, streamstats: current defaults to true).
 		{"streamstats running count", []ast.Command{&ast.StreamStatsCmd{Aggs: []ast.Agg{{Fn: "count", As: "rank"}}, By: []string{"src"}, Current: true, Global: true}},
 			events, []string{
-				`{"eventName":"ConsoleLogin","user":"alice","_time":100,"src":"x","rank":1} <- [0]`,
-				`{"eventName":"ConsoleLogin","user":"bob","_time":200,"src":"y","rank":1} <- [1]`,
-				`{"eventName":"ConsoleLogin","_time":300,"src":"x","rank":2} <- [2]`,
-				`{"eventName":"ConsoleLogin","user":"alice","_time":400,"src":"x","rank":3} <- [3]`,
+				`{"eventName":"ConsoleLogin","user":"alice","_time":400,"src":"x","rank":1} <- [0]`,
+				`{"eventName":"ConsoleLogin","user":"bob","_time":300,"src":"y","rank":1} <- [1]`,
+				`{"eventName":"ConsoleLogin","_time":200,"src":"x","rank":2} <- [2]`,
+				`{"eventName":"ConsoleLogin","user":"alice","_time":100,"src":"x","rank":3} <- [3]`,
 			}},
 		// current=false: the statistics of the rows before; the first row has none.
 		{"streamstats previous row", []ast.Command{&ast.StreamStatsCmd{Aggs: []ast.Agg{{Fn: "last", Arg: "_time", As: "prev"}}, Window: 1, Global: true}},
 			events[:3], []string{
-				`{"eventName":"ConsoleLogin","user":"alice","_time":100,"src":"x"} <- [0]`,
-				`{"eventName":"ConsoleLogin","user":"bob","_time":200,"src":"y","prev":100} <- [1]`,
-				`{"eventName":"ConsoleLogin","_time":300,"src":"x","prev":200} <- [2]`,
+				`{"eventName":"ConsoleLogin","user":"alice","_time":400,"src":"x"} <- [0]`,
+				`{"eventName":"ConsoleLogin","user":"bob","_time":300,"src":"y","prev":400} <- [1]`,
+				`{"eventName":"ConsoleLogin","_time":200,"src":"x","prev":300} <- [2]`,
 			}},
 		// global=true (the default): one window of the last 2 rows, of which the
 		// row's group is counted; row 2's window (rows 1, 2) holds one x.
 		{"streamstats global window", []ast.Command{&ast.StreamStatsCmd{Aggs: []ast.Agg{{Fn: "count", As: "c"}}, By: []string{"src"}, Window: 2, Current: true, Global: true}},
 			events, []string{
-				`{"eventName":"ConsoleLogin","user":"alice","_time":100,"src":"x","c":1} <- [0]`,
-				`{"eventName":"ConsoleLogin","user":"bob","_time":200,"src":"y","c":1} <- [1]`,
-				`{"eventName":"ConsoleLogin","_time":300,"src":"x","c":1} <- [2]`,
-				`{"eventName":"ConsoleLogin","user":"alice","_time":400,"src":"x","c":2} <- [3]`,
+				`{"eventName":"ConsoleLogin","user":"alice","_time":400,"src":"x","c":1} <- [0]`,
+				`{"eventName":"ConsoleLogin","user":"bob","_time":300,"src":"y","c":1} <- [1]`,
+				`{"eventName":"ConsoleLogin","_time":200,"src":"x","c":1} <- [2]`,
+				`{"eventName":"ConsoleLogin","user":"alice","_time":100,"src":"x","c":2} <- [3]`,
 			}},
 		// global=false: a window of 2 per group, so row 2 counts rows 0 and 2.
 		{"streamstats window per group", []ast.Command{&ast.StreamStatsCmd{Aggs: []ast.Agg{{Fn: "count", As: "c"}}, By: []string{"src"}, Window: 2, Current: true}},
 			events, []string{
-				`{"eventName":"ConsoleLogin","user":"alice","_time":100,"src":"x","c":1} <- [0]`,
-				`{"eventName":"ConsoleLogin","user":"bob","_time":200,"src":"y","c":1} <- [1]`,
-				`{"eventName":"ConsoleLogin","_time":300,"src":"x","c":2} <- [2]`,
-				`{"eventName":"ConsoleLogin","user":"alice","_time":400,"src":"x","c":2} <- [3]`,
+				`{"eventName":"ConsoleLogin","user":"alice","_time":400,"src":"x","c":1} <- [0]`,
+				`{"eventName":"ConsoleLogin","user":"bob","_time":300,"src":"y","c":1} <- [1]`,
+				`{"eventName":"ConsoleLogin","_time":200,"src":"x","c":2} <- [2]`,
+				`{"eventName":"ConsoleLogin","user":"alice","_time":100,"src":"x","c":2} <- [3]`,
 			}},
 		// reset_on_change: a change of the by-field restarts every count.
 		{"streamstats reset_on_change", []ast.Command{&ast.StreamStatsCmd{Aggs: []ast.Agg{{Fn: "count", As: "c"}}, By: []string{"src"}, Current: true, Global: true, ResetOnChange: true}},
@@ -288,44 +289,45 @@ func TestSortDedupHeadTail(t *testing.T) {
 		{"sort reverse", []ast.Command{&ast.SortCmd{Keys: []ast.SortKey{sk("src", "str", false)}, Reverse: true}}, counts[:2],
 			[]string{`{"src":"10.0.0.9","count":9} <- [0]`, `{"src":"10.0.0.10","count":10} <- [1]`}},
 	})
+	// Newest first, the order a Splunk search returns events in.
 	logins := []string{
-		`{"src_ip":"1.1.1.1","src_user":"alice","_time":1}`,
-		`{"src_ip":"1.1.1.1","src_user":"alice","_time":2}`,
-		`{"src_ip":"2.2.2.2","src_user":"alice","_time":3}`,
-		`{"src_ip":"1.1.1.1","_time":4}`,
 		`{"src_ip":"1.1.1.1","src_user":"alice","_time":5}`,
+		`{"src_ip":"1.1.1.1","src_user":"alice","_time":4}`,
+		`{"src_ip":"2.2.2.2","src_user":"alice","_time":3}`,
+		`{"src_ip":"1.1.1.1","_time":2}`,
+		`{"src_ip":"1.1.1.1","src_user":"alice","_time":1}`,
 	}
 	runCmdCases(t, []cmdCase{
 		// dedup keeps the first row of each combination in search order; a row
 		// missing a field is dropped (keepempty defaults to false) (Search
 		// Reference, dedup).
 		{"dedup", []ast.Command{&ast.DedupCmd{Count: 1, Fields: []string{"src_ip", "src_user"}}}, logins,
-			[]string{`{"src_ip":"1.1.1.1","src_user":"alice","_time":1} <- [0]`, `{"src_ip":"2.2.2.2","src_user":"alice","_time":3} <- [2]`,
+			[]string{`{"src_ip":"1.1.1.1","src_user":"alice","_time":5} <- [0]`, `{"src_ip":"2.2.2.2","src_user":"alice","_time":3} <- [2]`,
 				`drop 1: dedup src_ip, src_user: an earlier row has the same value`,
 				`drop 3: dedup src_user: the field is null, so dedup drops the row (keepempty=false)`,
 				`drop 4: dedup src_ip, src_user: an earlier row has the same value`}},
 		{"dedup 2 keepempty", []ast.Command{&ast.DedupCmd{Count: 2, Fields: []string{"src_ip", "src_user"}, KeepEmpty: true}}, logins,
-			[]string{`{"src_ip":"1.1.1.1","src_user":"alice","_time":1} <- [0]`, `{"src_ip":"1.1.1.1","src_user":"alice","_time":2} <- [1]`,
-				`{"src_ip":"2.2.2.2","src_user":"alice","_time":3} <- [2]`, `{"src_ip":"1.1.1.1","_time":4} <- [3]`,
+			[]string{`{"src_ip":"1.1.1.1","src_user":"alice","_time":5} <- [0]`, `{"src_ip":"1.1.1.1","src_user":"alice","_time":4} <- [1]`,
+				`{"src_ip":"2.2.2.2","src_user":"alice","_time":3} <- [2]`, `{"src_ip":"1.1.1.1","_time":2} <- [3]`,
 				`drop 4: dedup src_ip, src_user: an earlier row has the same value`}},
 		// consecutive=true: only a run of equal values is reduced; 1.1.1.1 comes back after 2.2.2.2.
 		{"dedup consecutive", []ast.Command{&ast.DedupCmd{Count: 1, Fields: []string{"src_ip"}, Consecutive: true}}, logins,
-			[]string{`{"src_ip":"1.1.1.1","src_user":"alice","_time":1} <- [0]`, `{"src_ip":"2.2.2.2","src_user":"alice","_time":3} <- [2]`,
-				`{"src_ip":"1.1.1.1","_time":4} <- [3]`, `drop 1: dedup src_ip: an earlier row has the same value`,
+			[]string{`{"src_ip":"1.1.1.1","src_user":"alice","_time":5} <- [0]`, `{"src_ip":"2.2.2.2","src_user":"alice","_time":3} <- [2]`,
+				`{"src_ip":"1.1.1.1","_time":2} <- [3]`, `drop 1: dedup src_ip: an earlier row has the same value`,
 				`drop 4: dedup src_ip: an earlier row has the same value`}},
-		// sortby decides which row is kept: the latest here.
-		{"dedup sortby", []ast.Command{&ast.DedupCmd{Count: 1, Fields: []string{"src_ip"}, SortBy: []ast.SortKey{sk("_time", "auto", true)}}}, logins,
-			[]string{`{"src_ip":"1.1.1.1","src_user":"alice","_time":5} <- [4]`, `{"src_ip":"2.2.2.2","src_user":"alice","_time":3} <- [2]`,
+		// sortby decides which row is kept: the oldest here.
+		{"dedup sortby", []ast.Command{&ast.DedupCmd{Count: 1, Fields: []string{"src_ip"}, SortBy: []ast.SortKey{sk("_time", "auto", false)}}}, logins,
+			[]string{`{"src_ip":"1.1.1.1","src_user":"alice","_time":1} <- [4]`, `{"src_ip":"2.2.2.2","src_user":"alice","_time":3} <- [2]`,
 				`drop 3: dedup src_ip: an earlier row has the same value`, `drop 1: dedup src_ip: an earlier row has the same value`,
 				`drop 0: dedup src_ip: an earlier row has the same value`}},
 		// keepevents=true keeps duplicates without the deduplicated fields.
 		{"dedup keepevents", []ast.Command{&ast.DedupCmd{Count: 1, Fields: []string{"src_user"}, KeepEvents: true}}, logins[:2],
-			[]string{`{"src_ip":"1.1.1.1","src_user":"alice","_time":1} <- [0]`, `{"src_ip":"1.1.1.1","_time":2} <- [1]`}},
+			[]string{`{"src_ip":"1.1.1.1","src_user":"alice","_time":5} <- [0]`, `{"src_ip":"1.1.1.1","_time":4} <- [1]`}},
 		// head N keeps the first N; tail N the last N, last first (Search Reference, head, tail).
 		{"head", []ast.Command{&ast.HeadCmd{Count: 1}}, logins[:2],
-			[]string{`{"src_ip":"1.1.1.1","src_user":"alice","_time":1} <- [0]`, `drop 1: head keeps only the first 1 rows`}},
+			[]string{`{"src_ip":"1.1.1.1","src_user":"alice","_time":5} <- [0]`, `drop 1: head keeps only the first 1 rows`}},
 		{"tail", []ast.Command{&ast.HeadCmd{Count: 2, Tail: true}}, logins[:3],
-			[]string{`{"src_ip":"2.2.2.2","src_user":"alice","_time":3} <- [2]`, `{"src_ip":"1.1.1.1","src_user":"alice","_time":2} <- [1]`,
+			[]string{`{"src_ip":"2.2.2.2","src_user":"alice","_time":3} <- [2]`, `{"src_ip":"1.1.1.1","src_user":"alice","_time":4} <- [1]`,
 				`drop 0: tail keeps only the last 2 rows`}},
 	})
 }
@@ -462,4 +464,26 @@ func TestSpathAutoExtractCutoff(t *testing.T) {
 			t.Errorf("fields %s, want %s", got, c.want)
 		}
 	}
+}
+
+func TestSearchOrder(t *testing.T) {
+	// Events come in file order (oldest first, as attack data is written), but
+	// "for historical searches, the most recent events are searched first"
+	// (Search Reference, dedup): dedup keeps the newest event, head takes it,
+	// and stats first() sees it first.
+	events := []string{
+		`{"src_ip":"1.1.1.1","user":"old","_time":1737481000}`,
+		`{"src_ip":"1.1.1.1","user":"new","_time":1737482000}`,
+		`{"src_ip":"1.1.1.1","user":"notime"}`,
+	}
+	runCmdCases(t, []cmdCase{
+		{"dedup keeps the newest", []ast.Command{&ast.DedupCmd{Count: 1, Fields: []string{"src_ip"}}}, events,
+			[]string{`{"src_ip":"1.1.1.1","user":"new","_time":1737482000} <- [1]`,
+				`drop 0: dedup src_ip: an earlier row has the same value`, `drop 2: dedup src_ip: an earlier row has the same value`}},
+		{"head 1 is the newest", []ast.Command{&ast.HeadCmd{Count: 1}}, events,
+			[]string{`{"src_ip":"1.1.1.1","user":"new","_time":1737482000} <- [1]`,
+				`drop 0: head keeps only the first 1 rows`, `drop 2: head keeps only the first 1 rows`}},
+		{"stats first", []ast.Command{&ast.StatsCmd{Aggs: []ast.Agg{{Fn: "first", Arg: "user", As: "u"}}, By: []string{"src_ip"}}}, events,
+			[]string{`{"src_ip":"1.1.1.1","u":"new"} <- [0 1 2]`}},
+	})
 }
