@@ -231,8 +231,11 @@ func spathStage(c *ast.SpathCmd) func([]Row, *[]Drop) ([]Row, error) {
 			if err != nil {
 				continue
 			}
-			// A path that leads nowhere leaves the output field without a value.
-			setField(r.Fields, out, mv(spathValues(doc, steps)))
+			// Like rex, an extraction that finds nothing leaves the output
+			// field as it was.
+			if vals := spathValues(doc, steps); len(vals) > 0 {
+				r.Fields.Set(out, mv(vals))
+			}
 		}
 		return rows, nil
 	}

@@ -207,8 +207,9 @@ func TestSpath(t *testing.T) {
 		// multivalue; an array one statement has and another not gets its own {}.
 		{"auto-extract", []ast.Command{&ast.SpathCmd{Input: "requestParameters.policy"}, &ast.TableCmd{Fields: []string{"Statement*"}}}, []string{policy},
 			[]string{`{"Statement{}.Effect":["Allow","Deny"],"Statement{}.Action":"kms:*","Statement{}.Action{}":"kms:Decrypt"} <- [0]`}},
-		// A path that is not there leaves the output without a value.
-		{"missing path", []ast.Command{&ast.SpathCmd{Input: "requestParameters.policy", Output: "x", Path: "Nope.nothing"}, &ast.TableCmd{Fields: []string{"eventName", "x"}}},
+		// A path that is not there extracts nothing: the output keeps its value.
+		{"missing path", []ast.Command{&ast.SpathCmd{Input: "requestParameters.policy", Output: "eventName", Path: "Nope.nothing"},
+			&ast.SpathCmd{Input: "requestParameters.policy", Output: "x", Path: "Nope"}, &ast.TableCmd{Fields: []string{"eventName", "x"}}},
 			[]string{policy}, []string{`{"eventName":"PutKeyPolicy"} <- [0]`}},
 		// Input that is not JSON extracts nothing.
 		{"not JSON", []ast.Command{&ast.SpathCmd{Input: "eventName", Output: "x", Path: "a"}}, []string{`{"eventName":"ConsoleLogin"}`},
