@@ -16,6 +16,7 @@ const (
 	CodeEvent       = "event"       // malformed event line
 	CodeEval        = "eval"        // runtime error while evaluating
 	CodeIO          = "io"          // file could not be read
+	CodeWarning     = "warning"     // the rule runs, but with a caveat the user should know
 )
 
 // Error is one positioned problem.

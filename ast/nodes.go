@@ -132,6 +132,9 @@ type Match struct {
 	// null field never matches. Without Search the value must be a string (Python
 	// str methods raise on anything else, which evaluates to an error).
 	Search bool
+	// Dialect SPLEval (eval's like() and match()): null in, null out; other
+	// values are matched by their text, a multivalue field by any value.
+	Dialect Dialect
 }
 
 // In tests membership: Python `x in y` (list/set/tuple membership, substring of a

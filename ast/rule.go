@@ -48,6 +48,12 @@ type Rule struct {
 	// Unsupported lists constructs that were recognised but cannot run yet; a rule
 	// with any is reported "unsupported".
 	Unsupported ErrorList
+	// Warnings are problems that do not stop the rule from running, such as a key
+	// outside the platform's schema.
+	Warnings ErrorList
+	// Skip, when set, is why the rule is not run at all (e.g. "deprecated"); such
+	// rules are counted, never parsed further.
+	Skip string
 }
 
 // Output is one named Panther output function.

@@ -2,11 +2,8 @@ package eval
 
 import (
 	"fmt"
-	"math"
-	"regexp"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/concordsec/concord/ast"
 )
@@ -33,26 +30,6 @@ func init() {
 }
 
 var builtinList = []*Builtin{
-	// Splunk eval functions (Search Reference, "Evaluation functions").
-	{Name: "spl.coalesce", MinArgs: 1, MaxArgs: -1, Doc: "first argument that is not null", Impl: splCoalesce},
-	{Name: "spl.mvindex", MinArgs: 2, MaxArgs: 3, Doc: "value(s) of a multivalue field by index; negative counts from the end", Impl: splMvindex},
-	{Name: "spl.split", MinArgs: 2, MaxArgs: 2, Doc: "split a string into a multivalue field", Impl: splSplit},
-	{Name: "spl.lower", MinArgs: 1, MaxArgs: 1, Doc: "lowercase", Impl: splString(strings.ToLower)},
-	{Name: "spl.upper", MinArgs: 1, MaxArgs: 1, Doc: "uppercase", Impl: splString(strings.ToUpper)},
-	{Name: "spl.trim", MinArgs: 1, MaxArgs: 1, Doc: "strip spaces", Impl: splString(strings.TrimSpace)},
-	{Name: "spl.len", MinArgs: 1, MaxArgs: 1, Doc: "length in characters", Impl: splLen},
-	{Name: "spl.mvcount", MinArgs: 1, MaxArgs: 1, Doc: "number of values", Impl: splMvcount},
-	{Name: "spl.mvjoin", MinArgs: 2, MaxArgs: 2, Doc: "join values with a delimiter", Impl: splMvjoin},
-	{Name: "spl.tostring", MinArgs: 1, MaxArgs: 2, Doc: "value as a string", Impl: splTostring},
-	{Name: "spl.tonumber", MinArgs: 1, MaxArgs: 2, Doc: "string as a number, null when it is not one", Impl: splTonumber},
-	{Name: "spl.replace", MinArgs: 3, MaxArgs: 3, Doc: "regex replace", Impl: splReplace},
-	{Name: "spl.substr", MinArgs: 2, MaxArgs: 3, Doc: "substring, 1-based start", Impl: splSubstr},
-	{Name: "spl.strftime", MinArgs: 2, MaxArgs: 2, Doc: "format epoch seconds (UTC)", Impl: splStrftime},
-	{Name: "spl.+", MinArgs: 2, MaxArgs: 2, Doc: "addition, or string concatenation when both are strings", Impl: splArith('+')},
-	{Name: "spl.-", MinArgs: 2, MaxArgs: 2, Doc: "subtraction", Impl: splArith('-')},
-	{Name: "spl.*", MinArgs: 2, MaxArgs: 2, Doc: "multiplication", Impl: splArith('*')},
-	{Name: "spl./", MinArgs: 2, MaxArgs: 2, Doc: "division", Impl: splArith('/')},
-
 	// Python builtins and str methods.
 	{Name: "py.len", MinArgs: 1, MaxArgs: 1, Doc: "len()", Impl: pyLen},
 	{Name: "py.str", MinArgs: 0, MaxArgs: 1, Doc: "str()", Impl: func(_ *Env, _ ast.Pos, a []ast.Value) (ast.Value, error) {
@@ -78,11 +55,16 @@ var builtinList = []*Builtin{
 }
 
 func (c *compiler) call(n *ast.Call) fn {
+	// Functions whose arguments are not plain values (an expression evaluated per
+	// value of a field) compile themselves.
+	if special, ok := specialCalls[n.Fn]; ok {
+		return special(c, n)
+	}
 	args := c.exprs(n.Args)
 	pos, name := n.Pos(), n.Fn
 	b, ok := Builtins[n.Fn]
 	if ok && (len(n.Args) < b.MinArgs || (b.MaxArgs >= 0 && len(n.Args) > b.MaxArgs)) {
-		c.errorf(pos, ast.CodeParse, "%s takes %s arguments, got %d", n.Fn, arity(b), len(n.Args))
+		c.errorf(pos, ast.CodeParse, "%s takes %s, got %d", n.Fn, arity(b), len(n.Args))
 		return func(*Env) (ast.Value, error) { return ast.Null, nil }
 	}
 	if ok && len(n.Keywords) > 0 {
@@ -123,240 +105,19 @@ func (c *compiler) call(n *ast.Call) fn {
 }
 
 func arity(b *Builtin) string {
+	plural := func(n int) string {
+		if n == 1 {
+			return ""
+		}
+		return "s"
+	}
 	switch {
 	case b.MaxArgs < 0:
-		return fmt.Sprintf("at least %d", b.MinArgs)
+		return fmt.Sprintf("at least %d argument%s", b.MinArgs, plural(b.MinArgs))
 	case b.MinArgs == b.MaxArgs:
-		return strconv.Itoa(b.MinArgs)
+		return strconv.Itoa(b.MinArgs) + " argument" + plural(b.MinArgs)
 	}
-	return fmt.Sprintf("%d to %d", b.MinArgs, b.MaxArgs)
-}
-
-func splCoalesce(_ *Env, _ ast.Pos, a []ast.Value) (ast.Value, error) {
-	for _, v := range a {
-		if !v.IsNullish() {
-			return v, nil
-		}
-	}
-	return ast.Null, nil
-}
-
-func values(v ast.Value) []ast.Value {
-	switch v.Kind() {
-	case ast.KindMissing, ast.KindNull:
-		return nil
-	case ast.KindList:
-		return v.AsList()
-	}
-	return []ast.Value{v}
-}
-
-func mv(vs []ast.Value) ast.Value {
-	switch len(vs) {
-	case 0:
-		return ast.Null
-	case 1:
-		return vs[0]
-	}
-	return ast.List(vs...)
-}
-
-func splMvindex(_ *Env, _ ast.Pos, a []ast.Value) (ast.Value, error) {
-	vs := values(a[0])
-	start, ok := splNum(a[1])
-	if !ok || len(vs) == 0 {
-		return ast.Null, nil
-	}
-	s := int(start)
-	if s < 0 {
-		s += len(vs)
-	}
-	e := s
-	if len(a) == 3 {
-		end, ok := splNum(a[2])
-		if !ok {
-			return ast.Null, nil
-		}
-		e = int(end)
-		if e < 0 {
-			e += len(vs)
-		}
-	}
-	if s < 0 || s >= len(vs) || e < s {
-		return ast.Null, nil
-	}
-	if e >= len(vs) {
-		e = len(vs) - 1
-	}
-	return mv(vs[s : e+1]), nil
-}
-
-func splSplit(_ *Env, _ ast.Pos, a []ast.Value) (ast.Value, error) {
-	if a[0].IsNullish() {
-		return ast.Null, nil
-	}
-	parts := strings.Split(a[0].Text(), a[1].Text())
-	vs := make([]ast.Value, len(parts))
-	for i, p := range parts {
-		vs[i] = ast.String(p)
-	}
-	return mv(vs), nil
-}
-
-func splString(f func(string) string) func(*Env, ast.Pos, []ast.Value) (ast.Value, error) {
-	return func(_ *Env, _ ast.Pos, a []ast.Value) (ast.Value, error) {
-		if a[0].IsNullish() {
-			return ast.Null, nil
-		}
-		vs := values(a[0])
-		out := make([]ast.Value, len(vs))
-		for i, v := range vs {
-			out[i] = ast.String(f(v.Text()))
-		}
-		return mv(out), nil
-	}
-}
-
-func splLen(_ *Env, _ ast.Pos, a []ast.Value) (ast.Value, error) {
-	if a[0].IsNullish() {
-		return ast.Null, nil
-	}
-	return ast.Int(int64(len([]rune(a[0].Text())))), nil
-}
-
-func splMvcount(_ *Env, _ ast.Pos, a []ast.Value) (ast.Value, error) {
-	if a[0].IsNullish() {
-		return ast.Null, nil
-	}
-	return ast.Int(int64(len(values(a[0])))), nil
-}
-
-func splMvjoin(_ *Env, _ ast.Pos, a []ast.Value) (ast.Value, error) {
-	vs := values(a[0])
-	if len(vs) == 0 {
-		return ast.Null, nil
-	}
-	parts := make([]string, len(vs))
-	for i, v := range vs {
-		parts[i] = v.Text()
-	}
-	return ast.String(strings.Join(parts, a[1].Text())), nil
-}
-
-func splTostring(_ *Env, _ ast.Pos, a []ast.Value) (ast.Value, error) {
-	if a[0].IsNullish() {
-		return ast.Null, nil
-	}
-	return ast.String(a[0].Text()), nil
-}
-
-func splTonumber(_ *Env, _ ast.Pos, a []ast.Value) (ast.Value, error) {
-	if a[0].IsNullish() {
-		return ast.Null, nil
-	}
-	s := strings.TrimSpace(a[0].Text())
-	base := 10
-	if len(a) == 2 {
-		if b, ok := splNum(a[1]); ok {
-			base = int(b)
-		}
-	}
-	if n, err := strconv.ParseInt(s, base, 64); err == nil {
-		return ast.Int(n), nil
-	}
-	if base == 10 {
-		if f, err := strconv.ParseFloat(s, 64); err == nil {
-			return ast.Float(f), nil
-		}
-	}
-	return ast.Null, nil
-}
-
-func splReplace(_ *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
-	if a[0].IsNullish() {
-		return ast.Null, nil
-	}
-	re, err := regexp.Compile(a[1].Text())
-	if err != nil {
-		return ast.Null, fail(pos, "replace: bad regex %q: %v", a[1].Text(), err)
-	}
-	// Splunk's replacement uses \1 for groups; Go's uses ${1}.
-	repl := regexp.MustCompile(`\\(\d)`).ReplaceAllString(a[2].Text(), "$${$1}")
-	return ast.String(re.ReplaceAllString(a[0].Text(), repl)), nil
-}
-
-func splSubstr(_ *Env, _ ast.Pos, a []ast.Value) (ast.Value, error) {
-	if a[0].IsNullish() {
-		return ast.Null, nil
-	}
-	rs := []rune(a[0].Text())
-	start, ok := splNum(a[1])
-	if !ok {
-		return ast.Null, nil
-	}
-	s := int(start)
-	if s < 0 {
-		s += len(rs)
-	} else if s > 0 {
-		s-- // 1-based
-	}
-	if s < 0 {
-		s = 0
-	}
-	if s > len(rs) {
-		return ast.String(""), nil
-	}
-	e := len(rs)
-	if len(a) == 3 {
-		n, ok := splNum(a[2])
-		if !ok {
-			return ast.Null, nil
-		}
-		e = min(len(rs), s+int(n))
-	}
-	return ast.String(string(rs[s:e])), nil
-}
-
-func splStrftime(_ *Env, _ ast.Pos, a []ast.Value) (ast.Value, error) {
-	t, ok := splNum(a[0])
-	if !ok {
-		return ast.Null, nil
-	}
-	return ast.String(Strftime(t, a[1].Text())), nil
-}
-
-func splArith(op byte) func(*Env, ast.Pos, []ast.Value) (ast.Value, error) {
-	return func(_ *Env, _ ast.Pos, a []ast.Value) (ast.Value, error) {
-		if a[0].IsNullish() || a[1].IsNullish() {
-			return ast.Null, nil
-		}
-		x, xok := splNum(a[0])
-		y, yok := splNum(a[1])
-		if !xok || !yok {
-			if op == '+' {
-				return ast.String(a[0].Text() + a[1].Text()), nil
-			}
-			return ast.Null, nil
-		}
-		var r float64
-		switch op {
-		case '+':
-			r = x + y
-		case '-':
-			r = x - y
-		case '*':
-			r = x * y
-		case '/':
-			if y == 0 {
-				return ast.Null, nil
-			}
-			r = x / y
-		}
-		if r == math.Trunc(r) && math.Abs(r) < 1<<53 && op != '/' {
-			return ast.Int(int64(r)), nil
-		}
-		return ast.Float(r), nil
-	}
+	return fmt.Sprintf("%d to %d arguments", b.MinArgs, b.MaxArgs)
 }
 
 func pyLen(_ *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
@@ -456,63 +217,5 @@ func pantherflowInvestigation(ev ast.Value, interval string) string {
 		}
 	}
 	b.WriteString("| sort p_event_time")
-	return b.String()
-}
-
-// Strftime formats epoch seconds in UTC with the strftime directives Splunk's
-// time formats use.
-func Strftime(epoch float64, format string) string {
-	sec, frac := math.Modf(epoch)
-	t := time.Unix(int64(sec), int64(frac*1e9)).UTC()
-	var b strings.Builder
-	for i := 0; i < len(format); i++ {
-		ch := format[i]
-		if ch != '%' || i+1 == len(format) {
-			b.WriteByte(ch)
-			continue
-		}
-		i++
-		switch format[i] {
-		case 'Y':
-			fmt.Fprintf(&b, "%04d", t.Year())
-		case 'm':
-			fmt.Fprintf(&b, "%02d", int(t.Month()))
-		case 'd':
-			fmt.Fprintf(&b, "%02d", t.Day())
-		case 'H':
-			fmt.Fprintf(&b, "%02d", t.Hour())
-		case 'M':
-			fmt.Fprintf(&b, "%02d", t.Minute())
-		case 'S':
-			fmt.Fprintf(&b, "%02d", t.Second())
-		case 'y':
-			fmt.Fprintf(&b, "%02d", t.Year()%100)
-		case 'b':
-			b.WriteString(t.Format("Jan"))
-		case 'B':
-			b.WriteString(t.Format("January"))
-		case 'a':
-			b.WriteString(t.Format("Mon"))
-		case 'A':
-			b.WriteString(t.Format("Monday"))
-		case 'j':
-			fmt.Fprintf(&b, "%03d", t.YearDay())
-		case 'z':
-			b.WriteString("+0000")
-		case 'Z':
-			b.WriteString("UTC")
-		case 's':
-			fmt.Fprintf(&b, "%d", t.Unix())
-		case 'T':
-			b.WriteString(t.Format("15:04:05"))
-		case 'F':
-			b.WriteString(t.Format("2006-01-02"))
-		case '%':
-			b.WriteByte('%')
-		default:
-			b.WriteByte('%')
-			b.WriteByte(format[i])
-		}
-	}
 	return b.String()
 }

@@ -12,7 +12,7 @@ func compileAggs(cmd string, as []ast.Agg) ([]aggregator, ast.ErrorList) {
 	var errs ast.ErrorList
 	out := make([]aggregator, len(as))
 	for i, a := range as {
-		f, ok := aggregators[a.Fn]
+		f, ok := LookupAggregate(a.Fn)
 		if !ok {
 			errs.Add(a.Pos(), ast.CodeUnsupported, fmt.Sprintf("unsupported: %s function %s at %d:%d", cmd, a.Fn, a.Pos().Line, a.Pos().Col))
 			continue
@@ -155,8 +155,4 @@ func streamstatsStage(c *ast.StreamStatsCmd) (func([]Row, *[]Drop) ([]Row, error
 		}
 		return rows, nil
 	}, nil
-}
-
-func cloneObject(o *ast.Object) *ast.Object {
-	return &ast.Object{Keys: append([]string(nil), o.Keys...), Vals: append([]ast.Value(nil), o.Vals...)}
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/concordsec/concord/ast"
 )
@@ -22,6 +23,9 @@ type Env struct {
 	// DataModel maps udm names to field paths for event.udm(); nil means no data
 	// model is attached (Panther attaches one only when the log has p_log_type).
 	DataModel map[string][]string
+	// Now is the search's time for SPL now() and time(); nil means the wall clock.
+	// Tests fix it to make time arithmetic deterministic.
+	Now func() time.Time
 }
 
 // RuntimeError is raised while evaluating (Python exceptions, bad types).
@@ -315,6 +319,15 @@ func (c *compiler) match(n *ast.Match) fn {
 			v, err := x(env)
 			if err != nil {
 				return v, err
+			}
+			return ast.Bool(anyText(v, test)), nil
+		}
+	}
+	if n.Dialect == ast.SPLEval {
+		return func(env *Env) (ast.Value, error) {
+			v, err := x(env)
+			if err != nil || v.IsNullish() {
+				return ast.Null, err
 			}
 			return ast.Bool(anyText(v, test)), nil
 		}

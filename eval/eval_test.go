@@ -202,3 +202,20 @@ func TestExplainNamesHelper(t *testing.T) {
 		t.Errorf("deciding field errorCode = %v", v.Repr())
 	}
 }
+
+// Eval's match() and like() (Splunk Search Reference, "Comparison and
+// Conditional functions") return null for a null argument, so
+// if(match(f, "all"), ...) takes the else branch on an event without f, where
+// a Python str method would raise instead.
+func TestSPLEvalMatchOnNull(t *testing.T) {
+	rec := record(t, `{"g":"all","n":42,"mv":["x","all"]}`)
+	for _, tc := range []struct {
+		f, want string
+	}{{"missing", "None"}, {"g", "True"}, {"n", "False"}, {"mv", "True"}} {
+		m := &ast.Match{X: field(tc.f), Kind: ast.MatchRegex, Pattern: "^all$", Dialect: ast.SPLEval}
+		v, err := run(t, m, ast.KeysExact, rec)
+		if err != nil || v.Repr() != tc.want {
+			t.Errorf("match(%s) = %s, %v; want %s", tc.f, v.Repr(), err, tc.want)
+		}
+	}
+}

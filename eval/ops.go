@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"math"
 	"strconv"
 	"strings"
 
@@ -93,8 +94,13 @@ func splNum(v ast.Value) (float64, bool) {
 		return f, true
 	}
 	if v.Kind() == ast.KindString {
-		f, err := strconv.ParseFloat(strings.TrimSpace(v.AsString()), 64)
-		return f, err == nil
+		s := strings.TrimSpace(v.AsString())
+		// Go also reads "NaN", "Inf" and hex floats ("0x1p4"); to Splunk those are text.
+		if strings.ContainsAny(s, "xXnN") {
+			return 0, false
+		}
+		f, err := strconv.ParseFloat(s, 64)
+		return f, err == nil && !math.IsInf(f, 0)
 	}
 	return 0, false
 }

@@ -32,6 +32,7 @@ type Pipeline struct {
 type stage struct {
 	pos ast.Pos
 	run func(rows []Row, drops *[]Drop) ([]Row, error)
+	sub subRun // instead of run, for commands with a subsearch
 }
 
 // CompilePipeline compiles commands with Splunk's exact field-name semantics.
@@ -39,9 +40,18 @@ func CompilePipeline(cmds []ast.Command) (*Pipeline, ast.ErrorList) {
 	var errs ast.ErrorList
 	p := &Pipeline{}
 	for _, cmd := range cmds {
-		st, err := compileCommand(cmd)
+		st := stage{pos: cmd.Pos()}
+		var err ast.ErrorList
+		switch c := cmd.(type) {
+		case *ast.JoinCmd:
+			st.sub, err = joinStage(c)
+		case *ast.AppendCmd:
+			st.sub, err = appendStage(c)
+		default:
+			st.run, err = compileCommand(cmd)
+		}
 		errs.Append(err)
-		p.stages = append(p.stages, stage{pos: cmd.Pos(), run: st})
+		p.stages = append(p.stages, st)
 	}
 	if len(errs) > 0 {
 		return nil, errs
@@ -49,13 +59,20 @@ func CompilePipeline(cmds []ast.Command) (*Pipeline, ast.ErrorList) {
 	return p, nil
 }
 
-// Run pushes rows, the events the base search matched, through every stage.
-// They enter in Splunk's search order: "For historical searches, the most
+// Run pushes rows through every stage. Subsearches search rows too; use
+// RunAll when the rows are already filtered by a base search.
+func (p *Pipeline) Run(rows []Row) ([]Row, []Drop, error) {
+	return p.RunAll(rows, rows)
+}
+
+// RunAll pushes rows (the events the base search kept) through every stage;
+// all is every event of the run, which subsearches search from the start.
+// rows enter in Splunk's search order: "For historical searches, the most
 // recent events are searched first" (Search Reference, dedup), which is what
 // dedup keeps, head and tail cut, streamstats accumulates over and first()
 // and last() read. Events with the same _time keep their input order; events
 // without a numeric _time come last.
-func (p *Pipeline) Run(rows []Row) ([]Row, []Drop, error) {
+func (p *Pipeline) RunAll(all, rows []Row) ([]Row, []Drop, error) {
 	rows = append([]Row(nil), rows...)
 	sort.SliceStable(rows, func(i, j int) bool {
 		ti, oki := eventTime(rows[i])
@@ -65,7 +82,11 @@ func (p *Pipeline) Run(rows []Row) ([]Row, []Drop, error) {
 	var drops []Drop
 	for _, st := range p.stages {
 		var err error
-		rows, err = st.run(rows, &drops)
+		if st.sub != nil {
+			rows, err = st.sub(all, rows, &drops)
+		} else {
+			rows, err = st.run(rows, &drops)
+		}
 		if err != nil {
 			return nil, drops, err
 		}
@@ -142,6 +163,10 @@ func compileCommand(cmd ast.Command) (func([]Row, *[]Drop) ([]Row, error), ast.E
 		return fromjsonStage(c), nil
 	case *ast.AddtotalsCmd:
 		return addtotalsStage(c), nil
+	case *ast.LookupCmd:
+		return lookupStage(c)
+	case *ast.InputlookupCmd:
+		return inputlookupStage(c)
 	case *ast.UnsupportedCmd:
 		return nil, ast.ErrorList{ast.Errorf(c.Pos(), ast.CodeUnsupported, "unsupported: %s at %d:%d", c.Name, c.Pos().Line, c.Pos().Col)}
 	}

@@ -3,6 +3,7 @@ package harness
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/concordsec/concord/ast"
 	"github.com/concordsec/concord/eval"
@@ -122,13 +123,14 @@ func (c *Compiled) Run(events []Event, mocks map[string]ast.Value) (*Result, err
 		}
 		return res, nil
 	}
-	var rows []eval.Row
+	var rows, all []eval.Row
 	for i, ev := range events {
 		view, err := SplunkView(c.Rule, ev)
 		if err != nil {
 			res.Verdicts[i] = Verdict{Err: err}
 			continue
 		}
+		all = append(all, eval.Row{Fields: view, Src: []int{i}})
 		v, err := c.match.Eval(&eval.Env{Record: ast.ObjectOf(view)})
 		if err != nil {
 			res.Verdicts[i] = Verdict{Err: err}
@@ -138,9 +140,10 @@ func (c *Compiled) Run(events []Event, mocks map[string]ast.Value) (*Result, err
 			res.Verdicts[i] = Verdict{Reason: "base search does not match"}
 			continue
 		}
-		rows = append(rows, eval.Row{Fields: view, Src: []int{i}})
+		// Stages change rows in place; subsearches must see the events unchanged.
+		rows = append(rows, eval.Row{Fields: &ast.Object{Keys: slices.Clone(view.Keys), Vals: slices.Clone(view.Vals)}, Src: []int{i}})
 	}
-	out, drops, err := c.pipe.Run(rows)
+	out, drops, err := c.pipe.RunAll(all, rows)
 	if err != nil {
 		return nil, err
 	}

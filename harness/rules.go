@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 
@@ -34,6 +35,11 @@ func classify(path string) fileKind {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return notARule
+	}
+	// The folder tests below need the whole path: `concord parse cloud/x.yml`
+	// run inside detections/ must still see /detections/.
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
 	}
 	var top map[string]any
 	if yaml.Unmarshal(data, &top) != nil {
@@ -100,9 +106,42 @@ func FindRules(paths []string) ([]string, error) {
 func LoadRule(path string, opts Options) (*ast.Rule, ast.ErrorList) {
 	switch classify(path) {
 	case splunkDetection:
-		return spl.LoadDetection(path, spl.LoadOptions{AttackDataDir: opts.AttackDataDir})
+		root := spl.FindRoot(path)
+		tr, errs := loadTree(root)
+		rule, rerrs := spl.LoadDetection(path, spl.LoadOptions{Root: root, AttackDataDir: opts.AttackDataDir, Macros: tr.macros, Lookups: tr.lookups})
+		if rule != nil {
+			// A broken macro file concerns every detection of the tree, but is no
+			// reason to stop any one of them.
+			rule.Warnings = append(rule.Warnings, errs...)
+		}
+		return rule, rerrs
 	case pantherRule:
 		return panther.LoadRule(path)
 	}
 	return nil, ast.ErrorList{ast.Errorf(ast.Pos{File: path}, ast.CodeSchema, "not a rule: expected a Splunk detection (name, search) or a Panther rule (AnalysisType: rule)")}
+}
+
+// tree is what the detections of one content tree share.
+type tree struct {
+	macros  spl.Macros
+	lookups *spl.Lookups
+	errs    ast.ErrorList
+}
+
+var (
+	treesMu sync.Mutex
+	trees   = map[string]*tree{}
+)
+
+// loadTree reads a content tree's macros once per process.
+func loadTree(root string) (*tree, ast.ErrorList) {
+	treesMu.Lock()
+	defer treesMu.Unlock()
+	if t, ok := trees[root]; ok {
+		return t, t.errs
+	}
+	ms, errs := spl.LoadMacros(filepath.Join(root, "macros"))
+	t := &tree{macros: ms, lookups: &spl.Lookups{Dir: filepath.Join(root, "lookups")}, errs: errs}
+	trees[root] = t
+	return t, errs
 }

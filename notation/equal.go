@@ -44,7 +44,7 @@ func Equal(a, b ast.Expr) bool {
 	case *ast.Match:
 		y, ok := b.(*ast.Match)
 		return ok && x.Kind == y.Kind && x.Pattern == y.Pattern && x.Fold == y.Fold &&
-			x.Search == y.Search && Equal(x.X, y.X)
+			x.Search == y.Search && x.Dialect == y.Dialect && Equal(x.X, y.X)
 	case *ast.In:
 		y, ok := b.(*ast.In)
 		return ok && x.Dialect == y.Dialect && Equal(x.X, y.X) && Equal(x.Y, y.Y)

@@ -99,7 +99,7 @@ type gCmpTail struct {
 	Postfix string    `parser:"  @( \"truthy\" | \"is_null\" | \"is_not_null\" | \"exists\" )"`
 	Bin     string    `parser:"| ( @( \"eq\" | \"ne\" | \"lt\" | \"le\" | \"gt\" | \"ge\" | \"==\" | \"!=\" | \"<=\" | \">=\" | \"<\" | \">\" | \"in\" | \"in_spl\" )"`
 	Y       *gDefault `parser:"    @@ )"`
-	Match   string    `parser:"| ( @( SearchOp | \"equals\" | \"iequals\" | \"wildcard\" | \"iwildcard\" | \"starts_with\" | \"istarts_with\" | \"ends_with\" | \"iends_with\" | \"contains\" | \"icontains\" | \"regex\" | \"iregex\" | \"like\" | \"ilike\" )"`
+	Match   string    `parser:"| ( @( SearchOp | \"equals\" | \"iequals\" | \"wildcard\" | \"iwildcard\" | \"starts_with\" | \"istarts_with\" | \"ends_with\" | \"iends_with\" | \"contains\" | \"icontains\" | \"regex\" | \"iregex\" | \"like\" | \"ilike\" | \"regex_spl\" | \"like_spl\" )"`
 	Pattern *gToken   `parser:"    @@ )"`
 }
 

@@ -275,6 +275,8 @@ func roundTripCases() []rtCase {
 		rtCase{not(match(a, ast.MatchWildcard, "x*", true, true)), `not a ~iwildcard "x*"`},
 		rtCase{match(&ast.Default{X: a, Else: str("")}, ast.MatchRegex, `^\d+$`, false, false), `a default "" regex "^\\d+$"`},
 		rtCase{match(eq(a, b), ast.MatchExact, "", false, false), `(a eq b) equals ""`},
+		rtCase{&ast.Match{X: a, Kind: ast.MatchRegex, Pattern: "^x", Dialect: ast.SPLEval}, `a regex_spl "^x"`},
+		rtCase{&ast.Match{X: a, Kind: ast.MatchLike, Pattern: "x%", Dialect: ast.SPLEval}, `a like_spl "x%"`},
 	)
 	return cases
 }
@@ -377,7 +379,7 @@ func TestParseErrors(t *testing.T) {
 		{"x and a.b=1", `e.cnd:1:9: parse: expected expression, found b= (name=value is only allowed in call arguments; compare with eq or ==)`},
 		{"if(a, b)", `e.cnd:1:3: parse: expected 3 arguments to if(cond, then, else), found 2`},
 		{"a contains b", `e.cnd:1:12: parse: expected string, found "b"`},
-		{"a ~foo \"x\"", `e.cnd:1:3: parse: expected match operator ([~][i]equals|wildcard|starts_with|ends_with|contains|regex|like), found "~foo"`},
+		{"a ~foo \"x\"", `e.cnd:1:3: parse: expected match operator ([~][i]equals|wildcard|starts_with|ends_with|contains|regex|like[_spl]), found "~foo"`},
 		{"\"abc", `e.cnd:1:1: parse: expected closing " before the end of the line`},
 		{"a eq 'abc", `e.cnd:1:6: parse: expected closing ' before the end of the line`},
 		{"a eq \"\\q\"", `e.cnd:1:6: parse: expected valid string escapes, found "\q"`},

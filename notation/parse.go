@@ -302,7 +302,7 @@ func operandExpected(prev *lexer.Token) bool {
 }
 
 func isComparison(s string) bool {
-	if _, _, _, ok := parseMatchOp(s); ok {
+	if parseMatchOp(s, &ast.Match{}) {
 		return true
 	}
 	switch s {
@@ -434,12 +434,12 @@ func (c *converter) cmp(g *gCmp) ast.Expr {
 			}
 		}
 	case t.Match != "":
-		kind, fold, search, ok := parseMatchOp(t.Match)
-		if !ok {
-			c.errorf(t.Pos, "expected match operator ([~][i]equals|wildcard|starts_with|ends_with|contains|regex|like), found %q", t.Match)
+		m := &ast.Match{Span: sp, X: x}
+		if !parseMatchOp(t.Match, m) {
+			c.errorf(t.Pos, "expected match operator ([~][i]equals|wildcard|starts_with|ends_with|contains|regex|like[_spl]), found %q", t.Match)
 		}
-		pat := c.str(t.Pattern.Pos, t.Pattern.Value)
-		return &ast.Match{Span: sp, X: x, Kind: kind, Pattern: pat, Fold: fold, Search: search}
+		m.Pattern = c.str(t.Pattern.Pos, t.Pattern.Value)
+		return m
 	}
 	c.errorf(t.Pos, "expected operator")
 	return x

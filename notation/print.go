@@ -41,38 +41,49 @@ func init() {
 		reserved[w] = true
 		reserved["i"+w] = true
 	}
+	reserved["regex_spl"], reserved["like_spl"] = true, true
 }
 
-// matchOp is the keyword of a Match with the given flags.
-func matchOp(kind ast.MatchKind, fold, search bool) string {
+// matchOp is the keyword of a Match: [~][i]kind[_spl], where ~ marks search-term
+// semantics and _spl eval's like() and match().
+func matchOp(n *ast.Match) string {
 	w := "match?"
-	if int(kind) < len(matchWords) {
-		w = matchWords[kind]
+	if int(n.Kind) < len(matchWords) {
+		w = matchWords[n.Kind]
 	}
-	if fold {
+	if n.Fold {
 		w = "i" + w
 	}
-	if search {
+	if n.Search {
 		w = "~" + w
+	}
+	if n.Dialect == ast.SPLEval {
+		w += "_spl"
 	}
 	return w
 }
 
-// parseMatchOp is the inverse of matchOp.
-func parseMatchOp(op string) (kind ast.MatchKind, fold, search, ok bool) {
-	if strings.HasPrefix(op, "~") {
-		search = true
-		op = op[1:]
+// parseMatchOp is the inverse of matchOp; it fills the flags of m.
+func parseMatchOp(op string, m *ast.Match) bool {
+	if s, ok := strings.CutPrefix(op, "~"); ok {
+		m.Search = true
+		op = s
+	}
+	if s, ok := strings.CutSuffix(op, "_spl"); ok {
+		m.Dialect = ast.SPLEval
+		op = s
 	}
 	for i, w := range matchWords {
 		switch op {
 		case w:
-			return ast.MatchKind(i), false, search, true
+			m.Kind = ast.MatchKind(i)
+			return true
 		case "i" + w:
-			return ast.MatchKind(i), true, search, true
+			m.Kind, m.Fold = ast.MatchKind(i), true
+			return true
 		}
 	}
-	return 0, false, false, false
+	return false
 }
 
 // Print renders x in condition notation. A top-level non-operand And with two or
@@ -176,7 +187,7 @@ func bare(x ast.Expr) string {
 		}
 		return expr(n.X, precDefault) + " " + op + " " + expr(n.Y, precDefault)
 	case *ast.Match:
-		return expr(n.X, precDefault) + " " + matchOp(n.Kind, n.Fold, n.Search) + " " + strconv.Quote(n.Pattern)
+		return expr(n.X, precDefault) + " " + matchOp(n) + " " + strconv.Quote(n.Pattern)
 	case *ast.In:
 		op := "in"
 		if n.Dialect == ast.SPLEval {

@@ -21,6 +21,8 @@ type LoadOptions struct {
 	AttackDataDir string
 	// Macros to expand; loaded from Root/macros when nil.
 	Macros Macros
+	// Lookups of the tree; Root/lookups when nil.
+	Lookups *Lookups
 }
 
 // attackDataMarker is the part of an attack data URL after which the path
@@ -38,7 +40,7 @@ func LoadDetection(path string, opts LoadOptions) (*ast.Rule, ast.ErrorList) {
 		return nil, errs
 	}
 	if opts.Root == "" {
-		opts.Root = findRoot(path)
+		opts.Root = FindRoot(path)
 	}
 	if opts.AttackDataDir == "" {
 		opts.AttackDataDir = filepath.Join(opts.Root, "..", "attack_data")
@@ -59,7 +61,6 @@ func LoadDetection(path string, opts LoadOptions) (*ast.Rule, ast.ErrorList) {
 		return nil, errs
 	}
 	top := doc.Content[0]
-	errs.Append(checkKeys(path, top))
 	var df detectionFile
 	if err := top.Decode(&df); err != nil {
 		errs = append(errs, yamlError(path, err))
@@ -69,6 +70,15 @@ func LoadDetection(path string, opts LoadOptions) (*ast.Rule, ast.ErrorList) {
 	rule := &ast.Rule{
 		Platform: ast.Splunk, File: path, ID: df.ID, Name: df.Name, Status: df.Status,
 		Keys: ast.KeysExact,
+	}
+	unknown, dups := checkKeys(path, top)
+	rule.Warnings = unknown
+	errs.Append(dups)
+	// contentctl builds no search for deprecated detections; they live under
+	// detections/deprecated/ with status deprecated.
+	if df.Status == "deprecated" || strings.Contains(filepath.ToSlash(path), "/detections/deprecated/") {
+		rule.Skip = "deprecated"
+		return rule, errs
 	}
 	riskAndThreatObjects(rule, &df)
 	rule.Tests = tests(path, top, &df, opts)
@@ -85,11 +95,16 @@ func LoadDetection(path string, opts LoadOptions) (*ast.Rule, ast.ErrorList) {
 		errs.Add(ast.Pos{File: path, Line: top.Line, Col: top.Column}, ast.CodeSchema, "detection has no search")
 		return rule, errs
 	}
-	match, pipeline, serrs := parseSource(searchSource(path, data, searchNode), opts.Macros)
+	if opts.Lookups == nil {
+		opts.Lookups = &Lookups{Dir: filepath.Join(opts.Root, "lookups")}
+	}
+	match, pipeline, serrs := parseSource(searchSource(path, data, searchNode), opts.Macros, opts.Lookups)
 	rule.Match, rule.Pipeline = match, pipeline
 	for _, e := range serrs {
 		if e.Code == ast.CodeUnsupported {
 			rule.Unsupported = append(rule.Unsupported, e)
+		} else if e.Code == ast.CodeWarning {
+			rule.Warnings = append(rule.Warnings, e)
 		} else {
 			errs = append(errs, e)
 		}
@@ -97,8 +112,9 @@ func LoadDetection(path string, opts LoadOptions) (*ast.Rule, ast.ErrorList) {
 	return rule, errs
 }
 
-// findRoot walks up from a detection file to the content root.
-func findRoot(path string) string {
+// FindRoot walks up from a detection file to the content root: the first
+// directory that has macros/ or detections/.
+func FindRoot(path string) string {
 	dir, _ := filepath.Abs(filepath.Dir(path))
 	for d := dir; ; d = filepath.Dir(d) {
 		for _, sub := range []string{"macros", "detections"} {
@@ -112,22 +128,33 @@ func findRoot(path string) string {
 	}
 }
 
-// checkKeys reports top-level keys outside the schema, and duplicates.
-func checkKeys(path string, top *yaml.Node) ast.ErrorList {
-	var errs ast.ErrorList
+// checkKeys reports top-level keys outside the schema (a warning: the search
+// still runs, and the public tree has such files, e.g. `data_sources` for
+// `data_source`) and duplicate keys (an error: which value counts is unclear).
+func checkKeys(path string, top *yaml.Node) (unknown, dups ast.ErrorList) {
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(top.Content); i += 2 {
 		k := top.Content[i]
 		pos := ast.Pos{File: path, Line: k.Line, Col: k.Column}
 		switch {
 		case !detectionKeys[k.Value]:
-			errs.Add(pos, ast.CodeSchema, fmt.Sprintf("unknown key %q in detection", k.Value))
+			unknown.Add(pos, ast.CodeSchema, fmt.Sprintf("unknown key %q in detection%s", k.Value, didYouMean(k.Value)))
 		case seen[k.Value]:
-			errs.Add(pos, ast.CodeSchema, fmt.Sprintf("duplicate key %q", k.Value))
+			dups.Add(pos, ast.CodeSchema, fmt.Sprintf("duplicate key %q", k.Value))
 		}
 		seen[k.Value] = true
 	}
-	return errs
+	return unknown, dups
+}
+
+// didYouMean suggests the schema key that differs from key by a trailing "s".
+func didYouMean(key string) string {
+	for _, k := range []string{strings.TrimSuffix(key, "s"), key + "s"} {
+		if k != key && detectionKeys[k] {
+			return fmt.Sprintf(" (did you mean %q?)", k)
+		}
+	}
+	return ""
 }
 
 func mapValue(m *yaml.Node, key string) *yaml.Node {

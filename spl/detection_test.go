@@ -91,8 +91,12 @@ func TestLoadDetection_errors(t *testing.T) {
 	for _, e := range errs {
 		got = append(got, e.Error())
 	}
+	// An unknown key is a warning: the public tree has detections with
+	// `data_sources:` that Splunk runs all the same.
+	if len(rule.Warnings) != 1 || rule.Warnings[0].Error() != path+`:4:1: schema: unknown key "serach" in detection` {
+		t.Errorf("warnings %v", rule.Warnings)
+	}
 	want := []string{
-		path + `:4:1: schema: unknown key "serach" in detection`,
 		path + `:5:37: parse: syntax error in stats: unexpected token "<EOF>" (expected ")")`,
 	}
 	if len(got) != len(want) {
@@ -102,6 +106,27 @@ func TestLoadDetection_errors(t *testing.T) {
 		if !strings.HasPrefix(got[i], want[i]) {
 			t.Errorf("got  %s\nwant %s...", got[i], want[i])
 		}
+	}
+}
+
+func TestLoadDetection_deprecatedIsSkipped(t *testing.T) {
+	path := filepath.Join(testRoot, "detections", "deprecated", "retired.yml")
+	rule, errs := LoadDetection(path, LoadOptions{})
+	if len(errs) > 0 || rule == nil {
+		t.Fatalf("rule %v errs %v", rule, errs)
+	}
+	// The search would not parse; a skipped detection is never parsed.
+	if rule.Skip != "deprecated" || rule.Match != nil {
+		t.Errorf("skip %q match %v", rule.Skip, rule.Match)
+	}
+}
+
+func TestDidYouMean(t *testing.T) {
+	if got := didYouMean("data_sources"); got != ` (did you mean "data_source"?)` {
+		t.Errorf("got %q", got)
+	}
+	if got := didYouMean("serach"); got != "" {
+		t.Errorf("got %q", got)
 	}
 }
 

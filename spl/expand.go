@@ -32,9 +32,9 @@ func Expand(src *Source, m Macros) (string, *SourceMap, ast.ErrorList) {
 		}
 	}
 	for i := 0; i < len(text); {
-		if text[i] != '`' {
-			i++
-			continue
+		i = nextBacktick(text, i)
+		if i < 0 {
+			break
 		}
 		flush(i)
 		if strings.HasPrefix(text[i:], "```") {
@@ -72,6 +72,14 @@ func Expand(src *Source, m Macros) (string, *SourceMap, ast.ErrorList) {
 	return out.String(), sm, x.errs
 }
 
+// externalMacros are macros that detections call and that ship with a Splunk
+// app whose definitions concord does not have; a call is unsupported, not an
+// unknown macro.
+var externalMacros = map[string]string{
+	"get_asset":    "Splunk Enterprise Security (SA-IdentityManagement)",
+	"get_identity": "Splunk Enterprise Security (SA-IdentityManagement)",
+}
+
 type expander struct {
 	macros Macros
 	src    *Source
@@ -102,8 +110,15 @@ func (x *expander) expandCall(call string, chain []string, pos ast.Pos) (string,
 	}
 	m := x.macros[MacroKey(name, len(args))]
 	if m == nil {
+		m = cimMacros[MacroKey(name, len(args))]
+	}
+	if m == nil {
 		if strings.HasSuffix(name, "_filter") && len(args) == 0 {
 			return "search *", name
+		}
+		if app := externalMacros[name]; app != "" {
+			x.errs.Add(pos, ast.CodeUnsupported, fmt.Sprintf("unsupported: needs macro `%s` from %s%s", MacroKey(name, len(args)), app, via(chain)))
+			return "", name
 		}
 		x.errs.Add(pos, ast.CodeMacro, x.unknown(name, len(args))+via(chain))
 		return "", name
@@ -119,7 +134,7 @@ func (x *expander) expandCall(call string, chain []string, pos ast.Pos) (string,
 func (x *expander) expandNested(def string, chain []string, pos ast.Pos) string {
 	var b strings.Builder
 	for {
-		i := strings.IndexByte(def, '`')
+		i := nextBacktick(def, 0)
 		if i < 0 {
 			b.WriteString(def)
 			break
@@ -159,6 +174,29 @@ func via(chain []string) string {
 		return ""
 	}
 	return " (in macro " + strings.Join(chain, " -> ") + ")"
+}
+
+// nextBacktick is the index of the first backtick of s at or after from that
+// is outside a double-quoted string, or -1. Splunk does not expand macros in
+// quoted strings: security_content's own macros rely on it, e.g.
+// potentially_malicious_code_on_cmdline_tokenize_score has
+// `replace(lower(process), "`", "")`, and detections quote macro calls inside
+// `map search="..."` for the map command to expand later.
+func nextBacktick(s string, from int) int {
+	quoted := false
+	for i := from; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case '"':
+			quoted = !quoted
+		case '`':
+			if !quoted {
+				return i
+			}
+		}
+	}
+	return -1
 }
 
 // stripComments removes ```comments``` from a macro definition; an

@@ -13,9 +13,11 @@ import (
 // expanded text, of the string the current grammar parsed; participle
 // positions are relative to it.
 type lowerer struct {
-	sm   *SourceMap
-	base int
-	errs ast.ErrorList
+	sm      *SourceMap
+	text    string // the expanded search
+	base    int
+	errs    ast.ErrorList
+	lookups *Lookups // nil: lookup commands cannot be resolved
 }
 
 func (l *lowerer) pos(p lexer.Position) ast.Pos { return l.sm.Pos(l.base + p.Offset) }

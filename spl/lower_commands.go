@@ -2,33 +2,16 @@ package spl
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/concordsec/concord/ast"
+	"github.com/concordsec/concord/eval"
 	"github.com/concordsec/concord/spl/internal/grammar"
 )
 
 // defaultTimeFormat is convert's timeformat when none is given (Splunk docs,
 // convert command).
 const defaultTimeFormat = "%m/%d/%Y %H:%M:%S"
-
-// statsFuncs are Splunk's statistical functions (Search Reference, "Statistical
-// and charting functions"). Lowering accepts all of them; the evaluator reports
-// those it does not implement when the pipeline is compiled, so adding an
-// aggregation there needs no change here.
-var statsFuncs = map[string]bool{
-	"avg": true, "count": true, "c": true, "distinct_count": true, "dc": true, "estdc": true,
-	"estdc_error": true, "exactperc": true, "max": true, "mean": true, "median": true,
-	"min": true, "mode": true, "perc": true, "range": true, "stdev": true, "stdevp": true,
-	"sum": true, "sumsq": true, "upperperc": true, "var": true, "varp": true,
-	"first": true, "last": true, "list": true, "values": true,
-	"earliest": true, "earliest_time": true, "latest": true, "latest_time": true, "rate": true,
-}
-
-// percFunc matches the percentile functions, whose name carries the percentile:
-// perc95, p99, exactperc99.5, upperperc90.
-var percFunc = regexp.MustCompile(`^(?:perc|p|exactperc|upperperc)\d+(?:\.\d+)?$`)
 
 // command lowers one stage `name args`; args starts at offset argStart of the
 // expanded text and span covers the whole stage.
@@ -97,6 +80,16 @@ func (l *lowerer) command(name, args string, argStart int, span ast.Span) ast.Co
 		}
 		cmd.Fields = names
 		return cmd
+	case "tstats":
+		return l.tstats(args, argStart, span)
+	case "join":
+		return l.join(args, argStart, span)
+	case "append":
+		return l.appendCmd(args, argStart, span)
+	case "lookup":
+		return l.lookup(args, argStart, span)
+	case "inputlookup":
+		return l.inputlookup(args, argStart, span)
 	}
 	l.unsupported(span.From, name)
 	return &ast.UnsupportedCmd{Span: span, Name: name}
@@ -160,7 +153,7 @@ func (l *lowerer) aggs(gs []*grammar.Agg, cmd string) ([]ast.Agg, bool) {
 	for _, a := range gs {
 		aspan := l.span(a.Pos, a.EndPos)
 		fn := strings.ToLower(a.Fn)
-		if !statsFuncs[fn] && !percFunc.MatchString(fn) {
+		if !eval.IsAggregate(fn) {
 			l.unsupported(aspan.From, cmd+" function "+a.Fn)
 			return nil, false
 		}

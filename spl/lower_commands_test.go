@@ -163,7 +163,7 @@ func TestLowerPipelineCommands_errors(t *testing.T) {
 		{"fromjson two fields", `| fromjson a b`, ast.CodeParse, `d.yml:2:22: parse: syntax error in fromjson: unexpected "b"`},
 		{"addtotals col", "| addtotals col=true x", ast.CodeUnsupported, "d.yml:2:21: unsupported: addtotals col=true at 2:21"},
 		// Commands other work covers stay unsupported.
-		{"tstats stays unsupported", "| tstats count", ast.CodeUnsupported, "d.yml:2:11: unsupported: tstats at 2:11"},
+		{"tstats stays unsupported", "| tstats count", ast.CodeUnsupported, "d.yml:2:11: unsupported: tstats"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.note, func(t *testing.T) {

@@ -125,9 +125,31 @@ func (l *lowerer) primary(g *grammar.Primary) ast.Expr {
 		for _, a := range g.Args {
 			args = append(args, l.expr(a))
 		}
-		return l.call(span, strings.ToLower(g.Name), args)
+		name := strings.ToLower(g.Name)
+		if name == "searchmatch" && len(args) == 1 {
+			if x, ok := l.searchmatch(g.Args[0], args[0]); ok {
+				return x
+			}
+		}
+		return l.call(span, name, args)
 	}
 	return &ast.Field{Span: span, Path: []string{g.Name}}
+}
+
+// searchmatch lowers searchmatch("terms") with a constant argument through the
+// search-term parser, so the terms get base-search semantics (case-insensitive
+// values, wildcards, bare words matched in _raw); a computed argument stays a
+// call, which the evaluator rejects.
+func (l *lowerer) searchmatch(g *grammar.Expr, arg ast.Expr) (ast.Expr, bool) {
+	text, ok := constString(arg)
+	if !ok || g.EndPos.Offset-g.Pos.Offset < 2 {
+		return nil, false
+	}
+	base := l.base
+	defer func() { l.base = base }()
+	// The terms start after the opening quote; escapes inside the string shift
+	// later positions by a character or two.
+	return l.parseSearchTerms(text, base+g.Pos.Offset+1), true
 }
 
 func number(s string) ast.Value {
@@ -143,6 +165,7 @@ func number(s string) ast.Value {
 var arity = map[string]int{
 	"if": 3, "case": -1, "isnull": 1, "isnotnull": 1, "like": 2, "match": 2,
 	"in": -2, "null": 0, "true": 0, "false": 0,
+	"validate": -1, // lowered to a call, but the pairs are checked here
 }
 
 // call lowers a function call: the functions with their own AST node first,
@@ -169,8 +192,10 @@ func (l *lowerer) call(span ast.Span, name string, args []ast.Expr) ast.Expr {
 	case "like":
 		return likeMatch(span, args[0], args[1])
 	case "match":
+		// Dialect SPLEval: a multivalue subject matches when any value does, a
+		// number is matched by its text, and a null subject gives null.
 		if pat, ok := constString(args[1]); ok {
-			return &ast.Match{Span: span, X: args[0], Kind: ast.MatchRegex, Pattern: pat}
+			return &ast.Match{Span: span, X: args[0], Kind: ast.MatchRegex, Pattern: pat, Dialect: ast.SPLEval}
 		}
 	case "in":
 		return &ast.In{Span: span, X: args[0], Y: &ast.ListLit{Span: span, Elems: args[1:]}, Dialect: ast.SPLEval}
@@ -185,10 +210,11 @@ func (l *lowerer) call(span ast.Span, name string, args []ast.Expr) ast.Expr {
 }
 
 // likeMatch is like(x, "pat") and `x LIKE "pat"`: a Match when the pattern is
-// a constant (case-sensitive, as eval compares), else the spl.like builtin.
+// a constant (case-sensitive, as eval compares; any value of a multivalue
+// field; a null subject gives null), else the spl.like builtin.
 func likeMatch(span ast.Span, x, pattern ast.Expr) ast.Expr {
 	if pat, ok := constString(pattern); ok {
-		return &ast.Match{Span: span, X: x, Kind: ast.MatchLike, Pattern: pat}
+		return &ast.Match{Span: span, X: x, Kind: ast.MatchLike, Pattern: pat, Dialect: ast.SPLEval}
 	}
 	return &ast.Call{Span: span, Fn: "spl.like", Args: []ast.Expr{x, pattern}}
 }

@@ -25,11 +25,16 @@ func TestParseEval(t *testing.T) {
 			`cond(cmp(eventName == string:"X"), a, cond(bool:true, spl.coalesce(userIdentity.userName, b), null:null))`},
 		{"isnull", `isnull(x)`, `isnull(x)`},
 		{"isnotnull", `isnotnull(x)`, `not(isnull(x))`},
-		{"like constant", `like(x, "a%")`, `like(x "a%")`},
-		{"like operator", `x LIKE "a_"`, `like(x "a_")`},
-		{"LIKE function uppercase", `LIKE (x, "a%")`, `like(x "a%")`},
+		{"like constant", `like(x, "a%")`, `like_spl(x "a%")`},
+		{"like operator", `x LIKE "a_"`, `like_spl(x "a_")`},
+		{"LIKE function uppercase", `LIKE (x, "a%")`, `like_spl(x "a%")`},
 		{"like dynamic", `like(x, y)`, `spl.like(x, y)`},
-		{"match constant", `match(x, "^a.*")`, `regex(x "^a.*")`},
+		{"match constant", `match(x, "^a.*")`, `regex_spl(x "^a.*")`},
+		// searchmatch("...") with a constant is a base search (Search Reference,
+		// "Comparison and Conditional functions": searchmatch(<search_str>) is true
+		// when the event matches the search string).
+		{"searchmatch constant", `searchmatch("user=admin* fail")`, `and(wildcardis(user "admin*"), wildcardis(_raw "*fail*"))`},
+		{"searchmatch computed", `searchmatch(q)`, `spl.searchmatch(q)`},
 		{"in function", `in(x, "a", "b")`, `in(x [string:"a", string:"b"])`},
 		{"IN operator", `x IN ("a", "b")`, `in(x [string:"a", string:"b"])`},
 		{"null true false", `coalesce(null(), true(), false())`, `spl.coalesce(null:null, bool:true, bool:false)`},
@@ -53,6 +58,7 @@ func TestParseEval(t *testing.T) {
 func TestParseEval_errors(t *testing.T) {
 	tests := []struct{ note, expr, want string }{
 		{"if arity", `if(a, b)`, "f.conf:3:5: parse: if() takes 3 arguments, got 2"},
+		{"validate pairs", `validate(a, "m", b)`, "f.conf:3:5: parse: validate() takes condition/value pairs, got 3"},
 		{"syntax", `a == `, `f.conf:3:10: parse: syntax error in eval expression: unexpected token "<EOF>"`},
 		{"lexer", `a # b`, `f.conf:3:7: parse: syntax error in eval expression`},
 	}

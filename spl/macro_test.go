@@ -19,6 +19,12 @@ func TestExpand(t *testing.T) {
 		{"missing filter macro", "a | `my_detection_filter`", "a | search *"},
 		{"comment removed", "a ```why``` b", "a  b"},
 		{"textual, no padding", "index=`cloudtrail`x", "index=sourcetype=aws:cloudtrailx"},
+		// Splunk leaves backticks in quoted strings alone; security_content's macro
+		// potentially_malicious_code_on_cmdline_tokenize_score depends on it.
+		{"backtick in a string", "eval p=replace(p, \"`\", \"\") | `cloudtrail`", "eval p=replace(p, \"`\", \"\") | sourcetype=aws:cloudtrail"},
+		{"macro quoted for map", `map search="search ` + "`cloudtrail`" + ` x=\"$v$\""`, `map search="search ` + "`cloudtrail`" + ` x=\"$v$\""`},
+		// Splunk_SA_CIM's drop_dm_object_name, not defined in the tree (data/cim_macros.yml).
+		{"CIM macro", "`drop_dm_object_name(\"Web\")`", `rename "Web.*" as *`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.note, func(t *testing.T) {
@@ -46,6 +52,13 @@ func TestExpand_sourceMap(t *testing.T) {
 	// After it: the original column of b.
 	if p, m := sm.Origin(strings.Index(text, "b=1")); p.String() != "d.yml:2:22" || m != "" {
 		t.Errorf("literal text maps to %s in %q", p, m)
+	}
+}
+
+func TestExpand_externalMacroIsUnsupported(t *testing.T) {
+	_, _, errs := Expand(&Source{File: "d.yml", At: ast.Pos{Line: 1, Col: 1}, Text: "a | `get_asset(src)`"}, testMacros())
+	if len(errs) != 1 || errs[0].Code != ast.CodeUnsupported || !strings.Contains(errs[0].Msg, "needs macro `get_asset(1)` from Splunk Enterprise Security") {
+		t.Errorf("got %v", errs)
 	}
 }
 

@@ -14,7 +14,7 @@ import (
 // commands become ast.UnsupportedCmd and an ast.CodeUnsupported error; the
 // other errors are macro and syntax errors.
 func ParseSearch(file string, at ast.Pos, search string, m Macros) (ast.Expr, []ast.Command, ast.ErrorList) {
-	return parseSource(&Source{File: file, At: at, Text: search}, m)
+	return parseSource(&Source{File: file, At: at, Text: search}, m, nil)
 }
 
 // ParseEval parses one eval expression, such as a calculated field of a
@@ -33,17 +33,26 @@ func ParseEval(file string, at ast.Pos, expr string) (ast.Expr, ast.ErrorList) {
 // commandName is the command word at the start of a stage.
 var commandName = regexp.MustCompile(`^\s*([A-Za-z_][\w]*)`)
 
-func parseSource(src *Source, m Macros) (match ast.Expr, pipeline []ast.Command, errs ast.ErrorList) {
+func parseSource(src *Source, m Macros, lk *Lookups) (match ast.Expr, pipeline []ast.Command, errs ast.ErrorList) {
 	text, sm, errs := Expand(src, m)
-	l := &lowerer{sm: sm, errs: errs}
+	l := &lowerer{sm: sm, errs: errs, text: text, lookups: lk}
+	match, pipeline = l.search(0, len(text))
+	return match, pipeline, l.errs
+}
+
+// search parses the search at [from, to) of the expanded text: the whole
+// detection, or the inside of a subsearch's brackets.
+func (l *lowerer) search(from, to int) (match ast.Expr, pipeline []ast.Command) {
+	text := l.text[from:to]
 	stages, err := grammar.Pipeline(text)
 	if err != nil {
+		l.base = from
 		l.syntaxError(err, "search")
-		return trueLit(l.at(0, len(text))), nil, l.errs
+		return trueLit(l.at(from, to)), nil
 	}
 	base := stages[0]
 	baseText := text[base.Start:base.End]
-	start := base.Start
+	start := from + base.Start
 	// A base search may begin with the word `search`.
 	if loc := commandName.FindStringSubmatchIndex(baseText); loc != nil && strings.EqualFold(baseText[loc[2]:loc[3]], "search") {
 		start += loc[3]
@@ -52,13 +61,12 @@ func parseSource(src *Source, m Macros) (match ast.Expr, pipeline []ast.Command,
 	match = l.parseSearchTerms(baseText, start)
 	for _, st := range stages[1:] {
 		stageText := text[st.Start:st.End]
-		span := l.at(st.Start-1, st.End) // include the `|`
 		loc := commandName.FindStringSubmatchIndex(stageText)
 		if loc == nil {
-			if strings.TrimSpace(stageText) == "" && l.errs.Has(ast.CodeMacro) {
+			if strings.TrimSpace(stageText) == "" && (l.errs.Has(ast.CodeMacro) || l.errs.Has(ast.CodeUnsupported)) {
 				continue // the stage was a macro that could not be expanded
 			}
-			p, macro := sm.Origin(st.Start - 1) // the `|`
+			p, macro := l.sm.Origin(from + st.Start - 1) // the `|`
 			msg := "expected a command name after |"
 			if macro != "" {
 				msg += " (in the expansion of macro `" + macro + "`)"
@@ -66,11 +74,11 @@ func parseSource(src *Source, m Macros) (match ast.Expr, pipeline []ast.Command,
 			l.errs.Add(p, ast.CodeParse, "syntax error in search: "+msg)
 			continue
 		}
-		span = l.at(st.Start+loc[2], trimmedEnd(text, st))
+		span := l.at(from+st.Start+loc[2], from+trimmedEnd(text, st))
 		name := stageText[loc[2]:loc[3]]
-		pipeline = append(pipeline, l.command(name, stageText[loc[3]:], st.Start+loc[3], span))
+		pipeline = append(pipeline, l.command(name, stageText[loc[3]:], from+st.Start+loc[3], span))
 	}
-	return match, pipeline, l.errs
+	return match, pipeline
 }
 
 // trimmedEnd is the end of a stage without trailing blanks, so spans end at

@@ -31,6 +31,9 @@ func show(x ast.Expr) string {
 		if n.Search {
 			flags += "s"
 		}
+		if n.Dialect == ast.SPLEval {
+			flags += "_spl"
+		}
 		return fmt.Sprintf("%s%s(%s %q)", n.Kind, flags, show(n.X), n.Pattern)
 	case *ast.Exists:
 		return "exists(" + show(n.X) + ")"
@@ -134,6 +137,10 @@ func showCmd(c ast.Command) string {
 		return fmt.Sprintf("fromjson %s prefix=%s", n.Field, n.Prefix)
 	case *ast.RegexCmd:
 		return fmt.Sprintf("regex %s negate=%v %q", n.Field, n.Negate, n.Pattern)
+	case *ast.JoinCmd:
+		return fmt.Sprintf("join %s max=%d overwrite=%v %s %s", n.Type, n.Max, n.Overwrite, strings.Join(n.Fields, ","), showSub(n.Sub))
+	case *ast.AppendCmd:
+		return "append " + showSub(n.Sub)
 	}
 	return fmt.Sprintf("%T", c)
 }
@@ -156,4 +163,12 @@ func showKeys(ks []ast.SortKey) string {
 		parts = append(parts, sign+k.As+"("+k.Field+")")
 	}
 	return strings.Join(parts, ",")
+}
+
+func showSub(s *ast.Subsearch) string {
+	parts := []string{show(s.Match)}
+	for _, c := range s.Pipeline {
+		parts = append(parts, showCmd(c))
+	}
+	return "[" + strings.Join(parts, " | ") + "]"
 }

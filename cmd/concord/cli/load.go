@@ -13,9 +13,11 @@ type loaded struct {
 	errs     ast.ErrorList
 }
 
-// status is the parse contract's status: ok, unsupported or error.
+// status is the parse contract's status: ok, unsupported, error or skipped.
 func (l *loaded) status() string {
 	switch {
+	case l.rule != nil && l.rule.Skip != "" && len(l.errs) == 0:
+		return "skipped"
 	case l.compiled != nil:
 		return "ok"
 	case l.rule != nil && !l.errs.Has(ast.CodeParse) && !l.errs.Has(ast.CodeSchema) && !l.errs.Has(ast.CodeMacro):
@@ -26,9 +28,24 @@ func (l *loaded) status() string {
 
 func (l *loaded) message() string {
 	if len(l.errs) == 0 {
+		if l.rule != nil && l.rule.Skip != "" {
+			return l.rule.Skip
+		}
 		return ""
 	}
 	return l.errs[0].Error()
+}
+
+// warnings are the rule's non-fatal problems, as text.
+func (l *loaded) warnings() []string {
+	if l.rule == nil {
+		return nil
+	}
+	var out []string
+	for _, w := range l.rule.Warnings {
+		out = append(out, w.Error())
+	}
+	return out
 }
 
 func loadRules(paths []string, opts harness.Options) ([]*loaded, error) {
@@ -48,7 +65,7 @@ func loadOne(file string, opts harness.Options) *loaded {
 	var errs ast.ErrorList
 	l.rule, errs = harness.LoadRule(file, opts)
 	l.errs.Append(errs)
-	if l.rule != nil && !errs.Has(ast.CodeParse) && !errs.Has(ast.CodeSchema) && !errs.Has(ast.CodeMacro) {
+	if l.rule != nil && l.rule.Skip == "" && !errs.Has(ast.CodeParse) && !errs.Has(ast.CodeSchema) && !errs.Has(ast.CodeMacro) {
 		l.compiled, errs = harness.Compile(l.rule)
 		l.errs.Append(errs)
 	}

@@ -13,13 +13,14 @@ import (
 )
 
 type parseJSON struct {
-	File     string `json:"file"`
-	Platform string `json:"platform"`
-	ID       string `json:"id"`
-	Name     string `json:"name"`
-	Status   string `json:"status"`
-	Message  string `json:"message"`
-	AST      string `json:"ast,omitempty"`
+	File     string   `json:"file"`
+	Platform string   `json:"platform"`
+	ID       string   `json:"id"`
+	Name     string   `json:"name"`
+	Status   string   `json:"status"`
+	Message  string   `json:"message"`
+	Warnings []string `json:"warnings,omitempty"`
+	AST      string   `json:"ast,omitempty"`
 }
 
 func newParseCmd(io *streams) *cobra.Command {
@@ -41,7 +42,7 @@ func newParseCmd(io *streams) *cobra.Command {
 			counts := map[string]int{}
 			for _, l := range rules {
 				id, name, platform := ruleID(l)
-				p := parseJSON{File: l.file, Platform: platform, ID: id, Name: name, Status: l.status(), Message: l.message()}
+				p := parseJSON{File: l.file, Platform: platform, ID: id, Name: name, Status: l.status(), Message: l.message(), Warnings: l.warnings()}
 				if showAST && l.rule != nil && l.rule.Match != nil {
 					p.AST = describeLogic(l.rule)
 				}
@@ -59,11 +60,14 @@ func newParseCmd(io *streams) *cobra.Command {
 				if p.Message != "" {
 					fmt.Fprintf(io.out, "            %s\n", p.Message)
 				}
+				for _, w := range p.Warnings {
+					fmt.Fprintf(io.out, "            warning: %s\n", w)
+				}
 				if p.AST != "" {
 					fmt.Fprintln(io.out, indent(p.AST, "    "))
 				}
 			}
-			fmt.Fprintf(io.out, "%d rules: %d ok, %d unsupported, %d error\n", len(out), counts["ok"], counts["unsupported"], counts["error"])
+			fmt.Fprintf(io.out, "%d rules: %d ok, %d unsupported, %d error, %d skipped\n", len(out), counts["ok"], counts["unsupported"], counts["error"], counts["skipped"])
 			if counts["error"] > 0 {
 				return exitError{ExitFailed}
 			}

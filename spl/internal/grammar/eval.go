@@ -127,11 +127,14 @@ type Eval struct {
 	Assigns []*Assign `parser:"@@ ( \",\" @@ )*"`
 }
 
-// Assign is one `field = expr`.
+// Assign is one `field = expr`. An unquoted target may contain dashes:
+// Splunk takes the name up to `=`, and security_content's macro
+// potentially_malicious_code_on_cmdline_tokenize_score assigns
+// `unusual_cmdline_feature_set-mppreference=...`.
 type Assign struct {
 	Pos    lexer.Position
 	EndPos lexer.Position
-	Field  string `parser:"@( Ident | QField | String ) \"=\""`
+	Field  string `parser:"( @( QField | String ) | @Ident ( @\"-\" @Ident )* ) \"=\""`
 	X      *Expr  `parser:"@@"`
 }
 

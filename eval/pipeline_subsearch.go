@@ -1,0 +1,171 @@
+package eval
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/concordsec/concord/ast"
+)
+
+// subRun is a stage that needs every event of the run, not only the rows that
+// reached it: a subsearch searches the same events from the start.
+type subRun func(all, rows []Row, drops *[]Drop) ([]Row, error)
+
+// subsearch is a compiled `[...]`.
+type subsearch struct {
+	match *Program
+	pipe  *Pipeline
+}
+
+func compileSubsearch(s *ast.Subsearch) (*subsearch, ast.ErrorList) {
+	var errs ast.ErrorList
+	match, e := Compile(s.Match, ast.KeysExact)
+	errs.Append(e)
+	pipe, e := CompilePipeline(s.Pipeline)
+	errs.Append(e)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return &subsearch{match: match, pipe: pipe}, nil
+}
+
+// run searches all events. Its drops are not reported: an event's verdict is
+// about the outer search.
+func (s *subsearch) run(all []Row) ([]Row, error) {
+	var rows []Row
+	for _, r := range all {
+		v, err := s.match.Eval(&Env{Record: ast.ObjectOf(r.Fields)})
+		if err != nil {
+			return nil, err
+		}
+		if v.Truth() {
+			rows = append(rows, Row{Fields: cloneObject(r.Fields), Src: r.Src})
+		}
+	}
+	out, _, err := s.pipe.RunAll(all, rows)
+	return out, err
+}
+
+func appendStage(c *ast.AppendCmd) (subRun, ast.ErrorList) {
+	sub, errs := compileSubsearch(c.Sub)
+	if errs != nil {
+		return nil, errs
+	}
+	return func(all, rows []Row, _ *[]Drop) ([]Row, error) {
+		more, err := sub.run(all)
+		if err != nil {
+			return nil, err
+		}
+		return append(rows, more...), nil
+	}, nil
+}
+
+// joinStage follows the join page of Splunk's Search Reference: rows are
+// matched on the join fields' values (all fields the two result sets share
+// when none are named), each row takes at most Max subsearch rows (0: all),
+// subsearch fields replace the row's when Overwrite is set, and an inner join
+// drops rows without a match while a left join keeps them.
+func joinStage(c *ast.JoinCmd) (subRun, ast.ErrorList) {
+	sub, errs := compileSubsearch(c.Sub)
+	if errs != nil {
+		return nil, errs
+	}
+	pos := c.Pos()
+	return func(all, rows []Row, drops *[]Drop) ([]Row, error) {
+		right, err := sub.run(all)
+		if err != nil {
+			return nil, err
+		}
+		fields := c.Fields
+		if len(fields) == 0 {
+			fields = sharedFields(rows, right)
+		}
+		index := map[string][]int{}
+		for i, r := range right {
+			if k, ok := joinKey(r.Fields, fields); ok {
+				index[k] = append(index[k], i)
+			}
+		}
+		var out []Row
+		for _, r := range rows {
+			k, ok := joinKey(r.Fields, fields)
+			matches := index[k]
+			if !ok || len(matches) == 0 {
+				if c.Type == "left" {
+					out = append(out, r)
+					continue
+				}
+				reason := fmt.Sprintf("join: no subsearch row has the same %s", strings.Join(fields, ", "))
+				if !ok {
+					reason = fmt.Sprintf("join: the row lacks a join field (%s)", strings.Join(fields, ", "))
+				}
+				for _, e := range r.Src {
+					*drops = append(*drops, Drop{Event: e, Pos: pos, Reason: reason})
+				}
+				continue
+			}
+			if c.Max > 0 && len(matches) > c.Max {
+				matches = matches[:c.Max]
+			}
+			for _, m := range matches {
+				joined := cloneObject(r.Fields)
+				for i, key := range right[m].Fields.Keys {
+					if _, has := joined.Get(key); has && !c.Overwrite {
+						continue
+					}
+					joined.Set(key, right[m].Fields.Vals[i])
+				}
+				out = append(out, Row{Fields: joined, Src: mergeSrc(r.Src, right[m].Src)})
+			}
+		}
+		return out, nil
+	}, nil
+}
+
+// joinKey is the text of the join fields, or false when one is null or absent.
+func joinKey(o *ast.Object, fields []string) (string, bool) {
+	var b strings.Builder
+	for _, f := range fields {
+		v, _ := o.Get(f)
+		if v.IsNullish() {
+			return "", false
+		}
+		b.WriteString(v.Text())
+		b.WriteByte(0)
+	}
+	return b.String(), true
+}
+
+func sharedFields(left, right []Row) []string {
+	in := map[string]bool{}
+	for _, r := range right {
+		for _, k := range r.Fields.Keys {
+			in[k] = true
+		}
+	}
+	var out []string
+	for _, r := range left {
+		for _, k := range r.Fields.Keys {
+			if in[k] && !slices.Contains(out, k) {
+				out = append(out, k)
+			}
+		}
+	}
+	return out
+}
+
+func mergeSrc(a, b []int) []int {
+	out := append([]int(nil), a...)
+	for _, e := range b {
+		if !slices.Contains(out, e) {
+			out = append(out, e)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func cloneObject(o *ast.Object) *ast.Object {
+	return &ast.Object{Keys: slices.Clone(o.Keys), Vals: slices.Clone(o.Vals)}
+}

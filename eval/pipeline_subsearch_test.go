@@ -1,0 +1,114 @@
+package eval
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/concordsec/concord/ast"
+)
+
+// events builds one row per JSON object, as the harness does (Src = index).
+func events(t *testing.T, objs ...string) []Row {
+	t.Helper()
+	var rows []Row
+	for i, js := range objs {
+		rows = append(rows, Row{Fields: record(t, js).AsObject(), Src: []int{i}})
+	}
+	return rows
+}
+
+func eq(f, v string) ast.Expr {
+	return &ast.Match{X: field(f), Kind: ast.MatchExact, Pattern: v, Fold: true, Search: true}
+}
+
+func rowsText(rows []Row) string {
+	var parts []string
+	for _, r := range rows {
+		parts = append(parts, ast.JSON(ast.ObjectOf(r.Fields))+srcText(r.Src))
+	}
+	return strings.Join(parts, " ")
+}
+
+func srcText(src []int) string {
+	var b strings.Builder
+	b.WriteString("@")
+	for i, e := range src {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		b.WriteByte(byte('0' + e))
+	}
+	return b.String()
+}
+
+// The join page of Splunk's Search Reference: type=inner by default (rows
+// without a match are dropped), type=left|outer keeps them, max=1 by default,
+// overwrite=true by default; join fields that are null never match.
+func TestJoinAndAppend(t *testing.T) {
+	all := events(t,
+		`{"eventName":"CreateLoginProfile","user":"bob","src":"1.1.1.1"}`,
+		`{"eventName":"ConsoleLogin","user":"bob","src":"1.1.1.1","mfa":"no"}`,
+		`{"eventName":"ConsoleLogin","user":"bob","src":"1.1.1.1","mfa":"yes"}`,
+		`{"eventName":"CreateLoginProfile","user":"eve","src":"2.2.2.2"}`,
+		`{"eventName":"CreateLoginProfile","src":"3.3.3.3"}`,
+	)
+	logins := &ast.Subsearch{Match: eq("eventName", "ConsoleLogin")}
+	base := func() []Row { // rows the outer base search keeps, as copies
+		var out []Row
+		for _, r := range all {
+			if v, _ := r.Fields.Get("eventName"); v.AsString() == "CreateLoginProfile" {
+				out = append(out, Row{Fields: cloneObject(r.Fields), Src: r.Src})
+			}
+		}
+		return out
+	}
+	tests := []struct {
+		note  string
+		cmd   ast.Command
+		want  string
+		drops string
+	}{
+		{"inner join, max=1 takes the first match",
+			&ast.JoinCmd{Type: "inner", Max: 1, Overwrite: true, Fields: []string{"user", "src"}, Sub: logins},
+			`{"eventName":"ConsoleLogin","user":"bob","src":"1.1.1.1","mfa":"no"}@0,1`,
+			"3: join: no subsearch row has the same user, src; 4: join: the row lacks a join field (user, src)"},
+		{"max=0 takes all, overwrite=false keeps the row's values",
+			&ast.JoinCmd{Type: "inner", Max: 0, Overwrite: false, Fields: []string{"user"}, Sub: logins},
+			`{"eventName":"CreateLoginProfile","user":"bob","src":"1.1.1.1","mfa":"no"}@0,1 {"eventName":"CreateLoginProfile","user":"bob","src":"1.1.1.1","mfa":"yes"}@0,2`,
+			"3: join: no subsearch row has the same user; 4: join: the row lacks a join field (user)"},
+		{"left join keeps rows without a match",
+			&ast.JoinCmd{Type: "left", Max: 1, Overwrite: true, Fields: []string{"user"}, Sub: logins},
+			`{"eventName":"ConsoleLogin","user":"bob","src":"1.1.1.1","mfa":"no"}@0,1 {"eventName":"CreateLoginProfile","user":"eve","src":"2.2.2.2"}@3 {"eventName":"CreateLoginProfile","src":"3.3.3.3"}@4`,
+			""},
+		{"append adds the subsearch rows after",
+			&ast.AppendCmd{Sub: &ast.Subsearch{Match: eq("mfa", "YES")}},
+			`{"eventName":"CreateLoginProfile","user":"bob","src":"1.1.1.1"}@0 {"eventName":"CreateLoginProfile","user":"eve","src":"2.2.2.2"}@3 {"eventName":"CreateLoginProfile","src":"3.3.3.3"}@4 {"eventName":"ConsoleLogin","user":"bob","src":"1.1.1.1","mfa":"yes"}@2`,
+			""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.note, func(t *testing.T) {
+			p, errs := CompilePipeline([]ast.Command{tc.cmd})
+			if errs != nil {
+				t.Fatal(errs)
+			}
+			out, drops, err := p.RunAll(all, base())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := rowsText(out); got != tc.want {
+				t.Errorf("rows\n got %s\nwant %s", got, tc.want)
+			}
+			var ds []string
+			for _, d := range drops {
+				ds = append(ds, srcText([]int{d.Event})[1:]+": "+d.Reason)
+			}
+			if got := strings.Join(ds, "; "); got != tc.drops {
+				t.Errorf("drops\n got %s\nwant %s", got, tc.drops)
+			}
+		})
+	}
+	// The subsearch saw the events unchanged by the outer rows.
+	if v, _ := all[0].Fields.Get("mfa"); !v.IsMissing() {
+		t.Errorf("join changed an input event: %s", ast.JSON(ast.ObjectOf(all[0].Fields)))
+	}
+}

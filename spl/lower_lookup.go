@@ -1,0 +1,127 @@
+package spl
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/concordsec/concord/ast"
+)
+
+// table resolves a lookup name for a command; a missing or unreadable table
+// makes the command unsupported (its data is not in the tree), and a KV store
+// collection is used empty with a warning.
+func (l *lowerer) table(name string, pos ast.Pos, cmd string) *ast.LookupTable {
+	t, err := l.lookups.Table(name)
+	if err != nil {
+		l.unsupported(pos, fmt.Sprintf("%s: %v", cmd, err))
+		return nil
+	}
+	if t.Collection != "" {
+		l.errs.Add(pos, ast.CodeWarning, fmt.Sprintf("%s %s reads KV store collection %s, which concord starts empty as a fresh Splunk does", cmd, name, t.Collection))
+	}
+	return t
+}
+
+// lookup lowers `lookup [local=b] [update=b] NAME (field [AS f])... [OUTPUT|OUTPUTNEW (field [AS f])...]`
+// (Splunk Search Reference, lookup).
+func (l *lowerer) lookup(args string, argStart int, span ast.Span) ast.Command {
+	words := topWords(args)
+	i := 0
+	for i < len(words) && strings.Contains(words[i].text, "=") {
+		name, _, _ := strings.Cut(words[i].text, "=")
+		if n := strings.ToLower(name); n != "local" && n != "update" {
+			l.unsupported(l.sm.Pos(argStart+words[i].start), "lookup option "+name)
+			return &ast.UnsupportedCmd{Span: span, Name: "lookup"}
+		}
+		i++
+	}
+	if i >= len(words) {
+		l.errs.Add(span.From, ast.CodeParse, "syntax error in lookup: expected a lookup table name")
+		return &ast.UnsupportedCmd{Span: span, Name: "lookup"}
+	}
+	name := unquoteWord(words[i].text)
+	cmd := &ast.LookupCmd{Span: span}
+	fields, out := &cmd.Match, false
+	for i++; i < len(words); i++ {
+		w := words[i]
+		switch up := strings.ToUpper(w.text); {
+		case up == "OUTPUT" || up == "OUTPUTNEW":
+			if out {
+				l.errs.Add(l.sm.Pos(argStart+w.start), ast.CodeParse, "syntax error in lookup: a second "+up)
+				return &ast.UnsupportedCmd{Span: span, Name: "lookup"}
+			}
+			out, cmd.OutputNew, fields = true, up == "OUTPUTNEW", &cmd.Output
+		case up == "AS":
+			if len(*fields) == 0 || i+1 >= len(words) {
+				l.errs.Add(l.sm.Pos(argStart+w.start), ast.CodeParse, "syntax error in lookup: AS needs a field on each side")
+				return &ast.UnsupportedCmd{Span: span, Name: "lookup"}
+			}
+			i++
+			last := &(*fields)[len(*fields)-1]
+			last.Event = unquoteWord(words[i].text)
+			last.Span.To = l.sm.Pos(argStart + words[i].end)
+		default:
+			f := unquoteWord(w.text)
+			*fields = append(*fields, ast.LookupField{Span: l.at(argStart+w.start, argStart+w.end), Table: f, Event: f})
+		}
+	}
+	if len(cmd.Match) == 0 {
+		l.errs.Add(span.From, ast.CodeParse, "syntax error in lookup: expected at least one field to match on")
+		return &ast.UnsupportedCmd{Span: span, Name: "lookup"}
+	}
+	if out && len(cmd.Output) == 0 {
+		l.errs.Add(span.From, ast.CodeParse, "syntax error in lookup: expected fields after OUTPUT")
+		return &ast.UnsupportedCmd{Span: span, Name: "lookup"}
+	}
+	if cmd.Table = l.table(name, span.From, "lookup"); cmd.Table == nil {
+		return &ast.UnsupportedCmd{Span: span, Name: "lookup"}
+	}
+	for _, f := range append(append([]ast.LookupField(nil), cmd.Match...), cmd.Output...) {
+		if !containsString(cmd.Table.Fields, f.Table) {
+			l.errs.Add(f.From, ast.CodeParse, fmt.Sprintf("lookup %s has no field %q (it has %s)", name, f.Table, strings.Join(cmd.Table.Fields, ", ")))
+		}
+	}
+	return cmd
+}
+
+// inputlookup lowers `inputlookup [append=b] [start=N] [max=N] NAME [WHERE terms]`.
+func (l *lowerer) inputlookup(args string, argStart int, span ast.Span) ast.Command {
+	words := topWords(args)
+	cmd := &ast.InputlookupCmd{Span: span}
+	i := 0
+	for ; i < len(words) && strings.Contains(words[i].text, "="); i++ {
+		name, value, _ := strings.Cut(words[i].text, "=")
+		b, ok := splBool(unquoteWord(value))
+		if !strings.EqualFold(name, "append") || !ok {
+			l.unsupported(l.sm.Pos(argStart+words[i].start), "inputlookup option "+words[i].text)
+			return &ast.UnsupportedCmd{Span: span, Name: "inputlookup"}
+		}
+		cmd.Append = b
+	}
+	if i >= len(words) {
+		l.errs.Add(span.From, ast.CodeParse, "syntax error in inputlookup: expected a lookup table name")
+		return &ast.UnsupportedCmd{Span: span, Name: "inputlookup"}
+	}
+	name := unquoteWord(words[i].text)
+	if i+1 < len(words) {
+		if !strings.EqualFold(words[i+1].text, "where") || i+2 >= len(words) {
+			l.errs.Add(l.sm.Pos(argStart+words[i+1].start), ast.CodeParse, "syntax error in inputlookup: expected WHERE and search terms after the table name")
+			return &ast.UnsupportedCmd{Span: span, Name: "inputlookup"}
+		}
+		s := words[i+2].start
+		cmd.Where = l.parseSearchTerms(args[s:], argStart+s)
+	}
+	if cmd.Table = l.table(name, span.From, "inputlookup"); cmd.Table == nil {
+		return &ast.UnsupportedCmd{Span: span, Name: "inputlookup"}
+	}
+	return cmd
+}
+
+func containsString(xs []string, s string) bool {
+	for _, x := range xs {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

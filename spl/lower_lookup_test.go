@@ -1,0 +1,68 @@
+package spl
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/concordsec/concord/ast"
+)
+
+func TestParseSearch_lookup(t *testing.T) {
+	lk := &Lookups{Dir: filepath.Join(testRoot, "lookups")}
+	tests := []struct {
+		note, search string
+		want         string // match fields, output fields, OUTPUTNEW; or the unsupported/parse message
+	}{
+		{"output clause", "| lookup risky_api_calls api AS eventName OUTPUT risky AS is_risky, tactic",
+			"match api->eventName out risky->is_risky tactic->tactic new=false table=risky_api_calls rows=4"},
+		{"outputnew, options", "| lookup update=true risky_api_calls.csv api AS eventName OUTPUTNEW tactic",
+			"match api->eventName out tactic->tactic new=true table=risky_api_calls rows=4"},
+		{"no output clause", "| lookup risky_api_calls api", "match api->api out  new=false table=risky_api_calls rows=4"},
+		{"KV store collection", "| lookup seen_logins user OUTPUT firstTimeSeen",
+			"match user->user out firstTimeSeen->firstTimeSeen new=false table=seen_logins rows=0; warning: lookup seen_logins reads KV store collection seen_logins, which concord starts empty as a fresh Splunk does"},
+		{"unknown table", "| lookup nope a", "unsupported: lookup: lookup nope: no lookups/nope.yml in the content tree"},
+		{"not a CSV", "| lookup broken a", `unsupported: lookup: lookup broken: `},
+		{"unknown field", "| lookup risky_api_calls apii", `match apii->apii out  new=false table=risky_api_calls rows=4; parse: lookup risky_api_calls has no field "apii" (it has api, risky, tactic)`},
+		{"dangling AS", "| lookup risky_api_calls api AS", "parse: syntax error in lookup: AS needs a field on each side"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.note, func(t *testing.T) {
+			_, pipe, errs := parseSource(&Source{File: "d.yml", At: ast.Pos{Line: 1, Col: 1}, Text: tc.search}, nil, lk)
+			got := ""
+			if c, ok := pipe[0].(*ast.LookupCmd); ok {
+				got = "match " + showFields(c.Match) + " out " + showFields(c.Output) + " new=" + map[bool]string{true: "true", false: "false"}[c.OutputNew]
+				got += " table=" + c.Table.Name + " rows=" + string(rune('0'+len(c.Table.Rows)))
+			}
+			for _, e := range errs {
+				if got != "" {
+					got += "; "
+				}
+				got += e.Code + ": " + strings.TrimPrefix(e.Msg, e.Code+": ")
+			}
+			if !strings.HasPrefix(got, tc.want) {
+				t.Errorf("got  %s\nwant %s", got, tc.want)
+			}
+		})
+	}
+}
+
+func showFields(fs []ast.LookupField) string {
+	var parts []string
+	for _, f := range fs {
+		parts = append(parts, f.Table+"->"+f.Event)
+	}
+	return strings.Join(parts, " ")
+}
+
+func TestParseSearch_inputlookup(t *testing.T) {
+	lk := &Lookups{Dir: filepath.Join(testRoot, "lookups")}
+	_, pipe, errs := parseSource(&Source{File: "d.yml", At: ast.Pos{Line: 1, Col: 1}, Text: "| inputlookup append=t risky_api_calls where tactic=impact"}, nil, lk)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	c := pipe[0].(*ast.InputlookupCmd)
+	if !c.Append || c.Table.Name != "risky_api_calls" || show(c.Where) != `exactis(tactic "impact")` {
+		t.Errorf("append %v table %s where %s", c.Append, c.Table.Name, show(c.Where))
+	}
+}
