@@ -54,6 +54,9 @@ type Rule struct {
 	// Skip, when set, is why the rule is not run at all (e.g. "deprecated"); such
 	// rules are counted, never parsed further.
 	Skip string
+	// TestSkip, when set, is why the platform's own test tool skips the rule's
+	// tests although the rule runs (manual_test, non-production, Correlation).
+	TestSkip string
 }
 
 // Output is one named Panther output function.

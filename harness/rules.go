@@ -108,7 +108,7 @@ func LoadRule(path string, opts Options) (*ast.Rule, ast.ErrorList) {
 	case splunkDetection:
 		root := spl.FindRoot(path)
 		tr, errs := loadTree(root)
-		rule, rerrs := spl.LoadDetection(path, spl.LoadOptions{Root: root, AttackDataDir: opts.AttackDataDir, Macros: tr.macros, Lookups: tr.lookups})
+		rule, rerrs := spl.LoadDetection(path, spl.LoadOptions{Root: root, AttackDataDir: opts.AttackDataDir, Macros: tr.macros, Lookups: tr.lookups, DataSources: tr.dataSources})
 		if rule != nil {
 			// A broken macro file concerns every detection of the tree, but is no
 			// reason to stop any one of them.
@@ -123,9 +123,10 @@ func LoadRule(path string, opts Options) (*ast.Rule, ast.ErrorList) {
 
 // tree is what the detections of one content tree share.
 type tree struct {
-	macros  spl.Macros
-	lookups *spl.Lookups
-	errs    ast.ErrorList
+	macros      spl.Macros
+	lookups     *spl.Lookups
+	dataSources *spl.DataSources
+	errs        ast.ErrorList
 }
 
 var (
@@ -141,7 +142,9 @@ func loadTree(root string) (*tree, ast.ErrorList) {
 		return t, t.errs
 	}
 	ms, errs := spl.LoadMacros(filepath.Join(root, "macros"))
-	t := &tree{macros: ms, lookups: &spl.Lookups{Dir: filepath.Join(root, "lookups")}, errs: errs}
+	t := &tree{macros: ms, errs: errs,
+		lookups:     &spl.Lookups{Dir: filepath.Join(root, "lookups")},
+		dataSources: &spl.DataSources{Dir: filepath.Join(root, "data_sources")}}
 	trees[root] = t
 	return t, errs
 }

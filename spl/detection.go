@@ -23,6 +23,8 @@ type LoadOptions struct {
 	Macros Macros
 	// Lookups of the tree; Root/lookups when nil.
 	Lookups *Lookups
+	// DataSources of the tree; Root/data_sources when nil.
+	DataSources *DataSources
 }
 
 // attackDataMarker is the part of an attack data URL after which the path
@@ -80,6 +82,7 @@ func LoadDetection(path string, opts LoadOptions) (*ast.Rule, ast.ErrorList) {
 		rule.Skip = "deprecated"
 		return rule, errs
 	}
+	rule.TestSkip = testSkip(&df)
 	riskAndThreatObjects(rule, &df)
 	rule.Tests = tests(path, top, &df, opts)
 	for _, t := range rule.Tests {
@@ -87,6 +90,17 @@ func LoadDetection(path string, opts LoadOptions) (*ast.Rule, ast.ErrorList) {
 			if a.SourceType != "" && !slices.Contains(rule.LogTypes, a.SourceType) {
 				rule.LogTypes = append(rule.LogTypes, a.SourceType)
 			}
+		}
+	}
+
+	// The data sources' sourcetypes come after the tests' own: they say what
+	// the search reads when no attack data says more.
+	if opts.DataSources == nil {
+		opts.DataSources = &DataSources{Dir: filepath.Join(opts.Root, "data_sources")}
+	}
+	for _, name := range df.DataSource {
+		if d := opts.DataSources.Get(name); d != nil && d.SourceType != "" && !slices.Contains(rule.LogTypes, d.SourceType) {
+			rule.LogTypes = append(rule.LogTypes, d.SourceType)
 		}
 	}
 
@@ -244,4 +258,20 @@ func resolveAttackData(data string, opts LoadOptions) string {
 		return data
 	}
 	return filepath.Join(opts.Root, filepath.FromSlash(data))
+}
+
+// testSkip is why contentctl skips a detection's tests: it turns tests of a
+// detection tagged manual_test into manual tests and skips them, and skips all
+// tests of non-production and Correlation detections
+// (contentctl, detection_abstract.py, adjust_tests_and_groups).
+func testSkip(df *detectionFile) string {
+	switch {
+	case strings.TrimSpace(df.Tags.ManualTest) != "":
+		return "manual_test: " + strings.TrimSpace(df.Tags.ManualTest)
+	case df.Status != "production":
+		return fmt.Sprintf("detection is non-production (%s)", df.Status)
+	case strings.EqualFold(df.Type, "Correlation"):
+		return "detection type Correlation cannot be tested by contentctl"
+	}
+	return ""
 }

@@ -22,14 +22,15 @@ var detectionKeys = map[string]bool{
 // checked against detectionKeys separately, so unknown ones are reported with
 // their position rather than failing the decode.
 type detectionFile struct {
-	Name   string          `yaml:"name"`
-	ID     string          `yaml:"id"`
-	Status string          `yaml:"status"`
-	Type   string          `yaml:"type"`
-	Search string          `yaml:"search"`
-	Tags   detectionTags   `yaml:"tags"`
-	RBA    *detectionRBA   `yaml:"rba"`
-	Tests  []detectionTest `yaml:"tests"`
+	Name       string          `yaml:"name"`
+	ID         string          `yaml:"id"`
+	Status     string          `yaml:"status"`
+	Type       string          `yaml:"type"`
+	DataSource []string        `yaml:"data_source"`
+	Search     string          `yaml:"search"`
+	Tags       detectionTags   `yaml:"tags"`
+	RBA        *detectionRBA   `yaml:"rba"`
+	Tests      []detectionTest `yaml:"tests"`
 }
 
 type detectionTags struct {

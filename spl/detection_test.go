@@ -21,7 +21,8 @@ func TestLoadDetection_2025(t *testing.T) {
 		rule.ID != "00000000-0000-4000-8000-000000000001" || rule.Keys != ast.KeysExact {
 		t.Errorf("header: %+v", rule)
 	}
-	if !slices.Equal(rule.LogTypes, []string{"aws:cloudtrail", "aws:cloudtrail:lake"}) {
+	// The tests' sourcetypes, then the data sources' (data_sources/*.yml).
+	if !slices.Equal(rule.LogTypes, []string{"aws:cloudtrail", "aws:cloudtrail:lake", "aws:cloudtrail:firehose"}) {
 		t.Errorf("log types %v", rule.LogTypes)
 	}
 	if !slices.Equal(rule.RiskObjects, []string{"user"}) || !slices.Equal(rule.ThreatObjects, []string{"src"}) {
@@ -118,6 +119,30 @@ func TestLoadDetection_deprecatedIsSkipped(t *testing.T) {
 	// The search would not parse; a skipped detection is never parsed.
 	if rule.Skip != "deprecated" || rule.Match != nil {
 		t.Errorf("skip %q match %v", rule.Skip, rule.Match)
+	}
+}
+
+func TestLoadDetection_testSkip(t *testing.T) {
+	// contentctl skips manual_test, non-production and Correlation detections'
+	// tests (detection_abstract.py, adjust_tests_and_groups).
+	rule, errs := LoadDetection(filepath.Join(testRoot, "detections", "endpoint", "manual.yml"), LoadOptions{})
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	if rule.TestSkip != "manual_test: The attack data was captured without the add-on." {
+		t.Errorf("test skip %q", rule.TestSkip)
+	}
+	for _, tc := range []struct {
+		df   detectionFile
+		want string
+	}{
+		{detectionFile{Status: "production", Type: "TTP"}, ""},
+		{detectionFile{Status: "experimental", Type: "TTP"}, "detection is non-production (experimental)"},
+		{detectionFile{Status: "production", Type: "Correlation"}, "detection type Correlation cannot be tested by contentctl"},
+	} {
+		if got := testSkip(&tc.df); got != tc.want {
+			t.Errorf("%+v: got %q want %q", tc.df, got, tc.want)
+		}
 	}
 }
 
