@@ -2,7 +2,7 @@ package eval
 
 import (
 	"fmt"
-	"path"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -67,7 +67,18 @@ func (p *Pipeline) Run(rows []Row) ([]Row, []Drop, error) {
 
 // RunAll pushes rows (the events the base search kept) through every stage;
 // all is every event of the run, which subsearches search from the start.
+// rows enter in Splunk's search order: "For historical searches, the most
+// recent events are searched first" (Search Reference, dedup), which is what
+// dedup keeps, head and tail cut, streamstats accumulates over and first()
+// and last() read. Events with the same _time keep their input order; events
+// without a numeric _time come last.
 func (p *Pipeline) RunAll(all, rows []Row) ([]Row, []Drop, error) {
+	rows = append([]Row(nil), rows...)
+	sort.SliceStable(rows, func(i, j int) bool {
+		ti, oki := eventTime(rows[i])
+		tj, okj := eventTime(rows[j])
+		return oki && (!okj || ti > tj)
+	})
 	var drops []Drop
 	for _, st := range p.stages {
 		var err error
@@ -83,6 +94,11 @@ func (p *Pipeline) RunAll(all, rows []Row) ([]Row, []Drop, error) {
 	return rows, drops, nil
 }
 
+func eventTime(r Row) (float64, bool) {
+	v, _ := r.Fields.Get("_time")
+	return splNum(v)
+}
+
 func compileCommand(cmd ast.Command) (func([]Row, *[]Drop) ([]Row, error), ast.ErrorList) {
 	switch c := cmd.(type) {
 	case *ast.SearchCmd:
@@ -92,15 +108,61 @@ func compileCommand(cmd ast.Command) (func([]Row, *[]Drop) ([]Row, error), ast.E
 	case *ast.EvalCmd:
 		return evalStage(c)
 	case *ast.RenameCmd:
+		for _, p := range c.Pairs {
+			if strings.Contains(p.From, "*") && strings.Count(p.To, "*") != strings.Count(p.From, "*") {
+				return nil, ast.ErrorList{ast.Errorf(p.Pos(), ast.CodeParse, "rename %s AS %s: wildcard mismatch", p.From, p.To)}
+			}
+		}
 		return renameStage(c), nil
 	case *ast.StatsCmd:
 		return statsStage(c)
 	case *ast.ConvertCmd:
 		return convertStage(c)
 	case *ast.TableCmd:
-		return fieldsStage(false, c.Fields), nil
+		return fieldsStage(false, false, c.Fields), nil
 	case *ast.FieldsCmd:
-		return fieldsStage(c.Remove, c.Fields), nil
+		return fieldsStage(c.Remove, !c.Remove, c.Fields), nil
+	case *ast.EventStatsCmd:
+		return eventstatsStage(c)
+	case *ast.StreamStatsCmd:
+		return streamstatsStage(c)
+	case *ast.BinCmd:
+		if !(c.Size > 0) {
+			return nil, ast.ErrorList{ast.Errorf(c.Pos(), ast.CodeParse, "bin span must be greater than 0")}
+		}
+		return binStage(c), nil
+	case *ast.SpathCmd:
+		return spathStage(c), nil
+	case *ast.MvexpandCmd:
+		return mvexpandStage(c), nil
+	case *ast.MakemvCmd:
+		return makemvStage(c)
+	case *ast.FillnullCmd:
+		return fillnullStage(c), nil
+	case *ast.SortCmd:
+		return sortStage(c), nil
+	case *ast.DedupCmd:
+		return dedupStage(c), nil
+	case *ast.HeadCmd:
+		if c.Count < 0 {
+			return nil, ast.ErrorList{ast.Errorf(c.Pos(), ast.CodeParse, "head/tail count must not be negative")}
+		}
+		return headStage(c), nil
+	case *ast.RexCmd:
+		return rexStage(c)
+	case *ast.RegexCmd:
+		return regexStage(c)
+	case *ast.ReplaceCmd:
+		for _, p := range c.Pairs {
+			if n := strings.Count(p.To, "*"); n != 0 && n != strings.Count(p.From, "*") {
+				return nil, ast.ErrorList{ast.Errorf(p.Pos(), ast.CodeParse, "replace %s WITH %s: wildcard mismatch", p.From, p.To)}
+			}
+		}
+		return replaceStage(c), nil
+	case *ast.FromjsonCmd:
+		return fromjsonStage(c), nil
+	case *ast.AddtotalsCmd:
+		return addtotalsStage(c), nil
 	case *ast.LookupCmd:
 		return lookupStage(c)
 	case *ast.InputlookupCmd:
@@ -176,9 +238,19 @@ func setField(o *ast.Object, name string, v ast.Value) {
 // case; OpenSearch's SPL-compatible PPL documents that behaviour for rename, and
 // it is what makes `rename user_name as user` blank a user field the add-on set.
 func renameStage(c *ast.RenameCmd) func([]Row, *[]Drop) ([]Row, error) {
+	wild := make([]*regexp.Regexp, len(c.Pairs))
+	for i, p := range c.Pairs {
+		if strings.Contains(p.From, "*") {
+			wild[i] = wildcardName(p.From)
+		}
+	}
 	return func(rows []Row, _ *[]Drop) ([]Row, error) {
 		for _, r := range rows {
-			for _, p := range c.Pairs {
+			for i, p := range c.Pairs {
+				if wild[i] != nil {
+					renameWildcard(r.Fields, wild[i], p.To)
+					continue
+				}
 				if p.From == p.To {
 					continue
 				}
@@ -195,10 +267,20 @@ func renameStage(c *ast.RenameCmd) func([]Row, *[]Drop) ([]Row, error) {
 	}
 }
 
-func fieldsStage(remove bool, names []string) func([]Row, *[]Drop) ([]Row, error) {
-	matches := func(name, pattern string) bool {
-		ok, _ := path.Match(strings.ReplaceAll(pattern, "[", "\\["), name)
-		return ok || name == pattern
+// fieldsStage keeps (or with remove drops) the fields matching names, which
+// may hold * wildcards. keepInternal is `fields +`: "The fields command does not
+// remove these internal fields [_raw and _time] unless you explicitly specify
+// that the fields should not appear" (Search Reference, fields); table shows
+// only what it lists.
+func fieldsStage(remove, keepInternal bool, names []string) func([]Row, *[]Drop) ([]Row, error) {
+	pats := make([]*regexp.Regexp, len(names))
+	for i, n := range names {
+		pats[i] = wildcardName(n)
+	}
+	if keepInternal {
+		for _, n := range []string{"_raw", "_time"} {
+			pats = append(pats, wildcardName(n))
+		}
 	}
 	return func(rows []Row, _ *[]Drop) ([]Row, error) {
 		for i, r := range rows {
@@ -206,8 +288,8 @@ func fieldsStage(remove bool, names []string) func([]Row, *[]Drop) ([]Row, error
 			if remove {
 				for j, k := range r.Fields.Keys {
 					keep := true
-					for _, p := range names {
-						if matches(k, p) {
+					for _, p := range pats {
+						if p.MatchString(k) {
 							keep = false
 						}
 					}
@@ -216,9 +298,9 @@ func fieldsStage(remove bool, names []string) func([]Row, *[]Drop) ([]Row, error
 					}
 				}
 			} else {
-				for _, p := range names {
+				for _, p := range pats {
 					for j, k := range r.Fields.Keys {
-						if matches(k, p) {
+						if p.MatchString(k) {
 							out.Set(k, r.Fields.Vals[j])
 						}
 					}
@@ -263,17 +345,8 @@ func convertStage(c *ast.ConvertCmd) (func([]Row, *[]Drop) ([]Row, error), ast.E
 }
 
 func statsStage(c *ast.StatsCmd) (func([]Row, *[]Drop) ([]Row, error), ast.ErrorList) {
-	var errs ast.ErrorList
-	aggs := make([]aggregator, len(c.Aggs))
-	for i, a := range c.Aggs {
-		f, ok := LookupAggregate(a.Fn)
-		if !ok {
-			errs.Add(a.Pos(), ast.CodeUnsupported, fmt.Sprintf("unsupported: stats function %s", a.Fn))
-			continue
-		}
-		aggs[i] = f
-	}
-	if len(errs) > 0 {
+	aggs, errs := compileAggs("stats", c.Aggs)
+	if errs != nil {
 		return nil, errs
 	}
 	return func(rows []Row, drops *[]Drop) ([]Row, error) {

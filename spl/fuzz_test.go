@@ -14,6 +14,9 @@ func FuzzParseSearch(f *testing.F) {
 		`a=1 OR (b!=2 NOT c IN (x, "y*")) | where a>1 AND like(b, "%x") | eval c=if(a, 'b.c' . "x", null())`,
 		"| tstats count from datamodel=X by Y | `loop_a` | fields - a | table a, b | convert ctime(x) as y",
 		`x="unterminated | [search y | z] ` + "```c```",
+		`| bucket span=5m _time | eventstats avg(c) as a by s | streamstats window=2 current=f count by s | sort 0 - c, num(x) desc | dedup 2 a b sortby -_time | head 3 | tail`,
+		`| spath output=u path=a{}.b | mvexpand u limit=2 | makemv delim="," tokenizer="(\w+)" u | fillnull value=0 a, b | rename a.* as *`,
+		`| rex field=x max_match=0 "(?<a>\d+)(?'b'x)" | rex mode=sed field=y "s/(a)\//$/g" | regex z!="(?i)q" | replace "a*" with "*b" in c | fromjson d prefix=p_`,
 	} {
 		f.Add(s)
 	}

@@ -35,6 +35,36 @@ func (l *lowerer) command(name, args string, argStart int, span ast.Span) ast.Co
 		return l.stats(args, span)
 	case "convert":
 		return l.convert(args, span)
+	case "eventstats":
+		return l.eventstats(args, span)
+	case "streamstats":
+		return l.streamstats(args, span)
+	case "bin", "bucket":
+		return l.bin(strings.ToLower(name), args, span)
+	case "spath":
+		return l.spath(args, span)
+	case "mvexpand":
+		return l.mvexpand(args, span)
+	case "makemv":
+		return l.makemv(args, span)
+	case "fillnull":
+		return l.fillnull(args, span)
+	case "sort":
+		return l.sortCmd(args, span)
+	case "dedup":
+		return l.dedup(args, span)
+	case "head", "tail":
+		return l.head(strings.ToLower(name), args, span)
+	case "rex":
+		return l.rex(args, span)
+	case "regex":
+		return l.regexCmd(args, span)
+	case "replace":
+		return l.replace(args, span)
+	case "fromjson":
+		return l.fromjson(args, span)
+	case "addtotals":
+		return l.addtotals(args, span)
 	case "table":
 		names, ok := l.fieldList(args, "table")
 		if !ok {
@@ -90,7 +120,15 @@ func (l *lowerer) rename(args string, span ast.Span) ast.Command {
 	}
 	cmd := &ast.RenameCmd{Span: span}
 	for _, p := range g.Pairs {
-		cmd.Pairs = append(cmd.Pairs, ast.RenamePair{Span: l.span(p.Pos, p.EndPos), From: nameText(p.From), To: nameText(p.To)})
+		from, to := nameText(p.From), nameText(p.To)
+		// "Both the original and renamed fields must include the same number of
+		// wildcards, otherwise a wildcard mismatch error is returned" (Search
+		// Reference, rename).
+		if strings.Count(from, "*") != strings.Count(to, "*") {
+			l.argError(p.To.Pos, "rename", fmt.Sprintf("wildcard mismatch: %s AS %s (both sides need the same number of *)", from, to))
+			continue
+		}
+		cmd.Pairs = append(cmd.Pairs, ast.RenamePair{Span: l.span(p.Pos, p.EndPos), From: from, To: to})
 	}
 	return cmd
 }
@@ -101,23 +139,33 @@ func (l *lowerer) stats(args string, span ast.Span) ast.Command {
 		l.syntaxError(err, "stats")
 		return &ast.StatsCmd{Span: span}
 	}
-	cmd := &ast.StatsCmd{Span: span}
-	for _, a := range g.Aggs {
+	aggs, ok := l.aggs(g.Aggs, "stats")
+	if !ok {
+		return &ast.UnsupportedCmd{Span: span, Name: "stats"}
+	}
+	return &ast.StatsCmd{Span: span, Aggs: aggs, By: names(g.By)}
+}
+
+// aggs lowers the aggregations of stats, eventstats and streamstats; ok is
+// false when one of them is reported unsupported.
+func (l *lowerer) aggs(gs []*grammar.Agg, cmd string) ([]ast.Agg, bool) {
+	var out []ast.Agg
+	for _, a := range gs {
 		aspan := l.span(a.Pos, a.EndPos)
 		fn := strings.ToLower(a.Fn)
 		if !eval.IsAggregate(fn) {
-			l.unsupported(aspan.From, "stats function "+a.Fn)
-			return &ast.UnsupportedCmd{Span: span, Name: "stats"}
+			l.unsupported(aspan.From, cmd+" function "+a.Fn)
+			return nil, false
 		}
 		agg := ast.Agg{Span: aspan, Fn: fn}
 		if a.Arg != nil {
 			if a.Arg.Nested != nil {
-				l.unsupported(aspan.From, fmt.Sprintf("stats %s(%s(...))", a.Fn, nameText(a.Arg.Name)))
-				return &ast.UnsupportedCmd{Span: span, Name: "stats"}
+				l.unsupported(aspan.From, fmt.Sprintf("%s %s(%s(...))", cmd, a.Fn, nameText(a.Arg.Name)))
+				return nil, false
 			}
 			agg.Arg = nameText(a.Arg.Name)
 		} else if fn != "count" {
-			l.errs.Add(aspan.From, ast.CodeParse, fmt.Sprintf("stats %s needs a field: %s(field)", a.Fn, a.Fn))
+			l.errs.Add(aspan.From, ast.CodeParse, fmt.Sprintf("%s %s needs a field: %s(field)", cmd, a.Fn, a.Fn))
 		}
 		// Splunk names the output after the call as written: count, min(_time).
 		agg.As = fn
@@ -127,12 +175,9 @@ func (l *lowerer) stats(args string, span ast.Span) ast.Command {
 		if a.As != nil {
 			agg.As = nameText(a.As)
 		}
-		cmd.Aggs = append(cmd.Aggs, agg)
+		out = append(out, agg)
 	}
-	for _, b := range g.By {
-		cmd.By = append(cmd.By, nameText(b))
-	}
-	return cmd
+	return out, true
 }
 
 func (l *lowerer) convert(args string, span ast.Span) ast.Command {

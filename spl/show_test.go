@@ -98,12 +98,71 @@ func showCmd(c ast.Command) string {
 		return fmt.Sprintf("fields remove=%v %s", n.Remove, strings.Join(n.Fields, ","))
 	case *ast.UnsupportedCmd:
 		return "unsupported " + n.Name
+	case *ast.EventStatsCmd:
+		return "eventstats " + showAggs(n.Aggs) + " by " + strings.Join(n.By, ",")
+	case *ast.StreamStatsCmd:
+		return fmt.Sprintf("streamstats current=%v window=%d global=%v reset_on_change=%v %s by %s",
+			n.Current, n.Window, n.Global, n.ResetOnChange, showAggs(n.Aggs), strings.Join(n.By, ","))
+	case *ast.BinCmd:
+		return fmt.Sprintf("bin %s->%s span=%s size=%g time=%v", n.Field, n.As, n.SpanText, n.Size, n.Time)
+	case *ast.SpathCmd:
+		return fmt.Sprintf("spath input=%s output=%s path=%s", n.Input, n.Output, n.Path)
+	case *ast.MvexpandCmd:
+		return fmt.Sprintf("mvexpand %s limit=%d", n.Field, n.Limit)
+	case *ast.MakemvCmd:
+		return fmt.Sprintf("makemv %s delim=%q tokenizer=%q allowempty=%v setsv=%v", n.Field, n.Delim, n.Tokenizer, n.AllowEmpty, n.SetSV)
+	case *ast.FillnullCmd:
+		return fmt.Sprintf("fillnull value=%q %s", n.Value, strings.Join(n.Fields, ","))
+	case *ast.SortCmd:
+		return fmt.Sprintf("sort limit=%d %s reverse=%v", n.Limit, showKeys(n.Keys), n.Reverse)
+	case *ast.DedupCmd:
+		return fmt.Sprintf("dedup %d %s keepempty=%v consecutive=%v keepevents=%v sortby=%s",
+			n.Count, strings.Join(n.Fields, ","), n.KeepEmpty, n.Consecutive, n.KeepEvents, showKeys(n.SortBy))
+	case *ast.HeadCmd:
+		return fmt.Sprintf("head %d tail=%v", n.Count, n.Tail)
+	case *ast.RexCmd:
+		if n.Sed != nil {
+			return fmt.Sprintf("rex field=%s sed=%c %q %q g=%v n=%d", n.Field, n.Sed.Kind, n.Sed.Pattern, n.Sed.Replacement, n.Sed.Global, n.Sed.Nth)
+		}
+		return fmt.Sprintf("rex field=%s max_match=%d offset_field=%s %q", n.Field, n.MaxMatch, n.OffsetField, n.Pattern)
+	case *ast.ReplaceCmd:
+		var parts []string
+		for _, p := range n.Pairs {
+			parts = append(parts, p.From+"->"+p.To)
+		}
+		return "replace " + strings.Join(parts, " ") + " in " + strings.Join(n.Fields, ",")
+	case *ast.AddtotalsCmd:
+		return "addtotals " + n.FieldName + " " + strings.Join(n.Fields, ",")
+	case *ast.FromjsonCmd:
+		return fmt.Sprintf("fromjson %s prefix=%s", n.Field, n.Prefix)
+	case *ast.RegexCmd:
+		return fmt.Sprintf("regex %s negate=%v %q", n.Field, n.Negate, n.Pattern)
 	case *ast.JoinCmd:
 		return fmt.Sprintf("join %s max=%d overwrite=%v %s %s", n.Type, n.Max, n.Overwrite, strings.Join(n.Fields, ","), showSub(n.Sub))
 	case *ast.AppendCmd:
 		return "append " + showSub(n.Sub)
 	}
 	return fmt.Sprintf("%T", c)
+}
+
+func showAggs(as []ast.Agg) string {
+	var parts []string
+	for _, a := range as {
+		parts = append(parts, fmt.Sprintf("%s(%s)->%s", a.Fn, a.Arg, a.As))
+	}
+	return strings.Join(parts, " ")
+}
+
+func showKeys(ks []ast.SortKey) string {
+	var parts []string
+	for _, k := range ks {
+		sign := "+"
+		if k.Desc {
+			sign = "-"
+		}
+		parts = append(parts, sign+k.As+"("+k.Field+")")
+	}
+	return strings.Join(parts, ",")
 }
 
 func showSub(s *ast.Subsearch) string {
