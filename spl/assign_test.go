@@ -1,6 +1,7 @@
 package spl
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/concordsec/concord/ast"
@@ -20,5 +21,29 @@ func TestParseSearch_evalTargetWithDashes(t *testing.T) {
 	// The right side is still arithmetic.
 	if got := show(ev.Assigns[1].X); got != "spl.-(a, b)" {
 		t.Errorf("g = %s", got)
+	}
+}
+
+func TestParseSearch_fieldNamesWithParentheses(t *testing.T) {
+	// security_content writes `values(aceFlags) as aceFlags(inheritance)`,
+	// `fields - predicted(x)` and `by a, , b`, all of which Splunk accepts.
+	_, pipe, errs := ParseSearch("d.yml", ast.Pos{Line: 1, Col: 1},
+		`| stats count as n values(f) as f(g) by a, , b | rename values(f) as v | fields - p(q) r*`, nil)
+	var got []string
+	for _, c := range pipe {
+		got = append(got, showCmd(c))
+	}
+	want := "stats count()->n values(f)->f(g) by a,b | rename values(f)->v | fields remove=true p(q),r*"
+	if strings.Join(got, " | ") != want {
+		t.Errorf("got  %s\nwant %s (errors %v)", strings.Join(got, " | "), want, errs)
+	}
+}
+
+func TestParseSearch_statsEvalArgumentIsUnsupported(t *testing.T) {
+	// The parenthesised name tail must not swallow count(eval(...)): that stays
+	// a recognised, unsupported aggregation, not a syntax error.
+	_, _, errs := ParseSearch("d.yml", ast.Pos{Line: 1, Col: 1}, `| stats count(eval(x>1)) as n`, nil)
+	if len(errs) != 1 || errs[0].Code != ast.CodeUnsupported {
+		t.Errorf("got %v", errs)
 	}
 }

@@ -226,5 +226,5 @@ func nameText(n *grammar.Name) string {
 	if n.Quoted != "" {
 		return unquote(n.Quoted)
 	}
-	return n.Word
+	return n.Word + n.Call
 }

@@ -20,12 +20,15 @@ type Name struct {
 	Pos    lexer.Position
 	Quoted string `parser:"  @String"`
 	Word   string `parser:"| @Word"`
+	// Call is a parenthesised tail written without a blank, as in field names
+	// Splunk makes (`values(x)`) or accepts (`AS aceFlags(inheritance)`).
+	Call string `parser:"( @\"(\" @Word* @\")\" )?"`
 }
 
 // Stats is the argument of `| stats aggs... [BY fields]`.
 type Stats struct {
 	Aggs []*Agg  `parser:"( @@ \",\"? )+"`
-	By   []*Name `parser:"( \"BY\" @@ ( \",\"? @@ )* )?"`
+	By   []*Name `parser:"( \"BY\" \",\"* @@ ( \",\"* @@ )* \",\"* )?"`
 }
 
 // Agg is `fn`, `fn(field)` or either with `AS name`.
