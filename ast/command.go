@@ -51,7 +51,8 @@ type RenameCmd struct {
 type Agg struct {
 	Span
 	Fn  string // count, min, max, values, dc, ...
-	Arg string // field name; "" for bare count
+	Arg string // field name; "" for bare count and for an eval argument
+	X   Expr   // the expression of Fn(eval(X)); nil for a field argument
 	As  string // output field name (defaults to Fn(Arg) as Splunk names it)
 }
 

@@ -17,9 +17,47 @@ func compileAggs(cmd string, as []ast.Agg) ([]aggregator, ast.ErrorList) {
 			errs.Add(a.Pos(), ast.CodeUnsupported, fmt.Sprintf("unsupported: %s function %s at %d:%d", cmd, a.Fn, a.Pos().Line, a.Pos().Col))
 			continue
 		}
+		if a.X != nil {
+			prog, perrs := Compile(a.X, ast.KeysExact)
+			if perrs != nil {
+				errs.Append(perrs)
+				continue
+			}
+			f = aggOfEval(f, prog)
+		}
 		out[i] = f
 	}
 	return out, errs
+}
+
+// evalArg is the field name the rows of an eval argument carry; no Splunk
+// field can have it.
+const evalArg = "\x00eval"
+
+// aggOfEval aggregates the value of an expression instead of a field: each row
+// becomes {evalArg: value, _time} and f aggregates evalArg. A false result
+// counts as no value, so count(eval(cond)) counts the rows where cond holds
+// (Search Manual, "Use the stats command and functions"); an evaluation error
+// also gives no value.
+func aggOfEval(f aggregator, prog *Program) aggregator {
+	return func(_ string, rows []Row) ast.Value {
+		projected := make([]Row, len(rows))
+		for i, r := range rows {
+			v, err := prog.Eval(&Env{Record: ast.ObjectOf(r.Fields)})
+			if err != nil || (v.Kind() == ast.KindBool && !v.AsBool()) {
+				v = ast.Null
+			}
+			o := &ast.Object{}
+			if !v.IsNullish() {
+				o.Set(evalArg, v)
+			}
+			if t, ok := r.Fields.Get("_time"); ok {
+				o.Set("_time", t)
+			}
+			projected[i] = Row{Fields: o, Src: r.Src}
+		}
+		return f(evalArg, projected)
+	}
 }
 
 // byKey is the group of a row under a by-clause: ok is false when a by-field

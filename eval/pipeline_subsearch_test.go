@@ -112,3 +112,33 @@ func TestJoinAndAppend(t *testing.T) {
 		t.Errorf("join changed an input event: %s", ast.JSON(ast.ObjectOf(all[0].Fields)))
 	}
 }
+
+// count(eval(cond)) counts the rows where cond holds; other functions
+// aggregate the expression's values (Search Manual, "Use the stats command
+// and functions").
+func TestStatsOfEval(t *testing.T) {
+	rows := events(t,
+		`{"op":"Challenge","u":"a","_time":1}`,
+		`{"op":"Authenticate","u":"b","_time":2}`,
+		`{"op":"Challenge","u":"c","_time":3}`,
+		`{"u":"d","_time":4}`,
+	)
+	isChallenge := &ast.Compare{Op: ast.Eq, X: field("op"), Y: str("Challenge"), Dialect: ast.SPLEval}
+	cmd := &ast.StatsCmd{Aggs: []ast.Agg{
+		{Fn: "count", X: isChallenge, As: "challenges"},
+		{Fn: "values", X: &ast.Cond{If: isChallenge, Then: field("u"), Else: lit(ast.Null)}, As: "users"},
+		{Fn: "sum", X: &ast.Cond{If: isChallenge, Then: lit(ast.Int(1)), Else: lit(ast.Int(0))}, As: "n"},
+		{Fn: "latest", X: field("u"), As: "last_user"},
+	}}
+	p, errs := CompilePipeline([]ast.Command{cmd})
+	if errs != nil {
+		t.Fatal(errs)
+	}
+	out, _, err := p.Run(rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ast.JSON(ast.ObjectOf(out[0].Fields)); got != `{"challenges":2,"users":["a","c"],"n":2,"last_user":"d"}` {
+		t.Errorf("got %s", got)
+	}
+}

@@ -39,11 +39,18 @@ func TestParseSearch_fieldNamesWithParentheses(t *testing.T) {
 	}
 }
 
-func TestParseSearch_statsEvalArgumentIsUnsupported(t *testing.T) {
-	// The parenthesised name tail must not swallow count(eval(...)): that stays
-	// a recognised, unsupported aggregation, not a syntax error.
-	_, _, errs := ParseSearch("d.yml", ast.Pos{Line: 1, Col: 1}, `| stats count(eval(x>1)) as n`, nil)
-	if len(errs) != 1 || errs[0].Code != ast.CodeUnsupported {
-		t.Errorf("got %v", errs)
+func TestParseSearch_statsEvalArgument(t *testing.T) {
+	// The parenthesised name tail must not swallow count(eval(...)): the
+	// argument is an eval expression, named by the call as written.
+	_, pipe, errs := ParseSearch("d.yml", ast.Pos{Line: 1, Col: 1}, `| stats count(eval(x>1)) values(eval(if(t=="a", u, null()))) as us`, nil)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	aggs := pipe[0].(*ast.StatsCmd).Aggs
+	if aggs[0].As != "count(eval(x>1))" || show(aggs[0].X) != "cmp(x > int:1)" || aggs[0].Arg != "" {
+		t.Errorf("count: as %q x %s", aggs[0].As, show(aggs[0].X))
+	}
+	if aggs[1].As != "us" || show(aggs[1].X) != `cond(cmp(t == string:"a"), u, null:null)` {
+		t.Errorf("values: as %q x %s", aggs[1].As, show(aggs[1].X))
 	}
 }

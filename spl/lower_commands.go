@@ -160,10 +160,15 @@ func (l *lowerer) aggs(gs []*grammar.Agg, cmd string) ([]ast.Agg, bool) {
 		agg := ast.Agg{Span: aspan, Fn: fn}
 		if a.Arg != nil {
 			if a.Arg.Nested != nil {
-				l.unsupported(aspan.From, fmt.Sprintf("%s %s(%s(...))", cmd, a.Fn, nameText(a.Arg.Name)))
-				return nil, false
+				x, ok := l.aggEval(a.Arg)
+				if !ok {
+					l.unsupported(aspan.From, fmt.Sprintf("%s %s(%s(...))", cmd, a.Fn, nameText(a.Arg.Name)))
+					return nil, false
+				}
+				agg.X = x
+			} else {
+				agg.Arg = nameText(a.Arg.Name)
 			}
-			agg.Arg = nameText(a.Arg.Name)
 		} else if fn != "count" {
 			l.errs.Add(aspan.From, ast.CodeParse, fmt.Sprintf("%s %s needs a field: %s(field)", cmd, a.Fn, a.Fn))
 		}
@@ -171,6 +176,15 @@ func (l *lowerer) aggs(gs []*grammar.Agg, cmd string) ([]ast.Agg, bool) {
 		agg.As = fn
 		if a.Call {
 			agg.As = a.Fn + "(" + agg.Arg + ")"
+		}
+		if agg.X != nil {
+			// Splunk names it by the call as written: count(eval(x>1)).
+			start := l.base + a.Pos.Offset
+			if open := strings.IndexByte(l.text[start:], '('); open >= 0 {
+				if end := closingParen(l.text, start+open+1); end >= 0 {
+					agg.As = l.text[start : end+1]
+				}
+			}
 		}
 		if a.As != nil {
 			agg.As = nameText(a.As)
@@ -227,4 +241,60 @@ func nameText(n *grammar.Name) string {
 		return unquote(n.Quoted)
 	}
 	return n.Word + n.Call
+}
+
+// aggEval lowers the argument `eval(expr)` of an aggregation, which Splunk
+// evaluates per event before aggregating ("Use the stats command and
+// functions": count(eval(...)) counts the events where it is true). ok is
+// false for any other nested call.
+func (l *lowerer) aggEval(a *grammar.AggArg) (ast.Expr, bool) {
+	if !strings.EqualFold(nameText(a.Name), "eval") {
+		return nil, false
+	}
+	start := l.base + a.Pos.Offset + len("eval")
+	open := strings.IndexByte(l.text[start:], '(')
+	if open < 0 {
+		return nil, false
+	}
+	from := start + open + 1
+	to := closingParen(l.text, from)
+	if to < 0 {
+		return nil, false
+	}
+	saved := l.base
+	defer func() { l.base = saved }()
+	l.base = from
+	g, err := grammar.ExprParser.ParseString("", l.text[from:to])
+	if err != nil {
+		l.syntaxError(err, "eval expression")
+		return &ast.Lit{Span: l.at(from, to), Val: ast.Null}, true
+	}
+	return l.expr(g.X), true
+}
+
+// closingParen is the index of the parenthesis that closes the one before
+// from, skipping quoted strings, or -1.
+func closingParen(s string, from int) int {
+	depth, quoted := 1, byte(0)
+	for i := from; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case quoted != 0 && c == '\\':
+			i++
+		case quoted != 0:
+			if c == quoted {
+				quoted = 0
+			}
+		case c == '"' || c == '\'':
+			quoted = c
+		case c == '(':
+			depth++
+		case c == ')':
+			depth--
+			if depth == 0 {
+				return i
+			}
+		}
+	}
+	return -1
 }
