@@ -68,6 +68,17 @@ func LookupAggregate(name string) (AggregateFunc, bool) {
 	return nil, false
 }
 
+// AggregateNames lists the functions with fixed names, sorted; percentiles
+// (perc<N>, p<N>, exactperc<N>, upperperc<N>) come on top of them.
+func AggregateNames() []string {
+	names := make([]string, 0, len(aggregators))
+	for n := range aggregators {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
 // IsAggregate reports whether name is a stats function concord implements.
 func IsAggregate(name string) bool {
 	_, ok := LookupAggregate(name)

@@ -1,0 +1,90 @@
+package spl
+
+// Support is how much of a Splunk command concord runs.
+type Support string
+
+const (
+	Supported   Support = "supported"
+	Partial     Support = "partial"
+	Unsupported Support = "not supported"
+)
+
+// CommandSupport is one row of spl/README.md's command table.
+type CommandSupport struct {
+	Name    string
+	Support Support
+	Notes   string
+}
+
+// Commands lists the SPL commands security_content uses, and what concord does
+// with each. A test keeps it true: every command marked supported or partial
+// lowers to a command node, every other one to "unsupported: NAME".
+var Commands = []CommandSupport{
+	{"search", Supported, "search-term semantics: case-insensitive values, wildcards, IN, NOT vs !="},
+	{"where", Supported, "eval semantics; a null result drops the row"},
+	{"eval", Supported, "assignments left to right; see the function table"},
+	{"rename", Supported, "wildcards (`X.* AS *`) with the same number of `*` on both sides"},
+	{"stats", Supported, "the aggregation table below; eval(...) arguments; rows with a null by-field are dropped"},
+	{"eventstats", Partial, "no allnum=; a multivalue by-field is unsupported"},
+	{"streamstats", Partial, "current=, window=, global=, reset_on_change=; no time_window=, reset_before=/after="},
+	{"bin", Partial, "span= with s/m/h/d units or a number, AS; no bins=, minspan=, start=/end=, calendar units"},
+	{"bucket", Partial, "as bin"},
+	{"spath", Partial, "input=, output=, path= or positional path, `{}` steps; no {N} or XML"},
+	{"mvexpand", Supported, "limit="},
+	{"makemv", Partial, "delim=, tokenizer=, allowempty=; no setsv=true"},
+	{"fillnull", Supported, "value=, field list"},
+	{"table", Supported, "wildcards"},
+	{"fields", Supported, "+/-, wildcards; _raw and _time kept unless removed"},
+	{"dedup", Supported, "N, keepempty=, consecutive=, keepevents=, sortby"},
+	{"rex", Partial, "field=, named groups, max_match=, offset_field=, mode=sed; PCRE without RE2 equivalent (lookaround, backreferences) is unsupported"},
+	{"regex", Partial, "= and !=; patterns RE2 cannot compile are unsupported"},
+	{"convert", Partial, "ctime() with timeformat="},
+	{"lookup", Supported, "CSV lookups of the tree (WILDCARD, case_sensitive_match, min/max_matches, default_match), OUTPUT/OUTPUTNEW; KV store collections start empty"},
+	{"inputlookup", Partial, "append=, WHERE; no start=/max="},
+	{"sort", Supported, "N, limit=, +/-, auto/str/num/ip"},
+	{"head", Partial, "N, limit=; no eval expression"},
+	{"tail", Supported, "N"},
+	{"join", Partial, "type=inner|left|outer, max=, overwrite=, field list; the subsearch runs over the same events"},
+	{"append", Supported, "the subsearch runs over the same events"},
+	{"replace", Partial, "`X WITH Y ... IN fields` only"},
+	{"fromjson", Supported, ""},
+	{"addtotals", Partial, "row totals; no col=true"},
+	{"tstats", Partial, "parsed in full; running it needs a data model's fields derived from the events, so it reports \"unsupported: needs data model NAME\""},
+	{"iplocation", Unsupported, "needs a GeoIP database"},
+	{"foreach", Unsupported, ""},
+	{"transaction", Unsupported, ""},
+	{"mstats", Unsupported, "metrics indexes"},
+	{"xmlkv", Unsupported, ""},
+	{"appendpipe", Unsupported, ""},
+	{"from", Unsupported, "data model datasets"},
+	{"datamodel", Unsupported, ""},
+	{"multikv", Unsupported, ""},
+	{"extract", Unsupported, ""},
+	{"anomalydetection", Unsupported, "the histogram model is not documented well enough to reproduce"},
+	{"map", Unsupported, ""},
+	{"makeresults", Unsupported, ""},
+	{"outputlookup", Unsupported, "writes lookups"},
+	{"collect", Unsupported, "writes to an index"},
+	{"top", Unsupported, ""},
+	{"rare", Unsupported, ""},
+	{"timechart", Unsupported, ""},
+	{"chart", Unsupported, ""},
+	{"format", Unsupported, ""},
+	{"return", Unsupported, ""},
+	{"apply", Unsupported, "MLTK models"},
+	{"rest", Unsupported, "talks to a Splunk server"},
+}
+
+// UnsupportedFunctions are eval functions of the Search Reference that concord
+// does not implement; calling one is "unsupported: function spl.NAME".
+var UnsupportedFunctions = []string{
+	"commands", "json_append", "json_delete", "json_entries", "json_extend", "json_set",
+	"json_set_exact", "lookup", "sigfig",
+}
+
+// loweredFunctions become their own AST nodes instead of builtin calls.
+var loweredFunctions = map[string]string{
+	"if": "conditional", "case": "first matching branch; null when none", "isnull": "", "isnotnull": "",
+	"like": "a constant pattern becomes a match node (null in, null out)", "match": "as like",
+	"in": "", "null": "", "true": "", "false": "", "searchmatch": "a constant string is parsed as search terms",
+}
