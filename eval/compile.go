@@ -22,6 +22,10 @@ type Env struct {
 	// DataModel maps udm names to field paths for event.udm(); nil means no data
 	// model is attached (Panther attaches one only when the log has p_log_type).
 	DataModel map[string][]string
+	// UDM is the Panther data model attached to the event (see DataModel in
+	// panther_datamodel.go); nil means none. It supersedes DataModel.
+	UDM      *DataModel
+	udmDepth int
 }
 
 // RuntimeError is raised while evaluating (Python exceptions, bad types).
@@ -192,6 +196,8 @@ func (c *compiler) expr(x ast.Expr) fn {
 		}
 	case *ast.Index:
 		return c.index(n)
+	case *ast.Elements:
+		return c.elements(n)
 	case *ast.Helper:
 		body, name := c.expr(n.Body), n.Name
 		return func(env *Env) (ast.Value, error) {

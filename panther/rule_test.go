@@ -100,15 +100,13 @@ func TestLoadRuleYAML_cases(t *testing.T) {
 	}
 }
 
-func TestLoadRule_simpleDetectionIsUnsupported(t *testing.T) {
+// A simple detection's Detection block is its logic, lowered like rule().
+func TestLoadRule_simpleDetection(t *testing.T) {
 	rule, errs := LoadRule(filepath.Join("testdata", "rules", "bad", "simple_detection.yml"))
-	if len(errs) > 0 {
-		t.Fatalf("errors: %v", errs)
+	if len(errs) > 0 || len(rule.Unsupported) > 0 {
+		t.Fatalf("errors: %v %v", errs, rule.Unsupported)
 	}
-	if len(rule.Unsupported) != 1 || rule.Unsupported[0].Msg != "unsupported: YAML Detection blocks (simple detections)" || rule.Unsupported[0].Pos.Line != 8 {
-		t.Errorf("got %v", rule.Unsupported)
-	}
-	if rule.Status != "disabled" || rule.Match != nil {
-		t.Errorf("status %q, match %v", rule.Status, rule.Match)
+	if got := dump(rule.Match); rule.Status != "disabled" || got != "(== $eventName 'ConsoleLogin')" {
+		t.Errorf("status %q, match %s", rule.Status, got)
 	}
 }
