@@ -15,6 +15,7 @@ type Compiled struct {
 	match   *eval.Program
 	pipe    *eval.Pipeline
 	outputs []*eval.Program
+	models  *DataModels // Panther: the repository's data models, for event.udm()
 }
 
 // Compile compiles a rule's logic; constructs concord cannot run come back as
@@ -22,6 +23,9 @@ type Compiled struct {
 func Compile(r *ast.Rule) (*Compiled, ast.ErrorList) {
 	errs := append(ast.ErrorList(nil), r.Unsupported...)
 	c := &Compiled{Rule: r}
+	if r.Platform == ast.Panther && !r.Scheduled {
+		c.models = DataModelsFor(r.File)
+	}
 	if r.Match == nil {
 		errs.Add(ast.Pos{File: r.File}, ast.CodeSchema, "rule has no detection logic")
 		return nil, errs
@@ -103,6 +107,7 @@ func (c *Compiled) Run(events []Event, mocks map[string]ast.Value) (*Result, err
 	if c.Rule.Platform == ast.Panther {
 		for i, ev := range events {
 			env := pantherEnv(ev, mocks)
+			env.UDM = c.models.For(c.Rule, ev.Value)
 			hit, err := c.pantherMatch(env)
 			res.Verdicts[i] = Verdict{Hit: hit, Err: err}
 			if !hit || err != nil {

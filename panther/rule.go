@@ -95,6 +95,9 @@ func loadRuleYAML(file string, src []byte, readPy func(string) ([]byte, error)) 
 	r.required(root, keys, "AnalysisType", "Enabled", "RuleID", "Severity")
 	r.exactlyOne(root, keys, "Filename", "Detection")
 	r.exactlyOne(root, keys, "LogTypes", "ScheduledQueries")
+	if n := keys["AnalysisType"]; n != nil {
+		rule.Scheduled = n.Value == "scheduled_rule"
+	}
 	if n := keys["AnalysisType"]; n != nil && n.Value != "rule" && n.Value != "scheduled_rule" {
 		r.schemaf(n, "AnalysisType %q is not a rule (rule or scheduled_rule)", n.Value)
 	}
