@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -268,4 +269,125 @@ func LoadRule(path string, opts Options) (*ast.Rule, ast.ErrorList) {
 		return panther.LoadRule(path)
 	}
 	return nil, ast.ErrorList{ast.Errorf(ast.Pos{File: path}, ast.CodeSchema, "not a rule: expected a Splunk detection (name, search) or a Panther rule (AnalysisType: rule)")}
+}
+
+// Filter is one --filter KEY=V1,V2 (or KEY!=...) of panther_analysis_tool:
+// a rule file is kept when its top-level KEY has one of the values (strings
+// compared case-insensitively, a list key when any element does); an inverted
+// filter keeps the files that have none of them. Filters are ANDed.
+type Filter struct {
+	Key      string
+	Values   []any
+	Inverted bool
+}
+
+// filterKeys are the keys a filter may name: the union of the keys of
+// panther_analysis_tool's GLOBAL_SCHEMA, POLICY_SCHEMA and RULE_SCHEMA.
+var filterKeys = func() map[string]bool {
+	m := map[string]bool{}
+	for _, k := range []string{
+		"AnalysisType", "Filename", "GlobalID", "Description", "Tags", "BaseVersion",
+		"Enabled", "PolicyID", "ResourceTypes", "Severity", "ActionDelaySeconds", "AutoRemediationID",
+		"AutoRemediationParameters", "DisplayName", "OnlyUseBaseRiskScore", "OutputIds", "CreatedBy",
+		"Reference", "Runbook", "Status", "Suppressions", "Reports", "Tests", "Name", "ResourceType",
+		"ExpectedResult", "Resource", "Mocks", "objectName", "returnValue", "Detection", "RuleID",
+		"LogTypes", "ScheduledQueries", "DedupPeriodMinutes", "InlineFilters", "SummaryAttributes",
+		"Threshold", "LogType", "Log", "DynamicSeverities", "AlertTitle", "AlertContext", "GroupBy",
+		"CreateAlert",
+	} {
+		m[k] = true
+	}
+	return m
+}()
+
+// ParseFilters reads --filter arguments as panther_analysis_tool's
+// parse_filter_args does: KEY=V1,V2 or KEY!=V1,V2; a later filter on the same
+// key replaces an earlier one; Enabled takes a truth value (true/false, yes/no,
+// on/off, 1/0).
+func ParseFilters(args []string) ([]Filter, error) {
+	var out []Filter
+	index := map[string]int{}
+	for _, a := range args {
+		parts := strings.Split(a, "=")
+		if len(parts) != 2 || parts[0] == "" || parts[1] == "" {
+			return nil, fmt.Errorf("filter %q is not in format KEY=VALUE", a)
+		}
+		key, inverted := strings.CutSuffix(parts[0], "!")
+		if !filterKeys[key] {
+			return nil, fmt.Errorf("filter key %q is not a valid filter field", key)
+		}
+		f := Filter{Key: key, Inverted: inverted}
+		if key == "Enabled" {
+			switch strings.ToLower(parts[1]) {
+			case "y", "yes", "t", "true", "on", "1":
+				f.Values = []any{true}
+			case "n", "no", "f", "false", "off", "0":
+				f.Values = []any{false}
+			default:
+				return nil, fmt.Errorf("filter key Enabled should have either true or false, not %q", parts[1])
+			}
+		} else {
+			for _, v := range strings.Split(parts[1], ",") {
+				f.Values = append(f.Values, v)
+			}
+		}
+		id := key
+		if inverted {
+			id += "!"
+		}
+		if i, ok := index[id]; ok {
+			out[i] = f
+			continue
+		}
+		index[id] = len(out)
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// MatchFilters reports whether a rule or analysis file passes the filters.
+func MatchFilters(path string, filters []Filter) bool {
+	if len(filters) == 0 {
+		return true
+	}
+	var top map[string]any
+	data, err := os.ReadFile(path)
+	if err != nil || yaml.Unmarshal(data, &top) != nil {
+		// Unreadable files are kept, so that their errors are reported.
+		return true
+	}
+	for _, f := range filters {
+		have := map[any]bool{}
+		spec, ok := top[f.Key]
+		if !ok {
+			spec = ""
+		}
+		items, isList := spec.([]any)
+		if !isList {
+			items = []any{spec}
+		}
+		for _, v := range items {
+			have[normFilterValue(v)] = true
+		}
+		hit := false
+		for _, v := range f.Values {
+			if have[normFilterValue(v)] {
+				hit = true
+			}
+		}
+		if hit == f.Inverted {
+			return false
+		}
+	}
+	return true
+}
+
+func normFilterValue(v any) any {
+	switch x := v.(type) {
+	case string:
+		return strings.ToLower(x)
+	case int, bool, float64, nil:
+		return x
+	}
+	return fmt.Sprint(v)
 }

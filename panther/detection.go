@@ -291,6 +291,13 @@ func (m *matcher) one(n *yaml.Node, depth int) ast.Expr {
 func (m *matcher) combinator(name string, c, n *yaml.Node, depth int) ast.Expr {
 	sp := m.span(n)
 	xs := m.seq(c, depth)
+	if len(xs) == 1 && name != "OnlyOne" {
+		// One operand needs no combinator (OnlyOne of one is still "it holds").
+		if name == "None" {
+			return negate(xs[0], sp)
+		}
+		return xs[0]
+	}
 	switch name {
 	case "All":
 		return &ast.Logic{Span: sp, Op: ast.And, Xs: xs}
