@@ -30,6 +30,8 @@ func TestLoadRule_cloudTrail(t *testing.T) {
 		// Key order is the order written, and numbers keep their kinds.
 		{"log 1", ast.JSON(rule.Tests[0].Log), `{"eventName":"ConsoleLogin","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::123456789012:user/alice"},"additionalEventData":{"MFAUsed":"No"},"awsRegion":"us-east-1","count":3,"ratio":0.5,"errorCode":null}`},
 		{"log 2", ast.JSON(rule.Tests[1].Log), `{"zeta":1,"eventName":"ConsoleLogin","alpha":[true,"x"]}`},
+		// panther_analysis_tool passes returnValue to MagicMock(return_value=...) as
+		// written (main.py _run_tests): a string holding JSON stays a string.
 		{"mock", rule.Tests[0].Mocks["aws_rule_context"].Repr(), `'{}'`},
 	}
 	for _, c := range checks {
