@@ -89,6 +89,9 @@ func loadRuleYAML(file string, src []byte, readPy func(string) ([]byte, error)) 
 		return nil, ast.ErrorList{ast.Errorf(ast.Pos{File: file, Line: 1, Col: 1}, ast.CodeSchema, "a rule file must be a YAML mapping")}
 	}
 	root := doc.Content[0]
+	if base := topKey(root, "BaseDetection"); base != nil {
+		return r.derived(root, base)
+	}
 	keys := r.checkMapping(root, ruleKeys, "")
 	rule := &ast.Rule{Platform: ast.Panther, File: file, Keys: ast.KeysFold}
 
@@ -452,4 +455,53 @@ func (r *ruleLoader) dynamicSeverities(n *yaml.Node, base string, unsup *ast.Err
 		x = &ast.Cond{Span: sp, If: c, Then: &ast.Lit{Span: sp, Val: ast.String(to.Value)}, Else: x}
 	}
 	return x
+}
+
+func topKey(m *yaml.Node, key string) *yaml.Node {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i+1]
+		}
+	}
+	return nil
+}
+
+// derivedKeys are DERIVED_SCHEMA's keys: a derived detection names a
+// BaseDetection and overrides its metadata, filters and tests.
+var derivedKeys = func() map[string]fieldType {
+	m := map[string]fieldType{"BaseDetection": typeStr, "Tests": typeAny}
+	for _, k := range []string{"AnalysisType", "RuleID", "Enabled", "Severity", "Description", "DedupPeriodMinutes",
+		"InlineFilters", "DisplayName", "OnlyUseBaseRiskScore", "OutputIds", "Reference", "Runbook", "Status",
+		"SummaryAttributes", "Threshold", "Tags", "Reports", "DynamicSeverities", "AlertTitle", "AlertContext",
+		"GroupBy", "CreateAlert", "BaseVersion"} {
+		m[k] = ruleKeys[k]
+	}
+	return m
+}()
+
+// derived reads a derived detection (BaseDetection): its schema is checked, and
+// it is reported unsupported, since running it means running the base rule with
+// the derived filters and, when it has none, the base rule's tests.
+func (r *ruleLoader) derived(root, base *yaml.Node) (*ast.Rule, ast.ErrorList) {
+	keys := r.checkMapping(root, derivedKeys, "")
+	r.required(root, keys, "AnalysisType", "RuleID", "BaseDetection")
+	if n := keys["AnalysisType"]; n != nil && n.Value != "rule" {
+		r.schemaf(n, "AnalysisType %q of a derived detection must be rule", n.Value)
+	}
+	rule := &ast.Rule{Platform: ast.Panther, File: r.file, Keys: ast.KeysFold, Status: "disabled"}
+	if n := keys["RuleID"]; n != nil {
+		rule.ID = n.Value
+	}
+	if n := keys["DisplayName"]; n != nil {
+		rule.Name = n.Value
+	}
+	if n := keys["Enabled"]; n != nil && n.Value == "true" {
+		rule.Status = "enabled"
+	}
+	if n := keys["Tests"]; n != nil && n.Kind == yaml.SequenceNode {
+		rule.Tests = r.tests(n)
+	}
+	rule.Unsupported.Add(r.at(base), ast.CodeUnsupported, fmt.Sprintf("unsupported: derived detections (BaseDetection %q)", base.Value))
+	r.errs.Sort()
+	return rule, r.errs
 }

@@ -112,3 +112,17 @@ func TestLoadRule_simpleDetection(t *testing.T) {
 		t.Errorf("status %q, match %s", rule.Status, got)
 	}
 }
+
+// A derived detection (DERIVED_SCHEMA) is recognised and reported unsupported,
+// not rejected as a rule with unknown keys.
+func TestLoadRule_derivedDetection(t *testing.T) {
+	yml := "AnalysisType: rule\nRuleID: D\nBaseDetection: Base.Rule\nSeverity: High\nTests:\n  - Name: t\n    ExpectedResult: true\n    Log: {a: 1}\n"
+	rule, errs := loadRuleYAML("d.yml", []byte(yml), readNone)
+	if len(errs) > 0 || len(rule.Tests) != 1 || len(rule.Unsupported) != 1 ||
+		rule.Unsupported[0].Error() != `d.yml:3:16: unsupported: derived detections (BaseDetection "Base.Rule")` {
+		t.Errorf("errs %v, rule %+v", errs, rule)
+	}
+	if _, errs := loadRuleYAML("d.yml", []byte("AnalysisType: rule\nRuleID: D\nBaseDetection: B\nFilename: x.py\n"), readNone); !strings.Contains(errs.Error(), `4:1: schema: unknown key "Filename"`) {
+		t.Errorf("got %v", errs)
+	}
+}
