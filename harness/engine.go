@@ -27,7 +27,9 @@ func Compile(r *ast.Rule) (*Compiled, ast.ErrorList) {
 		c.models = DataModelsFor(r.File)
 	}
 	if r.Match == nil {
-		errs.Add(ast.Pos{File: r.File}, ast.CodeSchema, "rule has no detection logic")
+		if len(r.Unsupported) == 0 { // else they say why (a derived detection, ...)
+			errs.Add(ast.Pos{File: r.File}, ast.CodeSchema, "rule has no detection logic")
+		}
 		return nil, errs
 	}
 	var e ast.ErrorList
