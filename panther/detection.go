@@ -39,10 +39,10 @@ import (
 type argKind uint8
 
 const (
-	argValue    argKind = iota // Value: a scalar
-	argValues                  // Values: a list of scalars
-	argNone                    // nothing
-	argBoolOpt                 // optional Value: true (default) or false, which negates
+	argValue   argKind = iota // Value: a scalar
+	argValues                 // Values: a list of scalars
+	argNone                   // nothing
+	argBoolOpt                // optional Value: true (default) or false, which negates
 )
 
 type condKind uint8
