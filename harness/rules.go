@@ -223,19 +223,20 @@ func CompileDataModel(m *panther.DataModel) *eval.DataModel {
 	out := &eval.DataModel{ID: m.ID, Mappings: map[string]*eval.UDMMapping{}}
 	for _, mp := range m.Mappings {
 		u := &eval.UDMMapping{}
+		where := " (data model " + m.ID + ", mapping " + mp.Name + ")"
 		switch {
 		case mp.Err != nil:
-			u.Err = &eval.RuntimeError{Pos: mp.Err.Pos, Code: mp.Err.Code, Msg: "data model " + m.ID + " mapping " + mp.Name + ": " + mp.Err.Msg}
+			u.Err = &eval.RuntimeError{Pos: mp.Err.Pos, Code: mp.Err.Code, Msg: mp.Err.Msg + where}
 		case mp.Expr != nil:
 			p, errs := eval.Compile(mp.Expr, ast.KeysFold)
 			if len(errs) > 0 {
-				u.Err = &eval.RuntimeError{Pos: errs[0].Pos, Code: errs[0].Code, Msg: "data model " + m.ID + " mapping " + mp.Name + ": " + errs[0].Msg}
+				u.Err = &eval.RuntimeError{Pos: errs[0].Pos, Code: errs[0].Code, Msg: errs[0].Msg + where}
 			}
 			u.Method = p
 		default:
 			path, err := eval.ParseJSONPath(mp.Path)
 			if err != nil {
-				u.Err = &eval.RuntimeError{Pos: ast.Pos{File: m.File}, Code: ast.CodeUnsupported, Msg: "unsupported: data model " + m.ID + ": " + err.Error()}
+				u.Err = &eval.RuntimeError{Pos: ast.Pos{File: m.File}, Code: ast.CodeUnsupported, Msg: "unsupported: " + err.Error() + where}
 			}
 			u.Path = path
 		}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 
@@ -49,10 +51,36 @@ func LoadDataModel(path string) (*DataModel, ast.ErrorList) {
 	}
 	return loadDataModelYAML(path, src, func(name string) ([]byte, error) {
 		return os.ReadFile(filepath.Join(filepath.Dir(path), name))
+	}, func(module string) (string, []byte) {
+		return findGlobalHelper(filepath.Dir(path), module)
 	})
 }
 
-func loadDataModelYAML(file string, src []byte, readPy func(string) ([]byte, error)) (*DataModel, ast.ErrorList) {
+// findGlobalHelper reads global_helpers/MODULE.py from the nearest folder at or
+// above dir that has it (panther-analysis keeps global_helpers/ beside
+// data_models/).
+func findGlobalHelper(dir, module string) (string, []byte) {
+	if !isPyIdent(module) {
+		return "", nil
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", nil
+	}
+	for d := abs; ; {
+		p := filepath.Join(d, "global_helpers", module+".py")
+		if src, err := os.ReadFile(p); err == nil {
+			return p, src
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return "", nil
+		}
+		d = parent
+	}
+}
+
+func loadDataModelYAML(file string, src []byte, readPy func(string) ([]byte, error), readHelper func(module string) (string, []byte)) (*DataModel, ast.ErrorList) {
 	r := &ruleLoader{file: file}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(src, &doc); err != nil {
@@ -109,7 +137,7 @@ func loadDataModelYAML(file string, src []byte, readPy func(string) ([]byte, err
 				m.Path = p.Value
 			} else {
 				m.Method = mk["Method"].Value
-				m.Expr, m.Err = lowerMethod(pyFile, pySrc, m.Method, r.at(mk["Method"]))
+				m.Expr, m.Err = lowerMethod(pyFile, pySrc, m.Method, r.at(mk["Method"]), readHelper)
 			}
 			dm.Mappings = append(dm.Mappings, m)
 		}
@@ -120,23 +148,69 @@ func loadDataModelYAML(file string, src []byte, readPy func(string) ([]byte, err
 
 // lowerMethod lowers METHOD(event) of a data model module. The Python front end
 // lowers a module's rule(); a rule() that returns METHOD(event) is appended to
-// the source (after the last line, so positions in the file stay true).
-func lowerMethod(pyFile string, src []byte, method string, at ast.Pos) (ast.Expr, *ast.Error) {
+// the source (after the last line, so positions in the file stay true). A
+// method the module imports from a global helper (`from panther_aws_helpers
+// import get_actor_user`) is lowered from that helper's module the same way.
+func lowerMethod(pyFile string, src []byte, method string, at ast.Pos, readHelper func(string) (string, []byte)) (ast.Expr, *ast.Error) {
 	if src == nil {
 		return nil, ast.Errorf(at, ast.CodeSchema, "Method %q needs the data model's Filename (its Python module)", method)
 	}
 	if !isPyIdent(method) {
 		return nil, ast.Errorf(at, ast.CodeSchema, "Method %q is not a Python function name", method)
 	}
+	helperModule := false
+	if !definesFunction(src, method) {
+		if module, name := importedFrom(src, method); module != "" && readHelper != nil {
+			if path, hsrc := readHelper(module); hsrc != nil {
+				pyFile, src, method, helperModule = path, hsrc, name, true
+			}
+		}
+	}
 	wrapped := append(append([]byte{}, src...), []byte("\n\ndef rule(event):\n    return "+method+"(event)\n")...)
 	prog, errs := ParsePython(pyFile, wrapped)
 	if len(errs) > 0 {
 		return nil, errs[0]
 	}
-	if len(prog.Unsupported) > 0 {
-		return nil, prog.Unsupported[0]
+	for _, u := range prog.Unsupported {
+		// A helper module's other top-level definitions (classes, ...) do not
+		// matter to this one function; anything it reaches is reported in it.
+		if helperModule && strings.Contains(u.Msg, "top-level") {
+			continue
+		}
+		return nil, u
 	}
 	return prog.Match, nil
+}
+
+var (
+	defPattern  = regexp.MustCompile(`(?m)^def\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(`)
+	fromPattern = regexp.MustCompile(`(?m)^from\s+([A-Za-z_][A-Za-z0-9_.]*)\s+import\s+\(?([^)\n#]*)`)
+)
+
+func definesFunction(src []byte, name string) bool {
+	for _, m := range defPattern.FindAllSubmatch(src, -1) {
+		if string(m[1]) == name {
+			return true
+		}
+	}
+	return false
+}
+
+// importedFrom finds `from MODULE import NAME [as ALIAS]` binding alias; it
+// returns the module and the name in it.
+func importedFrom(src []byte, alias string) (string, string) {
+	for _, m := range fromPattern.FindAllSubmatch(src, -1) {
+		for _, item := range strings.Split(string(m[2]), ",") {
+			f := strings.Fields(item)
+			switch {
+			case len(f) == 1 && f[0] == alias:
+				return string(m[1]), f[0]
+			case len(f) == 3 && f[1] == "as" && f[2] == alias:
+				return string(m[1]), f[0]
+			}
+		}
+	}
+	return "", ""
 }
 
 func isPyIdent(s string) bool {

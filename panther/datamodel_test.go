@@ -53,7 +53,7 @@ func TestLoadDataModel_schema(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dm, errs := loadDataModelYAML("dm.yml", []byte(tt.yml), py(tt.py))
+			dm, errs := loadDataModelYAML("dm.yml", []byte(tt.yml), py(tt.py), noHelpers)
 			if tt.wantErr == "" && len(errs) > 0 || tt.wantErr != "" && !strings.Contains(errs.Error(), tt.wantErr) {
 				t.Fatalf("errors %v, want %q", errs, tt.wantErr)
 			}
@@ -72,7 +72,28 @@ func TestLoadDataModel_schema(t *testing.T) {
 		})
 	}
 	// Bad YAML is a parse error with a line, never a panic.
-	if _, errs := loadDataModelYAML("dm.yml", []byte("Mappings: [\n"), py("")); !errs.Has(ast.CodeParse) {
+	if _, errs := loadDataModelYAML("dm.yml", []byte("Mappings: [\n"), py(""), noHelpers); !errs.Has(ast.CodeParse) {
 		t.Errorf("got %v", errs)
+	}
+}
+
+func noHelpers(string) (string, []byte) { return "", nil }
+
+// A method the data model imports from a global helper is lowered from the
+// helper's module; the helper module's unrelated top-level classes do not
+// make it unsupported.
+func TestLoadDataModel_methodFromGlobalHelper(t *testing.T) {
+	yml := "AnalysisType: datamodel\nDataModelID: M\nEnabled: true\nLogTypes: [A.B]\nFilename: m.py\nMappings:\n  - Name: actor\n    Method: actor_name\n"
+	model := "from my_helpers import get_actor as actor_name, other\n"
+	helper := "class Unrelated:\n    pass\n\n\ndef get_actor(event):\n    return event.get('actor', 'nobody')\n"
+	var asked string
+	dm, errs := loadDataModelYAML("dm.yml", []byte(yml), func(string) ([]byte, error) { return []byte(model), nil },
+		func(module string) (string, []byte) { asked = module; return "my_helpers.py", []byte(helper) })
+	if len(errs) > 0 || asked != "my_helpers" || len(dm.Mappings) != 1 {
+		t.Fatalf("errs %v, asked %q, %+v", errs, asked, dm)
+	}
+	m := dm.Mappings[0]
+	if m.Err != nil || dump(m.Expr) != "(helper get_actor [$] (default $actor 'nobody'))" || m.Expr.Pos().File != "my_helpers.py" {
+		t.Errorf("got %v %s", m.Err, dump(m.Expr))
 	}
 }
