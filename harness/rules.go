@@ -226,17 +226,17 @@ func CompileDataModel(m *panther.DataModel) *eval.DataModel {
 		where := " (data model " + m.ID + ", mapping " + mp.Name + ")"
 		switch {
 		case mp.Err != nil:
-			u.Err = &eval.RuntimeError{Pos: mp.Err.Pos, Code: mp.Err.Code, Msg: mp.Err.Msg + where}
+			u.Err = &eval.RuntimeError{Pos: mp.Err.Pos, Code: mp.Err.Code, Msg: strings.TrimPrefix(mp.Err.Msg, mp.Err.Code+": ") + where}
 		case mp.Expr != nil:
 			p, errs := eval.Compile(mp.Expr, ast.KeysFold)
 			if len(errs) > 0 {
-				u.Err = &eval.RuntimeError{Pos: errs[0].Pos, Code: errs[0].Code, Msg: errs[0].Msg + where}
+				u.Err = &eval.RuntimeError{Pos: errs[0].Pos, Code: errs[0].Code, Msg: strings.TrimPrefix(errs[0].Msg, errs[0].Code+": ") + where}
 			}
 			u.Method = p
 		default:
 			path, err := eval.ParseJSONPath(mp.Path)
 			if err != nil {
-				u.Err = &eval.RuntimeError{Pos: ast.Pos{File: m.File}, Code: ast.CodeUnsupported, Msg: "unsupported: " + err.Error() + where}
+				u.Err = &eval.RuntimeError{Pos: ast.Pos{File: m.File}, Code: ast.CodeUnsupported, Msg: err.Error() + where}
 			}
 			u.Path = path
 		}
