@@ -332,8 +332,9 @@ func (r *ruleLoader) inlineFilters(rule *ast.Rule, n *yaml.Node) {
 	if f == nil || alwaysTrue(f) || rule.Match == nil {
 		return
 	}
-	sp := ast.Span{From: r.at(n)}
-	rule.Match = &ast.Cond{Span: sp, If: f, Then: rule.Match, Else: &ast.Lit{Span: sp, Val: ast.False}}
+	// Python's `and`: False when the filters exclude the event (they always yield
+	// a bool), else rule()'s own value, so its bool check still applies.
+	rule.Match = &ast.Logic{Span: ast.Span{From: r.at(n)}, Op: ast.And, Operand: true, Xs: []ast.Expr{f, rule.Match}}
 }
 
 func alwaysTrue(x ast.Expr) bool {
