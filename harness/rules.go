@@ -126,6 +126,7 @@ func FindAnalysis(paths []string) ([]string, []Skipped, error) {
 	}
 	sort.Strings(out)
 	sort.Slice(skipped, func(i, j int) bool { return skipped[i].File < skipped[j].File })
+	markConflicts(skipped)
 	return out, skipped, nil
 }
 
@@ -137,6 +138,32 @@ func skippedItem(path, analysisType string) Skipped {
 		}
 	}
 	return s
+}
+
+// markConflicts reports enabled data models that claim a log type an earlier
+// one (in path order) has, as panther_analysis_tool's setup_data_models does;
+// the earlier model is the one used.
+func markConflicts(skipped []Skipped) {
+	owner := map[string]string{}
+	for i := range skipped {
+		s := &skipped[i]
+		if s.AnalysisType != "datamodel" || s.Message != "" {
+			continue
+		}
+		m, errs := panther.LoadDataModel(s.File)
+		if m == nil || len(errs) > 0 || !m.Enabled {
+			continue
+		}
+		var clash []string
+		for _, lt := range m.LogTypes {
+			if prev, ok := owner[lt]; ok {
+				clash = append(clash, fmt.Sprintf("Conflicting Enabled LogType [%s] in Data Model [%s] (already in %s)", lt, m.ID, prev))
+				continue
+			}
+			owner[lt] = s.File
+		}
+		s.Message = strings.Join(clash, "; ")
+	}
 }
 
 // DataModels are the enabled Panther data models of one repository by log type,

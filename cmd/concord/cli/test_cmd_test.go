@@ -143,3 +143,17 @@ func writeFile(t *testing.T, path, content string) {
 		t.Fatal(err)
 	}
 }
+
+// Two enabled data models for one log type: the first (in path order) is used
+// and the second is reported, as setup_data_models does.
+func TestTestDataModelConflict(t *testing.T) {
+	dir := t.TempDir() + "/data_models"
+	model := "AnalysisType: datamodel\nDataModelID: %s\nEnabled: true\nLogTypes: [A.B]\nMappings:\n  - Name: x\n    Path: x\n"
+	writeFile(t, dir+"/a.yml", strings.Replace(model, "%s", "First", 1))
+	writeFile(t, dir+"/b.yml", strings.Replace(model, "%s", "Second", 1))
+	r, code := testJSON(t, dir)
+	if code != ExitFailed || len(r.Skipped) != 2 || r.Skipped[0].Message != "" ||
+		!strings.HasPrefix(r.Skipped[1].Message, "Conflicting Enabled LogType [A.B] in Data Model [Second]") {
+		t.Errorf("exit %d, skipped %+v", code, r.Skipped)
+	}
+}
