@@ -314,10 +314,9 @@ func (m *matcher) combinator(name string, c, n *yaml.Node, depth int) ast.Expr {
 
 // keyRef is a lowered key specifier.
 type keyRef struct {
-	x      ast.Expr // the value (a list of values when fan)
-	base   ast.Expr // what must be present for an InlineFilter leaf to apply
-	fan    bool     // KeyPath with [*]: the condition applies to any element
-	fields string   // as written, for messages
+	x    ast.Expr // the value (a list of values when fan)
+	base ast.Expr // what must be present for an InlineFilter leaf to apply
+	fan  bool     // KeyPath with [*]: the condition applies to any element
 }
 
 func (m *matcher) keySpec(kind string, n *yaml.Node) (keyRef, bool) {
@@ -330,7 +329,7 @@ func (m *matcher) keySpec(kind string, n *yaml.Node) (keyRef, bool) {
 			return keyRef{}, false
 		}
 		f := &ast.Field{Span: sp, Path: []string{n.Value}}
-		return keyRef{x: f, base: f, fields: n.Value}, true
+		return keyRef{x: f, base: f}, true
 	case "DeepKey":
 		if n.Kind != yaml.SequenceNode || len(n.Content) == 0 {
 			m.r.schemaf(n, "DeepKey must be a non-empty list of keys and list indexes")
@@ -378,13 +377,9 @@ func (m *matcher) path(steps []ast.Value, sp ast.Span) keyRef {
 	for ; i < len(steps) && steps[i].Kind() == ast.KindString && steps[i].AsString() != "[*]"; i++ {
 		keys = append(keys, steps[i].AsString())
 	}
-	var parts []string
-	for _, s := range steps {
-		parts = append(parts, s.Str())
-	}
 	base := &ast.Field{Span: sp, Path: keys}
 	if i == len(steps) {
-		return keyRef{x: base, base: base, fields: strings.Join(parts, ".")}
+		return keyRef{x: base, base: base}
 	}
 	args := []ast.Expr{base}
 	fan := false
@@ -394,7 +389,7 @@ func (m *matcher) path(steps []ast.Value, sp ast.Span) keyRef {
 			fan = true
 		}
 	}
-	return keyRef{x: &ast.Call{Span: sp, Fn: "yaml.path", Args: args}, base: base, fan: fan, fields: strings.Join(parts, ".")}
+	return keyRef{x: &ast.Call{Span: sp, Fn: "yaml.path", Args: args}, base: base, fan: fan}
 }
 
 // parseKeyPath splits a.b[0].c[*] into keys, int indexes and "[*]".

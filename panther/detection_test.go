@@ -292,3 +292,50 @@ func FuzzMatchExpressions(f *testing.F) {
 
 // readNone stands in for the rule's Python file.
 func readNone(string) ([]byte, error) { return []byte("def rule(event):\n    return True\n"), nil }
+
+// A simple detection's AlertTitle ({key.path} placeholders), AlertContext
+// (KeyName → key specifier) and DynamicSeverities (first entry whose
+// Conditions hold, else Severity) become the title, alert_context and
+// severity outputs.
+func TestSimpleDetectionOutputs(t *testing.T) {
+	yml := simpleRule("- Condition: AlwaysTrue", "") +
+		"AlertTitle: \"{user.name} did {action}\"\n" +
+		"AlertContext:\n  - KeyName: who\n    KeyValue: {DeepKey: [user, name]}\n  - KeyName: first\n    KeyValue: {KeyPath: 'items[0]'}\n" +
+		"DynamicSeverities:\n  - ChangeTo: Critical\n    Conditions:\n      - Key: action\n        Condition: Equals\n        Value: delete\n"
+	rule, errs := loadRuleYAML("r.yml", []byte(yml), readNone)
+	if len(errs) > 0 || len(rule.Outputs) != 3 {
+		t.Fatalf("errs %v, outputs %d", errs, len(rule.Outputs))
+	}
+	for _, tt := range []struct{ event, title, context, severity string }{
+		{`{"user":{"name":"ann"},"action":"delete","items":[7]}`, `'ann did delete'`, `{'who': 'ann', 'first': 7}`, `'Critical'`},
+		{`{"action":"read"}`, `'None did read'`, `{'who': None, 'first': None}`, `'Low'`},
+	} {
+		ev, _ := ast.ParseJSON([]byte(tt.event))
+		var got []string
+		for _, o := range rule.Outputs {
+			p, cerrs := eval.Compile(o.X, rule.Keys)
+			if len(cerrs) > 0 {
+				t.Fatal(cerrs)
+			}
+			v, err := p.Eval(&eval.Env{Record: ev})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, v.Repr())
+		}
+		if want := []string{tt.title, tt.context, tt.severity}; strings.Join(got, " | ") != strings.Join(want, " | ") {
+			t.Errorf("%s:\ngot  %v\nwant %v", tt.event, got, want)
+		}
+	}
+	for _, bad := range []struct{ yml, want string }{
+		{"AlertContext:\n  - KeyName: a\n    KeyValue: {Field: x}\n", `KeyValue must be a Key, DeepKey or KeyPath, not "Field"`},
+		{"AlertContext:\n  - just a string\n", "an AlertContext entry must be a mapping"},
+		{"DynamicSeverities:\n  - ChangeTo: Severe\n    Conditions: []\n", `ChangeTo "Severe" is not one of`},
+		{"DynamicSeverities:\n  - ChangeTo: High\n", "a DynamicSeverities entry needs ChangeTo and Conditions"},
+	} {
+		_, errs := loadRuleYAML("r.yml", []byte(simpleRule("- Condition: AlwaysTrue", "")+bad.yml), readNone)
+		if !strings.Contains(errs.Error(), bad.want) {
+			t.Errorf("got %v, want %q", errs, bad.want)
+		}
+	}
+}

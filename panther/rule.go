@@ -410,16 +410,24 @@ func (r *ruleLoader) alertContext(n *yaml.Node, unsup *ast.ErrorList) ast.Expr {
 	m := &matcher{r: r, unsup: unsup, what: "AlertContext"}
 	d := &ast.DictLit{Span: ast.Span{From: r.at(n)}}
 	for _, item := range n.Content {
-		keys := r.checkMapping(deref(item), map[string]fieldType{"KeyName": typeStr, "KeyValue": typeAny}, " of AlertContext")
+		item = deref(item)
+		if item.Kind != yaml.MappingNode {
+			r.schemaf(item, "an AlertContext entry must be a mapping of KeyName and KeyValue")
+			continue
+		}
+		keys := r.checkMapping(item, map[string]fieldType{"KeyName": typeStr, "KeyValue": typeAny}, " of AlertContext")
 		name, val := keys["KeyName"], keys["KeyValue"]
 		if name == nil || val == nil || deref(val).Kind != yaml.MappingNode || len(deref(val).Content) != 2 {
 			r.schemaf(item, "an AlertContext entry needs KeyName and KeyValue (one Key, DeepKey or KeyPath)")
 			continue
 		}
 		v := deref(val)
+		if k := v.Content[0].Value; k != "Key" && k != "DeepKey" && k != "KeyPath" {
+			r.schemaf(v.Content[0], "KeyValue must be a Key, DeepKey or KeyPath, not %q", k)
+			continue
+		}
 		ref, ok := m.keySpec(v.Content[0].Value, v.Content[1])
 		if !ok {
-			r.schemaf(v.Content[0], "KeyValue must be a Key, DeepKey or KeyPath")
 			continue
 		}
 		d.Keys = append(d.Keys, &ast.Lit{Span: ast.Span{From: r.at(name)}, Val: ast.String(name.Value)})
@@ -439,6 +447,10 @@ func (r *ruleLoader) dynamicSeverities(n *yaml.Node, base string, unsup *ast.Err
 	var x ast.Expr = &ast.Lit{Span: ast.Span{From: r.at(n)}, Val: ast.String(base)}
 	for i := len(n.Content) - 1; i >= 0; i-- {
 		item := deref(n.Content[i])
+		if item.Kind != yaml.MappingNode {
+			r.schemaf(item, "a DynamicSeverities entry must be a mapping of ChangeTo and Conditions")
+			return nil
+		}
 		keys := r.checkMapping(item, map[string]fieldType{"ChangeTo": typeStr, "Conditions": typeList}, " of DynamicSeverities")
 		to, conds := keys["ChangeTo"], keys["Conditions"]
 		if to == nil || conds == nil {
