@@ -157,3 +157,27 @@ func TestTestDataModelConflict(t *testing.T) {
 		t.Errorf("exit %d, skipped %+v", code, r.Skipped)
 	}
 }
+
+// A malformed match expression and an invalid data model are reported with
+// file:line:col and what was expected; the other rules still run.
+func TestTestBadPantherYAML(t *testing.T) {
+	r, code := testJSON(t, "testdata/bad/panther-analysis")
+	if code != ExitFailed {
+		t.Fatalf("exit %d", code)
+	}
+	found := false
+	for _, x := range r.Tests {
+		if x.Rule == "Bad.Detection" {
+			found = true
+			if x.Result != "error" || !strings.Contains(x.Message, `bad_detection.yml:9:16: schema: unknown Condition "Equal" (expected one of`) {
+				t.Errorf("bad detection: %s %s", x.Result, x.Message)
+			}
+		}
+	}
+	if !found || r.Summary.Pass == 0 {
+		t.Errorf("found %v, summary %+v", found, r.Summary)
+	}
+	if len(r.Skipped) != 1 || !strings.Contains(r.Skipped[0].Message, `broken.yml:9:13: schema: "Path" and "Method" are mutually exclusive`) {
+		t.Errorf("skipped %+v", r.Skipped)
+	}
+}
