@@ -146,6 +146,12 @@ func pantherUDM(env *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
 			}
 		}
 	}
+	if len(a) == 1 && env.UDM == nil {
+		// The older paths-only form of a data model (Env.DataModel).
+		if path, ok := env.DataModel[a[0].Str()]; ok {
+			return Lookup(env.Record, path, ast.KeysFold), nil
+		}
+	}
 	keys := make([]string, len(a))
 	for i, k := range a {
 		keys[i] = k.Str()
