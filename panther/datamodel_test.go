@@ -97,3 +97,16 @@ func TestLoadDataModel_methodFromGlobalHelper(t *testing.T) {
 		t.Errorf("got %v %s", m.Err, dump(m.Expr))
 	}
 }
+
+// FuzzLoadDataModel checks that no data model file (YAML or the Python of its
+// methods) makes loading panic.
+func FuzzLoadDataModel(f *testing.F) {
+	f.Add("AnalysisType: datamodel\nDataModelID: M\nEnabled: true\nLogTypes: [A]\nFilename: m.py\nMappings:\n  - Name: x\n    Method: f\n  - Name: y\n    Path: $.a[0].b\n",
+		"from h import g as f\n")
+	f.Add("Mappings: [{Name: x, Method: f, Path: p}]\n", "def f(event):\n    return event.get('a')\n")
+	f.Add("[", "def")
+	f.Fuzz(func(t *testing.T, yml, py string) {
+		_, _ = loadDataModelYAML("f.yml", []byte(yml), func(string) ([]byte, error) { return []byte(py), nil },
+			func(string) (string, []byte) { return "h.py", []byte(py) })
+	})
+}
