@@ -51,8 +51,10 @@ func newTestCmd(io *streams) *cobra.Command {
 			for _, f := range files {
 				rules = append(rules, loadOne(f, opts))
 			}
-			results := runAllTests(rules)
+			results := []harness.TestResult{}
 			for _, l := range rules {
+				// Each rule's coverage shortfalls follow its own tests.
+				results = append(results, runAllTests([]*loaded{l})...)
 				results = append(results, harness.MinimumTests(l.rule, minimumTests)...)
 			}
 			if err := writeTestReport(io, format, results, skipped, failuresOnly); err != nil {
