@@ -26,7 +26,10 @@ type Rule struct {
 	ID       string
 	Name     string
 	Status   string // Splunk status, or "enabled"/"disabled" for Panther
-	Keys     KeyMode
+	// Scheduled: a Panther scheduled_rule, which runs on scheduled-query rows
+	// (no data model is attached to its events).
+	Scheduled bool
+	Keys      KeyMode
 
 	// LogType is the event type the rule reads: a Splunk sourcetype
 	// ("aws:cloudtrail") or a Panther log type ("AWS.CloudTrail").

@@ -39,6 +39,8 @@ func Children(x Expr) []Expr {
 		return []Expr{n.X, n.Key}
 	case *Helper:
 		return []Expr{n.Body}
+	case *Elements:
+		return []Expr{n.X, n.Pred}
 	}
 	return nil
 }

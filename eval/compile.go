@@ -26,6 +26,10 @@ type Env struct {
 	// Now is the search's time for SPL now() and time(); nil means the wall clock.
 	// Tests fix it to make time arithmetic deterministic.
 	Now func() time.Time
+	// UDM is the Panther data model attached to the event (see DataModel in
+	// panther_datamodel.go); nil means none. It supersedes DataModel.
+	UDM      *DataModel
+	udmDepth int
 }
 
 // RuntimeError is raised while evaluating (Python exceptions, bad types).
@@ -196,6 +200,8 @@ func (c *compiler) expr(x ast.Expr) fn {
 		}
 	case *ast.Index:
 		return c.index(n)
+	case *ast.Elements:
+		return c.elements(n)
 	case *ast.Helper:
 		body, name := c.expr(n.Body), n.Name
 		return func(env *Env) (ast.Value, error) {

@@ -80,7 +80,9 @@ func explainDisagreement(s, p *Compiled, ev Event, sv, pv Verdict) (string, []st
 	var fields []string
 	var splunkWhy, pantherWhy string
 	if !pv.Hit {
-		reasons := eval.Explain(p.Rule.Match, p.Rule.Keys, pantherEnv(ev, nil))
+		env := pantherEnv(ev, nil)
+		env.UDM = p.models.For(p.Rule, ev.Value) // explain on what Run saw
+		reasons := eval.Explain(p.Rule.Match, p.Rule.Keys, env)
 		pantherWhy, fields = describeReasons(reasons, pv.Err)
 	}
 	if !sv.Hit {

@@ -16,6 +16,7 @@ type Compiled struct {
 	match   *eval.Program
 	pipe    *eval.Pipeline
 	outputs []*eval.Program
+	models  *DataModels // Panther: the repository's data models, for event.udm()
 }
 
 // Compile compiles a rule's logic; constructs concord cannot run come back as
@@ -23,8 +24,13 @@ type Compiled struct {
 func Compile(r *ast.Rule) (*Compiled, ast.ErrorList) {
 	errs := append(ast.ErrorList(nil), r.Unsupported...)
 	c := &Compiled{Rule: r}
+	if r.Platform == ast.Panther && !r.Scheduled {
+		c.models = DataModelsFor(r.File)
+	}
 	if r.Match == nil {
-		errs.Add(ast.Pos{File: r.File}, ast.CodeSchema, "rule has no detection logic")
+		if len(r.Unsupported) == 0 { // else they say why (a derived detection, ...)
+			errs.Add(ast.Pos{File: r.File}, ast.CodeSchema, "rule has no detection logic")
+		}
 		return nil, errs
 	}
 	var e ast.ErrorList
@@ -104,6 +110,7 @@ func (c *Compiled) Run(events []Event, mocks map[string]ast.Value) (*Result, err
 	if c.Rule.Platform == ast.Panther {
 		for i, ev := range events {
 			env := pantherEnv(ev, mocks)
+			env.UDM = c.models.For(c.Rule, ev.Value)
 			hit, err := c.pantherMatch(env)
 			res.Verdicts[i] = Verdict{Hit: hit, Err: err}
 			if !hit || err != nil {

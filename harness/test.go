@@ -147,3 +147,32 @@ func allPresent(o *ast.Object, fields []string) bool {
 	}
 	return true
 }
+
+// MinimumTests checks a Panther rule's test coverage as panther_analysis_tool's
+// --minimum-tests does: fewer than n tests fail the rule, and for n > 1 so does
+// a rule without both a test expecting true and one expecting false. Each
+// shortfall is one failed result named "minimum tests".
+func MinimumTests(r *ast.Rule, n int) []TestResult {
+	if r == nil || r.Platform != ast.Panther || n <= 0 {
+		return nil
+	}
+	fail := func(msg string) TestResult {
+		return TestResult{File: r.File, Platform: string(r.Platform), Rule: r.ID, Name: "minimum tests", Result: Fail, Message: msg}
+	}
+	var out []TestResult
+	if len(r.Tests) < n {
+		out = append(out, fail(fmt.Sprintf("Insufficient test coverage: %d tests required but only %d found", n, len(r.Tests))))
+	}
+	if len(r.Tests) == 0 {
+		return out // the tool stops at "No tests configured"
+	}
+	pos, neg := false, false
+	for _, t := range r.Tests {
+		pos = pos || t.Expected
+		neg = neg || !t.Expected
+	}
+	if n > 1 && !(pos && neg) {
+		out = append(out, fail("Insufficient test coverage: expected at least one positive and one negative test"))
+	}
+	return out
+}

@@ -40,6 +40,9 @@
 //	concat(a, b)               ast.Concat, Python dialect (str() of each part)
 //	concat_spl(a, b)           ast.Concat, SPLEval dialect (SPL's `.`)
 //	helper name(args) { body } ast.Helper (name spelled like a Call name)
+//	any_element(x) { pred }    ast.Elements (also all_elements, no_element,
+//	                           only_one_element); inside pred, `event` and
+//	                           field paths are the element's
 //	and(x)  or()  and*(x)      ast.Logic with fewer than two operands
 //	(x)                        grouping
 //
@@ -88,7 +91,8 @@
 //
 // The keywords above (not and or eq ne lt le gt ge in in_spl default
 // default_null truthy is_null is_not_null exists, the match words, if concat
-// concat_spl helper const event true false null missing nan) cannot start a
+// concat_spl helper const event true false null missing nan any_element
+// all_elements no_element only_one_element) cannot start a
 // field path or name a call unquoted; Print quotes them ('exists').
 //
 // # Aliases

@@ -57,6 +57,9 @@ func Equal(a, b ast.Expr) bool {
 	case *ast.Exists:
 		y, ok := b.(*ast.Exists)
 		return ok && Equal(x.X, y.X)
+	case *ast.Elements:
+		y, ok := b.(*ast.Elements)
+		return ok && x.Quant == y.Quant && Equal(x.X, y.X) && Equal(x.Pred, y.Pred)
 	case *ast.Cond:
 		y, ok := b.(*ast.Cond)
 		return ok && Equal(x.If, y.If) && Equal(x.Then, y.Then) && Equal(x.Else, y.Else)

@@ -15,6 +15,7 @@ func FuzzParse(f *testing.F) {
 	for _, s := range []string{
 		"", "a and", "not (a", "a eq b eq c", "helper h() {", "const [1,", "'x", "\"\\q\"",
 		"a # c\n\nb\n", "f(a,\n b)", "x ~iwildcard \"a*\" or* y[0] default_null 1",
+		"any_element(a) { event eq 1 }", "no_element(yaml.path(a, \"[*]\")) {", "only_one_element() { }",
 	} {
 		f.Add(s)
 	}

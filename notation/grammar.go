@@ -134,18 +134,19 @@ type gIndex struct {
 }
 
 type gPrimary struct {
-	Pos    lexer.Position
-	EndPos lexer.Position
-	Paren  *gOr     `parser:"  \"(\" @@ \")\""`
-	Fn     string   `parser:"| ( @( \"if\" | \"concat\" | \"concat_spl\" | \"and\" | \"or\" | LogicStar )"`
-	FnArgs *gArgs   `parser:"    @@ )"`
-	Helper *gHelper `parser:"| \"helper\" @@"`
-	Const  *gConst  `parser:"| \"const\" @@"`
-	List   *gList   `parser:"| @@"`
-	Dict   *gDict   `parser:"| @@"`
-	Scalar *gScalar `parser:"| @@"`
-	Event  bool     `parser:"| @\"event\""`
-	Path   *gPath   `parser:"| @@"`
+	Pos      lexer.Position
+	EndPos   lexer.Position
+	Paren    *gOr       `parser:"  \"(\" @@ \")\""`
+	Fn       string     `parser:"| ( @( \"if\" | \"concat\" | \"concat_spl\" | \"and\" | \"or\" | LogicStar )"`
+	FnArgs   *gArgs     `parser:"    @@ )"`
+	Helper   *gHelper   `parser:"| \"helper\" @@"`
+	Elements *gElements `parser:"| @@"`
+	Const    *gConst    `parser:"| \"const\" @@"`
+	List     *gList     `parser:"| @@"`
+	Dict     *gDict     `parser:"| @@"`
+	Scalar   *gScalar   `parser:"| @@"`
+	Event    bool       `parser:"| @\"event\""`
+	Path     *gPath     `parser:"| @@"`
 }
 
 type gArgs struct {
@@ -157,6 +158,13 @@ type gArg struct {
 	Pos     lexer.Position
 	Keyword string `parser:"( @KwArg \"=\" )?"`
 	X       *gOr   `parser:"@@"`
+}
+
+// gElements is ast.Elements: any_element(list) { predicate on each element }.
+type gElements struct {
+	Quant string `parser:"@( \"any_element\" | \"all_elements\" | \"no_element\" | \"only_one_element\" )"`
+	X     *gOr   `parser:"\"(\" @@ \")\""`
+	Pred  *gOr   `parser:"\"{\" @@ \"}\""`
 }
 
 type gHelper struct {

@@ -162,6 +162,7 @@ var operandStart = map[string]bool{
 	"not": true, "if": true, "concat": true, "concat_spl": true, "helper": true,
 	"const": true, "event": true, "true": true, "false": true, "null": true,
 	"missing": true, "nan": true,
+	"any_element": true, "all_elements": true, "no_element": true, "only_one_element": true,
 }
 
 // checkKeywords reports a reserved word where an operand must start (a field or
@@ -516,6 +517,11 @@ func (c *converter) primary(g *gPrimary) ast.Expr {
 			op = ast.Or
 		}
 		return &ast.Logic{Span: sp, Op: op, Xs: args, Operand: strings.HasSuffix(g.Fn, "*")}
+	case g.Elements != nil:
+		e := g.Elements
+		q := map[string]ast.Quantifier{"any_element": ast.AnyElement, "all_elements": ast.AllElements,
+			"no_element": ast.NoElement, "only_one_element": ast.OnlyOneElement}[e.Quant]
+		return &ast.Elements{Span: sp, X: c.or(e.X), Quant: q, Pred: c.or(e.Pred)}
 	case g.Helper != nil:
 		h := g.Helper
 		n := &ast.Helper{Span: sp, Name: c.name(h.Name.Elems), Body: c.or(h.Body)}

@@ -34,6 +34,7 @@ var reserved = map[string]bool{
 	"truthy": true, "is_null": true, "is_not_null": true, "exists": true,
 	"if": true, "concat": true, "concat_spl": true, "helper": true, "const": true,
 	"event": true, "true": true, "false": true, "null": true, "missing": true, "nan": true,
+	"any_element": true, "all_elements": true, "no_element": true, "only_one_element": true,
 }
 
 func init() {
@@ -243,6 +244,8 @@ func bare(x ast.Expr) string {
 		return b.String()
 	case *ast.Helper:
 		return "helper " + name(n.Name) + "(" + listExpr(n.Args) + ") { " + expr(n.Body, precOr) + " }"
+	case *ast.Elements:
+		return n.Quant.String() + "(" + expr(n.X, precOr) + ") { " + expr(n.Pred, precOr) + " }"
 	}
 	return "<unknown>"
 }

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 
@@ -65,8 +66,9 @@ func LoadRule(ymlPath string) (*ast.Rule, ast.ErrorList) {
 
 // ruleLoader holds one LoadRule run.
 type ruleLoader struct {
-	file string
-	errs ast.ErrorList
+	file       string
+	errs       ast.ErrorList
+	matchNodes int // match expressions lowered so far (see maxMatchNodes)
 }
 
 func (r *ruleLoader) at(n *yaml.Node) ast.Pos {
@@ -87,12 +89,18 @@ func loadRuleYAML(file string, src []byte, readPy func(string) ([]byte, error)) 
 		return nil, ast.ErrorList{ast.Errorf(ast.Pos{File: file, Line: 1, Col: 1}, ast.CodeSchema, "a rule file must be a YAML mapping")}
 	}
 	root := doc.Content[0]
+	if base := topKey(root, "BaseDetection"); base != nil {
+		return r.derived(root, base)
+	}
 	keys := r.checkMapping(root, ruleKeys, "")
 	rule := &ast.Rule{Platform: ast.Panther, File: file, Keys: ast.KeysFold}
 
 	r.required(root, keys, "AnalysisType", "Enabled", "RuleID", "Severity")
 	r.exactlyOne(root, keys, "Filename", "Detection")
 	r.exactlyOne(root, keys, "LogTypes", "ScheduledQueries")
+	if n := keys["AnalysisType"]; n != nil {
+		rule.Scheduled = n.Value == "scheduled_rule"
+	}
 	if n := keys["AnalysisType"]; n != nil && n.Value != "rule" && n.Value != "scheduled_rule" {
 		r.schemaf(n, "AnalysisType %q is not a rule (rule or scheduled_rule)", n.Value)
 	}
@@ -125,13 +133,14 @@ func loadRuleYAML(file string, src []byte, readPy func(string) ([]byte, error)) 
 		rule.Tests = r.tests(n)
 	}
 	if n := keys["Detection"]; n != nil {
-		rule.Unsupported.Add(r.at(n), ast.CodeUnsupported, "unsupported: YAML Detection blocks (simple detections)")
-	}
-	if n := keys["InlineFilters"]; n != nil {
-		rule.Unsupported.Add(r.at(n), ast.CodeUnsupported, "unsupported: InlineFilters (YAML match expressions)")
+		rule.Match = r.matchBlock(n, "Detection", false, &rule.Unsupported)
 	}
 	if n := keys["Filename"]; n != nil && n.Kind == yaml.ScalarNode {
 		r.python(rule, n, readPy)
+	}
+	r.yamlOutputs(rule, keys)
+	if n := keys["InlineFilters"]; n != nil {
+		r.inlineFilters(rule, n)
 	}
 	r.errs.Sort()
 	return rule, r.errs
@@ -256,7 +265,12 @@ func (r *ruleLoader) tests(n *yaml.Node) []ast.Test {
 			where = " in test " + strconv.Quote(k.Value)
 		}
 		if k := keys["ExpectedResult"]; k != nil {
-			t.Expected = k.Value == "true"
+			// True and False are booleans too (YAML 1.2 core schema); a string
+			// comparison read them as false.
+			var b bool
+			if k.Kind == yaml.ScalarNode && k.ShortTag() == "!!bool" && k.Decode(&b) == nil {
+				t.Expected = b
+			}
 		}
 		if k := keys["Log"]; k != nil {
 			v, msg := yamlValue(k)
@@ -306,4 +320,201 @@ func yamlError(file string, err error) *ast.Error {
 		pos.Col = 1
 	}
 	return ast.Errorf(pos, ast.CodeParse, "%v", err)
+}
+
+// inlineFilters applies InlineFilters before the rule's logic: an event the
+// filters exclude does not match, and rule() is not run on it (Panther's
+// "Modifying Detections with Inline Filters"). Filters that always pass (the
+// `- All: []` the Panther console writes) are dropped, so rule()'s own result,
+// type checks included, is untouched.
+func (r *ruleLoader) inlineFilters(rule *ast.Rule, n *yaml.Node) {
+	f := r.matchBlock(n, "InlineFilters", true, &rule.Unsupported)
+	if f == nil || alwaysTrue(f) || rule.Match == nil {
+		return
+	}
+	// Python's `and`: False when the filters exclude the event (they always yield
+	// a bool), else rule()'s own value, so its bool check still applies.
+	rule.Match = &ast.Logic{Span: ast.Span{From: r.at(n)}, Op: ast.And, Operand: true, Xs: []ast.Expr{f, rule.Match}}
+}
+
+func alwaysTrue(x ast.Expr) bool {
+	switch n := x.(type) {
+	case *ast.Lit:
+		return n.Val.Kind() == ast.KindBool && n.Val.AsBool()
+	case *ast.Logic:
+		if n.Op != ast.And {
+			return false
+		}
+		for _, c := range n.Xs {
+			if !alwaysTrue(c) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// yamlOutputs adds a simple detection's AlertTitle, AlertContext and
+// DynamicSeverities as the title, alert_context and severity outputs, unless
+// the Python module defines that function.
+func (r *ruleLoader) yamlOutputs(rule *ast.Rule, keys map[string]*yaml.Node) {
+	has := map[string]bool{}
+	for _, o := range rule.Outputs {
+		has[o.Name] = true
+	}
+	if n := keys["AlertTitle"]; n != nil && n.Kind == yaml.ScalarNode && !has["title"] {
+		rule.Outputs = append(rule.Outputs, ast.Output{Name: "title", X: titleTemplate(n.Value, ast.Span{From: r.at(n)})})
+	}
+	if n := keys["AlertContext"]; n != nil && !has["alert_context"] {
+		if x := r.alertContext(n, &rule.Unsupported); x != nil {
+			rule.Outputs = append(rule.Outputs, ast.Output{Name: "alert_context", X: x})
+		}
+	}
+	if n := keys["DynamicSeverities"]; n != nil && !has["severity"] {
+		sev := "Info"
+		if s := keys["Severity"]; s != nil {
+			sev = s.Value
+		}
+		if x := r.dynamicSeverities(n, sev, &rule.Unsupported); x != nil {
+			rule.Outputs = append(rule.Outputs, ast.Output{Name: "severity", X: x})
+		}
+	}
+}
+
+// titleTemplate reads "text {key.path} text": each {…} is the event's value there.
+func titleTemplate(s string, sp ast.Span) ast.Expr {
+	c := &ast.Concat{Span: sp, Dialect: ast.Python}
+	for s != "" {
+		i := strings.IndexByte(s, '{')
+		j := strings.IndexByte(s[max(i, 0):], '}') + max(i, 0)
+		if i < 0 || j <= i {
+			c.Parts = append(c.Parts, &ast.Lit{Span: sp, Val: ast.String(s)})
+			break
+		}
+		if i > 0 {
+			c.Parts = append(c.Parts, &ast.Lit{Span: sp, Val: ast.String(s[:i])})
+		}
+		c.Parts = append(c.Parts, &ast.Field{Span: sp, Path: strings.Split(s[i+1:j], ".")})
+		s = s[j+1:]
+	}
+	return c
+}
+
+// alertContext reads [{KeyName, KeyValue: key specifier}].
+func (r *ruleLoader) alertContext(n *yaml.Node, unsup *ast.ErrorList) ast.Expr {
+	n = deref(n)
+	if n.Kind != yaml.SequenceNode {
+		return nil // AlertContext is `object` in the schema; other shapes are not ours to run
+	}
+	m := &matcher{r: r, unsup: unsup, what: "AlertContext"}
+	d := &ast.DictLit{Span: ast.Span{From: r.at(n)}}
+	for _, item := range n.Content {
+		item = deref(item)
+		if item.Kind != yaml.MappingNode {
+			r.schemaf(item, "an AlertContext entry must be a mapping of KeyName and KeyValue")
+			continue
+		}
+		keys := r.checkMapping(item, map[string]fieldType{"KeyName": typeStr, "KeyValue": typeAny}, " of AlertContext")
+		name, val := keys["KeyName"], keys["KeyValue"]
+		if name == nil || val == nil || deref(val).Kind != yaml.MappingNode || len(deref(val).Content) != 2 {
+			r.schemaf(item, "an AlertContext entry needs KeyName and KeyValue (one Key, DeepKey or KeyPath)")
+			continue
+		}
+		v := deref(val)
+		if k := v.Content[0].Value; k != "Key" && k != "DeepKey" && k != "KeyPath" {
+			r.schemaf(v.Content[0], "KeyValue must be a Key, DeepKey or KeyPath, not %q", k)
+			continue
+		}
+		ref, ok := m.keySpec(v.Content[0].Value, v.Content[1])
+		if !ok {
+			continue
+		}
+		d.Keys = append(d.Keys, &ast.Lit{Span: ast.Span{From: r.at(name)}, Val: ast.String(name.Value)})
+		d.Vals = append(d.Vals, ref.x)
+	}
+	return d
+}
+
+// dynamicSeverities reads [{ChangeTo, Conditions}]: the first entry whose
+// conditions all hold gives the severity, else the rule's Severity.
+func (r *ruleLoader) dynamicSeverities(n *yaml.Node, base string, unsup *ast.ErrorList) ast.Expr {
+	n = deref(n)
+	if n.Kind != yaml.SequenceNode {
+		r.schemaf(n, "DynamicSeverities must be a list of {ChangeTo, Conditions}")
+		return nil
+	}
+	var x ast.Expr = &ast.Lit{Span: ast.Span{From: r.at(n)}, Val: ast.String(base)}
+	for i := len(n.Content) - 1; i >= 0; i-- {
+		item := deref(n.Content[i])
+		if item.Kind != yaml.MappingNode {
+			r.schemaf(item, "a DynamicSeverities entry must be a mapping of ChangeTo and Conditions")
+			return nil
+		}
+		keys := r.checkMapping(item, map[string]fieldType{"ChangeTo": typeStr, "Conditions": typeList}, " of DynamicSeverities")
+		to, conds := keys["ChangeTo"], keys["Conditions"]
+		if to == nil || conds == nil {
+			r.schemaf(item, "a DynamicSeverities entry needs ChangeTo and Conditions")
+			return nil
+		}
+		if !severities[to.Value] {
+			r.schemaf(to, "ChangeTo %q is not one of Info, Low, Medium, High, Critical", to.Value)
+		}
+		c := r.matchBlock(conds, "DynamicSeverities Conditions", false, unsup)
+		if c == nil {
+			return nil
+		}
+		sp := ast.Span{From: r.at(item)}
+		x = &ast.Cond{Span: sp, If: c, Then: &ast.Lit{Span: sp, Val: ast.String(to.Value)}, Else: x}
+	}
+	return x
+}
+
+func topKey(m *yaml.Node, key string) *yaml.Node {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i+1]
+		}
+	}
+	return nil
+}
+
+// derivedKeys are DERIVED_SCHEMA's keys: a derived detection names a
+// BaseDetection and overrides its metadata, filters and tests.
+var derivedKeys = func() map[string]fieldType {
+	m := map[string]fieldType{"BaseDetection": typeStr, "Tests": typeAny}
+	for _, k := range []string{"AnalysisType", "RuleID", "Enabled", "Severity", "Description", "DedupPeriodMinutes",
+		"InlineFilters", "DisplayName", "OnlyUseBaseRiskScore", "OutputIds", "Reference", "Runbook", "Status",
+		"SummaryAttributes", "Threshold", "Tags", "Reports", "DynamicSeverities", "AlertTitle", "AlertContext",
+		"GroupBy", "CreateAlert", "BaseVersion"} {
+		m[k] = ruleKeys[k]
+	}
+	return m
+}()
+
+// derived reads a derived detection (BaseDetection): its schema is checked, and
+// it is reported unsupported, since running it means running the base rule with
+// the derived filters and, when it has none, the base rule's tests.
+func (r *ruleLoader) derived(root, base *yaml.Node) (*ast.Rule, ast.ErrorList) {
+	keys := r.checkMapping(root, derivedKeys, "")
+	r.required(root, keys, "AnalysisType", "RuleID", "BaseDetection")
+	if n := keys["AnalysisType"]; n != nil && n.Value != "rule" {
+		r.schemaf(n, "AnalysisType %q of a derived detection must be rule", n.Value)
+	}
+	rule := &ast.Rule{Platform: ast.Panther, File: r.file, Keys: ast.KeysFold, Status: "disabled"}
+	if n := keys["RuleID"]; n != nil {
+		rule.ID = n.Value
+	}
+	if n := keys["DisplayName"]; n != nil {
+		rule.Name = n.Value
+	}
+	if n := keys["Enabled"]; n != nil && n.Value == "true" {
+		rule.Status = "enabled"
+	}
+	if n := keys["Tests"]; n != nil && n.Kind == yaml.SequenceNode {
+		rule.Tests = r.tests(n)
+	}
+	rule.Unsupported.Add(r.at(base), ast.CodeUnsupported, fmt.Sprintf("unsupported: derived detections (BaseDetection %q)", base.Value))
+	r.errs.Sort()
+	return rule, r.errs
 }

@@ -30,6 +30,8 @@ func TestLoadRule_cloudTrail(t *testing.T) {
 		// Key order is the order written, and numbers keep their kinds.
 		{"log 1", ast.JSON(rule.Tests[0].Log), `{"eventName":"ConsoleLogin","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::123456789012:user/alice"},"additionalEventData":{"MFAUsed":"No"},"awsRegion":"us-east-1","count":3,"ratio":0.5,"errorCode":null}`},
 		{"log 2", ast.JSON(rule.Tests[1].Log), `{"zeta":1,"eventName":"ConsoleLogin","alpha":[true,"x"]}`},
+		// panther_analysis_tool passes returnValue to MagicMock(return_value=...) as
+		// written (main.py _run_tests): a string holding JSON stays a string.
 		{"mock", rule.Tests[0].Mocks["aws_rule_context"].Repr(), `'{}'`},
 	}
 	for _, c := range checks {
@@ -100,15 +102,27 @@ func TestLoadRuleYAML_cases(t *testing.T) {
 	}
 }
 
-func TestLoadRule_simpleDetectionIsUnsupported(t *testing.T) {
+// A simple detection's Detection block is its logic, lowered like rule().
+func TestLoadRule_simpleDetection(t *testing.T) {
 	rule, errs := LoadRule(filepath.Join("testdata", "rules", "bad", "simple_detection.yml"))
-	if len(errs) > 0 {
-		t.Fatalf("errors: %v", errs)
+	if len(errs) > 0 || len(rule.Unsupported) > 0 {
+		t.Fatalf("errors: %v %v", errs, rule.Unsupported)
 	}
-	if len(rule.Unsupported) != 1 || rule.Unsupported[0].Msg != "unsupported: YAML Detection blocks (simple detections)" || rule.Unsupported[0].Pos.Line != 8 {
-		t.Errorf("got %v", rule.Unsupported)
+	if got := dump(rule.Match); rule.Status != "disabled" || got != "(== $eventName 'ConsoleLogin')" {
+		t.Errorf("status %q, match %s", rule.Status, got)
 	}
-	if rule.Status != "disabled" || rule.Match != nil {
-		t.Errorf("status %q, match %v", rule.Status, rule.Match)
+}
+
+// A derived detection (DERIVED_SCHEMA) is recognised and reported unsupported,
+// not rejected as a rule with unknown keys.
+func TestLoadRule_derivedDetection(t *testing.T) {
+	yml := "AnalysisType: rule\nRuleID: D\nBaseDetection: Base.Rule\nSeverity: High\nTests:\n  - Name: t\n    ExpectedResult: true\n    Log: {a: 1}\n"
+	rule, errs := loadRuleYAML("d.yml", []byte(yml), readNone)
+	if len(errs) > 0 || len(rule.Tests) != 1 || len(rule.Unsupported) != 1 ||
+		rule.Unsupported[0].Error() != `d.yml:3:16: unsupported: derived detections (BaseDetection "Base.Rule")` {
+		t.Errorf("errs %v, rule %+v", errs, rule)
+	}
+	if _, errs := loadRuleYAML("d.yml", []byte("AnalysisType: rule\nRuleID: D\nBaseDetection: B\nFilename: x.py\n"), readNone); !strings.Contains(errs.Error(), `4:1: schema: unknown key "Filename"`) {
+		t.Errorf("got %v", errs)
 	}
 }
