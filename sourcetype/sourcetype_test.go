@@ -1,23 +1,44 @@
 package sourcetype
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/concordsec/concord/ast"
+	"github.com/concordsec/concord/eval"
 )
 
-// A CloudTrail record as the CloudTrail service writes it (assumed-role caller).
-const assumedRoleEvent = `{"eventVersion":"1.09","userIdentity":{"type":"AssumedRole","principalId":"AROAEXAMPLE:alice","arn":"arn:aws:sts::111122223333:assumed-role/Admin/alice","accountId":"111122223333","accessKeyId":"ASIAEXAMPLE","sessionContext":{"sessionIssuer":{"type":"Role","principalId":"AROAEXAMPLE","arn":"arn:aws:iam::111122223333:role/Admin","accountId":"111122223333","userName":"Admin"}}},"eventTime":"2025-01-21T17:49:47Z","eventSource":"bedrock.amazonaws.com","eventName":"DeleteModelInvocationLoggingConfiguration","awsRegion":"us-west-2","sourceIPAddress":"198.51.100.7","userAgent":"aws-cli/2.15.0","requestParameters":null,"responseElements":null,"readOnly":false,"eventType":"AwsApiCall","managementEvent":true,"recipientAccountId":"111122223333","tags":[{"k":"a"},{"k":"b"}]}`
+// absent marks a field the knowledge leaves unset for the event.
+const absent = "<absent>"
 
-func view(t *testing.T, raw string) *ast.Object {
+type viewCase struct {
+	name       string
+	sourcetype string
+	raw        string
+	want       map[string]string // field → value (a multivalue field as "a|b"), or absent
+}
+
+// viewOf is the view of one event (JSON, or a text line) in r, or in the
+// Default registry when r is nil.
+func viewOf(t *testing.T, r *Registry, sourcetype, raw string) *ast.Object {
 	t.Helper()
-	v, err := ast.ParseJSON([]byte(raw))
-	if err != nil {
-		t.Fatal(err)
+	var v ast.Value
+	if strings.HasPrefix(strings.TrimSpace(raw), "{") {
+		var err error
+		if v, err = ast.ParseJSON([]byte(raw)); err != nil {
+			t.Fatal(err)
+		}
+	} else {
+		v = ast.String(raw)
 	}
-	st, err := Lookup("aws:cloudtrail")
-	if err != nil {
-		t.Fatal(err)
+	var st *SourceType
+	if r != nil {
+		st = r.Lookup(sourcetype)
+	} else {
+		var err error
+		if st, err = Lookup(sourcetype); err != nil {
+			t.Fatal(err)
+		}
 	}
 	o, err := st.View(v, Meta{Raw: raw})
 	if err != nil {
@@ -26,67 +47,65 @@ func view(t *testing.T, raw string) *ast.Object {
 	return o
 }
 
-// Each add-on field the seed search's stats uses, computed from a raw event.
-func TestCloudTrailSeedFields(t *testing.T) {
-	o := view(t, assumedRoleEvent)
-	want := map[string]string{
-		"src":            "198.51.100.7",                              // FIELDALIAS sourceIPAddress
-		"user_name":      "Admin",                                     // sessionIssuer.userName for assumed roles
-		"user_agent":     "aws-cli/2.15.0",                            // coalesce(userAgent, userAgent{})
-		"vendor_account": "111122223333",                              // coalesce(userIdentity.accountId, recipientAccountId)
-		"vendor_product": "AWS CloudTrail",                            // constant
-		"dest":           "bedrock.amazonaws.com",                     // eventSource
-		"signature":      "DeleteModelInvocationLoggingConfiguration", // FIELDALIAS eventName
-		"vendor_region":  "us-west-2",                                 // FIELDALIAS awsRegion
-		"errorCode":      "success",                                   // no errorCode: the add-on fills "success"
-		"action":         "deleted",                                   // lookup by eventName + errorCode
-		"status":         "success",                                   // lookup
-		"user_arn":       "arn:aws:sts::111122223333:assumed-role/Admin/alice",
-		"userIdentity.sessionContext.sessionIssuer.userName": "Admin", // KV_MODE=json dotted names
-		"readOnly":         "false", // JSON booleans extract as text
-		"responseElements": "null",
-	}
-	for f, w := range want {
-		v, ok := o.Get(f)
-		if !ok || v.Text() != w {
-			t.Errorf("%s = %q (present %v), want %q", f, v.Text(), ok, w)
+func text(v ast.Value) string {
+	if v.Kind() == ast.KindList {
+		var parts []string
+		for _, e := range v.AsList() {
+			parts = append(parts, e.Text())
 		}
+		return strings.Join(parts, "|")
 	}
+	return v.Text()
+}
+
+func runViewCases(t *testing.T, r *Registry, cases []viewCase) {
+	t.Helper()
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			o := viewOf(t, r, c.sourcetype, c.raw)
+			for f, w := range c.want {
+				v, ok := o.Get(f)
+				switch {
+				case w == absent && ok:
+					t.Errorf("%s = %q, want absent", f, text(v))
+				case w != absent && !ok:
+					t.Errorf("%s absent, want %q", f, w)
+				case w != absent && text(v) != w:
+					t.Errorf("%s = %q, want %q", f, text(v), w)
+				}
+			}
+		})
+	}
+}
+
+func TestCloudTrailTime(t *testing.T) {
+	o := viewOf(t, nil, "aws:cloudtrail", `{"eventTime":"2025-01-21T17:49:47Z","eventName":"GetCallerIdentity"}`)
 	if v, _ := o.Get("_time"); v.AsInt() != 1737481787 {
 		t.Errorf("_time = %v, want 1737481787", v.Text())
 	}
-	// `user` is the add-on's own user field (userIdentity.userName), absent for roles.
-	if v, ok := o.Get("user"); ok {
-		t.Errorf("user = %q, want absent for an assumed role", v.Text())
+}
+
+// Every data file loads and every calculated field compiles.
+func TestDataLoads(t *testing.T) {
+	r, err := NewRegistry()
+	if err != nil {
+		t.Fatal(err)
 	}
-	if v, _ := o.Get("tags{}.k"); v.Kind() != ast.KindList || len(v.AsList()) != 2 {
-		t.Errorf("tags{}.k = %v, want a multivalue field of 2", v.Text())
+	if len(r.Names()) == 0 {
+		t.Fatal("no sourcetypes")
 	}
 }
 
-func TestCloudTrailFailedCallAndIAMUser(t *testing.T) {
-	o := view(t, `{"eventTime":"2022-07-13T19:03:51Z","eventName":"DeleteModelInvocationLoggingConfiguration","eventSource":"bedrock.amazonaws.com","errorCode":"AccessDenied","errorMessage":"denied","userIdentity":{"type":"IAMUser","userName":"bob","arn":"arn:aws:iam::111122223333:user/bob"},"recipientAccountId":"444455556666"}`)
-	for f, w := range map[string]string{
-		"errorCode": "AccessDenied", "result_id": "AccessDenied", "reason": "denied",
-		"user_name": "bob", "user": "bob", "vendor_account": "444455556666",
-		"action": "deleted", "status": "failure",
-	} {
-		if v, _ := o.Get(f); v.Text() != w {
-			t.Errorf("%s = %q, want %q", f, v.Text(), w)
+// The functions this package adds for the add-ons' EVALs stay out of the names a
+// detection search resolves, so searches behave as eval alone defines.
+func TestPrivateBuiltinsDoNotLeak(t *testing.T) {
+	for name := range extra {
+		if b := eval.Builtins["spl."+name]; b != nil && strings.HasPrefix(b.Name, prefix) {
+			t.Errorf("spl.%s resolves to this package's builtin", name)
 		}
-	}
-	if _, ok := o.Get("src"); ok {
-		t.Error("src present without sourceIPAddress")
-	}
-}
-
-func TestUserNameFromArnWhenNoUserName(t *testing.T) {
-	o := view(t, `{"eventName":"GetCallerIdentity","userIdentity":{"type":"AssumedRole","arn":"arn:aws:sts::1:assumed-role/R/session-x"}}`)
-	if v, _ := o.Get("user_name"); v.Text() != "session-x" {
-		t.Errorf("user_name = %q, want the last / segment of the arn", v.Text())
-	}
-	if _, ok := o.Get("action"); ok {
-		t.Error("an eventName the lookup does not list must get no action")
+		if eval.Builtins[prefix+name] == nil {
+			t.Errorf("%s%s not registered", prefix, name)
+		}
 	}
 }
 
@@ -95,13 +114,54 @@ func TestUnknownSourceTypeRawFieldsOnly(t *testing.T) {
 	if err != nil || st.Known {
 		t.Fatalf("Known = %v, err %v", st.Known, err)
 	}
-	v, _ := ast.ParseJSON([]byte(`{"a":{"b":1}}`))
+	// A macro's sourcetype being mapped does not make it known.
+	if IsKnown("vendor:unknown") || IsKnown("OktaIM2:log") || !IsKnown("aws:cloudtrail") || !IsKnown("_json") {
+		t.Error("IsKnown disagrees with the data files")
+	}
+	v, _ := ast.ParseJSON([]byte(`{"a":{"b":1},"sourceIPAddress":"1.2.3.4"}`))
 	o, _ := st.View(v, Meta{})
 	if x, _ := o.Get("a.b"); x.AsInt() != 1 {
 		t.Errorf("a.b = %v", x.Text())
 	}
 	if _, ok := o.Get("src"); ok {
 		t.Error("no add-on fields for an unknown sourcetype")
+	}
+}
+
+func TestWarningsOncePerSourcetype(t *testing.T) {
+	var w Warnings
+	msg, ok := w.Check("vendor:unknown")
+	if !ok || msg != "warning: unknown sourcetype vendor:unknown: fields are the raw JSON keys only" {
+		t.Errorf("first check = %q, %v", msg, ok)
+	}
+	if _, ok := w.Check("vendor:unknown"); ok {
+		t.Error("warned twice")
+	}
+	if _, ok := w.Check("aws:cloudtrail"); ok {
+		t.Error("warned about a known sourcetype")
+	}
+}
+
+func TestMacroToSourcetype(t *testing.T) {
+	for macro, want := range map[string]string{
+		"cloudtrail":   "aws:cloudtrail",
+		"gsuite_drive": "gsuite:drive:json",
+	} {
+		if got, ok := ForMacro(macro); !ok || got != want {
+			t.Errorf("ForMacro(%s) = %q, %v; want %q", macro, got, ok, want)
+		}
+	}
+	for def, want := range map[string]string{
+		`sourcetype=aws:cloudtrail`:                         "aws:cloudtrail",
+		`sourcetype="aws:cloudwatchlogs:eks"`:               "aws:cloudwatchlogs:eks",
+		`eventtype=okta_log OR sourcetype = "OktaIM2:log"`:  "OktaIM2:log",
+		`source="kubernetes"`:                               "",
+		`(sourcetype=a:b OR sourcetype=c:d) action=allowed`: "",
+	} {
+		got, ok := FromDefinition(def)
+		if got != want || ok != (want != "") {
+			t.Errorf("FromDefinition(%q) = %q, %v; want %q", def, got, ok, want)
+		}
 	}
 }
 
