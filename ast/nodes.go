@@ -1,5 +1,7 @@
 package ast
 
+import "strconv"
+
 // Node is anything lowered from source.
 type Node interface {
 	Pos() Pos
@@ -24,6 +26,16 @@ const (
 	// (which where treats as false).
 	SPLEval
 )
+
+func (d Dialect) String() string {
+	switch d {
+	case Python:
+		return "python"
+	case SPLEval:
+		return "spl_eval"
+	}
+	return "dialect(" + strconv.Itoa(int(d)) + ")"
+}
 
 // Lit is a constant.
 type Lit struct {

@@ -19,6 +19,13 @@ const (
 	KeysFold
 )
 
+func (m KeyMode) String() string {
+	if m == KeysFold {
+		return "fold"
+	}
+	return "exact"
+}
+
 // Rule is a detection from either platform, in shared form.
 type Rule struct {
 	Platform Platform

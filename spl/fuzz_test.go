@@ -1,13 +1,16 @@
 package spl
 
 import (
+	"sort"
 	"testing"
 
 	"github.com/concordsec/concord/ast"
 )
 
 // FuzzParseSearch checks that no input makes the front end panic: every
-// problem must come back as an error.
+// problem must come back as an error. The seeds are the searches of
+// testdata/searches, so plain `go test` runs the whole corpus through here
+// too, and fuzzing starts from the shapes detections really have.
 func FuzzParseSearch(f *testing.F) {
 	for _, s := range []string{
 		"`cloudtrail` eventSource=bedrock.amazonaws.com | rename user_name as user | stats count min(_time) as firstTime by src user | `security_content_ctime(firstTime)` | `x_filter`",
@@ -20,9 +23,26 @@ func FuzzParseSearch(f *testing.F) {
 	} {
 		f.Add(s)
 	}
+	corpus := readCorpus(f)
+	names := make([]string, 0, len(corpus))
+	for name := range corpus {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		for _, s := range corpus[name] {
+			f.Add(s.Text)
+		}
+	}
+	// The corpus's macros and lookups, plus the unit tests' macros (cycles,
+	// arguments, a broken body), so that mutated calls reach all of them.
+	fe := newCorpusFrontEnd(f)
 	ms := testMacros()
+	for k, m := range fe.macros {
+		ms[k] = m
+	}
 	f.Fuzz(func(t *testing.T, s string) {
-		ParseSearch("f.yml", ast.Pos{Line: 1, Col: 1}, s, ms)
+		parseSource(&Source{File: "f.yml", At: ast.Pos{Line: 1, Col: 1}, Text: s}, ms, fe.lookups)
 		ParseEval("f.conf", ast.Pos{Line: 1, Col: 1}, s)
 	})
 }

@@ -83,7 +83,9 @@ func (l *lowerer) searchNot(g *grammar.SearchNot) ast.Expr {
 func (l *lowerer) searchTerm(g *grammar.SearchTerm) ast.Expr {
 	span := l.span(g.Pos, g.EndPos)
 	head := tokenText(g.Head)
-	if g.Op == "" && g.In == nil && g.Value == nil {
+	// `f IN ()` parses with an empty (nil) In list; only the term reaching
+	// past its head tells it apart from the bare keyword f.
+	if g.Op == "" && g.In == nil && g.Value == nil && g.EndPos.Offset <= g.Head.EndPos.Offset {
 		return l.keyword(span, head)
 	}
 	field := &ast.Field{Span: l.span(g.Head.Pos, g.Head.EndPos), Path: []string{head}}
