@@ -72,6 +72,14 @@ func (l *lowerer) searchNot(g *grammar.SearchNot) ast.Expr {
 	case g.Sub != nil:
 		l.unsupported(span.From, "subsearch")
 		return trueLit(span)
+	case g.Dir != nil:
+		// TERM(x) matches x as one indexed term, which a substring search of
+		// _raw already does; CASE(x) also keeps x's case.
+		kw := l.keyword(span, tokenText(g.Dir.Arg))
+		if m, ok := kw.(*ast.Match); ok && g.Dir.Name == "CASE" {
+			m.Fold = false
+		}
+		return kw
 	case g.Term != nil:
 		return l.searchTerm(g.Term)
 	case g.Group != nil:
@@ -105,7 +113,11 @@ func (l *lowerer) searchTerm(g *grammar.SearchTerm) ast.Expr {
 	value := valueText(g.Value)
 	switch g.Op {
 	case "=", "==":
-		return l.match(span, field, value)
+		m := l.match(span, field, value)
+		if mm, ok := m.(*ast.Match); ok && g.Value.Dir != nil && g.Value.Dir.Name == "CASE" {
+			mm.Fold = false
+		}
+		return m
 	case "!=":
 		// Splunk: f!=v is false for events without f; NOT f=v is true for them.
 		return &ast.Logic{Span: span, Op: ast.And, Xs: []ast.Expr{
@@ -159,6 +171,9 @@ func searchLiteral(s string, quoted bool) ast.Value {
 }
 
 func valueText(v *grammar.Value) string {
+	if v.Dir != nil {
+		return tokenText(v.Dir.Arg)
+	}
 	return tokenText(&grammar.Token{Quoted: v.Quoted, Word: v.Word, Kw: v.Kw})
 }
 
@@ -169,5 +184,23 @@ func tokenText(t *grammar.Token) string {
 	case t.Kw != "":
 		return t.Kw
 	}
-	return t.Word
+	return unescapeWord(t.Word)
+}
+
+// unescapeWord applies the search command's backslash escapes to an unquoted
+// term: `\\` is a backslash, `\"` a quote, `\|` a pipe (Search Manual,
+// "Backslashes": D:\\Digital\\RTFM searches for D:\Digital\RTFM). The
+// asterisk cannot be escaped, so `\*` stays a backslash before a wildcard.
+func unescapeWord(w string) string {
+	if !strings.Contains(w, "\\") {
+		return w
+	}
+	var b strings.Builder
+	for i := 0; i < len(w); i++ {
+		if w[i] == '\\' && i+1 < len(w) && strings.IndexByte(`\"|`, w[i+1]) >= 0 {
+			i++
+		}
+		b.WriteByte(w[i])
+	}
+	return b.String()
 }

@@ -20,10 +20,21 @@ func TestParseSearch_baseSearch(t *testing.T) {
 		{"quoted field", `"user name"=bob`, `exactis(user name "bob")`},
 		{"wildcard", "eventName=Delete*", `wildcardis(eventName "Delete*")`},
 		{"quoted value with escapes", `cmd="a \"b\" c:\\x"`, `exactis(cmd "a \"b\" c:\\x")`},
-		{"backslash escape in word", `x=*\"on\":true*`, `wildcardis(x "*\\\"on\\\":true*")`},
+		// Search Manual, "Backslashes": \\ is a backslash, \" a quote; \* cannot
+		// escape the wildcard.
+		{"backslash escape in word", `x=*\"on\":true*`, `wildcardis(x "*\"on\":true*")`},
+		{"escaped backslashes in a path", `p=C:\\Windows\\*`, `wildcardis(p "C:\\Windows\\*")`},
+		{"quoted path", `p="C:\\Windows\\x.exe"`, `exactis(p "C:\\Windows\\x.exe")`},
 		{"not equal excludes missing", "user!=root", `and(exists(user), not(exactis(user "root")))`},
 		{"NOT includes missing", "NOT user=root", `not(exactis(user "root"))`},
-		{"lowercase not", "not user=root", `not(exactis(user "root"))`},
+		// Search Manual, "Boolean expressions with logical operators": "The
+		// operators must be capitalized"; lowercase ones are search terms.
+		{"lowercase not is a term", "not user=root", `and(wildcardis(_raw "*not*"), exactis(user "root"))`},
+		{"lowercase or is a term", "a=1 or b=2", `and(exactis(a "1"), wildcardis(_raw "*or*"), exactis(b "2"))`},
+		// Search Manual, "Use CASE() and TERM() to match phrases".
+		{"CASE value", "host=CASE(LOCALHOST)", `exacts(host "LOCALHOST")`},
+		{"CASE keyword", "CASE(Error)", `wildcards(_raw "*Error*")`},
+		{"TERM keyword", "TERM(10.0.0.1)", `wildcardis(_raw "*10.0.0.1*")`},
 		{"compare number", "count>5", "cmp(count > int:5)"},
 		{"compare text", "name<=m", `cmp(name <= string:"m")`},
 		{"IN", `eventName IN (a, b*, "c d")`, `or(exactis(eventName "a"), wildcardis(eventName "b*"), exactis(eventName "c d"))`},

@@ -17,7 +17,10 @@ var wordLexer = lexer.MustSimple([]lexer.SimpleRule{
 	{Name: "String", Pattern: `"(?:\\.|[^"\\])*"`},
 	{Name: "Op", Pattern: `!=|<=|>=|==|=|<|>`},
 	{Name: "Punct", Pattern: `[(),\[\]]`},
-	{Name: "Keyword", Pattern: `(?i)\b(?:AND|OR|NOT|IN|AS|BY)\b`},
+	// Boolean operators count only in capitals (Search Manual, "Boolean
+	// expressions with logical operators": "The operators must be
+	// capitalized"); a lowercase `or` is a search term.
+	{Name: "Keyword", Pattern: `\b(?:AND|OR|NOT)\b|(?i:\b(?:IN|AS|BY)\b)`},
 	{Name: "Word", Pattern: `(?:\\.|[^\s"=!<>(),\[\]\\]|![^=\s"(),\[\]])+|!|\\`},
 })
 
@@ -61,7 +64,17 @@ type SearchNot struct {
 	Not    *SearchNot  `parser:"  \"NOT\" @@"`
 	Group  *SearchAnd  `parser:"| \"(\" @@? \")\""`
 	Sub    *Subsearch  `parser:"| @@"`
+	Dir    *Directive  `parser:"| @@"`
 	Term   *SearchTerm `parser:"| @@"`
+}
+
+// Directive is CASE(term) or TERM(term) (Search Manual, "Use CASE() and
+// TERM() to match phrases"), as a keyword or as a field's value.
+type Directive struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Name   string `parser:"@( \"CASE\" | \"TERM\" ) \"(\""`
+	Arg    *Token `parser:"@@ \")\""`
 }
 
 // Subsearch is `[ ... ]`; only its extent is kept (it is not supported).
@@ -101,9 +114,10 @@ type Token struct {
 type Value struct {
 	Pos    lexer.Position
 	EndPos lexer.Position
-	Quoted string `parser:"  @String"`
-	Word   string `parser:"| @Word"`
-	Kw     string `parser:"| @Keyword"`
+	Dir    *Directive `parser:"  @@"`
+	Quoted string     `parser:"| @String"`
+	Word   string     `parser:"| @Word"`
+	Kw     string     `parser:"| @Keyword"`
 }
 
 // SearchParser parses one base search or `search` argument.
