@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 
 	"github.com/concordsec/concord/ast"
 	"github.com/concordsec/concord/eval"
@@ -100,7 +101,28 @@ func SplunkView(r *ast.Rule, ev Event) (*ast.Object, error) {
 	if err != nil {
 		return nil, err
 	}
+	if msg, first := unknownSourceTypes.Check(st); first {
+		warningsMu.Lock()
+		warnings = append(warnings, msg)
+		warningsMu.Unlock()
+	}
 	return kt.View(ev.Value, sourcetype.Meta{Raw: ev.Raw})
+}
+
+var (
+	unknownSourceTypes sourcetype.Warnings
+	warningsMu         sync.Mutex
+	warnings           []string
+)
+
+// TakeWarnings returns the run-wide warnings gathered so far (an unknown
+// sourcetype, once each) and forgets them; the CLI prints them on stderr.
+func TakeWarnings() []string {
+	warningsMu.Lock()
+	defer warningsMu.Unlock()
+	out := warnings
+	warnings = nil
+	return out
 }
 
 // Run evaluates the rule over events. Splunk searches run over the whole set (an

@@ -162,3 +162,30 @@ func TestBadInputIsReportedAndTheRestRuns(t *testing.T) {
 		}
 	}
 }
+
+// Without the add-on, fabrikam:audit is unknown: the search sees the raw JSON
+// keys only (no user), concord says so once, and nothing matches. With
+// --addons, the add-on's FIELDALIAS gives user and the admin event matches.
+func TestAddonsFlag(t *testing.T) {
+	rule := "testdata/addon/security_content/detections/app/fabrikam_admin_denied.yml"
+	events := "testdata/addon/events/fabrikam.json"
+	out, errOut, code := concord(t, "run", rule, "--events", events, "--format", "json")
+	if code != 0 || !strings.Contains(out, `"rows": []`) {
+		t.Errorf("without the add-on: code %d\n%s", code, out)
+	}
+	if strings.Count(errOut, "unknown sourcetype fabrikam:audit") != 1 {
+		t.Errorf("want one unknown-sourcetype warning, stderr:\n%s", errOut)
+	}
+	out, errOut, code = concord(t, "run", rule, "--events", events, "--format", "json",
+		"--addons", "../../../sourcetype/testdata/addons/TA-fabrikam")
+	if code != 0 || !strings.Contains(out, `"src": "203.0.113.9"`) || !strings.Contains(out, "fabrikam.json:1\"") || strings.Contains(out, "fabrikam.json:2") {
+		t.Errorf("with the add-on: code %d\n%s\n%s", code, out, errOut)
+	}
+	if !strings.Contains(errOut, "add-on:") {
+		t.Errorf("the loaded add-on is not reported:\n%s", errOut)
+	}
+	_, errOut, code = concord(t, "parse", rule, "--addons", "../../../sourcetype/testdata/addons/TA-broken")
+	if code != 1 || !strings.Contains(errOut, "TA-broken") {
+		t.Errorf("broken add-on: code %d\n%s", code, errOut)
+	}
+}

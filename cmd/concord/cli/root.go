@@ -6,8 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
+
+	"github.com/concordsec/concord/harness"
+	"github.com/concordsec/concord/sourcetype"
 )
 
 // Exit codes, mapped in one place.
@@ -27,6 +32,9 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	root := newRoot(stdout, stderr)
 	root.SetArgs(args)
 	err := root.Execute()
+	for _, w := range harness.TakeWarnings() {
+		fmt.Fprintln(stderr, w)
+	}
 	var ee exitError
 	switch {
 	case err == nil:
@@ -59,6 +67,12 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
 	io := &streams{out: stdout, err: stderr}
+	var addons []string
+	root.PersistentFlags().StringArrayVar(&addons, "addons", nil,
+		"directory of an installed Splunk add-on (e.g. Splunk_TA_aws) whose props.conf, transforms.conf and lookups replace concord's built-in knowledge of its sourcetypes (repeatable; also $CONCORD_ADDONS, a path list)")
+	root.PersistentPreRunE = func(*cobra.Command, []string) error {
+		return loadAddons(io, append(filepath.SplitList(os.Getenv("CONCORD_ADDONS")), addons...))
+	}
 	root.AddCommand(newParseCmd(io), newRunCmd(io), newTestCmd(io), newCompareCmd(io), newCheckCmd(io))
 	return root
 }
@@ -74,4 +88,27 @@ func checkFormat(format string, allowed ...string) error {
 		}
 	}
 	return usageError{fmt.Errorf("--format %q: expected one of %v", format, allowed)}
+}
+
+// loadAddons reads installed Splunk add-ons before any search runs. A broken
+// add-on fails the run (its knowledge would be half there); settings concord
+// cannot apply are warnings.
+func loadAddons(io *streams, dirs []string) error {
+	for _, dir := range dirs {
+		if dir == "" {
+			continue
+		}
+		a, errs := sourcetype.LoadAddon(dir)
+		if len(errs) > 0 {
+			errs.Print(io.err)
+			return fmt.Errorf("add-on %s could not be loaded", dir)
+		}
+		for _, n := range a.Notes() {
+			fmt.Fprintln(io.err, "add-on:", n)
+		}
+		for _, w := range a.Warnings {
+			fmt.Fprintln(io.err, "warning:", w)
+		}
+	}
+	return nil
 }
