@@ -1,7 +1,10 @@
 package harness
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 
 	"github.com/concordsec/concord/ast"
 )
@@ -12,6 +15,11 @@ const (
 	Fail        = "fail"
 	Unsupported = "unsupported"
 	Errored     = "error"
+	// NoData: the test's attack data is not on this machine; never a pass.
+	NoData = "no_data"
+	// SkippedTest: the platform's test tool skips the test (deprecated, manual_test,
+	// non-production or Correlation detections for contentctl).
+	SkippedTest = "skipped"
 )
 
 // TestResult is one test of one rule.
@@ -37,6 +45,10 @@ func RunTests(r *ast.Rule, c *Compiled, errs ast.ErrorList) []TestResult {
 	for _, t := range r.Tests {
 		tr := TestResult{File: r.File, Platform: string(r.Platform), Rule: r.ID, Name: t.Name, Expected: t.Expected}
 		switch {
+		case r.Skip != "":
+			tr.Result, tr.Message = SkippedTest, r.Skip
+		case r.TestSkip != "":
+			tr.Result, tr.Message = SkippedTest, r.TestSkip
 		case c == nil && errs.Has(ast.CodeUnsupported) && !errs.Has(ast.CodeParse) && !errs.Has(ast.CodeSchema) && !errs.Has(ast.CodeMacro):
 			tr.Result, tr.Message = Unsupported, firstError(errs)
 		case c == nil:
@@ -95,8 +107,13 @@ func runSplunkTest(c *Compiled, t ast.Test) (string, string) {
 	var events []Event
 	var bad ast.ErrorList
 	for _, ad := range t.AttackData {
+		// Missing data is reported, never passed: concord runs what is present
+		// under --attack-data and says which tests it could not.
 		if ad.Path == "" {
-			return Errored, fmt.Sprintf("attack data %s cannot be resolved to a local file", ad.Data)
+			return NoData, fmt.Sprintf("attack data %s is not an attack_data URL concord can map to a local file", ad.Data)
+		}
+		if _, err := os.Stat(ad.Path); errors.Is(err, fs.ErrNotExist) {
+			return NoData, fmt.Sprintf("attack data %s is not at %s (see --attack-data)", ad.Data, ad.Path)
 		}
 		evs, errs := LoadEvents(ad.Path, ad.SourceType)
 		if errs.Has(ast.CodeIO) {

@@ -76,15 +76,16 @@ func LoadDetection(path string, opts LoadOptions) (*ast.Rule, ast.ErrorList) {
 	unknown, dups := checkKeys(path, top)
 	rule.Warnings = unknown
 	errs.Append(dups)
+	rule.TestSkip = testSkip(&df)
+	riskAndThreatObjects(rule, &df)
+	rule.Tests = tests(path, top, &df, opts)
 	// contentctl builds no search for deprecated detections; they live under
-	// detections/deprecated/ with status deprecated.
+	// detections/deprecated/ with status deprecated. Their tests are listed as
+	// skipped, so they are counted.
 	if df.Status == "deprecated" || strings.Contains(filepath.ToSlash(path), "/detections/deprecated/") {
 		rule.Skip = "deprecated"
 		return rule, errs
 	}
-	rule.TestSkip = testSkip(&df)
-	riskAndThreatObjects(rule, &df)
-	rule.Tests = tests(path, top, &df, opts)
 	for _, t := range rule.Tests {
 		for _, a := range t.AttackData {
 			if a.SourceType != "" && !slices.Contains(rule.LogTypes, a.SourceType) {

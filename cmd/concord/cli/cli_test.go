@@ -189,3 +189,29 @@ func TestAddonsFlag(t *testing.T) {
 		t.Errorf("broken add-on: code %d\n%s", code, errOut)
 	}
 }
+
+// A test whose attack data is absent is "no data", never a pass; contentctl's
+// skips (non-production here) and deprecated detections are "skipped"; none
+// of them fails the run.
+func TestTestNoDataAndSkips(t *testing.T) {
+	out, _, code := concord(t, "test", "testdata/nodata", "--format", "json")
+	var got struct {
+		Tests []struct{ File, Result, Message string }
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err, out)
+	}
+	want := map[string]string{
+		"data_elsewhere.yml": "no_data",
+		"experimental.yml":   "skipped",
+		"old.yml":            "skipped",
+	}
+	for _, tr := range got.Tests {
+		if w := want[filepath.Base(tr.File)]; tr.Result != w {
+			t.Errorf("%s: %s (%s), want %s", tr.File, tr.Result, tr.Message, w)
+		}
+	}
+	if len(got.Tests) != 3 || code != 0 {
+		t.Errorf("code %d, %d tests\n%s", code, len(got.Tests), out)
+	}
+}

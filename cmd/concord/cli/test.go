@@ -123,6 +123,10 @@ type testSummary struct {
 	Fail        int `json:"fail"`
 	Unsupported int `json:"unsupported"`
 	Error       int `json:"error"`
+	NoData      int `json:"no_data"`
+	// SkippedTests are tests the platform's tool would skip (deprecated,
+	// manual_test, non-production, Correlation).
+	SkippedTests int `json:"skipped_tests"`
 	// Skipped counts Panther files that are not rules (test only; omitted by check).
 	Skipped *int `json:"skipped,omitempty"`
 }
@@ -137,6 +141,10 @@ func summarize(rs []harness.TestResult) testSummary {
 			s.Fail++
 		case harness.Unsupported:
 			s.Unsupported++
+		case harness.NoData:
+			s.NoData++
+		case harness.SkippedTest:
+			s.SkippedTests++
 		default:
 			s.Error++
 		}
@@ -196,7 +204,11 @@ func writeTestReport(io *streams, format string, rs []harness.TestResult, skippe
 		}
 		fmt.Fprintf(io.out, "skipped (not rules): %s\n", strings.Join(parts, ", "))
 	}
-	fmt.Fprintf(io.out, "tests: %d pass, %d fail, %d unsupported, %d error\n", s.Pass, s.Fail, s.Unsupported, s.Error)
+	fmt.Fprintf(io.out, "tests: %d pass, %d fail, %d unsupported, %d error", s.Pass, s.Fail, s.Unsupported, s.Error)
+	if s.NoData > 0 || s.SkippedTests > 0 {
+		fmt.Fprintf(io.out, ", %d no data, %d skipped", s.NoData, s.SkippedTests)
+	}
+	fmt.Fprintln(io.out)
 	return nil
 }
 
@@ -222,8 +234,8 @@ func junitCases(rs []harness.TestResult) []junitCase {
 			c.Failure = &junitMessage{r.Message}
 		case harness.Errored:
 			c.Error = &junitMessage{r.Message}
-		case harness.Unsupported:
-			c.Skipped = &junitMessage{r.Message}
+		case harness.Unsupported, harness.NoData, harness.SkippedTest:
+			c.Skipped = &junitMessage{r.Result + ": " + r.Message}
 		}
 		out = append(out, c)
 	}
