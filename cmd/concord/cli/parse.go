@@ -10,6 +10,7 @@ import (
 	"github.com/concordsec/concord/ast"
 	"github.com/concordsec/concord/harness"
 	"github.com/concordsec/concord/notation"
+	"github.com/concordsec/concord/spl"
 )
 
 type parseJSON struct {
@@ -94,61 +95,7 @@ func describeLogic(r *ast.Rule) string {
 }
 
 func describeCommand(c ast.Command) string {
-	switch c := c.(type) {
-	case *ast.SearchCmd:
-		return "search " + notation.PrintInline(c.Cond)
-	case *ast.WhereCmd:
-		return "where " + notation.PrintInline(c.Cond)
-	case *ast.EvalCmd:
-		var parts []string
-		for _, a := range c.Assigns {
-			parts = append(parts, a.Field+" = "+notation.PrintInline(a.X))
-		}
-		return "eval " + strings.Join(parts, ", ")
-	case *ast.RenameCmd:
-		var parts []string
-		for _, p := range c.Pairs {
-			parts = append(parts, p.From+" as "+p.To)
-		}
-		return "rename " + strings.Join(parts, ", ")
-	case *ast.StatsCmd:
-		var parts []string
-		for _, a := range c.Aggs {
-			s := a.Fn
-			if a.Arg != "" {
-				s += "(" + a.Arg + ")"
-			}
-			if a.As != "" {
-				s += " as " + a.As
-			}
-			parts = append(parts, s)
-		}
-		s := "stats " + strings.Join(parts, " ")
-		if len(c.By) > 0 {
-			s += " by " + strings.Join(c.By, " ")
-		}
-		return s
-	case *ast.ConvertCmd:
-		var parts []string
-		for _, v := range c.Conversions {
-			s := v.Fn + "(" + v.Field + ")"
-			if v.As != "" {
-				s += " as " + v.As
-			}
-			parts = append(parts, s)
-		}
-		return fmt.Sprintf("convert timeformat=%q %s", c.TimeFormat, strings.Join(parts, " "))
-	case *ast.TableCmd:
-		return "table " + strings.Join(c.Fields, " ")
-	case *ast.FieldsCmd:
-		if c.Remove {
-			return "fields - " + strings.Join(c.Fields, " ")
-		}
-		return "fields " + strings.Join(c.Fields, " ")
-	case *ast.UnsupportedCmd:
-		return c.Name + " (unsupported)"
-	}
-	return fmt.Sprintf("%T", c)
+	return spl.FormatCommand(c, notation.PrintInline)
 }
 
 func indent(s, prefix string) string {
