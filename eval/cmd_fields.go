@@ -59,8 +59,8 @@ func renameWildcard(o *ast.Object, re *regexp.Regexp, to string) {
 // the value is applied to all fields" — the fields that are "missing in a
 // particular result but present in another result" (Search Reference,
 // fillnull). An empty string is a value and is not filled.
-func fillnullStage(c *ast.FillnullCmd) func([]Row, *[]Drop) ([]Row, error) {
-	return func(rows []Row, _ *[]Drop) ([]Row, error) {
+func fillnullStage(c *ast.FillnullCmd) func([]Row, *runState) ([]Row, error) {
+	return func(rows []Row, rs *runState) ([]Row, error) {
 		fields := c.Fields
 		if len(fields) == 0 {
 			seen := map[string]bool{}
@@ -90,12 +90,12 @@ func fillnullStage(c *ast.FillnullCmd) func([]Row, *[]Drop) ([]Row, error) {
 // concord is UTC: both are multiples of the span since the epoch. A numeric
 // span gives the bin as the label "lo-hi" (hi = lo + span), the form Splunk
 // prints for numeric bins. Values that are not numbers are left as they are.
-func binStage(c *ast.BinCmd) func([]Row, *[]Drop) ([]Row, error) {
+func binStage(c *ast.BinCmd) func([]Row, *runState) ([]Row, error) {
 	out := c.As
 	if out == "" {
 		out = c.Field
 	}
-	return func(rows []Row, _ *[]Drop) ([]Row, error) {
+	return func(rows []Row, rs *runState) ([]Row, error) {
 		for _, r := range rows {
 			v, ok := r.Fields.Get(c.Field)
 			if !ok || v.IsNullish() {
@@ -124,7 +124,7 @@ func binStage(c *ast.BinCmd) func([]Row, *[]Drop) ([]Row, error) {
 // Reference, makemv): on every occurrence of delim, or with tokenizer on each
 // match, the first capturing group being the value. Empty values are dropped
 // unless allowempty=true.
-func makemvStage(c *ast.MakemvCmd) (func([]Row, *[]Drop) ([]Row, error), ast.ErrorList) {
+func makemvStage(c *ast.MakemvCmd) (func([]Row, *runState) ([]Row, error), ast.ErrorList) {
 	var tok *regexp.Regexp
 	if c.Tokenizer != "" {
 		var err error
@@ -135,7 +135,7 @@ func makemvStage(c *ast.MakemvCmd) (func([]Row, *[]Drop) ([]Row, error), ast.Err
 	if c.SetSV {
 		return nil, ast.ErrorList{ast.Errorf(c.Pos(), ast.CodeUnsupported, "unsupported: makemv setsv at %d:%d", c.Pos().Line, c.Pos().Col)}
 	}
-	return func(rows []Row, _ *[]Drop) ([]Row, error) {
+	return func(rows []Row, rs *runState) ([]Row, error) {
 		for _, r := range rows {
 			v, ok := r.Fields.Get(c.Field)
 			if !ok || v.IsNullish() || v.Kind() == ast.KindList {
@@ -171,15 +171,15 @@ func makemvStage(c *ast.MakemvCmd) (func([]Row, *[]Drop) ([]Row, error), ast.Err
 // of its row. A row without the field has no value to make a row of and
 // yields none: the Search Reference does not say so, but it is how Splunk
 // behaves (the usual advice is fillnull before mvexpand), and the drop says why.
-func mvexpandStage(c *ast.MvexpandCmd) func([]Row, *[]Drop) ([]Row, error) {
-	return func(rows []Row, drops *[]Drop) ([]Row, error) {
+func mvexpandStage(c *ast.MvexpandCmd) func([]Row, *runState) ([]Row, error) {
+	return func(rows []Row, rs *runState) ([]Row, error) {
 		var out []Row
 		for _, r := range rows {
 			v, _ := r.Fields.Get(c.Field)
 			vs := values(v)
 			if len(vs) == 0 {
 				for _, e := range r.Src {
-					*drops = append(*drops, Drop{Event: e, Pos: c.Pos(), Reason: fmt.Sprintf("mvexpand %s: the field is null, so there is no value to expand", c.Field)})
+					rs.drop(Drop{Event: e, Pos: c.Pos(), Reason: fmt.Sprintf("mvexpand %s: the field is null, so there is no value to expand", c.Field)})
 				}
 				continue
 			}
@@ -199,7 +199,7 @@ func mvexpandStage(c *ast.MvexpandCmd) func([]Row, *[]Drop) ([]Row, error) {
 // spathStage extracts JSON (Search Reference, spath). The input's first value
 // is parsed; a value that is not JSON extracts nothing, except XML, which
 // concord cannot read and reports.
-func spathStage(c *ast.SpathCmd) func([]Row, *[]Drop) ([]Row, error) {
+func spathStage(c *ast.SpathCmd) func([]Row, *runState) ([]Row, error) {
 	out := c.Output
 	if out == "" {
 		out = c.Path
@@ -208,7 +208,7 @@ func spathStage(c *ast.SpathCmd) func([]Row, *[]Drop) ([]Row, error) {
 	if c.Path != "" {
 		steps = strings.Split(c.Path, ".")
 	}
-	return func(rows []Row, _ *[]Drop) ([]Row, error) {
+	return func(rows []Row, rs *runState) ([]Row, error) {
 		for _, r := range rows {
 			v, _ := r.Fields.Get(c.Input)
 			vs := values(v)
@@ -395,7 +395,7 @@ func autoExtract(text string, o *ast.Object) {
 // N>1 or 0 (no limit) take up to N matches and make the fields multivalue. A
 // group that matched nothing, or a regex that does not match, leaves the
 // field as it was. A multivalue input is matched on its first value.
-func rexStage(c *ast.RexCmd) (func([]Row, *[]Drop) ([]Row, error), ast.ErrorList) {
+func rexStage(c *ast.RexCmd) (func([]Row, *runState) ([]Row, error), ast.ErrorList) {
 	if c.Sed != nil {
 		return sedStage(c)
 	}
@@ -408,7 +408,7 @@ func rexStage(c *ast.RexCmd) (func([]Row, *[]Drop) ([]Row, error), ast.ErrorList
 	if limit == 0 {
 		limit = -1
 	}
-	return func(rows []Row, _ *[]Drop) ([]Row, error) {
+	return func(rows []Row, rs *runState) ([]Row, error) {
 		for _, r := range rows {
 			v, _ := r.Fields.Get(c.Field)
 			vs := values(v)
@@ -447,7 +447,7 @@ func rexStage(c *ast.RexCmd) (func([]Row, *[]Drop) ([]Row, error), ast.ErrorList
 // sedStage applies s/regex/replacement/flags or y/from/to/ to the field in
 // place (Search Reference, rex mode=sed). Each value of a multivalue field is
 // edited.
-func sedStage(c *ast.RexCmd) (func([]Row, *[]Drop) ([]Row, error), ast.ErrorList) {
+func sedStage(c *ast.RexCmd) (func([]Row, *runState) ([]Row, error), ast.ErrorList) {
 	se := c.Sed
 	var edit func(string) string
 	if se.Kind == 'y' {
@@ -490,7 +490,7 @@ func sedStage(c *ast.RexCmd) (func([]Row, *[]Drop) ([]Row, error), ast.ErrorList
 			return b.String()
 		}
 	}
-	return func(rows []Row, _ *[]Drop) ([]Row, error) {
+	return func(rows []Row, rs *runState) ([]Row, error) {
 		for _, r := range rows {
 			v, ok := r.Fields.Get(c.Field)
 			if !ok || v.IsNullish() {
@@ -509,7 +509,7 @@ func sedStage(c *ast.RexCmd) (func([]Row, *[]Drop) ([]Row, error), ast.ErrorList
 
 // regexStage keeps the rows whose field matches the regex (or, with !=, does
 // not) (Search Reference, regex). A row without the field does not match.
-func regexStage(c *ast.RegexCmd) (func([]Row, *[]Drop) ([]Row, error), ast.ErrorList) {
+func regexStage(c *ast.RegexCmd) (func([]Row, *runState) ([]Row, error), ast.ErrorList) {
 	re, err := regexp.Compile(c.Pattern)
 	if err != nil {
 		return nil, ast.ErrorList{ast.Errorf(c.Pos(), ast.CodeUnsupported, "unsupported: regex pattern %q: %v", c.Pattern, err)}
@@ -518,7 +518,7 @@ func regexStage(c *ast.RegexCmd) (func([]Row, *[]Drop) ([]Row, error), ast.Error
 	if c.Negate {
 		op = "!="
 	}
-	return func(rows []Row, drops *[]Drop) ([]Row, error) {
+	return func(rows []Row, rs *runState) ([]Row, error) {
 		out := rows[:0:0]
 		for _, r := range rows {
 			v, _ := r.Fields.Get(c.Field)
@@ -534,7 +534,7 @@ func regexStage(c *ast.RegexCmd) (func([]Row, *[]Drop) ([]Row, error), ast.Error
 				continue
 			}
 			for _, e := range r.Src {
-				*drops = append(*drops, Drop{Event: e, Pos: c.Pos(), Reason: fmt.Sprintf("regex %s%s%q is false", c.Field, op, c.Pattern)})
+				rs.drop(Drop{Event: e, Pos: c.Pos(), Reason: fmt.Sprintf("regex %s%s%q is false", c.Field, op, c.Pattern)})
 			}
 		}
 		return out, nil
@@ -548,7 +548,7 @@ func regexStage(c *ast.RegexCmd) (func([]Row, *[]Drop) ([]Row, error), ast.Error
 // as the pattern with the most literal characters, and lets an exact pair win
 // over a wildcard one. Each * of the replacement takes the text the matching *
 // of the value matched. Matching is case-sensitive.
-func replaceStage(c *ast.ReplaceCmd) func([]Row, *[]Drop) ([]Row, error) {
+func replaceStage(c *ast.ReplaceCmd) func([]Row, *runState) ([]Row, error) {
 	res := make([]*regexp.Regexp, len(c.Pairs))
 	for i, p := range c.Pairs {
 		res[i] = wildcardName(p.From)
@@ -586,7 +586,7 @@ func replaceStage(c *ast.ReplaceCmd) func([]Row, *[]Drop) ([]Row, error) {
 		}
 		return b.String(), true
 	}
-	return func(rows []Row, _ *[]Drop) ([]Row, error) {
+	return func(rows []Row, rs *runState) ([]Row, error) {
 		for _, r := range rows {
 			for _, f := range c.Fields {
 				v, ok := r.Fields.Get(f)
@@ -614,14 +614,14 @@ func replaceStage(c *ast.ReplaceCmd) func([]Row, *[]Drop) ([]Row, error) {
 // fromjsonStage turns the top-level keys of a JSON object into fields
 // (Search Reference, fromjson: "returns keys as fields and key values as field
 // values", arrays as multivalue fields). Nested objects are kept as JSON text.
-func fromjsonStage(c *ast.FromjsonCmd) func([]Row, *[]Drop) ([]Row, error) {
+func fromjsonStage(c *ast.FromjsonCmd) func([]Row, *runState) ([]Row, error) {
 	conv := func(v ast.Value) ast.Value {
 		if v.Kind() == ast.KindObject || v.Kind() == ast.KindList {
 			return ast.String(ast.JSON(v))
 		}
 		return jsonLeaf(v)
 	}
-	return func(rows []Row, _ *[]Drop) ([]Row, error) {
+	return func(rows []Row, rs *runState) ([]Row, error) {
 		for _, r := range rows {
 			v, _ := r.Fields.Get(c.Field)
 			vs := values(v)
@@ -655,12 +655,12 @@ func fromjsonStage(c *ast.FromjsonCmd) func([]Row, *[]Drop) ([]Row, error) {
 // result", Search Reference, addtotals). Without a field list the internal _
 // fields (_time) are left out of "all numeric fields". A row with no numeric
 // field among them gets no total.
-func addtotalsStage(c *ast.AddtotalsCmd) func([]Row, *[]Drop) ([]Row, error) {
+func addtotalsStage(c *ast.AddtotalsCmd) func([]Row, *runState) ([]Row, error) {
 	pats := make([]*regexp.Regexp, len(c.Fields))
 	for i, f := range c.Fields {
 		pats[i] = wildcardName(f)
 	}
-	return func(rows []Row, _ *[]Drop) ([]Row, error) {
+	return func(rows []Row, rs *runState) ([]Row, error) {
 		for _, r := range rows {
 			sum, any := 0.0, false
 			for i, k := range r.Fields.Keys {

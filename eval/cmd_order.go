@@ -111,18 +111,18 @@ func sortRows(rows []Row, keys []ast.SortKey) {
 	})
 }
 
-func dropRows(rows []Row, drops *[]Drop, pos ast.Pos, reason string) {
+func dropRows(rows []Row, rs *runState, pos ast.Pos, reason string) {
 	for _, r := range rows {
 		for _, e := range r.Src {
-			*drops = append(*drops, Drop{Event: e, Pos: pos, Reason: reason})
+			rs.drop(Drop{Event: e, Pos: pos, Reason: reason})
 		}
 	}
 }
 
 // sortStage sorts and keeps the first Limit rows (0: all). A trailing desc
 // reverses the sorted result.
-func sortStage(c *ast.SortCmd) func([]Row, *[]Drop) ([]Row, error) {
-	return func(rows []Row, drops *[]Drop) ([]Row, error) {
+func sortStage(c *ast.SortCmd) func([]Row, *runState) ([]Row, error) {
+	return func(rows []Row, rs *runState) ([]Row, error) {
 		sortRows(rows, c.Keys)
 		if c.Reverse {
 			for i, j := 0, len(rows)-1; i < j; i, j = i+1, j-1 {
@@ -130,7 +130,7 @@ func sortStage(c *ast.SortCmd) func([]Row, *[]Drop) ([]Row, error) {
 			}
 		}
 		if c.Limit > 0 && len(rows) > c.Limit {
-			dropRows(rows[c.Limit:], drops, c.Pos(), fmt.Sprintf("sort keeps only the first %d rows", c.Limit))
+			dropRows(rows[c.Limit:], rs, c.Pos(), fmt.Sprintf("sort keeps only the first %d rows", c.Limit))
 			rows = rows[:c.Limit]
 		}
 		return rows, nil
@@ -142,8 +142,8 @@ func sortStage(c *ast.SortCmd) func([]Row, *[]Drop) ([]Row, error) {
 // dedup). A row missing any of the fields is dropped unless keepempty=true;
 // keepevents=true keeps duplicates but removes the fields from them;
 // consecutive=true only removes duplicates that follow each other.
-func dedupStage(c *ast.DedupCmd) func([]Row, *[]Drop) ([]Row, error) {
-	return func(rows []Row, drops *[]Drop) ([]Row, error) {
+func dedupStage(c *ast.DedupCmd) func([]Row, *runState) ([]Row, error) {
+	return func(rows []Row, rs *runState) ([]Row, error) {
 		if len(c.SortBy) > 0 {
 			sortRows(rows, c.SortBy)
 		}
@@ -166,7 +166,7 @@ func dedupStage(c *ast.DedupCmd) func([]Row, *[]Drop) ([]Row, error) {
 					out = append(out, r)
 					continue
 				}
-				dropRows([]Row{r}, drops, c.Pos(), fmt.Sprintf("dedup %s: the field is null, so dedup drops the row (keepempty=false)", missing))
+				dropRows([]Row{r}, rs, c.Pos(), fmt.Sprintf("dedup %s: the field is null, so dedup drops the row (keepempty=false)", missing))
 				continue
 			}
 			key := strings.Join(parts, "\x00")
@@ -193,7 +193,7 @@ func dedupStage(c *ast.DedupCmd) func([]Row, *[]Drop) ([]Row, error) {
 				out = append(out, r)
 				continue
 			}
-			dropRows([]Row{r}, drops, c.Pos(), fmt.Sprintf("dedup %s: an earlier row has the same value", strings.Join(c.Fields, ", ")))
+			dropRows([]Row{r}, rs, c.Pos(), fmt.Sprintf("dedup %s: an earlier row has the same value", strings.Join(c.Fields, ", ")))
 		}
 		return out, nil
 	}
@@ -202,21 +202,21 @@ func dedupStage(c *ast.DedupCmd) func([]Row, *[]Drop) ([]Row, error) {
 // headStage keeps the first Count rows; tail keeps the last Count, last row
 // first ("Returns the last N number of specified results. The events are
 // returned in reverse order", Search Reference, tail).
-func headStage(c *ast.HeadCmd) func([]Row, *[]Drop) ([]Row, error) {
+func headStage(c *ast.HeadCmd) func([]Row, *runState) ([]Row, error) {
 	name := "head"
 	if c.Tail {
 		name = "tail"
 	}
-	return func(rows []Row, drops *[]Drop) ([]Row, error) {
+	return func(rows []Row, rs *runState) ([]Row, error) {
 		if !c.Tail {
 			if len(rows) > c.Count {
-				dropRows(rows[c.Count:], drops, c.Pos(), fmt.Sprintf("%s keeps only the first %d rows", name, c.Count))
+				dropRows(rows[c.Count:], rs, c.Pos(), fmt.Sprintf("%s keeps only the first %d rows", name, c.Count))
 				rows = rows[:c.Count]
 			}
 			return rows, nil
 		}
 		keep := min(c.Count, len(rows))
-		dropRows(rows[:len(rows)-keep], drops, c.Pos(), fmt.Sprintf("%s keeps only the last %d rows", name, c.Count))
+		dropRows(rows[:len(rows)-keep], rs, c.Pos(), fmt.Sprintf("%s keeps only the last %d rows", name, c.Count))
 		out := make([]Row, 0, keep)
 		for i := len(rows) - 1; i >= len(rows)-keep; i-- {
 			out = append(out, rows[i])

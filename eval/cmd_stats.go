@@ -84,12 +84,12 @@ func byKey(cmd string, pos ast.Pos, by []string, r Row) (key string, ok bool, er
 // eventstatsStage: "Generates summary statistics from fields in your events and
 // saves those statistics in a new field" (Search Reference, eventstats). Every
 // row stays; a row whose by-field is null is in no group and gets no aggregate.
-func eventstatsStage(c *ast.EventStatsCmd) (func([]Row, *[]Drop) ([]Row, error), ast.ErrorList) {
+func eventstatsStage(c *ast.EventStatsCmd) (func([]Row, *runState) ([]Row, error), ast.ErrorList) {
 	aggs, errs := compileAggs("eventstats", c.Aggs)
 	if errs != nil {
 		return nil, errs
 	}
-	return func(rows []Row, _ *[]Drop) ([]Row, error) {
+	return func(rows []Row, rs *runState) ([]Row, error) {
 		groups := map[string][]int{}
 		var order []string
 		for i, r := range rows {
@@ -133,12 +133,12 @@ func eventstatsStage(c *ast.EventStatsCmd) (func([]Row, *[]Drop) ([]Row, error),
 // streamstatsStage: each row gets the statistics of the rows seen so far in
 // its group (Search Reference, streamstats: current, window, global,
 // reset_on_change).
-func streamstatsStage(c *ast.StreamStatsCmd) (func([]Row, *[]Drop) ([]Row, error), ast.ErrorList) {
+func streamstatsStage(c *ast.StreamStatsCmd) (func([]Row, *runState) ([]Row, error), ast.ErrorList) {
 	aggs, errs := compileAggs("streamstats", c.Aggs)
 	if errs != nil {
 		return nil, errs
 	}
-	return func(rows []Row, _ *[]Drop) ([]Row, error) {
+	return func(rows []Row, rs *runState) ([]Row, error) {
 		// Each group's rows as they came in (before streamstats added fields),
 		// with their position in the stream for global windows.
 		groups := map[string][]Row{}

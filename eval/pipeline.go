@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"time"
 	"fmt"
 	"regexp"
 	"sort"
@@ -31,7 +32,7 @@ type Pipeline struct {
 
 type stage struct {
 	pos ast.Pos
-	run func(rows []Row, drops *[]Drop) ([]Row, error)
+	run func(rows []Row, rs *runState) ([]Row, error)
 	sub subRun // instead of run, for commands with a subsearch
 }
 
@@ -73,25 +74,47 @@ func (p *Pipeline) Run(rows []Row) ([]Row, []Drop, error) {
 // and last() read. Events with the same _time keep their input order; events
 // without a numeric _time come last.
 func (p *Pipeline) RunAll(all, rows []Row) ([]Row, []Drop, error) {
+	return p.run(&runState{}, all, rows)
+}
+
+// RunAt is RunAll for a search started at now: now() and time() give it on
+// every row, as Splunk fixes a search's time once.
+func (p *Pipeline) RunAt(now time.Time, all, rows []Row) ([]Row, []Drop, error) {
+	return p.run(&runState{now: func() time.Time { return now }}, all, rows)
+}
+
+// runState is one pass of a pipeline: the drops so far and the search's time.
+type runState struct {
+	drops []Drop
+	now   func() time.Time
+}
+
+func (s *runState) drop(d Drop) { s.drops = append(s.drops, d) }
+
+// env is the evaluation environment of a row.
+func (s *runState) env(o *ast.Object) *Env {
+	return &Env{Record: ast.ObjectOf(o), Now: s.now}
+}
+
+func (p *Pipeline) run(rs *runState, all, rows []Row) ([]Row, []Drop, error) {
 	rows = append([]Row(nil), rows...)
 	sort.SliceStable(rows, func(i, j int) bool {
 		ti, oki := eventTime(rows[i])
 		tj, okj := eventTime(rows[j])
 		return oki && (!okj || ti > tj)
 	})
-	var drops []Drop
 	for _, st := range p.stages {
 		var err error
 		if st.sub != nil {
-			rows, err = st.sub(all, rows, &drops)
+			rows, err = st.sub(all, rows, rs)
 		} else {
-			rows, err = st.run(rows, &drops)
+			rows, err = st.run(rows, rs)
 		}
 		if err != nil {
-			return nil, drops, err
+			return nil, rs.drops, err
 		}
 	}
-	return rows, drops, nil
+	return rows, rs.drops, nil
 }
 
 func eventTime(r Row) (float64, bool) {
@@ -99,7 +122,7 @@ func eventTime(r Row) (float64, bool) {
 	return splNum(v)
 }
 
-func compileCommand(cmd ast.Command) (func([]Row, *[]Drop) ([]Row, error), ast.ErrorList) {
+func compileCommand(cmd ast.Command) (func([]Row, *runState) ([]Row, error), ast.ErrorList) {
 	switch c := cmd.(type) {
 	case *ast.SearchCmd:
 		return filterStage("search", c.Cond)
@@ -173,16 +196,16 @@ func compileCommand(cmd ast.Command) (func([]Row, *[]Drop) ([]Row, error), ast.E
 	return nil, ast.ErrorList{ast.Errorf(cmd.Pos(), ast.CodeUnsupported, "unsupported: command %T", cmd)}
 }
 
-func filterStage(name string, cond ast.Expr) (func([]Row, *[]Drop) ([]Row, error), ast.ErrorList) {
+func filterStage(name string, cond ast.Expr) (func([]Row, *runState) ([]Row, error), ast.ErrorList) {
 	prog, errs := Compile(cond, ast.KeysExact)
 	if errs != nil {
 		return nil, errs
 	}
 	pos := cond.Pos()
-	return func(rows []Row, drops *[]Drop) ([]Row, error) {
+	return func(rows []Row, rs *runState) ([]Row, error) {
 		out := rows[:0:0]
 		for _, r := range rows {
-			v, err := prog.Eval(&Env{Record: ast.ObjectOf(r.Fields)})
+			v, err := prog.Eval(rs.env(r.Fields))
 			if err != nil {
 				return nil, err
 			}
@@ -191,14 +214,14 @@ func filterStage(name string, cond ast.Expr) (func([]Row, *[]Drop) ([]Row, error
 				continue
 			}
 			for _, e := range r.Src {
-				*drops = append(*drops, Drop{Event: e, Pos: pos, Reason: name + " condition is false"})
+				rs.drop(Drop{Event: e, Pos: pos, Reason: name + " condition is false"})
 			}
 		}
 		return out, nil
 	}, nil
 }
 
-func evalStage(c *ast.EvalCmd) (func([]Row, *[]Drop) ([]Row, error), ast.ErrorList) {
+func evalStage(c *ast.EvalCmd) (func([]Row, *runState) ([]Row, error), ast.ErrorList) {
 	var errs ast.ErrorList
 	progs := make([]*Program, len(c.Assigns))
 	for i, a := range c.Assigns {
@@ -209,10 +232,10 @@ func evalStage(c *ast.EvalCmd) (func([]Row, *[]Drop) ([]Row, error), ast.ErrorLi
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	return func(rows []Row, _ *[]Drop) ([]Row, error) {
+	return func(rows []Row, rs *runState) ([]Row, error) {
 		for _, r := range rows {
 			for i, a := range c.Assigns {
-				v, err := progs[i].Eval(&Env{Record: ast.ObjectOf(r.Fields)})
+				v, err := progs[i].Eval(rs.env(r.Fields))
 				if err != nil {
 					return nil, err
 				}
@@ -237,14 +260,14 @@ func setField(o *ast.Object, name string, v ast.Value) {
 // removed as well: rename copies "nothing" over it. Splunk does not document this
 // case; OpenSearch's SPL-compatible PPL documents that behaviour for rename, and
 // it is what makes `rename user_name as user` blank a user field the add-on set.
-func renameStage(c *ast.RenameCmd) func([]Row, *[]Drop) ([]Row, error) {
+func renameStage(c *ast.RenameCmd) func([]Row, *runState) ([]Row, error) {
 	wild := make([]*regexp.Regexp, len(c.Pairs))
 	for i, p := range c.Pairs {
 		if strings.Contains(p.From, "*") {
 			wild[i] = wildcardName(p.From)
 		}
 	}
-	return func(rows []Row, _ *[]Drop) ([]Row, error) {
+	return func(rows []Row, rs *runState) ([]Row, error) {
 		for _, r := range rows {
 			for i, p := range c.Pairs {
 				if wild[i] != nil {
@@ -272,7 +295,7 @@ func renameStage(c *ast.RenameCmd) func([]Row, *[]Drop) ([]Row, error) {
 // remove these internal fields [_raw and _time] unless you explicitly specify
 // that the fields should not appear" (Search Reference, fields); table shows
 // only what it lists.
-func fieldsStage(remove, keepInternal bool, names []string) func([]Row, *[]Drop) ([]Row, error) {
+func fieldsStage(remove, keepInternal bool, names []string) func([]Row, *runState) ([]Row, error) {
 	pats := make([]*regexp.Regexp, len(names))
 	for i, n := range names {
 		pats[i] = wildcardName(n)
@@ -282,7 +305,7 @@ func fieldsStage(remove, keepInternal bool, names []string) func([]Row, *[]Drop)
 			pats = append(pats, wildcardName(n))
 		}
 	}
-	return func(rows []Row, _ *[]Drop) ([]Row, error) {
+	return func(rows []Row, rs *runState) ([]Row, error) {
 		for i, r := range rows {
 			out := &ast.Object{}
 			if remove {
@@ -312,7 +335,7 @@ func fieldsStage(remove, keepInternal bool, names []string) func([]Row, *[]Drop)
 	}
 }
 
-func convertStage(c *ast.ConvertCmd) (func([]Row, *[]Drop) ([]Row, error), ast.ErrorList) {
+func convertStage(c *ast.ConvertCmd) (func([]Row, *runState) ([]Row, error), ast.ErrorList) {
 	format := c.TimeFormat
 	if format == "" {
 		format = "%m/%d/%Y %H:%M:%S" // Splunk's documented default for convert
@@ -322,7 +345,7 @@ func convertStage(c *ast.ConvertCmd) (func([]Row, *[]Drop) ([]Row, error), ast.E
 			return nil, ast.ErrorList{ast.Errorf(conv.Pos(), ast.CodeUnsupported, "unsupported: convert function %s", conv.Fn)}
 		}
 	}
-	return func(rows []Row, _ *[]Drop) ([]Row, error) {
+	return func(rows []Row, rs *runState) ([]Row, error) {
 		for _, r := range rows {
 			for _, conv := range c.Conversions {
 				v, ok := r.Fields.Get(conv.Field)
@@ -344,12 +367,12 @@ func convertStage(c *ast.ConvertCmd) (func([]Row, *[]Drop) ([]Row, error), ast.E
 	}, nil
 }
 
-func statsStage(c *ast.StatsCmd) (func([]Row, *[]Drop) ([]Row, error), ast.ErrorList) {
+func statsStage(c *ast.StatsCmd) (func([]Row, *runState) ([]Row, error), ast.ErrorList) {
 	aggs, errs := compileAggs("stats", c.Aggs)
 	if errs != nil {
 		return nil, errs
 	}
-	return func(rows []Row, drops *[]Drop) ([]Row, error) {
+	return func(rows []Row, rs *runState) ([]Row, error) {
 		type group struct {
 			key  []ast.Value
 			rows []Row
@@ -363,7 +386,7 @@ func statsStage(c *ast.StatsCmd) (func([]Row, *[]Drop) ([]Row, error), ast.Error
 				vs := values(v)
 				if len(vs) == 0 {
 					for _, e := range r.Src {
-						*drops = append(*drops, Drop{Event: e, Pos: c.Pos(), Reason: fmt.Sprintf("stats by %s: the field is null, so stats drops the event", b)})
+						rs.drop(Drop{Event: e, Pos: c.Pos(), Reason: fmt.Sprintf("stats by %s: the field is null, so stats drops the event", b)})
 					}
 					keys = nil
 					break

@@ -88,7 +88,7 @@ func (ix *lookupIndex) find(vals []string) []int {
 // them when nothing matched, and OUTPUTNEW only fills outputs the row lacks,
 // skipping rows that have them all. A row whose match field is absent is left
 // as it is.
-func lookupStage(c *ast.LookupCmd) (func([]Row, *[]Drop) ([]Row, error), ast.ErrorList) {
+func lookupStage(c *ast.LookupCmd) (func([]Row, *runState) ([]Row, error), ast.ErrorList) {
 	ix, errs := newLookupIndex(c.Table, c.Match)
 	if errs != nil {
 		return nil, errs
@@ -105,7 +105,7 @@ func lookupStage(c *ast.LookupCmd) (func([]Row, *[]Drop) ([]Row, error), ast.Err
 	for i, o := range outs {
 		outCols[i] = indexOf(c.Table.Fields, o.Table)
 	}
-	return func(rows []Row, _ *[]Drop) ([]Row, error) {
+	return func(rows []Row, rs *runState) ([]Row, error) {
 		for _, r := range rows {
 			if c.OutputNew && hasAll(r.Fields, outs) {
 				continue
@@ -183,7 +183,7 @@ func (ix *lookupIndex) lookupRow(o *ast.Object, match []ast.LookupField) ([]int,
 
 // inputlookupStage emits the table's rows (non-empty cells as fields), which
 // come from no event.
-func inputlookupStage(c *ast.InputlookupCmd) (func([]Row, *[]Drop) ([]Row, error), ast.ErrorList) {
+func inputlookupStage(c *ast.InputlookupCmd) (func([]Row, *runState) ([]Row, error), ast.ErrorList) {
 	var where *Program
 	if c.Where != nil {
 		var errs ast.ErrorList
@@ -191,7 +191,7 @@ func inputlookupStage(c *ast.InputlookupCmd) (func([]Row, *[]Drop) ([]Row, error
 			return nil, errs
 		}
 	}
-	return func(rows []Row, _ *[]Drop) ([]Row, error) {
+	return func(rows []Row, rs *runState) ([]Row, error) {
 		var out []Row
 		if c.Append {
 			out = rows
@@ -204,7 +204,7 @@ func inputlookupStage(c *ast.InputlookupCmd) (func([]Row, *[]Drop) ([]Row, error
 				}
 			}
 			if where != nil {
-				v, err := where.Eval(&Env{Record: ast.ObjectOf(o)})
+				v, err := where.Eval(rs.env(o))
 				if err != nil {
 					return nil, err
 				}

@@ -10,7 +10,7 @@ import (
 
 // subRun is a stage that needs every event of the run, not only the rows that
 // reached it: a subsearch searches the same events from the start.
-type subRun func(all, rows []Row, drops *[]Drop) ([]Row, error)
+type subRun func(all, rows []Row, rs *runState) ([]Row, error)
 
 // subsearch is a compiled `[...]`.
 type subsearch struct {
@@ -32,10 +32,10 @@ func compileSubsearch(s *ast.Subsearch) (*subsearch, ast.ErrorList) {
 
 // run searches all events. Its drops are not reported: an event's verdict is
 // about the outer search.
-func (s *subsearch) run(all []Row) ([]Row, error) {
+func (s *subsearch) run(rs *runState, all []Row) ([]Row, error) {
 	var rows []Row
 	for _, r := range all {
-		v, err := s.match.Eval(&Env{Record: ast.ObjectOf(r.Fields)})
+		v, err := s.match.Eval(rs.env(r.Fields))
 		if err != nil {
 			return nil, err
 		}
@@ -43,7 +43,7 @@ func (s *subsearch) run(all []Row) ([]Row, error) {
 			rows = append(rows, Row{Fields: cloneObject(r.Fields), Src: r.Src})
 		}
 	}
-	out, _, err := s.pipe.RunAll(all, rows)
+	out, _, err := s.pipe.run(&runState{now: rs.now}, all, rows)
 	return out, err
 }
 
@@ -52,8 +52,8 @@ func appendStage(c *ast.AppendCmd) (subRun, ast.ErrorList) {
 	if errs != nil {
 		return nil, errs
 	}
-	return func(all, rows []Row, _ *[]Drop) ([]Row, error) {
-		more, err := sub.run(all)
+	return func(all, rows []Row, rs *runState) ([]Row, error) {
+		more, err := sub.run(rs, all)
 		if err != nil {
 			return nil, err
 		}
@@ -72,8 +72,8 @@ func joinStage(c *ast.JoinCmd) (subRun, ast.ErrorList) {
 		return nil, errs
 	}
 	pos := c.Pos()
-	return func(all, rows []Row, drops *[]Drop) ([]Row, error) {
-		right, err := sub.run(all)
+	return func(all, rows []Row, rs *runState) ([]Row, error) {
+		right, err := sub.run(rs, all)
 		if err != nil {
 			return nil, err
 		}
@@ -101,7 +101,7 @@ func joinStage(c *ast.JoinCmd) (subRun, ast.ErrorList) {
 					reason = fmt.Sprintf("join: the row lacks a join field (%s)", strings.Join(fields, ", "))
 				}
 				for _, e := range r.Src {
-					*drops = append(*drops, Drop{Event: e, Pos: pos, Reason: reason})
+					rs.drop(Drop{Event: e, Pos: pos, Reason: reason})
 				}
 				continue
 			}

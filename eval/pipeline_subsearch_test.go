@@ -3,6 +3,7 @@ package eval
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/concordsec/concord/ast"
 )
@@ -140,5 +141,31 @@ func TestStatsOfEval(t *testing.T) {
 	}
 	if got := ast.JSON(ast.ObjectOf(out[0].Fields)); got != `{"challenges":2,"users":["a","c"],"n":2,"last_user":"d"}` {
 		t.Errorf("got %s", got)
+	}
+}
+
+// now() is the search's time, fixed for the whole run, subsearches included.
+func TestRunAtFixesNow(t *testing.T) {
+	at := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	nowCall := &ast.Call{Fn: "spl.now"}
+	cmds := []ast.Command{
+		&ast.EvalCmd{Assigns: []ast.Assign{{Field: "t", X: nowCall}}},
+		&ast.AppendCmd{Sub: &ast.Subsearch{Match: lit(ast.True), Pipeline: []ast.Command{
+			&ast.EvalCmd{Assigns: []ast.Assign{{Field: "t", X: nowCall}}},
+		}}},
+	}
+	p, errs := CompilePipeline(cmds)
+	if errs != nil {
+		t.Fatal(errs)
+	}
+	rows := events(t, `{"a":1}`)
+	out, _, err := p.RunAt(at, rows, rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range out {
+		if v, _ := r.Fields.Get("t"); v.Text() != "1795168800" {
+			t.Errorf("now() = %s, want 1795168800", v.Text())
+		}
 	}
 }

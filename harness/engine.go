@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/concordsec/concord/ast"
 	"github.com/concordsec/concord/eval"
@@ -172,7 +173,8 @@ func (c *Compiled) Run(events []Event, mocks map[string]ast.Value) (*Result, err
 		// Stages change rows in place; subsearches must see the events unchanged.
 		rows = append(rows, eval.Row{Fields: &ast.Object{Keys: slices.Clone(view.Keys), Vals: slices.Clone(view.Vals)}, Src: []int{i}})
 	}
-	out, drops, err := c.pipe.RunAll(all, rows)
+	// now() is the search's start, the same on every row, as in Splunk.
+	out, drops, err := c.pipe.RunAt(time.Now(), all, rows)
 	if err != nil {
 		return nil, err
 	}
