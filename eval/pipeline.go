@@ -1,11 +1,11 @@
 package eval
 
 import (
-	"time"
 	"fmt"
 	"regexp"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/concordsec/concord/ast"
 )
