@@ -98,3 +98,25 @@ type InputlookupCmd struct {
 
 func (*LookupCmd) commandNode()      {}
 func (*InputlookupCmd) commandNode() {}
+
+// SubsearchFilterCmd is a subsearch of the base search (`a=1 [search ...]`),
+// moved to the head of the pipeline: it keeps the rows that match one of the
+// subsearch's result rows on every field of that row (Splunk's implicit
+// `format`: fields ANDed, rows ORed, values matched as search terms; no result
+// row matches nothing, format's `NOT ()`).
+type SubsearchFilterCmd struct {
+	Span
+	Sub *Subsearch
+}
+
+func (*SubsearchFilterCmd) commandNode() {}
+
+// OutputlookupCmd is `| outputlookup [options] NAME`: Splunk writes the rows to
+// the lookup and passes them on. concord passes them on and does not write:
+// a test run must not change the content tree.
+type OutputlookupCmd struct {
+	Span
+	Name string
+}
+
+func (*OutputlookupCmd) commandNode() {}

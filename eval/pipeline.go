@@ -48,6 +48,8 @@ func CompilePipeline(cmds []ast.Command) (*Pipeline, ast.ErrorList) {
 			st.sub, err = joinStage(c)
 		case *ast.AppendCmd:
 			st.sub, err = appendStage(c)
+		case *ast.SubsearchFilterCmd:
+			st.sub, err = subsearchFilterStage(c)
 		default:
 			st.run, err = compileCommand(cmd)
 		}
@@ -190,6 +192,8 @@ func compileCommand(cmd ast.Command) (func([]Row, *runState) ([]Row, error), ast
 		return lookupStage(c)
 	case *ast.InputlookupCmd:
 		return inputlookupStage(c)
+	case *ast.OutputlookupCmd:
+		return func(rows []Row, _ *runState) ([]Row, error) { return rows, nil }, nil
 	case *ast.UnsupportedCmd:
 		return nil, ast.ErrorList{ast.Errorf(c.Pos(), ast.CodeUnsupported, "unsupported: %s at %d:%d", c.Name, c.Pos().Line, c.Pos().Col)}
 	}

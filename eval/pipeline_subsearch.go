@@ -2,6 +2,7 @@ package eval
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -168,4 +169,100 @@ func mergeSrc(a, b []int) []int {
 
 func cloneObject(o *ast.Object) *ast.Object {
 	return &ast.Object{Keys: slices.Clone(o.Keys), Vals: slices.Clone(o.Vals)}
+}
+
+// subsearchFilterStage keeps the rows that match a result row of the
+// subsearch the way Splunk's implicit `format` writes them into the outer
+// search: `( f1="v1" AND f2="v2" ) OR ( ... )`, fields starting with _ left
+// out, a multivalue field as an OR of its values, values matched as search
+// terms (case-insensitive, * wildcards); with no result rows, format's
+// emptystr `NOT ()` matches nothing (Search Reference, format).
+func subsearchFilterStage(c *ast.SubsearchFilterCmd) (subRun, ast.ErrorList) {
+	sub, errs := compileSubsearch(c.Sub)
+	if errs != nil {
+		return nil, errs
+	}
+	pos := c.Pos()
+	return func(all, rows []Row, rs *runState) ([]Row, error) {
+		results, err := sub.run(rs, all)
+		if err != nil {
+			return nil, err
+		}
+		terms := make([]formattedRow, 0, len(results))
+		for _, r := range results {
+			fr, err := formatRow(r.Fields)
+			if err != nil {
+				return nil, fail(pos, "subsearch: %v", err)
+			}
+			if len(fr) > 0 {
+				terms = append(terms, fr)
+			}
+		}
+		var out []Row
+		for _, r := range rows {
+			if matchesAnyRow(r.Fields, terms) {
+				out = append(out, r)
+				continue
+			}
+			for _, e := range r.Src {
+				rs.drop(Drop{Event: e, Pos: pos, Reason: fmt.Sprintf("the subsearch's %d result rows do not match the event", len(terms))})
+			}
+		}
+		return out, nil
+	}, nil
+}
+
+// formattedRow is one row of format's output: every field must match one of
+// its patterns.
+type formattedRow []struct {
+	field    string
+	patterns []*regexp.Regexp
+}
+
+func formatRow(o *ast.Object) (formattedRow, error) {
+	var fr formattedRow
+	for i, k := range o.Keys {
+		if strings.HasPrefix(k, "_") {
+			continue
+		}
+		var pats []*regexp.Regexp
+		for _, v := range values(o.Vals[i]) {
+			re, err := compilePattern(ast.MatchWildcard, v.Text(), true)
+			if err != nil {
+				return nil, err
+			}
+			pats = append(pats, re)
+		}
+		if len(pats) > 0 {
+			fr = append(fr, struct {
+				field    string
+				patterns []*regexp.Regexp
+			}{k, pats})
+		}
+	}
+	return fr, nil
+}
+
+func matchesAnyRow(o *ast.Object, rows []formattedRow) bool {
+	for _, fr := range rows {
+		ok := true
+		for _, f := range fr {
+			v, _ := o.Get(f.field)
+			if !anyText(v, func(s string) bool {
+				for _, re := range f.patterns {
+					if re.MatchString(s) {
+						return true
+					}
+				}
+				return false
+			}) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
 }

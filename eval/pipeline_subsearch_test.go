@@ -169,3 +169,36 @@ func TestRunAtFixesNow(t *testing.T) {
 		}
 	}
 }
+
+// A base-search subsearch keeps the events matching one of its rows on every
+// field of the row, as format writes them: case-insensitive, wildcards,
+// multivalue as OR, _fields left out; no rows match nothing (emptystr NOT ()).
+func TestSubsearchFilter(t *testing.T) {
+	all := events(t,
+		`{"eventName":"DeleteBucket","arn":"arn:aws:iam::1:user/Alice","_time":5}`,
+		`{"eventName":"DeleteBucket","arn":"arn:aws:iam::1:user/bob","_time":4}`,
+		`{"eventName":"DeleteBucket","arn":"arn:aws:iam::1:user/carol","_time":3}`,
+		`{"eventName":"Spike","arn":["arn:aws:iam::1:user/alice","arn:aws:iam::1:user/car*"],"_time":2}`,
+	)
+	spikes := &ast.Subsearch{Match: eq("eventName", "Spike"), Pipeline: []ast.Command{&ast.TableCmd{Fields: []string{"arn", "_time"}}}}
+	p, errs := CompilePipeline([]ast.Command{&ast.SubsearchFilterCmd{Sub: spikes}})
+	if errs != nil {
+		t.Fatal(errs)
+	}
+	base := all[:3]
+	out, drops, err := p.RunAll(all, base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := srcText(mergeSrc(out[0].Src, out[1].Src)); len(out) != 2 || got != "@0,2" {
+		t.Errorf("kept %s", rowsText(out))
+	}
+	if len(drops) != 1 || drops[0].Event != 1 {
+		t.Errorf("drops %+v", drops)
+	}
+	none := &ast.Subsearch{Match: eq("eventName", "Nothing")}
+	p, _ = CompilePipeline([]ast.Command{&ast.SubsearchFilterCmd{Sub: none}})
+	if out, _, _ := p.RunAll(all, base); len(out) != 0 {
+		t.Errorf("an empty subsearch kept %s", rowsText(out))
+	}
+}

@@ -173,6 +173,8 @@ func FormatCommand(c ast.Command, expr func(ast.Expr) string) string {
 		return s + " " + formatSubsearch(c.Sub, expr)
 	case *ast.AppendCmd:
 		return "append " + formatSubsearch(c.Sub, expr)
+	case *ast.SubsearchFilterCmd:
+		return "search " + formatSubsearch(c.Sub, expr)
 	case *ast.LookupCmd:
 		s := "lookup " + c.Table.Name + " " + lookupFields(c.Match)
 		if len(c.Output) > 0 {
@@ -193,6 +195,8 @@ func FormatCommand(c ast.Command, expr func(ast.Expr) string) string {
 			s += " where " + expr(c.Where)
 		}
 		return s
+	case *ast.OutputlookupCmd:
+		return "outputlookup " + c.Name
 	case *ast.UnsupportedCmd:
 		return c.Name + " (unsupported)"
 	}

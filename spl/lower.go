@@ -18,6 +18,7 @@ type lowerer struct {
 	base    int
 	errs    ast.ErrorList
 	lookups *Lookups // nil: lookup commands cannot be resolved
+	subs    []pendingSub
 }
 
 func (l *lowerer) pos(p lexer.Position) ast.Pos { return l.sm.Pos(l.base + p.Offset) }

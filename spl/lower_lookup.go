@@ -125,3 +125,15 @@ func containsString(xs []string, s string) bool {
 	}
 	return false
 }
+
+// outputlookup lowers `outputlookup [name=value]... NAME`.
+func (l *lowerer) outputlookup(args string, argStart int, span ast.Span) ast.Command {
+	words := topWords(args)
+	if len(words) == 0 || strings.Contains(words[len(words)-1].text, "=") {
+		l.errs.Add(span.From, ast.CodeParse, "syntax error in outputlookup: expected a lookup table name")
+		return &ast.UnsupportedCmd{Span: span, Name: "outputlookup"}
+	}
+	name := unquoteWord(words[len(words)-1].text)
+	l.errs.Add(span.From, ast.CodeWarning, fmt.Sprintf("outputlookup %s is not written: concord passes the rows on and leaves the lookup as it is", name))
+	return &ast.OutputlookupCmd{Span: span, Name: name}
+}

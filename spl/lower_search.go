@@ -37,15 +37,17 @@ func (l *lowerer) searchAnd(g *grammar.SearchAnd) ast.Expr {
 	for _, t := range g.Terms {
 		xs = append(xs, l.searchOr(t))
 	}
-	return flatten(l.span(g.Pos, g.EndPos), ast.And, dropTrue(xs))
+	return flatten(l.span(g.Pos, g.EndPos), ast.And, l.dropTrue(xs))
 }
 
 // dropTrue removes operands that are the constant true (`search *`, time
 // modifiers) from an AND, keeping one when nothing else is left.
-func dropTrue(xs []ast.Expr) []ast.Expr {
+// dropTrue removes conjuncts that are true (time modifiers, `*`), but not
+// the stand-ins of subsearches.
+func (l *lowerer) dropTrue(xs []ast.Expr) []ast.Expr {
 	out := xs[:0:0]
 	for _, x := range xs {
-		if lit, ok := x.(*ast.Lit); ok && lit.Val.Kind() == ast.KindBool && lit.Val.AsBool() {
+		if lit, ok := x.(*ast.Lit); ok && lit.Val.Kind() == ast.KindBool && lit.Val.AsBool() && !l.isSubsearch(lit) {
 			continue
 		}
 		out = append(out, x)
@@ -70,8 +72,7 @@ func (l *lowerer) searchNot(g *grammar.SearchNot) ast.Expr {
 	case g.Not != nil:
 		return &ast.Not{Span: span, X: l.searchNot(g.Not)}
 	case g.Sub != nil:
-		l.unsupported(span.From, "subsearch")
-		return trueLit(span)
+		return l.subsearchTerm(g.Sub, span)
 	case g.Dir != nil:
 		// TERM(x) matches x as one indexed term, which a substring search of
 		// _raw already does; CASE(x) also keeps x's case.
@@ -203,4 +204,74 @@ func unescapeWord(w string) string {
 		b.WriteByte(w[i])
 	}
 	return b.String()
+}
+
+// pendingSub is a subsearch met among search terms: ph stands in its place
+// until the base search is complete.
+type pendingSub struct {
+	ph  *ast.Lit
+	sub *ast.Subsearch
+}
+
+// subsearchTerm lowers `[ ... ]` among search terms.
+func (l *lowerer) subsearchTerm(g *grammar.Subsearch, span ast.Span) ast.Expr {
+	saved := l.base
+	from, to := l.base+g.Pos.Offset, l.base+g.EndPos.Offset
+	sub := &ast.Subsearch{Span: span}
+	sub.Match, sub.Pipeline = l.search(from+1, to-1)
+	l.base = saved
+	ph := &ast.Lit{Span: span, Val: ast.True}
+	l.subs = append(l.subs, pendingSub{ph, sub})
+	return ph
+}
+
+// takeSubsearches moves the subsearches that are conjuncts of the base search
+// into filter commands at the head of the pipeline: Splunk runs them first
+// and ANDs their formatted results into the search, which is the same as
+// keeping the events that match one of their rows. A subsearch under OR or
+// NOT has no such reading; it stays unsupported.
+func (l *lowerer) takeSubsearches(match ast.Expr) (ast.Expr, []ast.Command) {
+	var cmds []ast.Command
+	take := func(x ast.Expr) bool {
+		for i, p := range l.subs {
+			if p.ph == x {
+				cmds = append(cmds, &ast.SubsearchFilterCmd{Span: p.sub.Span, Sub: p.sub})
+				l.subs = append(l.subs[:i:i], l.subs[i+1:]...)
+				return true
+			}
+		}
+		return false
+	}
+	switch m := match.(type) {
+	case *ast.Lit:
+		if take(m) {
+			return trueLit(m.Span), cmds
+		}
+	case *ast.Logic:
+		if m.Op == ast.And && !m.Operand {
+			var keep []ast.Expr
+			for _, x := range m.Xs {
+				if !take(x) {
+					keep = append(keep, x)
+				}
+			}
+			switch len(keep) {
+			case 0:
+				return trueLit(m.Span), cmds
+			case 1:
+				return keep[0], cmds
+			}
+			m.Xs = keep
+		}
+	}
+	return match, cmds
+}
+
+func (l *lowerer) isSubsearch(x *ast.Lit) bool {
+	for _, p := range l.subs {
+		if p.ph == x {
+			return true
+		}
+	}
+	return false
 }

@@ -43,6 +43,14 @@ func parseSource(src *Source, m Macros, lk *Lookups) (match ast.Expr, pipeline [
 // search parses the search at [from, to) of the expanded text: the whole
 // detection, or the inside of a subsearch's brackets.
 func (l *lowerer) search(from, to int) (match ast.Expr, pipeline []ast.Command) {
+	outer := l.subs
+	l.subs = nil
+	defer func() {
+		for _, p := range l.subs {
+			l.unsupported(p.ph.Pos(), "subsearch that is not a term of the base search")
+		}
+		l.subs = outer
+	}()
 	text := l.text[from:to]
 	stages, err := grammar.Pipeline(text)
 	if err != nil {
@@ -59,6 +67,7 @@ func (l *lowerer) search(from, to int) (match ast.Expr, pipeline []ast.Command) 
 		baseText = baseText[loc[3]:]
 	}
 	match = l.parseSearchTerms(baseText, start)
+	match, pipeline = l.takeSubsearches(match)
 	for _, st := range stages[1:] {
 		stageText := text[st.Start:st.End]
 		loc := commandName.FindStringSubmatchIndex(stageText)

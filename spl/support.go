@@ -63,7 +63,7 @@ var Commands = []CommandSupport{
 	{"anomalydetection", Unsupported, "the histogram model is not documented well enough to reproduce"},
 	{"map", Unsupported, ""},
 	{"makeresults", Unsupported, ""},
-	{"outputlookup", Unsupported, "writes lookups"},
+	{"outputlookup", Partial, "rows pass on; the lookup is not written (a warning says so)"},
 	{"collect", Unsupported, "writes to an index"},
 	{"top", Unsupported, ""},
 	{"rare", Unsupported, ""},
