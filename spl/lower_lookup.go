@@ -84,32 +84,40 @@ func (l *lowerer) lookup(args string, argStart int, span ast.Span) ast.Command {
 	return cmd
 }
 
-// inputlookup lowers `inputlookup [append=b] [start=N] [max=N] NAME [WHERE terms]`.
+// inputlookup lowers `inputlookup [append=b] NAME [append=b] [WHERE terms]`;
+// security_content writes the option after the name too.
 func (l *lowerer) inputlookup(args string, argStart int, span ast.Span) ast.Command {
 	words := topWords(args)
 	cmd := &ast.InputlookupCmd{Span: span}
-	i := 0
-	for ; i < len(words) && strings.Contains(words[i].text, "="); i++ {
-		name, value, _ := strings.Cut(words[i].text, "=")
-		b, ok := splBool(unquoteWord(value))
-		if !strings.EqualFold(name, "append") || !ok {
-			l.unsupported(l.sm.Pos(argStart+words[i].start), "inputlookup option "+words[i].text)
+	name := ""
+	for i, w := range words {
+		if strings.EqualFold(w.text, "where") {
+			if name == "" || i+1 >= len(words) {
+				l.errs.Add(l.sm.Pos(argStart+w.start), ast.CodeParse, "syntax error in inputlookup: expected a table name before WHERE and search terms after it")
+				return &ast.UnsupportedCmd{Span: span, Name: "inputlookup"}
+			}
+			s := words[i+1].start
+			cmd.Where = l.parseSearchTerms(args[s:], argStart+s)
+			break
+		}
+		if opt, value, ok := strings.Cut(w.text, "="); ok {
+			b, isBool := splBool(unquoteWord(value))
+			if !strings.EqualFold(opt, "append") || !isBool {
+				l.unsupported(l.sm.Pos(argStart+w.start), "inputlookup option "+w.text)
+				return &ast.UnsupportedCmd{Span: span, Name: "inputlookup"}
+			}
+			cmd.Append = b
+			continue
+		}
+		if name != "" {
+			l.errs.Add(l.sm.Pos(argStart+w.start), ast.CodeParse, fmt.Sprintf("syntax error in inputlookup: a second table name %q (expected WHERE)", w.text))
 			return &ast.UnsupportedCmd{Span: span, Name: "inputlookup"}
 		}
-		cmd.Append = b
+		name = unquoteWord(w.text)
 	}
-	if i >= len(words) {
+	if name == "" {
 		l.errs.Add(span.From, ast.CodeParse, "syntax error in inputlookup: expected a lookup table name")
 		return &ast.UnsupportedCmd{Span: span, Name: "inputlookup"}
-	}
-	name := unquoteWord(words[i].text)
-	if i+1 < len(words) {
-		if !strings.EqualFold(words[i+1].text, "where") || i+2 >= len(words) {
-			l.errs.Add(l.sm.Pos(argStart+words[i+1].start), ast.CodeParse, "syntax error in inputlookup: expected WHERE and search terms after the table name")
-			return &ast.UnsupportedCmd{Span: span, Name: "inputlookup"}
-		}
-		s := words[i+2].start
-		cmd.Where = l.parseSearchTerms(args[s:], argStart+s)
 	}
 	if cmd.Table = l.table(name, span.From, "inputlookup"); cmd.Table == nil {
 		return &ast.UnsupportedCmd{Span: span, Name: "inputlookup"}

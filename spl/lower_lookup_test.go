@@ -65,4 +65,9 @@ func TestParseSearch_inputlookup(t *testing.T) {
 	if !c.Append || c.Table.Name != "risky_api_calls" || show(c.Where) != `exactis(tactic "impact")` {
 		t.Errorf("append %v table %s where %s", c.Append, c.Table.Name, show(c.Where))
 	}
+	// security_content also writes the option after the name.
+	_, pipe, errs = parseSource(&Source{File: "d.yml", At: ast.Pos{Line: 1, Col: 1}, Text: "| inputlookup risky_api_calls append=t"}, nil, lk)
+	if c, ok := pipe[0].(*ast.InputlookupCmd); len(errs) > 0 || !ok || !c.Append {
+		t.Errorf("option after the name: %v %v", pipe[0], errs)
+	}
 }
