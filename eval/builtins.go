@@ -43,7 +43,6 @@ var builtinList = []*Builtin{
 	{Name: "py.str.strip", MinArgs: 1, MaxArgs: 1, Doc: "str.strip()", Impl: pyStrMethod(strings.TrimSpace)},
 
 	// Panther event methods and global helpers.
-	{Name: "panther.udm", MinArgs: 1, MaxArgs: 1, Doc: "event.udm(name): data model path, then p_udm, then the raw key", Impl: pantherUdm},
 	{Name: "panther.aws_rule_context", MinArgs: 1, MaxArgs: 1, Doc: "panther_aws_helpers.aws_rule_context", Impl: pantherAwsRuleContext},
 	{Name: "panther.pantherflow_investigation", MinArgs: 1, MaxArgs: 2, Doc: "panther_base_helpers.pantherflow_investigation", Impl: func(env *Env, _ ast.Pos, a []ast.Value) (ast.Value, error) {
 		interval := "30m"
@@ -140,23 +139,6 @@ func pyStrMethod(f func(string) string) func(*Env, ast.Pos, []ast.Value) (ast.Va
 		}
 		return ast.String(f(a[0].AsString())), nil
 	}
-}
-
-// pantherUdm follows panther_core's PantherEvent.udm: the data model's mapping
-// when one is attached, then the p_udm object, then the key itself; None when
-// nothing is found.
-func pantherUdm(env *Env, _ ast.Pos, a []ast.Value) (ast.Value, error) {
-	name := a[0].Str()
-	if path, ok := env.DataModel[name]; ok {
-		return Lookup(env.Record, path, ast.KeysFold), nil
-	}
-	if v := Lookup(env.Record, []string{"p_udm", name}, ast.KeysFold); !v.IsMissing() {
-		return v, nil
-	}
-	if v := Lookup(env.Record, []string{name}, ast.KeysFold); !v.IsMissing() {
-		return v, nil
-	}
-	return ast.Null, nil
 }
 
 // pantherAwsRuleContext mirrors panther_aws_helpers.aws_rule_context.

@@ -167,13 +167,7 @@ func pantherUDM(env *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
 
 func init() {
 	// event.udm takes several keys (udm("a", "b") reads p_udm.a.b) and knows
-	// method mappings; this replaces the paths-only implementation.
-	for _, b := range builtinList {
-		if b.Name == "panther.udm" {
-			b.MaxArgs = -1
-			b.Doc = "event.udm(*key): data model mapping (JSONPath or method), then p_udm, then the event's own key"
-			b.Impl = pantherUDM
-			Builtins[b.Name] = b
-		}
-	}
+	// method mappings.
+	Builtins["panther.udm"] = &Builtin{Name: "panther.udm", MinArgs: 1, MaxArgs: -1,
+		Doc: "event.udm(*key): data model mapping (JSONPath or method), then p_udm, then the event's own key", Impl: pantherUDM}
 }
