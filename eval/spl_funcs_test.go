@@ -468,6 +468,8 @@ func TestSPLTime(t *testing.T) {
 		// strptime parses with the same variables; a zone in the text is applied.
 		{`strptime(date, "%Y-%m-%d %H:%M:%S")`, fmt.Sprint(now)},
 		{`strptime("2024-03-15", "%Y-%m-%d")`, fmt.Sprint(day)},
+		{`strptime("2024-03-15 13:45:30", "%F %T")`, fmt.Sprint(now)},
+		{`strptime("2024-03-15 13:45", "%F %T")`, `null`},
 		{`strptime("2024-03-15T14:45:30+01:00", "%Y-%m-%dT%H:%M:%S%z")`, fmt.Sprint(now)},
 		{`strptime("2024-03-15T13:45:30.5Z", "%Y-%m-%dT%H:%M:%S.%QZ")`, fmt.Sprint(now) + ".5"},
 		{`strptime("15/Mar/2024:01:45:30 PM", "%d/%b/%Y:%I:%M:%S %p")`, fmt.Sprint(now)},

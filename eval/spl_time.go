@@ -257,6 +257,26 @@ func Strptime(s, format string) (time.Time, bool) {
 		}
 		return n, true
 	}
+	// triple reads three numbers separated by sep (%T's H:M:S, %F's Y-m-d);
+	// the first may have firstDigits digits and a sign.
+	triple := func(sep byte, firstDigits int, signed bool) ([3]int, bool) {
+		var out [3]int
+		var ok bool
+		for k := range out {
+			digits, sgn := 2, false
+			if k == 0 {
+				digits, sgn = firstDigits, signed
+			} else if pos >= len(s) || s[pos] != sep {
+				return out, false
+			} else {
+				pos++
+			}
+			if out[k], ok = num(digits, sgn); !ok {
+				return out, false
+			}
+		}
+		return out, true
+	}
 	name := func(names ...[12]string) (int, bool) {
 		for _, list := range names {
 			for i, n := range list {
@@ -394,33 +414,15 @@ func Strptime(s, format string) (time.Time, bool) {
 				}
 			}
 		case 'T':
-			var h, m, sc int
-			if h, ok = num(2, false); ok && pos < len(s) && s[pos] == ':' {
-				pos++
-				if m, ok = num(2, false); ok && pos < len(s) && s[pos] == ':' {
-					pos++
-					sc, ok = num(2, false)
-				} else {
-					ok = false
-				}
-			} else {
-				ok = false
+			var hms [3]int
+			if hms, ok = triple(':', 2, false); ok {
+				hour, minute, sec = hms[0], hms[1], hms[2]
 			}
-			hour, minute, sec = h, m, sc
 		case 'F':
-			var y, mo, d int
-			if y, ok = num(4, true); ok && pos < len(s) && s[pos] == '-' {
-				pos++
-				if mo, ok = num(2, false); ok && pos < len(s) && s[pos] == '-' {
-					pos++
-					d, ok = num(2, false)
-				} else {
-					ok = false
-				}
-			} else {
-				ok = false
+			var ymd [3]int
+			if ymd, ok = triple('-', 4, true); ok {
+				year, month, day = ymd[0], ymd[1], ymd[2]
 			}
-			year, month, day = y, mo, d
 		case 'E':
 			if i+1 < len(format) && format[i+1] == 'z' {
 				i++
