@@ -233,8 +233,6 @@ func compileEval(pos ast.Pos, src string) (*eval.Program, ast.ErrorList) {
 	if errs != nil {
 		return nil, errs
 	}
-	privateBuiltins(x)
-	evalNullMatch(x)
 	return eval.Compile(x, ast.KeysExact)
 }
 
@@ -684,3 +682,13 @@ func epochValue(f float64) ast.Value {
 // JSON (KV_MODE=none, e.g. aws:cloudwatchlogs:vpcflow): a loader should hand such
 // a line to View as an ast.String (and as Meta.Raw) instead of parsing it as JSON.
 func (st *SourceType) TextEvents() bool { return st.Known && !st.kvJSON }
+
+func mvOf(vs []ast.Value) ast.Value {
+	switch len(vs) {
+	case 0:
+		return ast.Null
+	case 1:
+		return vs[0]
+	}
+	return ast.List(vs...)
+}

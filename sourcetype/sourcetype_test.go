@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/concordsec/concord/ast"
-	"github.com/concordsec/concord/eval"
 )
 
 // absent marks a field the knowledge leaves unset for the event.
@@ -93,19 +92,6 @@ func TestDataLoads(t *testing.T) {
 	}
 	if len(r.Names()) == 0 {
 		t.Fatal("no sourcetypes")
-	}
-}
-
-// The functions this package adds for the add-ons' EVALs stay out of the names a
-// detection search resolves, so searches behave as eval alone defines.
-func TestPrivateBuiltinsDoNotLeak(t *testing.T) {
-	for name := range extra {
-		if b := eval.Builtins["spl."+name]; b != nil && strings.HasPrefix(b.Name, prefix) {
-			t.Errorf("spl.%s resolves to this package's builtin", name)
-		}
-		if eval.Builtins[prefix+name] == nil {
-			t.Errorf("%s%s not registered", prefix, name)
-		}
 	}
 }
 
