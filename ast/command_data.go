@@ -13,6 +13,10 @@ type TstatsCmd struct {
 	Where     Expr   // search-term semantics; nil when absent
 	By        []string
 	TimeSpan  string // span= of the by clause, "" when absent
+	// Derived, when the data model is loaded, is how concord computes the same
+	// rows from the events: the dataset's constraints, calculations and field
+	// names, then where, bin and stats. Nil: the command cannot run.
+	Derived []Command
 }
 
 // Option is one `name=value` argument of a command.

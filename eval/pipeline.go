@@ -50,6 +50,8 @@ func CompilePipeline(cmds []ast.Command) (*Pipeline, ast.ErrorList) {
 			st.sub, err = appendStage(c)
 		case *ast.SubsearchFilterCmd:
 			st.sub, err = subsearchFilterStage(c)
+		case *ast.TstatsCmd:
+			st.sub, err = tstatsStage(c)
 		default:
 			st.run, err = compileCommand(cmd)
 		}

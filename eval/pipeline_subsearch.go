@@ -266,3 +266,26 @@ func matchesAnyRow(o *ast.Object, rows []formattedRow) bool {
 	}
 	return false
 }
+
+// tstatsStage runs a tstats search the front end could derive from a data
+// model: like a subsearch, it reads every event of the run (tstats generates
+// its rows; it does not filter the ones before it).
+func tstatsStage(c *ast.TstatsCmd) (subRun, ast.ErrorList) {
+	if c.Derived == nil {
+		return nil, ast.ErrorList{ast.Errorf(c.Pos(), ast.CodeUnsupported, "unsupported: tstats needs data model %s at %d:%d", c.DataModel, c.Pos().Line, c.Pos().Col)}
+	}
+	pipe, errs := CompilePipeline(c.Derived)
+	if errs != nil {
+		return nil, errs
+	}
+	return func(all, _ []Row, rs *runState) ([]Row, error) {
+		rows := make([]Row, len(all))
+		for i, r := range all {
+			rows[i] = Row{Fields: cloneObject(r.Fields), Src: r.Src}
+		}
+		inner := &runState{now: rs.now}
+		out, _, err := pipe.run(inner, all, rows)
+		rs.drops = append(rs.drops, inner.drops...)
+		return out, err
+	}, nil
+}

@@ -12,6 +12,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/concordsec/concord/ast"
+	"github.com/concordsec/concord/datamodel"
 	"github.com/concordsec/concord/eval"
 	"github.com/concordsec/concord/panther"
 	"github.com/concordsec/concord/spl"
@@ -299,7 +300,7 @@ func LoadRule(path string, opts Options) (*ast.Rule, ast.ErrorList) {
 	case splunkDetection:
 		root := spl.FindRoot(path)
 		tr, errs := loadTree(root)
-		rule, rerrs := spl.LoadDetection(path, spl.LoadOptions{Root: root, AttackDataDir: opts.AttackDataDir, Macros: tr.macros, Lookups: tr.lookups, DataSources: tr.dataSources})
+		rule, rerrs := spl.LoadDetection(path, spl.LoadOptions{Root: root, AttackDataDir: opts.AttackDataDir, Macros: tr.macros, Lookups: tr.lookups, DataSources: tr.dataSources, DataModels: datamodel.Default})
 		if rule != nil {
 			// A broken macro file concerns every detection of the tree, but is no
 			// reason to stop any one of them.

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/concordsec/concord/ast"
+	"github.com/concordsec/concord/datamodel"
 	"gopkg.in/yaml.v3"
 )
 
@@ -25,6 +26,8 @@ type LoadOptions struct {
 	Lookups *Lookups
 	// DataSources of the tree; Root/data_sources when nil.
 	DataSources *DataSources
+	// DataModels that tstats searches may run over; nil: none.
+	DataModels *datamodel.Registry
 }
 
 // attackDataMarker is the part of an attack data URL after which the path
@@ -113,7 +116,7 @@ func LoadDetection(path string, opts LoadOptions) (*ast.Rule, ast.ErrorList) {
 	if opts.Lookups == nil {
 		opts.Lookups = &Lookups{Dir: filepath.Join(opts.Root, "lookups")}
 	}
-	match, pipeline, serrs := parseSource(searchSource(path, data, searchNode), opts.Macros, opts.Lookups)
+	match, pipeline, serrs := parseSource(searchSource(path, data, searchNode), opts.Macros, opts.Lookups, opts.DataModels)
 	rule.Match, rule.Pipeline = match, pipeline
 	for _, e := range serrs {
 		if e.Code == ast.CodeUnsupported {

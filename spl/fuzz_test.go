@@ -42,7 +42,7 @@ func FuzzParseSearch(f *testing.F) {
 		ms[k] = m
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		parseSource(&Source{File: "f.yml", At: ast.Pos{Line: 1, Col: 1}, Text: s}, ms, fe.lookups)
+		parseSource(&Source{File: "f.yml", At: ast.Pos{Line: 1, Col: 1}, Text: s}, ms, fe.lookups, nil)
 		ParseEval("f.conf", ast.Pos{Line: 1, Col: 1}, s)
 	})
 }

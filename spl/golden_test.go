@@ -95,7 +95,7 @@ func newCorpusFrontEnd(tb testing.TB) *corpusFrontEnd {
 }
 
 func (fe *corpusFrontEnd) parse(s corpusSearch) (ast.Expr, []ast.Command, ast.ErrorList) {
-	return parseSource(&Source{File: s.File, At: ast.Pos{Line: s.Line, Col: 1}, Text: s.Text}, fe.macros, fe.lookups)
+	return parseSource(&Source{File: s.File, At: ast.Pos{Line: s.Line, Col: 1}, Text: s.Text}, fe.macros, fe.lookups, nil)
 }
 
 func renderSearch(s corpusSearch, match ast.Expr, pipeline []ast.Command, errs ast.ErrorList) string {

@@ -7,6 +7,7 @@ import (
 	"github.com/alecthomas/participle/v2"
 	"github.com/alecthomas/participle/v2/lexer"
 	"github.com/concordsec/concord/ast"
+	"github.com/concordsec/concord/datamodel"
 )
 
 // lowerer turns grammar structs into ast nodes. base is the offset, in the
@@ -17,7 +18,8 @@ type lowerer struct {
 	text    string // the expanded search
 	base    int
 	errs    ast.ErrorList
-	lookups *Lookups // nil: lookup commands cannot be resolved
+	lookups *Lookups            // nil: lookup commands cannot be resolved
+	models  *datamodel.Registry // nil: tstats over a data model cannot run
 	subs    []pendingSub
 }
 

@@ -234,33 +234,51 @@ func (l *lowerer) bin(name, args string, span ast.Span) ast.Command {
 		return &ast.UnsupportedCmd{Span: span, Name: name}
 	}
 	cmd.SpanText = nameText(spanOpt.Value)
-	m := spanRE.FindStringSubmatch(cmd.SpanText)
-	if m == nil {
-		if strings.Contains(strings.ToLower(cmd.SpanText), "log") {
-			l.unsupported(l.pos(spanOpt.Pos), name+" span="+cmd.SpanText+" (logarithmic span)")
-			return &ast.UnsupportedCmd{Span: span, Name: name}
-		}
-		l.argError(spanOpt.Value.Pos, name, fmt.Sprintf("span=%s: expected a number with an optional time unit, such as 5m", cmd.SpanText))
-		return cmd
-	}
-	size, _ := strconv.ParseFloat(m[1], 64)
-	unit := strings.ToLower(m[2])
-	switch {
-	case unit == "":
-		cmd.Size = size
-	case timeUnits[unit] != 0:
-		cmd.Size, cmd.Time = size*timeUnits[unit], true
-	case calendarUnits[unit]:
-		l.unsupported(l.pos(spanOpt.Pos), name+" span="+cmd.SpanText+" (calendar unit)")
+	size, isTime, bad := parseSpan(cmd.SpanText)
+	switch bad {
+	case "":
+		cmd.Size, cmd.Time = size, isTime
+	case spanLog, spanCalendar:
+		l.unsupported(l.pos(spanOpt.Pos), name+" span="+cmd.SpanText+" ("+bad+")")
 		return &ast.UnsupportedCmd{Span: span, Name: name}
 	default:
-		l.argError(spanOpt.Value.Pos, name, fmt.Sprintf("span=%s: unknown time unit %q", cmd.SpanText, m[2]))
+		l.argError(spanOpt.Value.Pos, name, "span="+cmd.SpanText+": "+bad)
 		return cmd
 	}
 	if cmd.Size <= 0 {
 		l.argError(spanOpt.Value.Pos, name, "span must be greater than 0")
 	}
 	return cmd
+}
+
+const (
+	spanLog      = "logarithmic span"
+	spanCalendar = "calendar unit"
+)
+
+// parseSpan reads a bin span: a number with an optional time unit (5m, 1h,
+// 30). A time span is in seconds. bad says what is wrong, or is spanLog or
+// spanCalendar for the forms concord does not run.
+func parseSpan(text string) (size float64, isTime bool, bad string) {
+	m := spanRE.FindStringSubmatch(text)
+	if m == nil {
+		if strings.Contains(strings.ToLower(text), "log") {
+			return 0, false, spanLog
+		}
+		return 0, false, "expected a number with an optional time unit, such as 5m"
+	}
+	size, _ = strconv.ParseFloat(m[1], 64)
+	unit := strings.ToLower(m[2])
+	switch {
+	case unit == "":
+	case timeUnits[unit] != 0:
+		size, isTime = size*timeUnits[unit], true
+	case calendarUnits[unit]:
+		return 0, false, spanCalendar
+	default:
+		return 0, false, fmt.Sprintf("unknown time unit %q", m[2])
+	}
+	return size, isTime, ""
 }
 
 // spathStep is one location step: a key, optionally followed by {} (every

@@ -28,7 +28,7 @@ func TestParseSearch_lookup(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.note, func(t *testing.T) {
-			_, pipe, errs := parseSource(&Source{File: "d.yml", At: ast.Pos{Line: 1, Col: 1}, Text: tc.search}, nil, lk)
+			_, pipe, errs := parseSource(&Source{File: "d.yml", At: ast.Pos{Line: 1, Col: 1}, Text: tc.search}, nil, lk, nil)
 			got := ""
 			if c, ok := pipe[0].(*ast.LookupCmd); ok {
 				got = "match " + showFields(c.Match) + " out " + showFields(c.Output) + " new=" + map[bool]string{true: "true", false: "false"}[c.OutputNew]
@@ -57,7 +57,7 @@ func showFields(fs []ast.LookupField) string {
 
 func TestParseSearch_inputlookup(t *testing.T) {
 	lk := &Lookups{Dir: filepath.Join(testRoot, "lookups")}
-	_, pipe, errs := parseSource(&Source{File: "d.yml", At: ast.Pos{Line: 1, Col: 1}, Text: "| inputlookup append=t risky_api_calls where tactic=impact"}, nil, lk)
+	_, pipe, errs := parseSource(&Source{File: "d.yml", At: ast.Pos{Line: 1, Col: 1}, Text: "| inputlookup append=t risky_api_calls where tactic=impact"}, nil, lk, nil)
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}
@@ -66,7 +66,7 @@ func TestParseSearch_inputlookup(t *testing.T) {
 		t.Errorf("append %v table %s where %s", c.Append, c.Table.Name, show(c.Where))
 	}
 	// security_content also writes the option after the name.
-	_, pipe, errs = parseSource(&Source{File: "d.yml", At: ast.Pos{Line: 1, Col: 1}, Text: "| inputlookup risky_api_calls append=t"}, nil, lk)
+	_, pipe, errs = parseSource(&Source{File: "d.yml", At: ast.Pos{Line: 1, Col: 1}, Text: "| inputlookup risky_api_calls append=t"}, nil, lk, nil)
 	if c, ok := pipe[0].(*ast.InputlookupCmd); len(errs) > 0 || !ok || !c.Append {
 		t.Errorf("option after the name: %v %v", pipe[0], errs)
 	}

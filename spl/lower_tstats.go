@@ -131,14 +131,16 @@ func (l *lowerer) tstats(args string, argStart int, span ast.Span) ast.Command {
 			cmd.By = append(cmd.By, unquoteWord(w.text))
 		}
 	}
-	what := "needs data model " + cmd.DataModel
-	if cmd.Dataset != "" {
-		what += "." + cmd.Dataset
-	}
 	if cmd.DataModel == "" {
-		what = "tstats over indexed fields"
+		l.unsupported(span.From, "tstats over indexed fields")
+		return cmd
 	}
-	l.unsupported(span.From, what)
+	derived, why := l.tstatsPipeline(cmd)
+	if why != "" {
+		l.unsupported(span.From, why)
+		return cmd
+	}
+	cmd.Derived = derived
 	return cmd
 }
 

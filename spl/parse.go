@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/concordsec/concord/ast"
+	"github.com/concordsec/concord/datamodel"
 	"github.com/concordsec/concord/spl/internal/grammar"
 )
 
@@ -14,7 +15,13 @@ import (
 // commands become ast.UnsupportedCmd and an ast.CodeUnsupported error; the
 // other errors are macro and syntax errors.
 func ParseSearch(file string, at ast.Pos, search string, m Macros) (ast.Expr, []ast.Command, ast.ErrorList) {
-	return parseSource(&Source{File: file, At: at, Text: search}, m, nil)
+	return parseSource(&Source{File: file, At: at, Text: search}, m, nil, nil)
+}
+
+// ParseSearchWith is ParseSearch with a content tree's macros, lookups and the
+// data models tstats may run over (opts.Root and AttackDataDir are not used).
+func ParseSearchWith(file string, at ast.Pos, search string, opts LoadOptions) (ast.Expr, []ast.Command, ast.ErrorList) {
+	return parseSource(&Source{File: file, At: at, Text: search}, opts.Macros, opts.Lookups, opts.DataModels)
 }
 
 // ParseEval parses one eval expression, such as a calculated field of a
@@ -33,9 +40,9 @@ func ParseEval(file string, at ast.Pos, expr string) (ast.Expr, ast.ErrorList) {
 // commandName is the command word at the start of a stage.
 var commandName = regexp.MustCompile(`^\s*([A-Za-z_][\w]*)`)
 
-func parseSource(src *Source, m Macros, lk *Lookups) (match ast.Expr, pipeline []ast.Command, errs ast.ErrorList) {
+func parseSource(src *Source, m Macros, lk *Lookups, dm *datamodel.Registry) (match ast.Expr, pipeline []ast.Command, errs ast.ErrorList) {
 	text, sm, errs := Expand(src, m)
-	l := &lowerer{sm: sm, errs: errs, text: text, lookups: lk}
+	l := &lowerer{sm: sm, errs: errs, text: text, lookups: lk, models: dm}
 	match, pipeline = l.search(0, len(text))
 	return match, pipeline, l.errs
 }

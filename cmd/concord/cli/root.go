@@ -8,9 +8,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/concordsec/concord/datamodel"
 	"github.com/concordsec/concord/harness"
 	"github.com/concordsec/concord/sourcetype"
 )
@@ -98,6 +100,17 @@ func loadAddons(io *streams, dirs []string) error {
 		if dir == "" {
 			continue
 		}
+		models, errs := datamodel.Default.LoadDir(dir)
+		if len(errs) > 0 {
+			errs.Print(io.err)
+			return fmt.Errorf("add-on %s: its data models could not be loaded", dir)
+		}
+		if len(models) > 0 {
+			fmt.Fprintf(io.err, "add-on: %s: data models %s\n", filepath.Base(dir), strings.Join(models, ", "))
+			if !hasProps(dir) {
+				continue // an app of data models only, such as Splunk_SA_CIM's data/models
+			}
+		}
 		a, errs := sourcetype.LoadAddon(dir)
 		if len(errs) > 0 {
 			errs.Print(io.err)
@@ -111,4 +124,13 @@ func loadAddons(io *streams, dirs []string) error {
 		}
 	}
 	return nil
+}
+
+func hasProps(dir string) bool {
+	for _, layer := range []string{"default", "local"} {
+		if _, err := os.Stat(filepath.Join(dir, layer, "props.conf")); err == nil {
+			return true
+		}
+	}
+	return false
 }

@@ -1,0 +1,66 @@
+package datamodel
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// The model format is Splunk's data model JSON (objects with parentName,
+// constraints, fields, calculations); spl/testdata/datamodels holds one
+// written for concord's tests.
+func TestParse(t *testing.T) {
+	file := filepath.Join("..", "spl", "testdata", "datamodels", "Change.json")
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Parse(file, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if roots := m.Roots(); len(roots) != 1 || roots[0] != "All_Changes" {
+		t.Errorf("roots %v", roots)
+	}
+	if p := m.Path("Instance_Changes"); p != "All_Changes.Instance_Changes" {
+		t.Errorf("path %s", p)
+	}
+	root := m.Datasets["All_Changes"]
+	// _time is BaseEvent's, not the dataset's; the Eval output is a field.
+	if got := root.Fields; len(got) != 4 || got[0] != "action" || got[3] != "status" {
+		t.Errorf("fields %v", got)
+	}
+	if len(root.Evals) != 1 || root.Evals[0].Output != "status" {
+		t.Errorf("evals %+v", root.Evals)
+	}
+	if _, err := m.Chain("Nope"); err == nil {
+		t.Error("a missing dataset has a chain")
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	for _, src := range []string{`{`, `{"objects": []}`} {
+		if _, err := Parse("x.json", []byte(src)); err == nil {
+			t.Errorf("%s: no error", src)
+		}
+	}
+}
+
+func TestLoadDir(t *testing.T) {
+	dir := t.TempDir()
+	models := filepath.Join(dir, "default", "data", "models")
+	if err := os.MkdirAll(models, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(filepath.Join("..", "spl", "testdata", "datamodels", "Change.json"))
+	os.WriteFile(filepath.Join(models, "Change.json"), data, 0o644)
+	os.WriteFile(filepath.Join(models, "Broken.json"), []byte("{"), 0o644)
+	r := &Registry{}
+	names, errs := r.LoadDir(dir)
+	if len(names) != 1 || names[0] != "Change" || len(errs) != 1 || r.Get("Change") == nil {
+		t.Errorf("names %v errs %v", names, errs)
+	}
+	if (*Registry)(nil).Get("Change") != nil {
+		t.Error("a nil registry has models")
+	}
+}

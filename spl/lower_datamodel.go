@@ -1,0 +1,129 @@
+package spl
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/concordsec/concord/ast"
+)
+
+// tstatsPipeline rewrites a tstats search over a loaded data model into the
+// commands that compute the same rows from raw events: the dataset chain's
+// constraints, its Eval calculations, only the data model's fields, named
+// with their dataset path (All_Changes.user), then the where clause, bin for
+// span=, fillnull for fillnull_value=, and stats. ok is false when the data
+// model is not loaded or uses something concord cannot rewrite; why says so.
+func (l *lowerer) tstatsPipeline(c *ast.TstatsCmd) (cmds []ast.Command, why string) {
+	m := l.models.Get(c.DataModel)
+	if m == nil {
+		return nil, "needs data model " + modelName(c) + " (load Splunk_SA_CIM with --addons)"
+	}
+	dataset := c.Dataset
+	if dataset == "" {
+		roots := m.Roots()
+		if len(roots) != 1 {
+			return nil, fmt.Sprintf("data model %s has %d root datasets; name one (datamodel=%s.X)", m.Name, len(roots), m.Name)
+		}
+		dataset = roots[0]
+	}
+	chain, err := m.Chain(dataset)
+	if err != nil {
+		return nil, err.Error()
+	}
+	for _, o := range c.Options {
+		if o.Name == "prestats" {
+			if b, _ := splBool(o.Value); b {
+				return nil, "tstats prestats=true"
+			}
+		}
+	}
+	if c.Where != nil && mentions(c.Where, "nodename") {
+		return nil, "tstats where nodename=..."
+	}
+	span := c.Span
+	var conds []ast.Expr
+	var evals []ast.Command
+	keep := []string{"_time", "host", "source", "sourcetype"}
+	var renames []ast.RenamePair
+	path := ""
+	for _, d := range chain {
+		if path != "" {
+			path += "."
+		}
+		path += d.Name
+		if len(d.Skipped) > 0 {
+			return nil, fmt.Sprintf("data model %s: %s calculations %s", m.Name, d.Name, strings.Join(d.Skipped, ", "))
+		}
+		for _, s := range d.Constraints {
+			x, errs := modelSearch(m.File, s)
+			if errs != nil {
+				return nil, fmt.Sprintf("data model %s: constraint %q: %v", m.Name, s, errs)
+			}
+			conds = append(conds, x)
+		}
+		if len(d.Evals) > 0 {
+			ev := &ast.EvalCmd{Span: span}
+			for _, e := range d.Evals {
+				x, errs := ParseEval(m.File, ast.Pos{File: m.File, Line: 1, Col: 1}, e.Expr)
+				if errs != nil {
+					return nil, fmt.Sprintf("data model %s: calculation %s: %v", m.Name, e.ID, errs)
+				}
+				ev.Assigns = append(ev.Assigns, ast.Assign{Span: span, Field: e.Output, X: x})
+			}
+			evals = append(evals, ev)
+		}
+		for _, f := range d.Fields {
+			keep = append(keep, f)
+			renames = append(renames, ast.RenamePair{Span: span, From: f, To: path + "." + f})
+		}
+	}
+	if len(conds) > 0 {
+		cmds = append(cmds, &ast.SearchCmd{Span: span, Cond: flatten(span, ast.And, conds)})
+	}
+	cmds = append(cmds, evals...)
+	cmds = append(cmds, &ast.TableCmd{Span: span, Fields: keep}, &ast.RenameCmd{Span: span, Pairs: renames})
+	if c.Where != nil {
+		cmds = append(cmds, &ast.SearchCmd{Span: span, Cond: c.Where})
+	}
+	if c.TimeSpan != "" {
+		size, isTime, bad := parseSpan(c.TimeSpan)
+		if bad != "" || !isTime {
+			return nil, "tstats span=" + c.TimeSpan
+		}
+		cmds = append(cmds, &ast.BinCmd{Span: span, Field: "_time", SpanText: c.TimeSpan, Size: size, Time: true})
+	}
+	for _, o := range c.Options {
+		if o.Name == "fillnull_value" && len(c.By) > 0 {
+			cmds = append(cmds, &ast.FillnullCmd{Span: span, Value: o.Value, Fields: c.By})
+		}
+	}
+	cmds = append(cmds, &ast.StatsCmd{Span: span, Aggs: c.Aggs, By: c.By})
+	return cmds, ""
+}
+
+func modelName(c *ast.TstatsCmd) string {
+	if c.Dataset != "" {
+		return c.DataModel + "." + c.Dataset
+	}
+	return c.DataModel
+}
+
+// modelSearch parses a dataset constraint, which lives in the model's file.
+func modelSearch(file, text string) (ast.Expr, ast.ErrorList) {
+	src := &Source{File: file, At: ast.Pos{File: file, Line: 1, Col: 1}, Text: text}
+	sl := &lowerer{sm: &SourceMap{src: src, segs: []segment{{start: 0, end: len(text), orig: 0}}}, text: text}
+	x := sl.parseSearchTerms(text, 0)
+	return x, sl.errs
+}
+
+func mentions(x ast.Expr, field string) bool {
+	found := false
+	ast.Inspect(x, func(e ast.Expr) bool {
+		if f, ok := e.(*ast.Field); ok && len(f.Path) == 1 && f.Path[0] == field {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
