@@ -98,13 +98,13 @@ func (r *Registry) LoadAddon(dir string) (*Addon, ast.ErrorList) {
 		errs.Add(ast.Pos{File: dir}, ast.CodeIO, err.Error())
 		return nil, errs
 	}
-	props, transforms, app := newConfFile(), newConfFile(), newConfFile()
+	props, transforms, app, eventtypes, tags := newConfFile(), newConfFile(), newConfFile(), newConfFile(), newConfFile()
 	found := false
 	for _, layer := range []string{"default", "local"} {
 		for _, c := range []struct {
 			name string
 			into *confFile
-		}{{"props.conf", props}, {"transforms.conf", transforms}, {"app.conf", app}} {
+		}{{"props.conf", props}, {"transforms.conf", transforms}, {"app.conf", app}, {"eventtypes.conf", eventtypes}, {"tags.conf", tags}} {
 			file := filepath.Join(dir, layer, c.name)
 			src, err := os.ReadFile(file)
 			if errors.Is(err, fs.ErrNotExist) {
@@ -162,6 +162,7 @@ func (r *Registry) LoadAddon(dir string) (*Addon, ast.ErrorList) {
 		}
 		r.types[name] = st
 	}
+	r.tagging.load(a, eventtypes, tags)
 	sort.Strings(a.SourceTypes)
 	a.Warnings.Sort()
 	r.addons = append(r.addons, a)
@@ -194,7 +195,7 @@ func (r *Registry) compile(name string, ms *mergedStanza) (*SourceType, []warnin
 	warn := func(s setting, key, format string, args ...any) {
 		warns = append(warns, warning{s.addon, ast.Errorf(s.Pos, ast.CodeUnsupported, "unsupported: %s: %s", key, fmt.Sprintf(format, args...))})
 	}
-	st := &SourceType{Name: name, Source: name, Known: true, kvJSON: true}
+	st := &SourceType{Name: name, Source: name, Known: true, kvJSON: true, tagging: r.tagging}
 	if base := r.builtin[name]; base != nil {
 		st.Source, st.kvJSON = base.Source, base.kvJSON
 		st.TimeField, st.epochTime, st.epochDiv = base.TimeField, base.epochTime, base.epochDiv

@@ -17,6 +17,7 @@ type Registry struct {
 	macros  map[string]string
 	addons  []*Addon
 	props   map[string]*mergedStanza // add-on props.conf stanzas per sourcetype, layered across add-ons
+	tagging *tagging                 // the add-ons' eventtypes and tags, for every sourcetype
 }
 
 // NewRegistry returns a registry holding concord's built-in knowledge only.
@@ -25,8 +26,9 @@ func NewRegistry() (*Registry, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &Registry{builtin: builtin, types: map[string]*SourceType{}, macros: macros, props: map[string]*mergedStanza{}}
+	r := &Registry{builtin: builtin, types: map[string]*SourceType{}, macros: macros, props: map[string]*mergedStanza{}, tagging: &tagging{}}
 	for n, st := range builtin {
+		st.tagging = r.tagging
 		r.types[n] = st
 	}
 	return r, nil
@@ -53,7 +55,7 @@ func (r *Registry) Lookup(name string) *SourceType {
 	if st, ok := r.types[name]; ok {
 		return st
 	}
-	return &SourceType{Name: name, Source: name, kvJSON: true}
+	return &SourceType{Name: name, Source: name, kvJSON: true, tagging: r.tagging}
 }
 
 // IsKnown reports whether the registry has search-time knowledge for a sourcetype.

@@ -47,6 +47,7 @@ type SourceType struct {
 	aliases    []alias
 	calc       []calculated
 	lookups    []*lookup
+	tagging    *tagging
 }
 
 // extraction is a search-time regex extraction (props.conf EXTRACT- or a REPORT-
@@ -378,7 +379,7 @@ func (st *SourceType) View(raw ast.Value, meta Meta) (*ast.Object, error) {
 		o.Set("_time", t)
 	}
 	if !st.Known {
-		return o, nil
+		return o, st.tagging.apply(o)
 	}
 	extracted := cloneObject(o)
 	for _, a := range st.aliases {
@@ -406,7 +407,7 @@ func (st *SourceType) View(raw ast.Value, meta Meta) (*ast.Object, error) {
 	for _, lk := range st.lookups {
 		lk.apply(o)
 	}
-	return o, nil
+	return o, st.tagging.apply(o)
 }
 
 // eventTime reads _time from the time field, or from the text after the
