@@ -109,10 +109,15 @@ func modelName(c *ast.TstatsCmd) string {
 }
 
 // modelSearch parses a dataset constraint, which lives in the model's file.
+// Its macros are the CIM's own (cim_<Model>_indexes).
 func modelSearch(file, text string) (ast.Expr, ast.ErrorList) {
 	src := &Source{File: file, At: ast.Pos{File: file, Line: 1, Col: 1}, Text: text}
-	sl := &lowerer{sm: &SourceMap{src: src, segs: []segment{{start: 0, end: len(text), orig: 0}}}, text: text}
-	x := sl.parseSearchTerms(text, 0)
+	expanded, sm, errs := Expand(src, cimMacros)
+	if errs != nil {
+		return nil, errs
+	}
+	sl := &lowerer{sm: sm, text: expanded}
+	x := sl.parseSearchTerms(expanded, 0)
 	return x, sl.errs
 }
 
