@@ -32,13 +32,15 @@ type Dataset struct {
 	Parent      string
 	Constraints []string // search terms an event must match, in the JSON's order
 	Fields      []string // the dataset's own fields (inherited ones are on the parents)
-	Evals       []Eval   // its Eval calculations, in order
-	Skipped     []string // calculations of other types (Lookup, GeoIP, Rex), by ID
+	Calcs       []Calc   // its Eval and Rex calculations, in order
+	Skipped     []Calc   // calculations of other types (Lookup, GeoIP): their outputs cannot be derived
 }
 
-// Eval is a calculation `Output = Expr` (one output field).
-type Eval struct {
-	ID, Output, Expr string
+// Calc is a calculation: Eval (`Outputs[0] = Expr`) or Rex (Expr, a PCRE
+// with named groups, applied to the field Input).
+type Calc struct {
+	ID, Type, Expr, Input string
+	Outputs               []string
 }
 
 // Chain is the dataset and its parents, root first.
@@ -96,6 +98,7 @@ type modelJSON struct {
 			CalculationID   string      `json:"calculationID"`
 			CalculationType string      `json:"calculationType"`
 			Expression      string      `json:"expression"`
+			InputField      string      `json:"inputField"`
 			OutputFields    []fieldJSON `json:"outputFields"`
 		} `json:"calculations"`
 	} `json:"objects"`
@@ -134,12 +137,18 @@ func Parse(file string, data []byte) (*Model, error) {
 			}
 		}
 		for _, c := range o.Calculations {
-			if c.CalculationType != "Eval" || len(c.OutputFields) != 1 {
-				d.Skipped = append(d.Skipped, c.CalculationID)
+			ok := (c.CalculationType == "Eval" && len(c.OutputFields) == 1) ||
+				(c.CalculationType == "Rex" && c.InputField != "" && len(c.OutputFields) > 0)
+			calc := Calc{ID: c.CalculationID, Type: c.CalculationType, Expr: c.Expression, Input: c.InputField}
+			for _, f := range c.OutputFields {
+				calc.Outputs = append(calc.Outputs, f.FieldName)
+			}
+			if !ok {
+				d.Skipped = append(d.Skipped, calc)
 				continue
 			}
-			d.Evals = append(d.Evals, Eval{ID: c.CalculationID, Output: c.OutputFields[0].FieldName, Expr: c.Expression})
-			d.Fields = append(d.Fields, c.OutputFields[0].FieldName)
+			d.Fields = append(d.Fields, calc.Outputs...)
+			d.Calcs = append(d.Calcs, calc)
 		}
 		m.Datasets[d.Name] = d
 	}

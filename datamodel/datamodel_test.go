@@ -27,11 +27,14 @@ func TestParse(t *testing.T) {
 	}
 	root := m.Datasets["All_Changes"]
 	// _time is BaseEvent's, not the dataset's; the Eval output is a field.
-	if got := root.Fields; len(got) != 4 || got[0] != "action" || got[3] != "status" {
+	if got := root.Fields; len(got) != 5 || got[0] != "action" || got[3] != "status" || got[4] != "user_domain" {
 		t.Errorf("fields %v", got)
 	}
-	if len(root.Evals) != 1 || root.Evals[0].Output != "status" {
-		t.Errorf("evals %+v", root.Evals)
+	if len(root.Calcs) != 2 || root.Calcs[0].Outputs[0] != "status" || root.Calcs[1].Type != "Rex" || root.Calcs[1].Input != "user" {
+		t.Errorf("calculations %+v", root.Calcs)
+	}
+	if len(root.Skipped) != 1 || root.Skipped[0].ID != "All_Changes_geo" || root.Skipped[0].Outputs[0] != "src_city" {
+		t.Errorf("skipped %v", root.Skipped)
 	}
 	if _, err := m.Chain("Nope"); err == nil {
 		t.Error("a missing dataset has a chain")

@@ -2,9 +2,9 @@ package spl
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/concordsec/concord/ast"
+	"github.com/concordsec/concord/datamodel"
 )
 
 // tstatsPipeline rewrites a tstats search over a loaded data model into the
@@ -42,7 +42,7 @@ func (l *lowerer) tstatsPipeline(c *ast.TstatsCmd) (cmds []ast.Command, why stri
 	}
 	span := c.Span
 	var conds []ast.Expr
-	var evals []ast.Command
+	var calcs []ast.Command
 	keep := []string{"_time", "host", "source", "sourcetype"}
 	var renames []ast.RenamePair
 	path := ""
@@ -51,8 +51,12 @@ func (l *lowerer) tstatsPipeline(c *ast.TstatsCmd) (cmds []ast.Command, why stri
 			path += "."
 		}
 		path += d.Name
-		if len(d.Skipped) > 0 {
-			return nil, fmt.Sprintf("data model %s: %s calculations %s", m.Name, d.Name, strings.Join(d.Skipped, ", "))
+		for _, sk := range d.Skipped {
+			for _, f := range sk.Outputs {
+				if used(c, path+"."+f) {
+					return nil, fmt.Sprintf("data model %s: %s is a %s calculation (%s)", m.Name, path+"."+f, sk.Type, sk.ID)
+				}
+			}
 		}
 		for _, s := range d.Constraints {
 			x, errs := modelSearch(m.File, s)
@@ -61,16 +65,12 @@ func (l *lowerer) tstatsPipeline(c *ast.TstatsCmd) (cmds []ast.Command, why stri
 			}
 			conds = append(conds, x)
 		}
-		if len(d.Evals) > 0 {
-			ev := &ast.EvalCmd{Span: span}
-			for _, e := range d.Evals {
-				x, errs := ParseEval(m.File, ast.Pos{File: m.File, Line: 1, Col: 1}, e.Expr)
-				if errs != nil {
-					return nil, fmt.Sprintf("data model %s: calculation %s: %v", m.Name, e.ID, errs)
-				}
-				ev.Assigns = append(ev.Assigns, ast.Assign{Span: span, Field: e.Output, X: x})
+		for _, calc := range d.Calcs {
+			cmd, why := calcCommand(m, calc, span)
+			if why != "" {
+				return nil, why
 			}
-			evals = append(evals, ev)
+			calcs = append(calcs, cmd)
 		}
 		for _, f := range d.Fields {
 			keep = append(keep, f)
@@ -80,7 +80,7 @@ func (l *lowerer) tstatsPipeline(c *ast.TstatsCmd) (cmds []ast.Command, why stri
 	if len(conds) > 0 {
 		cmds = append(cmds, &ast.SearchCmd{Span: span, Cond: flatten(span, ast.And, conds)})
 	}
-	cmds = append(cmds, evals...)
+	cmds = append(cmds, calcs...)
 	cmds = append(cmds, &ast.TableCmd{Span: span, Fields: keep}, &ast.RenameCmd{Span: span, Pairs: renames})
 	if c.Where != nil {
 		cmds = append(cmds, &ast.SearchCmd{Span: span, Cond: c.Where})
@@ -132,3 +132,39 @@ func mentions(x ast.Expr, field string) bool {
 	return found
 }
 
+
+// calcCommand is a data model calculation as a pipeline command.
+func calcCommand(m *datamodel.Model, c datamodel.Calc, span ast.Span) (ast.Command, string) {
+	at := ast.Pos{File: m.File, Line: 1, Col: 1}
+	switch c.Type {
+	case "Eval":
+		x, errs := ParseEval(m.File, at, c.Expr)
+		if errs != nil {
+			return nil, fmt.Sprintf("data model %s: calculation %s: %v", m.Name, c.ID, errs)
+		}
+		return &ast.EvalCmd{Span: span, Assigns: []ast.Assign{{Span: span, Field: c.Outputs[0], X: x}}}, ""
+	case "Rex":
+		re, reason := translatePCRE(c.Expr)
+		if reason != "" {
+			return nil, fmt.Sprintf("data model %s: calculation %s: %s", m.Name, c.ID, reason)
+		}
+		return &ast.RexCmd{Span: span, Field: c.Input, Pattern: re, MaxMatch: 1}, ""
+	}
+	return nil, fmt.Sprintf("data model %s: calculation %s of type %s", m.Name, c.ID, c.Type)
+}
+
+// used reports whether a tstats command reads field (in an aggregation, the
+// where clause or the by clause).
+func used(c *ast.TstatsCmd, field string) bool {
+	for _, a := range c.Aggs {
+		if a.Arg == field || (a.X != nil && mentions(a.X, field)) {
+			return true
+		}
+	}
+	for _, b := range c.By {
+		if b == field {
+			return true
+		}
+	}
+	return c.Where != nil && mentions(c.Where, field)
+}

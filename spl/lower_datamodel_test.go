@@ -44,8 +44,9 @@ func TestTstatsDerivedFromDataModel(t *testing.T) {
 	want := []string{
 		`search and(exactis(tag "change"), exactis(object_category "instance"))`,
 		`eval status=cond(or(isnull(status), cmp(status == string:"")), string:"unknown", status)`,
-		`table _time host source sourcetype action user object_category status instance_type`,
-		`rename action AS All_Changes.action, user AS All_Changes.user, object_category AS All_Changes.object_category, status AS All_Changes.status, instance_type AS All_Changes.Instance_Changes.instance_type`,
+		`rex field=user "^[^@]+@(?P<user_domain>.+)$"`,
+		`table _time host source sourcetype action user object_category status user_domain instance_type`,
+		`rename action AS All_Changes.action, user AS All_Changes.user, object_category AS All_Changes.object_category, status AS All_Changes.status, user_domain AS All_Changes.user_domain, instance_type AS All_Changes.Instance_Changes.instance_type`,
 		`search exactis(All_Changes.status "success")`,
 		`bin span=1h _time`,
 		`fillnull value="null" All_Changes.user _time`,
@@ -62,6 +63,8 @@ func TestTstatsUnderivable(t *testing.T) {
 		{"| tstats count from datamodel=Change.Nope", "data model Change has no dataset Nope"},
 		{"| tstats prestats=t count from datamodel=Change", "tstats prestats=true"},
 		{"| tstats count from datamodel=Change where nodename=All_Changes.Instance_Changes", "tstats where nodename"},
+		// A calculation concord cannot run matters only when the search reads it.
+		{"| tstats count from datamodel=Change by All_Changes.src_city", "All_Changes.src_city is a GeoIP calculation (All_Changes_geo)"},
 	} {
 		_, pipe, errs := parseSource(&Source{File: "d.yml", At: ast.Pos{Line: 1, Col: 1}, Text: tc.src}, nil, nil, testModels(t))
 		if len(errs) != 1 || errs[0].Code != ast.CodeUnsupported || !strings.Contains(errs[0].Msg, tc.want) {
