@@ -132,7 +132,6 @@ func mentions(x ast.Expr, field string) bool {
 	return found
 }
 
-
 // calcCommand is a data model calculation as a pipeline command.
 func calcCommand(m *datamodel.Model, c datamodel.Calc, span ast.Span) (ast.Command, string) {
 	at := ast.Pos{File: m.File, Line: 1, Col: 1}

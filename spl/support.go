@@ -49,7 +49,7 @@ var Commands = []CommandSupport{
 	{"replace", Partial, "`X WITH Y ... IN fields` only"},
 	{"fromjson", Supported, ""},
 	{"addtotals", Partial, "row totals; no col=true"},
-	{"tstats", Partial, "parsed in full; running it needs a data model's fields derived from the events, so it reports \"unsupported: needs data model NAME\""},
+	{"tstats", Partial, "over a data model loaded with --addons (e.g. Splunk_SA_CIM): runs as the search the model describes (constraints, Eval and Rex calculations, dataset-path field names), tags from the add-ons' eventtypes; otherwise \"unsupported: needs data model NAME\"; no prestats=, nodename, or indexed-field-only tstats"},
 	{"iplocation", Unsupported, "needs a GeoIP database"},
 	{"foreach", Unsupported, ""},
 	{"transaction", Unsupported, ""},
