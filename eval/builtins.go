@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -21,6 +22,10 @@ type Builtin struct {
 	MaxArgs int // -1: variadic
 	Doc     string
 	Impl    func(env *Env, pos ast.Pos, args []ast.Value) (ast.Value, error)
+	// Keywords are the keyword parameters a Python builtin accepts (default=,
+	// maxsplit=, ...); KwImpl then replaces Impl and gets them by name.
+	Keywords []string
+	KwImpl   func(env *Env, pos ast.Pos, args []ast.Value, kw map[string]ast.Value) (ast.Value, error)
 }
 
 // Builtins is the table Compile resolves calls against.
@@ -53,18 +58,6 @@ var builtinList = []*Builtin{
 	{Name: "spl.*", MinArgs: 2, MaxArgs: 2, Doc: "multiplication", Impl: splArith('*')},
 	{Name: "spl./", MinArgs: 2, MaxArgs: 2, Doc: "division", Impl: splArith('/')},
 
-	// Python builtins and str methods.
-	{Name: "py.len", MinArgs: 1, MaxArgs: 1, Doc: "len()", Impl: pyLen},
-	{Name: "py.str", MinArgs: 0, MaxArgs: 1, Doc: "str()", Impl: func(_ *Env, _ ast.Pos, a []ast.Value) (ast.Value, error) {
-		if len(a) == 0 {
-			return ast.String(""), nil
-		}
-		return ast.String(a[0].Str()), nil
-	}},
-	{Name: "py.str.lower", MinArgs: 1, MaxArgs: 1, Doc: "str.lower()", Impl: pyStrMethod(strings.ToLower)},
-	{Name: "py.str.upper", MinArgs: 1, MaxArgs: 1, Doc: "str.upper()", Impl: pyStrMethod(strings.ToUpper)},
-	{Name: "py.str.strip", MinArgs: 1, MaxArgs: 1, Doc: "str.strip()", Impl: pyStrMethod(strings.TrimSpace)},
-
 	// Panther event methods and global helpers.
 	{Name: "panther.udm", MinArgs: 1, MaxArgs: 1, Doc: "event.udm(name): data model path, then p_udm, then the raw key", Impl: pantherUdm},
 	{Name: "panther.aws_rule_context", MinArgs: 1, MaxArgs: 1, Doc: "panther_aws_helpers.aws_rule_context", Impl: pantherAwsRuleContext},
@@ -81,15 +74,18 @@ func (c *compiler) call(n *ast.Call) fn {
 	args := c.exprs(n.Args)
 	pos, name := n.Pos(), n.Fn
 	b, ok := Builtins[n.Fn]
-	if ok && (len(n.Args) < b.MinArgs || (b.MaxArgs >= 0 && len(n.Args) > b.MaxArgs)) {
-		c.errorf(pos, ast.CodeParse, "%s takes %s arguments, got %d", n.Fn, arity(b), len(n.Args))
+	npos := len(n.Args) - len(n.Keywords)
+	if ok && (npos < b.MinArgs || (b.MaxArgs >= 0 && npos > b.MaxArgs)) {
+		c.errorf(pos, ast.CodeUnsupported, "unsupported: %s with %d positional arguments (takes %s)", n.Fn, npos, arity(b))
 		return func(*Env) (ast.Value, error) { return ast.Null, nil }
 	}
-	if ok && len(n.Keywords) > 0 {
-		// No builtin takes keyword arguments yet; reading them as positional would be wrong.
-		c.errorf(pos, ast.CodeUnsupported, "unsupported: keyword arguments to %s", n.Fn)
-		return func(*Env) (ast.Value, error) { return ast.Null, nil }
+	for _, k := range n.Keywords {
+		if ok && !slices.Contains(b.Keywords, k) {
+			c.errorf(pos, ast.CodeUnsupported, "unsupported: keyword argument %s= to %s", k, n.Fn)
+			return func(*Env) (ast.Value, error) { return ast.Null, nil }
+		}
 	}
+	kwNames, fold := n.Keywords, c.keys == ast.KeysFold
 	mockName, external := strings.CutPrefix(n.Fn, "panther.")
 	if !ok && !external {
 		c.errorf(pos, ast.CodeUnsupported, "unsupported: function %s", n.Fn)
@@ -112,7 +108,18 @@ func (c *compiler) call(n *ast.Call) fn {
 			}
 			vals[i] = v
 		}
-		v, err := b.Impl(env, pos, vals)
+		env.fold = fold
+		var v ast.Value
+		var err error
+		if b.KwImpl != nil {
+			kw := map[string]ast.Value{}
+			for i, k := range kwNames {
+				kw[k] = vals[len(vals)-len(kwNames)+i]
+			}
+			v, err = b.KwImpl(env, pos, vals[:len(vals)-len(kwNames)], kw)
+		} else {
+			v, err = b.Impl(env, pos, vals)
+		}
 		if err != nil {
 			if _, ok := err.(*RuntimeError); !ok {
 				err = fail(pos, "%s: %v", name, err)

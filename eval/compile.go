@@ -22,6 +22,14 @@ type Env struct {
 	// DataModel maps udm names to field paths for event.udm(); nil means no data
 	// model is attached (Panther attaches one only when the log has p_log_type).
 	DataModel map[string][]string
+
+	// locals are the Python locals and rebound module globals of this evaluation
+	// (ast.Local, ast.Let). The harness evaluates rule() and then the outputs with
+	// one Env, so a global that rule() rebinds is seen by title(), as in Panther.
+	locals map[string]ast.Value
+	// fold: the rule's keys are Panther's case-insensitive ones (set per call
+	// for the builtins that look keys up).
+	fold bool
 }
 
 // RuntimeError is raised while evaluating (Python exceptions, bad types).
@@ -55,6 +63,9 @@ func (p *Program) Eval(env *Env) (v ast.Value, err error) {
 		// naming the expression.
 		if r := recover(); r != nil {
 			err = fail(p.Expr.Pos(), "internal error: %v", r)
+		}
+		if _, ok := err.(*exitSignal); ok {
+			err = fail(p.Expr.Pos(), "internal error: a loop exit escaped its loop")
 		}
 	}()
 	return p.run(env)
@@ -192,6 +203,18 @@ func (c *compiler) expr(x ast.Expr) fn {
 		}
 	case *ast.Index:
 		return c.index(n)
+	case *ast.Local:
+		return c.local(n)
+	case *ast.Let:
+		return c.let(n)
+	case *ast.Comp:
+		return c.comp(n)
+	case *ast.Loop:
+		return c.loop(n)
+	case *ast.Exit:
+		return c.exit(n)
+	case *ast.Try:
+		return c.try(n)
 	case *ast.Helper:
 		body, name := c.expr(n.Body), n.Name
 		return func(env *Env) (ast.Value, error) {

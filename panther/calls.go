@@ -16,7 +16,8 @@ type callArgs struct {
 	kwPos   map[string]lexer.Position
 	kwOrder []string
 	at      lexer.Position
-	failed  bool // an argument form concord cannot pass (*xs, **kw, generator)
+	failed  bool // an argument form concord cannot pass (*xs, **kw)
+	gen     bool // the argument is a bare generator expression (any(x for x in y))
 }
 
 func (a callArgs) exprs(l *lowerer) []ast.Expr {
@@ -46,8 +47,9 @@ func (l *lowerer) lowerArgs(t *grammar.Trailer, e env) callArgs {
 			l.unsupported(arg.Pos, arg.Star+" argument unpacking")
 			a.failed = true
 		case arg.Comp != nil:
-			l.unsupported(arg.Pos, "generator expression")
-			a.failed = true
+			seq := &grammar.Seq{Pos: arg.Pos, Items: []*grammar.StarExpr{{Pos: arg.Pos, X: arg.X}}}
+			a.pos = append(a.pos, l.comprehension(ast.CompList, seq, nil, arg.Comp, e, l.span(arg.Pos, arg.Pos)))
+			a.gen = true
 		case arg.Name != "":
 			a.kw[arg.Name] = l.lowerExpr(arg.X, e)
 			a.kwPos[arg.Name] = arg.Pos
@@ -78,6 +80,10 @@ func (l *lowerer) call(f val, t *grammar.Trailer, e env, sp ast.Span) val {
 		return val{x: l.exprOf(f, t.Pos)}
 	case f.failed:
 		return f
+	case f.constant != "":
+		// A test's Mocks may replace a module constant with a MagicMock whose
+		// return value the rule reads by calling it.
+		return val{x: l.mkCall("panther."+f.constant, nil, a, sp)}
 	}
 	return l.unsupported(t.Pos, "call of a computed value")
 }
@@ -269,6 +275,24 @@ func constString(v val) (string, bool) {
 // builtin lowers a call of a Python builtin function.
 func (l *lowerer) builtin(name string, a callArgs, sp ast.Span) val {
 	args := a.exprs(l)
+	if a.gen && len(args) >= 1 {
+		if comp, ok := args[0].(*ast.Comp); ok && comp.Kind == ast.CompList {
+			switch {
+			case name == "any" && len(args) == 1 && len(a.kw) == 0:
+				comp.Kind = ast.CompAny
+				return val{x: comp}
+			case name == "all" && len(args) == 1 && len(a.kw) == 0:
+				comp.Kind = ast.CompAll
+				return val{x: comp}
+			case name == "next" && len(args) <= 2 && len(a.kw) == 0:
+				comp.Kind = ast.CompFirst
+				if len(args) == 2 {
+					comp.Val = args[1]
+				}
+				return val{x: comp}
+			}
+		}
+	}
 	if len(a.kw) > 0 {
 		return val{x: l.mkCall("py."+name, nil, a, sp)}
 	}
@@ -286,6 +310,13 @@ func (l *lowerer) builtin(name string, a callArgs, sp ast.Span) val {
 			}
 		}
 	case "isinstance":
+		if len(args) == 2 && len(a.pos) == 2 && a.pos[1].module == "unittest.mock" && a.pos[1].imported == "MagicMock" {
+			// isinstance(NAME, MagicMock) asks whether the test mocked NAME.
+			if a.pos[0].constant == "" {
+				return l.unsupported(a.at, "isinstance(..., MagicMock) of something other than a module constant")
+			}
+			return val{x: &ast.Call{Span: sp, Fn: "panther.mocked", Args: []ast.Expr{&ast.Lit{Span: sp, Val: ast.String(a.pos[0].constant)}}}}
+		}
 		// The type argument names builtin types; keep their names as strings.
 		if len(args) == 2 {
 			args[1] = typeNames(args[1])

@@ -1,0 +1,213 @@
+package eval
+
+import (
+	"net/netip"
+	"strings"
+
+	"github.com/concordsec/concord/ast"
+)
+
+// Panther's global helpers (panther-analysis/global_helpers) that rules call
+// and that concord runs natively, following the helper sources.
+
+func init() {
+	register(
+		withKw("panther.deep_get", 1, -1, []string{"default"}, "panther_base_helpers.deep_get(d, *keys, default=None)", pantherDeepGet),
+		withKw("panther.deep_walk", 1, -1, []string{"default", "return_val"}, "panther_base_helpers.deep_walk(obj, *keys, default=None, return_val='all')", pantherDeepWalk),
+		fixed("panther.is_ip_in_network", 2, "panther_base_helpers.is_ip_in_network(ip, networks)", pantherIPInNetwork),
+		fixed("panther.pattern_match", 2, "panther_base_helpers.pattern_match(s, pattern): fnmatch", pyFnmatch),
+		fixed("panther.pattern_match_list", 2, "panther_base_helpers.pattern_match_list(s, patterns)", func(env *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
+			pats, err := pyIter(pos, a[1])
+			if err != nil {
+				return ast.Null, err
+			}
+			for _, p := range pats {
+				m, err := pyFnmatch(env, pos, []ast.Value{a[0], p})
+				if err != nil || m.Truth() {
+					return m, err
+				}
+			}
+			return ast.False, nil
+		}),
+		fixed("panther.lookup_aws_account_name", 1, "panther_aws_helpers.lookup_aws_account_name: returns the id (the helper is deprecated to that)", func(_ *Env, _ ast.Pos, a []ast.Value) (ast.Value, error) {
+			return a[0], nil
+		}),
+		fixed("panther.aws_cloudtrail_success", 1, "panther_aws_helpers.aws_cloudtrail_success(event)", func(env *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
+			for _, k := range []string{"errorCode", "errorMessage"} {
+				v, err := pyDictGet(env, pos, []ast.Value{a[0], ast.String(k), ast.String("")})
+				if err != nil || v.Truth() {
+					return ast.False, err
+				}
+			}
+			return ast.True, nil
+		}),
+	)
+}
+
+// pantherDeepGet: reduce(lambda d, key: d.get(key, default) if isinstance(d,
+// Mapping) else default, keys, dictionary), then None becomes default. Lists
+// are not walked.
+func pantherDeepGet(env *Env, _ ast.Pos, a []ast.Value, kw map[string]ast.Value) (ast.Value, error) {
+	def, ok := kw["default"]
+	if !ok {
+		def = ast.Null
+	}
+	out := a[0]
+	for _, k := range a[1:] {
+		if out.Kind() != ast.KindObject {
+			out = def
+			continue
+		}
+		if k.Kind() != ast.KindString {
+			out = def
+			continue
+		}
+		v, found := objGet(env, out.AsObject(), k.AsString())
+		if !found {
+			v = def
+		}
+		out = v
+	}
+	if out.IsNullish() {
+		return def, nil
+	}
+	return out, nil
+}
+
+// pantherDeepWalk follows deep_walk: like deep_get, but a list on the way is
+// walked item by item and the distinct values found are collected.
+func pantherDeepWalk(env *Env, pos ast.Pos, a []ast.Value, kw map[string]ast.Value) (ast.Value, error) {
+	def, ok := kw["default"]
+	if !ok {
+		def = ast.Null
+	}
+	ret := "all"
+	if r, ok := kw["return_val"]; ok {
+		ret = r.Str()
+	}
+	var walk func(obj ast.Value, keys []ast.Value) (ast.Value, error)
+	var emptyList func(v ast.Value) bool
+	emptyList = func(v ast.Value) bool {
+		if v.Kind() != ast.KindList {
+			return false
+		}
+		for _, e := range v.AsList() {
+			if !emptyList(e) {
+				return false
+			}
+		}
+		return true
+	}
+	walk = func(obj ast.Value, keys []ast.Value) (ast.Value, error) {
+		if len(keys) == 0 {
+			if emptyList(obj) {
+				return def, nil
+			}
+			return obj, nil
+		}
+		switch obj.Kind() {
+		case ast.KindObject:
+			if keys[0].Kind() != ast.KindString {
+				return ast.Null, unsupportedf(pos, "deep_walk with a key that is not a str")
+			}
+			next, found := objGet(env, obj.AsObject(), keys[0].AsString())
+			if !found || next.IsNullish() {
+				return def, nil
+			}
+			return walk(next, keys[1:])
+		case ast.KindList:
+			var found []ast.Value
+			add := func(v ast.Value) error {
+				if err := hashable(pos, v); err != nil {
+					return err
+				}
+				if v.Kind() == ast.KindList {
+					return unsupportedf(pos, "deep_walk collecting a list inside a list")
+				}
+				for _, f := range found {
+					if ast.Equal(f, v) {
+						return nil
+					}
+				}
+				found = append(found, v)
+				return nil
+			}
+			for _, item := range obj.AsList() {
+				v, err := walk(item, keys)
+				if err != nil {
+					return ast.Null, err
+				}
+				if v.IsNullish() {
+					continue
+				}
+				if v.Kind() == ast.KindList {
+					for _, sub := range v.AsList() {
+						if err := add(sub); err != nil {
+							return ast.Null, err
+						}
+					}
+				} else if err := add(v); err != nil {
+					return ast.Null, err
+				}
+			}
+			if len(found) == 0 {
+				return def, nil
+			}
+			switch ret {
+			case "first":
+				return found[0], nil
+			case "last":
+				return found[len(found)-1], nil
+			case "all":
+				if len(found) == 1 {
+					return found[0], nil
+				}
+				return ast.List(found...), nil
+			}
+			// {...}.get(return_val, "all") returns the string "all".
+			return ast.String("all"), nil
+		}
+		// A str, number or None with keys left: nothing found.
+		return def, nil
+	}
+	return walk(a[0], a[1:])
+}
+
+// pantherIPInNetwork: any(ip_address(ip) in ip_network(n) for n in networks).
+// ip_network is strict: host bits set raise ValueError.
+func pantherIPInNetwork(_ *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
+	nets, err := pyIter(pos, a[1])
+	if err != nil {
+		return ast.Null, err
+	}
+	var addr netip.Addr
+	for i, n := range nets {
+		if i == 0 {
+			if addr, err = ipAddr(pos, a[0]); err != nil {
+				return ast.Null, err
+			}
+		}
+		if n.Kind() != ast.KindString {
+			return ast.Null, unsupportedf(pos, "ip_network() of a %s", pyType(n))
+		}
+		s := n.AsString()
+		if !strings.Contains(s, "/") {
+			if addr.Is4() {
+				s += "/32"
+			} else {
+				s += "/128"
+			}
+		}
+		p, perr := netip.ParsePrefix(s)
+		if perr != nil {
+			return ast.Null, fail(pos, "ValueError: %s does not appear to be an IPv4 or IPv6 network", n.Repr())
+		}
+		if p.Masked() != p {
+			return ast.Null, fail(pos, "ValueError: %s has host bits set", n.Repr())
+		}
+		if p.Addr().Is4() == addr.Is4() && p.Contains(addr) {
+			return ast.True, nil
+		}
+	}
+	return ast.False, nil
+}
