@@ -391,8 +391,18 @@ func pyStrMethod(f func(string) string) func(*Env, ast.Pos, []ast.Value) (ast.Va
 // pantherUdm follows panther_core's PantherEvent.udm: the data model's mapping
 // when one is attached, then the p_udm object, then the key itself; None when
 // nothing is found.
-func pantherUdm(env *Env, _ ast.Pos, a []ast.Value) (ast.Value, error) {
+func pantherUdm(env *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
 	name := a[0].Str()
+	if env.DataModel == nil {
+		if lt := Lookup(env.Record, []string{"p_log_type"}, ast.KeysFold); lt.Kind() == ast.KindString {
+			// Panther attaches the log type's data model; without it the answer
+			// would be a guess (panther_core raises when a log type has none).
+			if v := Lookup(env.Record, []string{"p_udm", name}, ast.KeysFold); !v.IsMissing() {
+				return v, nil
+			}
+			return ast.Null, unsupportedf(pos, "needs the %s data model for event.udm(%q)", lt.AsString(), name)
+		}
+	}
 	if path, ok := env.DataModel[name]; ok {
 		return Lookup(env.Record, path, ast.KeysFold), nil
 	}

@@ -185,7 +185,8 @@ func (c *compiler) expr(x ast.Expr) fn {
 			return ast.List(vs...), nil
 		}
 	case *ast.DictLit:
-		keys, vals := c.exprs(n.Keys), c.exprs(n.Vals)
+		// Objects have str keys; a dict with other keys (ints) is not modelled.
+		keys, vals, pos := c.exprs(n.Keys), c.exprs(n.Vals), n.Pos()
 		return func(env *Env) (ast.Value, error) {
 			o := &ast.Object{}
 			for i := range keys {
@@ -197,7 +198,11 @@ func (c *compiler) expr(x ast.Expr) fn {
 				if err != nil {
 					return v, err
 				}
-				o.Set(k.Str(), v)
+				key, err := dictKey(pos, k)
+				if err != nil {
+					return ast.Null, err
+				}
+				o.Set(key, v)
 			}
 			return ast.ObjectOf(o), nil
 		}

@@ -250,8 +250,38 @@ func pyTitle(s string) string {
 	return b.String()
 }
 
+// onList gives a str method that lists also have (index, count) the list
+// behaviour when the receiver is a list: lowering cannot tell them apart.
+func onList(b *Builtin, f func(pos ast.Pos, l []ast.Value, x ast.Value) (ast.Value, error)) *Builtin {
+	strImpl := b.Impl
+	b.Impl = func(env *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
+		if a[0].Kind() == ast.KindList && len(a) == 2 {
+			return f(pos, a[0].AsList(), a[1])
+		}
+		return strImpl(env, pos, a)
+	}
+	return b
+}
+
 func init() {
 	register(
+		onList(find("index", false, true), func(pos ast.Pos, l []ast.Value, x ast.Value) (ast.Value, error) {
+			for i, v := range l {
+				if ast.Equal(v, x) {
+					return ast.Int(int64(i)), nil
+				}
+			}
+			return ast.Null, fail(pos, "ValueError: %s is not in list", x.Repr())
+		}),
+		onList(strMethod("count", 1, 1, strCount), func(pos ast.Pos, l []ast.Value, x ast.Value) (ast.Value, error) {
+			n := 0
+			for _, v := range l {
+				if ast.Equal(v, x) {
+					n++
+				}
+			}
+			return ast.Int(int64(n)), nil
+		}),
 		strFn("lower", strings.ToLower),
 		strFn("upper", strings.ToUpper),
 		strFn("casefold", strings.ToLower),
@@ -312,18 +342,7 @@ func init() {
 		affix("endswith", true),
 		find("find", false, false),
 		find("rfind", true, false),
-		find("index", false, true),
 		find("rindex", true, true),
-		strMethod("count", 1, 1, func(pos ast.Pos, s string, a []ast.Value) (ast.Value, error) {
-			sub, err := strArg(pos, a[0], "must be str, not")
-			if err != nil {
-				return ast.Null, fail(pos, "TypeError: must be str, not %s", pyType(a[0]))
-			}
-			if sub == "" {
-				return ast.Int(int64(len([]rune(s)) + 1)), nil
-			}
-			return ast.Int(int64(strings.Count(s, sub))), nil
-		}),
 		strPred("isdigit", unicode.IsDigit),
 		strPred("isdecimal", unicode.IsDigit),
 		strPred("isnumeric", func(r rune) bool { return unicode.IsDigit(r) || unicode.IsNumber(r) }),
@@ -397,4 +416,15 @@ func init() {
 			return strList(out), nil
 		}),
 	)
+}
+
+func strCount(pos ast.Pos, s string, a []ast.Value) (ast.Value, error) {
+	sub, err := strArg(pos, a[0], "must be str, not")
+	if err != nil {
+		return ast.Null, fail(pos, "TypeError: must be str, not %s", pyType(a[0]))
+	}
+	if sub == "" {
+		return ast.Int(int64(len([]rune(s)) + 1)), nil
+	}
+	return ast.Int(int64(strings.Count(s, sub))), nil
 }
