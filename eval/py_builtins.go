@@ -167,7 +167,17 @@ func init() {
 	}
 	// Container methods; the receiver is the first argument.
 	register(
-		ranged("py.dict.get", 2, 3, "dict.get(k[, default])", pyDictGet),
+		// default= by name is PantherEvent's (ImmutableCaseInsensitiveDict.get);
+		// rules only pass it to dicts read from the event.
+		withKw("py.dict.get", 2, 3, []string{"default"}, "dict.get(k[, default])", func(env *Env, pos ast.Pos, a []ast.Value, kw map[string]ast.Value) (ast.Value, error) {
+			if d, ok := kw["default"]; ok {
+				if len(a) == 3 {
+					return ast.Null, fail(pos, "TypeError: get() got multiple values for argument 'default'")
+				}
+				a = append(a, d)
+			}
+			return pyDictGet(env, pos, a)
+		}),
 		fixed("py.dict.keys", 1, "dict.keys()", dictView(func(o *ast.Object, i int) ast.Value { return ast.String(o.Keys[i]) })),
 		fixed("py.dict.values", 1, "dict.values()", dictView(func(o *ast.Object, i int) ast.Value { return o.Vals[i] })),
 		fixed("py.dict.items", 1, "dict.items()", dictView(func(o *ast.Object, i int) ast.Value {

@@ -211,3 +211,100 @@ func pantherIPInNetwork(_ *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
 	}
 	return ast.False, nil
 }
+
+// evGet is event.get(key, def) on Panther's case-insensitive event.
+func evGet(env *Env, ev ast.Value, key string, def ast.Value) ast.Value {
+	if ev.Kind() != ast.KindObject {
+		return def
+	}
+	if v, ok := objGet(env, ev.AsObject(), key); ok {
+		return v
+	}
+	return def
+}
+
+// evDeep is event.deep_get(keys..., default=def).
+func evDeep(env *Env, ev ast.Value, def ast.Value, keys ...string) ast.Value {
+	args := []ast.Value{ev}
+	for _, k := range keys {
+		args = append(args, ast.String(k))
+	}
+	v, _ := pantherDeepGet(env, ast.Pos{}, args, map[string]ast.Value{"default": def})
+	return v
+}
+
+func orValue(a, b ast.Value) ast.Value {
+	if a.Truth() {
+		return a
+	}
+	return b
+}
+
+func init() {
+	str := ast.String
+	register(
+		fixed("panther.aws_rds_context", 1, "panther_aws_helpers.aws_rds_context", func(env *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
+			ctx, err := pantherAwsRuleContext(env, pos, a)
+			if err != nil {
+				return ctx, err
+			}
+			o := copyObject(ctx.AsObject())
+			ev := a[0]
+			o.Set("db_identifier", orValue(evDeep(env, ev, ast.Null, "requestParameters", "dBInstanceIdentifier"),
+				evDeep(env, ev, str("N/A"), "requestParameters", "dBClusterIdentifier")))
+			o.Set("db_instance_arn", orValue(evDeep(env, ev, ast.Null, "responseElements", "dBInstanceArn"),
+				evDeep(env, ev, str("N/A"), "responseElements", "dBClusterArn")))
+			return ast.ObjectOf(o), nil
+		}),
+		fixed("panther.aws_guardduty_context", 1, "panther_aws_helpers.aws_guardduty_context", func(env *Env, _ ast.Pos, a []ast.Value) (ast.Value, error) {
+			ev, o := a[0], &ast.Object{}
+			empty := ast.ObjectOf(&ast.Object{})
+			o.Set("description", evGet(env, ev, "description", str("<MISSING DESCRIPTION>")))
+			o.Set("severity", evGet(env, ev, "severity", str("<MISSING SEVERITY>")))
+			o.Set("id", evGet(env, ev, "id", str("<MISSING ID>")))
+			o.Set("type", evGet(env, ev, "type", str("<MISSING TYPE>")))
+			o.Set("resource", evGet(env, ev, "resource", empty))
+			o.Set("service", evGet(env, ev, "service", empty))
+			o.Set("accountId", evGet(env, ev, "accountId", str("<MISSING ACCOUNT ID>")))
+			return ast.ObjectOf(o), nil
+		}),
+		fixed("panther.eks_panther_obj_ref", 1, "panther_aws_helpers.eks_panther_obj_ref", func(env *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
+			ev, o := a[0], &ast.Object{}
+			res := evDeep(env, ev, str("<NO_OBJECT_RESOURCE>"), "objectRef", "resource")
+			sub := evDeep(env, ev, str(""), "objectRef", "subresource")
+			if sub.Truth() {
+				joined, err := Builtins["py.str.join"].Impl(env, pos, []ast.Value{str("/"), ast.List(res, sub)})
+				if err != nil {
+					return ast.Null, err
+				}
+				res = joined
+			}
+			o.Set("actor", evDeep(env, ev, str("<NO_USERNAME>"), "user", "username"))
+			o.Set("ns", evDeep(env, ev, str("<NO_OBJECT_NAMESPACE>"), "objectRef", "namespace"))
+			o.Set("object", evDeep(env, ev, str("<NO_OBJECT_NAME>"), "objectRef", "name"))
+			o.Set("resource", res)
+			o.Set("sourceIPs", evGet(env, ev, "sourceIPs", ast.List(str("0.0.0.0"))))
+			o.Set("verb", evGet(env, ev, "verb", str("<NO_VERB>")))
+			o.Set("p_source_label", evGet(env, ev, "p_source_label", str("<NO_P_SOURCE_LABEL>")))
+			return ast.ObjectOf(o), nil
+		}),
+		fixed("panther.aws_event_tense", 1, "panther_aws_helpers.aws_event_tense", func(_ *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
+			for _, p := range [][2]string{{"Create", "created"}, {"Delete", "deleted"}, {"Start", "started"}, {"Stop", "stopped"}, {"Update", "updated"}} {
+				if a[0].Kind() != ast.KindString {
+					return ast.Null, noAttr(pos, a[0], "startswith")
+				}
+				if strings.HasPrefix(a[0].AsString(), p[0]) {
+					return str(p[1]), nil
+				}
+			}
+			return a[0], nil
+		}),
+		fixed("panther.aws_regions", 0, "panther_aws_helpers.aws_regions", func(*Env, ast.Pos, []ast.Value) (ast.Value, error) {
+			return strList(strings.Fields(`ap-east-1 ap-northeast-1 ap-northeast-1 ap-northeast-2 ap-northeast-3
+				ap-south-1 ap-south-2 ap-southeast-1 ap-southeast-2 ap-southeast-3 ap-southeast-4 ca-central-1
+				ca-central-1 eu-central-1 eu-central-1 eu-central-2 eu-north-1 eu-north-1 eu-south-1 eu-south-2
+				eu-west-1 eu-west-1 eu-west-2 eu-west-2 eu-west-3 eu-west-3 il-central-1 me-central-1 me-south-1
+				sa-east-1 us-east-1 us-east-2 us-west-1 us-west-2`)), nil
+		}),
+	)
+}

@@ -205,6 +205,10 @@ func prefixMatch(x ast.Expr, method string, a callArgs, sp ast.Span) ast.Expr {
 func (l *lowerer) eventMethod(ev val, name string, a callArgs, sp ast.Span) val {
 	switch name {
 	case "get":
+		if d, ok := a.kw["default"]; ok && len(a.kw) == 1 && len(a.pos) == 1 {
+			// PantherEvent.get(key, default=None) takes the default by name too.
+			a.pos, a.kw, a.kwOrder = append(a.pos, d), map[string]val{}, nil
+		}
 		if len(a.pos) >= 1 && len(a.pos) <= 2 && len(a.kw) == 0 {
 			if key, ok := constString(a.pos[0]); ok {
 				field := &ast.Field{Span: sp, Path: []string{key}}
@@ -331,6 +335,12 @@ func typeNames(x ast.Expr) ast.Expr {
 	case *ast.Call:
 		if len(n.Args) == 0 && strings.HasPrefix(n.Fn, "py.") && !strings.Contains(n.Fn[3:], ".") {
 			return &ast.Lit{Span: n.Span, Val: ast.String(n.Fn[3:])}
+		}
+		switch n.Fn {
+		case "py.collections.abc.Mapping", "py.typing.Mapping", "py.collections.abc.MutableMapping":
+			return &ast.Lit{Span: n.Span, Val: ast.String("Mapping")}
+		case "py.collections.abc.Sequence", "py.typing.Sequence":
+			return &ast.Lit{Span: n.Span, Val: ast.String("Sequence")}
 		}
 	case *ast.ListLit:
 		out := &ast.ListLit{Span: n.Span}
