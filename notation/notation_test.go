@@ -276,7 +276,7 @@ func roundTripCases() []rtCase {
 		rtCase{match(&ast.Default{X: a, Else: str("")}, ast.MatchRegex, `^\d+$`, false, false), `a default "" regex "^\\d+$"`},
 		rtCase{match(eq(a, b), ast.MatchExact, "", false, false), `(a eq b) equals ""`},
 	)
-	return cases
+	return append(cases, pyFormCases()...)
 }
 
 func TestRoundTrip(t *testing.T) {

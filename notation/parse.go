@@ -162,6 +162,8 @@ var operandStart = map[string]bool{
 	"not": true, "if": true, "concat": true, "concat_spl": true, "helper": true,
 	"const": true, "event": true, "true": true, "false": true, "null": true,
 	"missing": true, "nan": true,
+	"local": true, "let": true, "comp": true, "for": true, "val": true, "loop": true,
+	"loop_else": true, "next": true, "break": true, "try": true, "except": true, "try_else": true,
 }
 
 // checkKeywords reports a reserved word where an operand must start (a field or
@@ -496,6 +498,9 @@ func (c *converter) primary(g *gPrimary) ast.Expr {
 	case g.Paren != nil:
 		return c.or(g.Paren)
 	case g.Fn != "":
+		if x, ok := c.pyForm(g, sp); ok {
+			return x
+		}
 		args := c.args(g.FnArgs)
 		switch g.Fn {
 		case "if":
