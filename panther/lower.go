@@ -76,9 +76,9 @@ type lowerer struct {
 	globals map[string]bool // names some function rebinds with a global statement
 	fnGlob  map[string]bool // names the function being lowered declares global
 	pending []pendingBind   // names bound by := while lowering the current statement
-	unsup    ast.ErrorList
-	errs     ast.ErrorList
-	seen     map[string]bool // unsupported messages already reported
+	unsup   ast.ErrorList
+	errs    ast.ErrorList
+	seen    map[string]bool // unsupported messages already reported
 }
 
 func newLowerer(file string) *lowerer {
