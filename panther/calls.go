@@ -224,6 +224,11 @@ func (l *lowerer) eventMethod(ev val, name string, a callArgs, sp ast.Span) val 
 		}
 		return val{x: l.passThrough("deep_get", append([]val{ev}, a.pos...), a, sp)}
 	case "udm":
+		if d, ok := a.kw["default"]; ok && len(a.kw) == 1 && len(a.pos) == 1 {
+			// PantherEvent.udm(key, default=d) returns d where udm(key) is None.
+			a.kw, a.kwOrder = map[string]val{}, nil
+			return val{x: &ast.Default{Span: sp, X: l.passThrough("udm", a.pos, a, sp), Else: l.exprOf(d, a.at), OnNull: true}}
+		}
 		return val{x: l.passThrough("udm", a.pos, a, sp)}
 	case "deep_walk":
 		return val{x: l.passThrough("deep_walk", append([]val{ev}, a.pos...), a, sp)}

@@ -554,7 +554,7 @@ func (l *lowerer) assign(es *grammar.ExprStmt, e env) (env, []*ast.Let) {
 		// A call for its effect: concord's calls have none but raising, so the
 		// statement is evaluated for that and its value dropped.
 		x := l.exprOf(l.lowerExprList(es.Target, e), es.Pos)
-		return e, []*ast.Let{{Span: l.span(es.Pos, es.EndPos), Names: []string{"_"}, X: x}}
+		return e, []*ast.Let{{Span: l.span(es.Pos, es.EndPos), Names: []string{"-"}, X: x}}
 	}
 	switch {
 	case r.Annot != nil:

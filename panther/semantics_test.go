@@ -185,3 +185,23 @@ def title(event):
 		t.Errorf("mocked: got %s, want False", got)
 	}
 }
+
+// TestContextHelpers runs helpers that build dicts from the event, as the
+// panther-analysis sources write them.
+func TestContextHelpers(t *testing.T) {
+	src := `from panther_databricks_helpers import databricks_alert_context
+from panther_zscaler_helpers import zia_success
+from panther_snyk_helpers import snyk_alert_context
+
+def rule(event):
+    return zia_success(event)
+
+def alert_context(event):
+    return [databricks_alert_context(event, {"extra": 1}), snyk_alert_context(event)]
+`
+	got, outs := runPy(t, src, `{"event":{"errorcode":"None","result":"SUCCESS"},"actionName":"login","userId":"u","groupId":"g"}`, nil)
+	want := `alert_context=[{'action': 'login', 'extra': 1}, {'actor': 'u', 'action': {'errorcode': 'None', 'result': 'SUCCESS'}, 'orgId': '<NO_ORGID>', 'groupId': 'g', 'actor_link': 'https://app.snyk.io/group/g/manage/member/u'}]`
+	if got != "True" || strings.Join(outs, ";") != want {
+		t.Errorf("got %s %v\nwant True %s", got, outs, want)
+	}
+}

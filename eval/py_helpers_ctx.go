@@ -1,0 +1,165 @@
+package eval
+
+import (
+	"github.com/concordsec/concord/ast"
+)
+
+// The small global helpers of panther-analysis that build an alert context
+// from event.get / event.deep_get, or test one field, written as tables that
+// follow each helper's source line by line.
+
+// ctxField is one `"key": event.get(name, default)` (path of one element) or
+// `event.deep_get(*path, default=default)` line; a Missing default is none.
+type ctxField struct {
+	key  string
+	deep bool
+	path []string
+	def  ast.Value
+}
+
+func get(key, name string, def ast.Value) ctxField {
+	return ctxField{key: key, path: []string{name}, def: def}
+}
+
+func deep(key string, def ast.Value, path ...string) ctxField {
+	return ctxField{key: key, deep: true, path: path, def: def}
+}
+
+func (f ctxField) eval(env *Env, ev ast.Value) ast.Value {
+	def := f.def
+	if def.IsMissing() {
+		def = ast.Null
+	}
+	if f.deep {
+		return evDeep(env, ev, def, f.path...)
+	}
+	return evGet(env, ev, f.path[0], def)
+}
+
+func buildCtx(env *Env, ev ast.Value, fields []ctxField) *ast.Object {
+	o := &ast.Object{}
+	for _, f := range fields {
+		o.Set(f.key, f.eval(env, ev))
+	}
+	return o
+}
+
+func ctxHelper(name string, fields ...ctxField) *Builtin {
+	return fixed("panther."+name, 1, name+" (panther-analysis global helper)", func(env *Env, _ ast.Pos, a []ast.Value) (ast.Value, error) {
+		return ast.ObjectOf(buildCtx(env, a[0], fields)), nil
+	})
+}
+
+// fieldIs is `return <field> == want` (or `in` a list of wants).
+func fieldIs(name string, f ctxField, wants ...string) *Builtin {
+	return fixed("panther."+name, 1, name+" (panther-analysis global helper)", func(env *Env, _ ast.Pos, a []ast.Value) (ast.Value, error) {
+		v := f.eval(env, a[0])
+		for _, w := range wants {
+			if ast.Equal(v, ast.String(w)) {
+				return ast.True, nil
+			}
+		}
+		return ast.False, nil
+	})
+}
+
+func init() {
+	s, none := ast.String, ast.Missing
+	emptyObj := func() ast.Value { return ast.ObjectOf(&ast.Object{}) }
+	register(
+		fieldIs("azure_activity_success", get("", "resultType", s("")), "Success", "Succeeded"),
+		fieldIs("azure_resource_logs_success", deep("", s(""), "properties", "metricResponseType"), "Success"),
+		fieldIs("azure_success", deep("", s(""), "properties", "result"), "success"),
+		fieldIs("is_auth0_config_event", deep("", s(""), "data", "details", "request", "channel"), "https://manage.auth0.com/"),
+		fieldIs("wiz_success", get("", "status", s("")), "SUCCESS"),
+		fieldIs("is_sign_in_event", get("", "operationName", s("")), "Sign-in activity"),
+		fixed("panther.zia_success", 1, "zia_success", func(env *Env, _ ast.Pos, a []ast.Value) (ast.Value, error) {
+			ok := ast.Equal(evDeep(env, a[0], s(""), "event", "errorcode"), s("None")) &&
+				ast.Equal(evDeep(env, a[0], s(""), "event", "result"), s("SUCCESS"))
+			return ast.Bool(ok), nil
+		}),
+		ctxHelper("gcp_alert_context",
+			deep("project", s(""), "resource", "labels", "project_id"),
+			deep("principal", s(""), "protoPayload", "authenticationInfo", "principalEmail"),
+			deep("caller_ip", s(""), "protoPayload", "requestMetadata", "callerIP"),
+			deep("methodName", s(""), "protoPayload", "methodName"),
+			deep("resourceName", s(""), "protoPayload", "resourceName"),
+			deep("serviceName", s(""), "protoPayload", "serviceName")),
+		ctxHelper("slack_alert_context",
+			deep("actor-name", s("<MISSING_NAME>"), "actor", "user", "name"),
+			deep("actor-email", s("<MISSING_EMAIL>"), "actor", "user", "email"),
+			deep("actor-ip", s("<MISSING_IP>"), "context", "ip_address"),
+			deep("user-agent", s("<MISSING_UA>"), "context", "ua")),
+		ctxHelper("github_alert_context",
+			get("action", "action", s("")), get("actor", "actor", s("")),
+			deep("actor_location", none, "actor_location", "country_code"),
+			get("org", "org", s("")), get("repo", "repo", s("")), get("user", "user", s(""))),
+		ctxHelper("gsuite_activityevent_alert_context",
+			deep("actor", s(""), "actor", "email"), deep("applicationName", s(""), "id", "applicationName"),
+			get("name", "name", s("")), get("type", "type", s("")), get("parameters", "parameters", emptyObj())),
+		ctxHelper("mongodb_alert_context",
+			get("username", "username", s("<USER_NOT_FOUND>")), get("target_username", "targetUsername", s("<USER_NOT_FOUND>")),
+			get("org_id", "orgId", s("<ORG_NOT_FOUND>")), get("remote_address", "remoteAddress", s("<REMOTE_ADDRESS_NOT_FOUND>"))),
+		ctxHelper("tines_alert_context",
+			get("actor", "user_email", s("<NO_USEREMAIL>")), get("action", "operation_name", s("<NO_OPERATION>")),
+			get("tenant_id", "tenant_id", s("<NO_TENANTID>")), get("user_email", "user_email", s("<NO_USEREMAIL>")),
+			get("user_id", "user_id", s("<NO_USERID>")), get("operation_name", "operation_name", s("<NO_OPERATION>")),
+			get("request_ip", "request_ip", s("<NO_REQUESTIP>"))),
+		ctxHelper("notion_alert_context",
+			deep("actor", s("<NO_ACTOR_FOUND>"), "event", "actor"), deep("action", s("<NO_ACTION_FOUND>"), "event", "type")),
+		fixed("panther.okta_alert_context", 1, "okta_alert_context", func(env *Env, _ ast.Pos, a []ast.Value) (ast.Value, error) {
+			o := buildCtx(env, a[0], []ctxField{
+				get("event_type", "eventtype", s("")), get("severity", "severity", s("")),
+				get("actor", "actor", emptyObj()), get("client", "client", emptyObj()),
+				get("request", "request", emptyObj()), get("outcome", "outcome", emptyObj()),
+				get("target", "target", ast.List()), get("debug_context", "debugcontext", emptyObj()),
+				get("authentication_context", "authenticationcontext", emptyObj()),
+				get("security_context", "securitycontext", emptyObj()), get("ips", "p_any_ip_addresses", ast.List()),
+			})
+			o.Set("PantherFlow Investigation", s(pantherflowInvestigation(a[0], "30m")))
+			return ast.ObjectOf(o), nil
+		}),
+		fixed("panther.snyk_alert_context", 1, "snyk_alert_context", func(env *Env, _ ast.Pos, a []ast.Value) (ast.Value, error) {
+			o := buildCtx(env, a[0], []ctxField{
+				get("actor", "userId", s("<NO_USERID>")), get("action", "event", s("<NO_EVENT>")),
+				get("orgId", "orgId", s("<NO_ORGID>")), get("groupId", "groupId", s("<NO_GROUPID>")),
+			})
+			actor, _ := o.Get("actor")
+			group, _ := o.Get("groupId")
+			if !ast.Equal(actor, s("<NO_USERID>")) && !ast.Equal(group, s("<NO_GROUPID>")) {
+				o.Set("actor_link", s("https://app.snyk.io/group/"+group.Str()+"/manage/member/"+actor.Str()))
+			}
+			return ast.ObjectOf(o), nil
+		}),
+		&Builtin{Name: "panther.databricks_alert_context", MinArgs: 1, MaxArgs: 2, Doc: "databricks_alert_context(event, additional_fields=None)",
+			Keywords: []string{"additional_fields"},
+			KwImpl: func(env *Env, _ ast.Pos, a []ast.Value, kw map[string]ast.Value) (ast.Value, error) {
+				o := buildCtx(env, a[0], []ctxField{
+					deep("actor", none, "userIdentity", "email"), get("service_name", "serviceName", none),
+					get("action", "actionName", none), get("source_ip", "sourceIPAddress", none),
+					get("user_agent", "userAgent", none), get("audit_level", "auditLevel", none),
+					get("workspace_id", "workspaceId", none), get("account_id", "accountId", none),
+					deep("status_code", none, "response", "statusCode"), deep("error_message", none, "response", "errorMessage"),
+					get("request_id", "requestId", none),
+				})
+				extra := ast.Null
+				if len(a) == 2 {
+					extra = a[1]
+				} else if v, ok := kw["additional_fields"]; ok {
+					extra = v
+				}
+				if extra.Truth() && extra.Kind() == ast.KindObject {
+					for i, k := range extra.AsObject().Keys {
+						o.Set(k, extra.AsObject().Vals[i])
+					}
+				}
+				out := &ast.Object{}
+				for i, k := range o.Keys {
+					if !o.Vals[i].IsNullish() {
+						out.Set(k, o.Vals[i])
+					}
+				}
+				return ast.ObjectOf(out), nil
+			}},
+	)
+}
