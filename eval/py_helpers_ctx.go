@@ -1,6 +1,8 @@
 package eval
 
 import (
+	"strings"
+
 	"github.com/concordsec/concord/ast"
 )
 
@@ -162,4 +164,139 @@ func init() {
 				return ast.ObjectOf(out), nil
 			}},
 	)
+}
+
+// extractResourceName is panther_azureactivity_helpers.extract_resource_name_from_id.
+func extractResourceName(pos ast.Pos, id, typ, def ast.Value) (ast.Value, error) {
+	if !id.Truth() {
+		return def, nil
+	}
+	if id.Kind() != ast.KindString {
+		return ast.Null, noAttr(pos, id, "split")
+	}
+	if typ.Kind() != ast.KindString {
+		return ast.Null, noAttr(pos, typ, "lower")
+	}
+	parts := strings.Split(id.AsString(), "/")
+	marker := strings.ToLower(typ.AsString())
+	for i, p := range parts {
+		if strings.ToLower(p) == marker && i+1 < len(parts) {
+			return ast.String(parts[i+1]), nil
+		}
+	}
+	return def, nil
+}
+
+// objMethodGet is x.get(k, def) on a value read from the event: AttributeError
+// when it is not a dict.
+func objMethodGet(env *Env, pos ast.Pos, x ast.Value, k string, def ast.Value) (ast.Value, error) {
+	return pyDictGet(env, pos, []ast.Value{x, ast.String(k), def})
+}
+
+func init() {
+	s := ast.String
+	register(
+		withKw("panther.extract_resource_name_from_id", 2, 3, []string{"default"}, "extract_resource_name_from_id(resource_id, resource_type, default='<UNKNOWN>')",
+			func(_ *Env, pos ast.Pos, a []ast.Value, kw map[string]ast.Value) (ast.Value, error) {
+				def := s("<UNKNOWN>")
+				if len(a) == 3 {
+					def = a[2]
+				} else if d, ok := kw["default"]; ok {
+					def = d
+				}
+				return extractResourceName(pos, a[0], a[1], def)
+			}),
+		fixed("panther.azure_activity_alert_context", 1, "azure_activity_alert_context", func(env *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
+			ev := a[0]
+			o := buildCtx(env, ev, []ctxField{
+				get("resource_id", "resourceId", s("<UNKNOWN_RESOURCE_ID>")),
+				get("caller_ip", "callerIpAddress", s("<UNKNOWN_CALLER_IP>")),
+				get("operation_name", "operationName", s("<UNKNOWN_OPERATION_NAME>")),
+				get("result_type", "resultType", s("<UNKNOWN_RESULT_TYPE>")),
+				get("correlation_id", "correlationId", s("<UNKNOWN_CORRELATION_ID>")),
+				get("location", "location", s("<UNKNOWN_LOCATION>")),
+				get("tenant_id", "tenantId", s("<UNKNOWN_TENANT_ID>")),
+			})
+			id := evGet(env, ev, "resourceId", s(""))
+			for _, p := range [][2]string{{"storageAccounts", "storage_account_name"}, {"resourceGroups", "resource_group"}} {
+				name, err := extractResourceName(pos, id, s(p[0]), s(""))
+				if err != nil {
+					return ast.Null, err
+				}
+				if name.Truth() {
+					o.Set(p[1], name)
+				}
+			}
+			if props := evGet(env, ev, "properties", s("")); props.Truth() {
+				o.Set("properties", props)
+			}
+			return ast.ObjectOf(o), nil
+		}),
+		ctxHelper("auth0_alert_context",
+			deep("actor", s("<NO_ACTOR_FOUND>"), "data", "details", "request", "auth", "user"),
+			deep("action", s("<NO_ACTION_FOUND>"), "data", "description")),
+		fixed("panther.zia_alert_context", 1, "zia_alert_context", func(env *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
+			data := evGet(env, a[0], "event", ast.ObjectOf(&ast.Object{}))
+			o := &ast.Object{}
+			for _, f := range [][2]string{{"action", "action"}, {"admin_id", "adminid"}, {"category", "category"},
+				{"client_ip", "clientip"}, {"preaction", "preaction"}, {"postaction", "postaction"}} {
+				v, err := objMethodGet(env, pos, data, f[1], s(""))
+				if err != nil {
+					return ast.Null, err
+				}
+				o.Set(f[0], v)
+			}
+			return ast.ObjectOf(o), nil
+		}),
+		fixed("panther.wiz_actor", 1, "wiz_actor", wizActor),
+		fixed("panther.wiz_alert_context", 1, "wiz_alert_context", func(env *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
+			actor, err := wizActor(env, pos, a)
+			if err != nil {
+				return ast.Null, err
+			}
+			o := &ast.Object{}
+			o.Set("action", evGet(env, a[0], "action", s("")))
+			o.Set("actor", actor)
+			o.Set("source_ip", evGet(env, a[0], "sourceip", s("")))
+			o.Set("event_id", evGet(env, a[0], "id", s("")))
+			o.Set("action_parameters", evGet(env, a[0], "actionparameters", s("")))
+			return ast.ObjectOf(o), nil
+		}),
+		fixed("panther.azure_parse_json_string", 1, "azure_parse_json_string", func(env *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
+			switch v := a[0]; v.Kind() {
+			case ast.KindObject:
+				return v, nil
+			case ast.KindString:
+				out, err := pyJSONLoads(env, pos, a)
+				if cls, ok := pyException(err); ok && excMatches(cls, []string{"JSONDecodeError"}) {
+					return ast.ObjectOf(&ast.Object{}), nil
+				}
+				return out, err
+			}
+			return ast.ObjectOf(&ast.Object{}), nil
+		}),
+	)
+}
+
+func wizActor(env *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
+	o := &ast.Object{}
+	for _, who := range [][2]string{{"user", "user"}, {"serviceAccount", "serviceaccount"}} {
+		v := evGet(env, a[0], who[0], ast.Null)
+		if v.IsNullish() {
+			continue
+		}
+		o.Set("type", ast.String(who[1]))
+		for _, k := range []string{"id", "name"} {
+			x, err := objMethodGet(env, pos, v, k, ast.Null)
+			if err != nil {
+				return ast.Null, err
+			}
+			o.Set(k, x)
+		}
+		return ast.ObjectOf(o), nil
+	}
+	o.Set("type", ast.String("unknown"))
+	o.Set("id", ast.String("<Unknown ID>"))
+	o.Set("name", ast.String("<Unknown Name>"))
+	return ast.ObjectOf(o), nil
 }
