@@ -818,3 +818,41 @@ func pyArith(op string, x, y ast.Value, pos ast.Pos) (ast.Value, error) {
 	}
 	return bad()
 }
+
+func init() {
+	register(
+		&Builtin{Name: "py.dict_merge", MinArgs: 1, MaxArgs: -1, Doc: "{**a, ..., **b}", Impl: func(_ *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
+			o := &ast.Object{}
+			for _, d := range a {
+				if d.Kind() != ast.KindObject {
+					return ast.Null, fail(pos, "TypeError: '%s' object is not a mapping", pyType(d))
+				}
+				for i, k := range d.AsObject().Keys {
+					o.Set(k, d.AsObject().Vals[i])
+				}
+			}
+			return ast.ObjectOf(o), nil
+		}},
+		ranged("py.enumerate", 1, 2, "enumerate(iterable, start=0), consumed eagerly", func(_ *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
+			items, err := pyIter(pos, a[0])
+			if err != nil {
+				return ast.Null, err
+			}
+			start := int64(0)
+			if len(a) == 2 {
+				if a[1].Kind() != ast.KindInt {
+					return ast.Null, fail(pos, "TypeError: '%s' object cannot be interpreted as an integer", pyType(a[1]))
+				}
+				start = a[1].AsInt()
+			}
+			out := make([]ast.Value, len(items))
+			for i, v := range items {
+				out[i] = ast.List(ast.Int(start+int64(i)), v)
+			}
+			return ast.List(out...), nil
+		}),
+		fixed("py.unsupported", 1, "a construct the lowering recognised but concord does not run", func(_ *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
+			return ast.Null, unsupportedf(pos, "%s", a[0].Str())
+		}),
+	)
+}

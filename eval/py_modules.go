@@ -26,14 +26,18 @@ func init() {
 		withKw("py.json.dumps", 1, 1, []string{"sort_keys"}, "json.dumps(v, sort_keys=False)", pyJSONDumps),
 		fixed("py.fnmatch.fnmatch", 2, "fnmatch.fnmatch(name, pattern) (posix: case-sensitive)", pyFnmatch),
 		fixed("py.fnmatch.fnmatchcase", 2, "fnmatch.fnmatchcase(name, pattern)", pyFnmatch),
-		ranged("py.re.compile", 1, 2, "re.compile(pattern, flags=0)", func(_ *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
+		flagsKw(ranged("py.re.compile", 1, 2, "re.compile(pattern, flags=0)", func(_ *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
 			p, _, err := rePattern(pos, a)
 			return ast.String(p), err
+		})),
+		flagsKw(ranged("py.re.match", 2, 3, "re.match(pattern, string, flags=0)", reCall("match"))),
+		flagsKw(ranged("py.re.search", 2, 3, "re.search(pattern, string, flags=0)", reCall("search"))),
+		flagsKw(ranged("py.re.fullmatch", 2, 3, "re.fullmatch(pattern, string, flags=0)", reCall("fullmatch"))),
+		flagsKw(ranged("py.re.findall", 2, 3, "re.findall(pattern, string, flags=0)", reCall("findall"))),
+		withKw("py.ipaddress.in_network", 2, 3, []string{"strict"}, "ip_address(a) in ip_network(n, strict=True)", pyInNetwork),
+		withKw("py.ipaddress.ip_network", 1, 2, []string{"strict"}, "ipaddress.ip_network() (only as the right side of in)", func(_ *Env, pos ast.Pos, _ []ast.Value, _ map[string]ast.Value) (ast.Value, error) {
+			return ast.Null, unsupportedf(pos, "ip_network() other than in `ip_address(x) in ip_network(n)`")
 		}),
-		ranged("py.re.match", 2, 3, "re.match(pattern, string, flags=0)", reCall("match")),
-		ranged("py.re.search", 2, 3, "re.search(pattern, string, flags=0)", reCall("search")),
-		ranged("py.re.fullmatch", 2, 3, "re.fullmatch(pattern, string, flags=0)", reCall("fullmatch")),
-		ranged("py.re.findall", 2, 3, "re.findall(pattern, string, flags=0)", reCall("findall")),
 		ranged("py.re.sub", 3, 3, "re.sub(pattern, repl, string)", reSub),
 		fixed("py.re.IGNORECASE", 0, "re.IGNORECASE", reFlag(2)),
 		fixed("py.re.I", 0, "re.I", reFlag(2)),
@@ -528,4 +532,59 @@ func ipAttr(pos ast.Pos, a netip.Addr, attr string) (ast.Value, error) {
 		return ast.Bool(!private), nil
 	}
 	return ast.Null, unsupportedf(pos, "ipaddress attribute %s", attr)
+}
+
+// flagsKw lets a re function take its last parameter, flags, by name.
+func flagsKw(b *Builtin) *Builtin {
+	f := b.Impl
+	b.Keywords = []string{"flags"}
+	b.KwImpl = func(env *Env, pos ast.Pos, a []ast.Value, kw map[string]ast.Value) (ast.Value, error) {
+		if fl, ok := kw["flags"]; ok {
+			if len(a) == b.MaxArgs {
+				return ast.Null, fail(pos, "TypeError: argument for %s() given by name ('flags') and position", b.Name[6:])
+			}
+			a = append(a, fl)
+		}
+		return f(env, pos, a)
+	}
+	return b
+}
+
+// pyInNetwork is `ip_address(a) in ip_network(n, strict)`: networks and
+// addresses of different versions never contain each other.
+func pyInNetwork(_ *Env, pos ast.Pos, a []ast.Value, kw map[string]ast.Value) (ast.Value, error) {
+	addr, err := ipAddr(pos, a[0])
+	if err != nil {
+		return ast.Null, err
+	}
+	strict := true
+	if len(a) == 3 {
+		strict = a[2].Truth()
+	} else if v, ok := kw["strict"]; ok {
+		strict = v.Truth()
+	}
+	n := a[1]
+	if n.Kind() != ast.KindString {
+		return ast.Null, unsupportedf(pos, "ip_network() of a %s", pyType(n))
+	}
+	s := n.AsString()
+	if !strings.Contains(s, "/") {
+		if bare, err := netip.ParseAddr(s); err == nil {
+			s = netip.PrefixFrom(bare, bare.BitLen()).String()
+		}
+	}
+	p, perr := netip.ParsePrefix(s)
+	if perr != nil {
+		return ast.Null, fail(pos, "ValueError: %s does not appear to be an IPv4 or IPv6 network", n.Repr())
+	}
+	if p.Masked() != p {
+		if strict {
+			return ast.Null, fail(pos, "ValueError: %s has host bits set", n.Repr())
+		}
+		p = p.Masked()
+	}
+	if p.Addr().Is4() != addr.Is4() {
+		return ast.False, nil
+	}
+	return ast.Bool(p.Contains(addr)), nil
 }

@@ -232,6 +232,10 @@ func (l *lowerer) eventMethod(ev val, name string, a callArgs, sp ast.Span) val 
 		return val{x: l.passThrough("udm", a.pos, a, sp)}
 	case "deep_walk":
 		return val{x: l.passThrough("deep_walk", append([]val{ev}, a.pos...), a, sp)}
+	case "to_dict":
+		if len(a.pos) == 0 && len(a.kw) == 0 {
+			return val{x: ev.x}
+		}
 	}
 	fn := "py.dict." + name
 	return val{x: l.mkCall(fn, []ast.Expr{ev.x}, a, sp)}

@@ -255,20 +255,23 @@ func targetNames(t *grammar.ExprList) []string {
 	return out
 }
 
-// itemTarget matches `name[key]` as an assignment target.
-func itemTarget(t *grammar.ExprList) (string, *grammar.Expr, bool) {
+// itemTarget matches `name[k1][k2]...` as an assignment target.
+func itemTarget(t *grammar.ExprList) (string, []*grammar.Expr, bool) {
 	if len(t.Items) != 1 || t.Trailing || t.Items[0].Star {
 		return "", nil, false
 	}
 	p := primaryOf(t.Items[0].X)
-	if p == nil || p.Atom.Name == "" || len(p.Trailers) != 1 {
+	if p == nil || p.Atom.Name == "" || len(p.Trailers) == 0 {
 		return "", nil, false
 	}
-	tr := p.Trailers[0]
-	if !tr.Index || len(tr.Subs) != 1 || tr.Subs[0].Slice || tr.Subs[0].Lower == nil {
-		return "", nil, false
+	var keys []*grammar.Expr
+	for _, tr := range p.Trailers {
+		if !tr.Index || len(tr.Subs) != 1 || tr.Subs[0].Slice || tr.Subs[0].Lower == nil {
+			return "", nil, false
+		}
+		keys = append(keys, tr.Subs[0].Lower)
 	}
-	return p.Atom.Name, tr.Subs[0].Lower, true
+	return p.Atom.Name, keys, true
 }
 
 func targetKind(t *grammar.ExprList) string {

@@ -191,6 +191,18 @@ func (l *lowerer) compare(op string, x, y ast.Expr, sp ast.Span) ast.Expr {
 	if c, ok := compareOps[op]; ok {
 		return &ast.Compare{Span: sp, Op: c, X: x, Y: y, Dialect: ast.Python}
 	}
+	if net, ok := y.(*ast.Call); ok && net.Fn == "py.ipaddress.ip_network" && (op == "in" || op == "not in") {
+		// ip_address(a) in ip_network(n): concord keeps addresses as text, so the
+		// membership is one call that knows both sides.
+		var in ast.Expr = &ast.Call{Span: sp, Fn: "py.ipaddress.in_network", Args: append([]ast.Expr{x}, net.Args...), Keywords: net.Keywords}
+		if addr, ok := x.(*ast.Call); !ok || addr.Fn != "py.ipaddress.ip_address" {
+			in = &ast.Call{Span: sp, Fn: "py.unsupported", Args: []ast.Expr{&ast.Lit{Val: ast.String("membership in ip_network() of something not made by ip_address()")}}}
+		}
+		if op == "not in" {
+			in = &ast.Not{Span: sp, X: in}
+		}
+		return in
+	}
 	switch op {
 	case "in":
 		return &ast.In{Span: sp, X: x, Y: y, Dialect: ast.Python}
@@ -471,10 +483,16 @@ func (l *lowerer) brace(a *grammar.Atom, e env, sp ast.Span) val {
 	}
 	isDict := in.Entries[0].Value != nil || in.Entries[0].Splat != nil
 	dict, set := &ast.DictLit{Span: sp}, &ast.ListLit{Span: sp}
+	// {**a, "k": v, **b} merges left to right: py.dict_merge of the pieces.
+	var pieces []ast.Expr
 	for _, en := range in.Entries {
 		switch {
 		case en.Splat != nil:
-			return l.unsupported(en.Pos, "dict unpacking (**)")
+			if len(dict.Keys) > 0 {
+				pieces = append(pieces, dict)
+				dict = &ast.DictLit{Span: sp}
+			}
+			pieces = append(pieces, l.exprOf(l.lowerBin(en.Splat, e), en.Pos))
 		case (en.Value != nil) != isDict:
 			return l.unsupported(en.Pos, "mixed dict and set entries")
 		case isDict:
@@ -483,6 +501,12 @@ func (l *lowerer) brace(a *grammar.Atom, e env, sp ast.Span) val {
 		default:
 			set.Elems = append(set.Elems, l.exprOf(l.lowerExpr(en.Key, e), en.Pos))
 		}
+	}
+	if isDict && len(pieces) > 0 {
+		if len(dict.Keys) > 0 {
+			pieces = append(pieces, dict)
+		}
+		return val{x: &ast.Call{Span: sp, Fn: "py.dict_merge", Args: pieces}}
 	}
 	if isDict {
 		return val{x: dict}

@@ -653,9 +653,10 @@ func (l *lowerer) bindTarget(t *grammar.ExprList, v val, e env, at lexer.Positio
 	if name, ok := singleName(t); ok {
 		return l.setName(name, v, e, at)
 	}
-	if name, key, ok := itemTarget(t); ok {
+	if name, keys, ok := itemTarget(t); ok {
 		// `ctx["k"] = v` (alert_context building a dict) rebinds ctx to a copy
-		// with the key set: exact while no other name shares that dict.
+		// with the key set, and ctx["a"]["b"] = v to a copy whose ctx["a"] is
+		// such a copy: exact while no other name shares those dicts.
 		cur, local := e[name]
 		if !local && !l.fnGlob[name] {
 			l.unsupported(t.Pos, "item assignment to module-level "+name)
@@ -664,9 +665,21 @@ func (l *lowerer) bindTarget(t *grammar.ExprList, v val, e env, at lexer.Positio
 		if !local {
 			cur = l.globalRead(name, t.Pos)
 		}
-		old := l.exprOf(cur, t.Pos)
-		k := l.exprOf(l.lowerExpr(key, e), key.Pos)
-		return l.setName(name, val{x: &ast.Call{Span: l.span(t.Pos, t.EndPos), Fn: "py.setitem", Args: []ast.Expr{old, k, l.exprOf(v, at)}}}, e, at)
+		sp := l.span(t.Pos, t.EndPos)
+		// containers[i] is name[k0]...[k(i-1)], read before the assignment.
+		containers := []ast.Expr{l.exprOf(cur, t.Pos)}
+		ks := make([]ast.Expr, len(keys))
+		for i, key := range keys {
+			ks[i] = l.exprOf(l.lowerExpr(key, e), key.Pos)
+			if i < len(keys)-1 {
+				containers = append(containers, &ast.Index{Span: sp, X: containers[i], Key: ks[i]})
+			}
+		}
+		x := l.exprOf(v, at)
+		for i := len(keys) - 1; i >= 0; i-- {
+			x = &ast.Call{Span: sp, Fn: "py.setitem", Args: []ast.Expr{containers[i], ks[i], x}}
+		}
+		return l.setName(name, val{x: x}, e, at)
 	}
 	names := targetNames(t)
 	if len(names) == len(t.Items) && len(names) > 1 {

@@ -101,6 +101,13 @@ func TestPythonSemantics(t *testing.T) {
 		{"dict item assignment", "d = {}\n    d['k'] = event.get('v')\n    return d", `{"v":1}`, "{'k': 1}"},
 		{"chained assignment", "a = b = event.get('v')\n    return [a, b]", `{"v":2}`, "[2, 2]"},
 
+		{"nested item assignment", "d = {'a': {}}\n    d['a']['b'] = 1\n    return d", `{}`, "{'a': {'b': 1}}"},
+		{"nested item assignment of a missing key", "d = {}\n    d['a']['b'] = 1\n    return d", `{}`, "raise KeyError"},
+		{"dict unpacking merges left to right", "return {**event.get('d'), 'b': 3, **{'c': 4}}", `{"d":{"a":1,"b":2}}`, "{'a': 1, 'b': 3, 'c': 4}"},
+		{"dict unpacking of a list raises", "return {**event.get('xs')}", `{"xs":[1]}`, "raise TypeError"},
+		{"enumerate with start", "return [i for i, x in enumerate(event.get('xs'), 1) if x == 'b']", `{"xs":["a","b"]}`, "[2]"},
+		{"to_dict is the event", "return event.to_dict().get('a')", `{"a":1}`, "1"},
+
 		// str methods and operators.
 		{"split on whitespace runs", "return ' a  b\\t'.split()", `{}`, "['a', 'b']"},
 		{"rsplit with maxsplit", "return 'a/b/c'.rsplit('/', 1)", `{}`, "['a/b', 'c']"},
@@ -139,6 +146,11 @@ func TestPythonSemantics(t *testing.T) {
 		{"compiled pattern methods", "return bool(PAT.search(event.get('s')))", `{"s":"xx-123"}`, "True"},
 		{"python $ matches before a final newline", "return bool(re.search('a$', 'a\\n'))", `{}`, "True"},
 		{"json.dumps spacing", "return json.dumps({'a': [1, True, None]})", `{}`, `'{"a": [1, true, null]}'`},
+		{"re flags by name", "return bool(re.compile('ab', flags=re.I).match('AB'))", `{}`, "True"},
+		{"ip_address in ip_network", "return ipaddress.ip_address(event.get('ip')) in ipaddress.ip_network('10.0.0.0/8')", `{"ip":"10.2.3.4"}`, "True"},
+		{"ip versions never contain each other", "return ipaddress.ip_address(event.get('ip')) not in ipaddress.ip_network('10.0.0.0/8')", `{"ip":"::1"}`, "True"},
+		{"ip_network with host bits raises", "return ipaddress.ip_address(event.get('ip')) in ipaddress.ip_network('10.0.0.1/8')", `{"ip":"10.0.0.1"}`, "raise ValueError"},
+		{"ip_network strict=False", "return ipaddress.ip_address(event.get('ip')) in ipaddress.ip_network('10.0.0.1/8', strict=False)", `{"ip":"10.0.0.1"}`, "True"},
 		{"ip_address is_private", "return ipaddress.ip_address(event.get('ip')).is_private", `{"ip":"10.1.2.3"}`, "True"},
 		{"ip_address of a name raises ValueError", "try:\n        ipaddress.ip_address(event.get('ip'))\n    except ValueError:\n        return 'bad'\n    return 'ok'", `{"ip":"AWS Internal"}`, "'bad'"},
 	}
