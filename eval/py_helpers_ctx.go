@@ -300,3 +300,126 @@ func wizActor(env *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
 	o.Set("name", ast.String("<Unknown Name>"))
 	return ast.ObjectOf(o), nil
 }
+
+// kvListToDict is panther_base_helpers.key_value_list_to_dict:
+// {item[key]: item[value] for item in list_objects}.
+func kvListToDict(env *Env, pos ast.Pos, list, key, value ast.Value) (ast.Value, error) {
+	items, err := pyIter(pos, list)
+	if err != nil {
+		return ast.Null, err
+	}
+	o := &ast.Object{}
+	for _, it := range items {
+		var kv [2]ast.Value
+		for i, want := range []ast.Value{key, value} {
+			if it.Kind() != ast.KindObject {
+				return ast.Null, fail(pos, "TypeError: '%s' object is not subscriptable", pyType(it))
+			}
+			if want.Kind() != ast.KindString {
+				return ast.Null, fail(pos, "KeyError: %s", want.Repr())
+			}
+			v, ok := objGet(env, it.AsObject(), want.AsString())
+			if !ok {
+				return ast.Null, fail(pos, "KeyError: %s", want.Repr())
+			}
+			kv[i] = v
+		}
+		k, err := dictKey(pos, kv[0])
+		if err != nil {
+			return ast.Null, err
+		}
+		o.Set(k, kv[1])
+	}
+	return ast.ObjectOf(o), nil
+}
+
+// crowdstrikeField is panther_crowdstrike_fdr_helpers.get_crowdstrike_field.
+func crowdstrikeField(env *Env, ev ast.Value, name string, def ast.Value) ast.Value {
+	for _, path := range [][]string{{name}, {"event", name}, {"unknown_payload", name}} {
+		if v := evDeep(env, ev, ast.Null, path...); v.Truth() {
+			return v
+		}
+	}
+	return def
+}
+
+func init() {
+	s := ast.String
+	auditKeys := func(env *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
+		return kvListToDict(env, pos, evDeep(env, a[0], ast.List(), "event", "AuditKeyValues"), s("Key"), s("ValueString"))
+	}
+	upwindSeverity := func(env *Env, _ ast.Pos, a []ast.Value) (ast.Value, error) {
+		raw := evGet(env, a[0], "severity", s(""))
+		if raw.Kind() != ast.KindString {
+			return s("DEFAULT"), nil
+		}
+		switch u := strings.ToUpper(raw.AsString()); u {
+		case "CRITICAL", "HIGH", "MEDIUM", "LOW":
+			return s(u), nil
+		}
+		return s("DEFAULT"), nil
+	}
+	register(
+		fixed("panther.key_value_list_to_dict", 3, "key_value_list_to_dict(list_objects, key, value)", func(env *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
+			return kvListToDict(env, pos, a[0], a[1], a[2])
+		}),
+		fixed("panther.audit_keys_dict", 1, "panther_crowdstrike_event_streams_helpers.audit_keys_dict", auditKeys),
+		fixed("panther.cs_alert_context", 1, "panther_crowdstrike_event_streams_helpers.cs_alert_context", auditKeys),
+		fixed("panther.upwind_severity", 1, "panther_upwind_helpers.upwind_severity", upwindSeverity),
+		fixed("panther.upwind_is_known_severity", 1, "panther_upwind_helpers.upwind_is_known_severity", func(env *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
+			v, err := upwindSeverity(env, pos, a)
+			return ast.Bool(!ast.Equal(v, s("DEFAULT"))), err
+		}),
+		fixed("panther.is_login_action", 1, "panther_databricks_helpers.is_login_action: actionName in LOGIN_ACTIONS", func(env *Env, _ ast.Pos, a []ast.Value) (ast.Value, error) {
+			v := evGet(env, a[0], "actionName", ast.Null)
+			for _, k := range []string{"aadBrowserLogin", "aadTokenLogin", "certLogin", "jwtLogin", "login", "mfaLogin",
+				"oidcBrowserLogin", "passwordVerifyAuthentication", "samlLogin", "tokenLogin"} {
+				if ast.Equal(v, s(k)) {
+					return ast.True, nil
+				}
+			}
+			return ast.False, nil
+		}),
+		fieldIs("azure_signin_success", get("", "resultSignature", ast.Missing), "SUCCESS"),
+		withKw("panther.get_crowdstrike_field", 2, 3, []string{"default"}, "get_crowdstrike_field(event, field_name, default=None)", func(env *Env, pos ast.Pos, a []ast.Value, kw map[string]ast.Value) (ast.Value, error) {
+			def := ast.Null
+			if len(a) == 3 {
+				def = a[2]
+			} else if d, ok := kw["default"]; ok {
+				def = d
+			}
+			if a[1].Kind() != ast.KindString {
+				return ast.Null, unsupportedf(pos, "get_crowdstrike_field with a %s name", pyType(a[1]))
+			}
+			return crowdstrikeField(env, a[0], a[1].AsString(), def), nil
+		}),
+		fixed("panther.crowdstrike_detection_alert_context", 1, "crowdstrike_detection_alert_context", func(env *Env, _ ast.Pos, a []ast.Value) (ast.Value, error) {
+			o := &ast.Object{}
+			for _, f := range [][2]string{{"aid", "aid"}, {"user", "UserName"}, {"console-link", "FalconHostLink"},
+				{"commandline", "CommandLine"}, {"parentcommandline", "ParentCommandLine"}, {"filename", "FileName"},
+				{"filepath", "FilePath"}, {"description", "Description"}, {"action", "PatternDispositionDescription"}} {
+				o.Set(f[0], crowdstrikeField(env, a[0], f[1], s("")))
+			}
+			return ast.ObjectOf(o), nil
+		}),
+		fixed("panther.anthropic_alert_context", 1, "panther_anthropic_helpers.anthropic_alert_context", func(env *Env, _ ast.Pos, a []ast.Value) (ast.Value, error) {
+			o := buildCtx(env, a[0], []ctxField{
+				get("event_type", "type", s("")), deep("actor_type", s(""), "actor", "type"),
+				deep("actor_email", s(""), "actor", "email_address"), deep("actor_user_id", s(""), "actor", "user_id"),
+				deep("ip_address", s(""), "actor", "ip_address"), deep("user_agent", s(""), "actor", "user_agent"),
+				deep("api_key_id", s(""), "actor", "api_key_id"), get("organization_id", "organization_id", s("")),
+				get("ips", "p_any_ip_addresses", ast.List()),
+			})
+			o.Set("PantherFlow Investigation", s(pantherflowInvestigation(a[0], "30m")))
+			for _, k := range []string{"target_id", "target_type", "role", "resource_type", "resource_id", "updates",
+				"claude_chat_id", "claude_project_id", "mcp_server_id", "mcp_server_name", "integration_type", "audience",
+				"is_enabled", "admin_api_key_id", "service_key_id", "service_name", "connection_id", "deleted_user_id",
+				"deleted_user_email"} {
+				if v := evGet(env, a[0], k, ast.Null); !v.IsNullish() {
+					o.Set(k, v)
+				}
+			}
+			return ast.ObjectOf(o), nil
+		}),
+	)
+}
