@@ -80,7 +80,7 @@ func (c *compiler) call(n *ast.Call) fn {
 		return func(*Env) (ast.Value, error) { return ast.Null, nil }
 	}
 	for _, k := range n.Keywords {
-		if ok && !slices.Contains(b.Keywords, k) {
+		if ok && !slices.Contains(b.Keywords, k) && !slices.Contains(b.Keywords, "*") {
 			c.errorf(pos, ast.CodeUnsupported, "unsupported: keyword argument %s= to %s", k, n.Fn)
 			return func(*Env) (ast.Value, error) { return ast.Null, nil }
 		}
