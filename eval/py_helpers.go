@@ -308,3 +308,96 @@ func init() {
 		}),
 	)
 }
+
+// IPinfo enrichment objects (panther_ipinfo_helpers, LookupTableMatches): an
+// object is the event's p_enrichment.<table> mapping marked with the table's
+// name; its methods look a field's match up as _lookup does.
+const lutMarker = "__concord_lookup_table__"
+
+var lutMethods = map[string]map[string]string{
+	"ipinfo_location": {"city": "city", "country": "country", "latitude": "lat", "longitude": "lng",
+		"postal_code": "postal_code", "region": "region", "region_code": "region_code", "timezone": "timezone"},
+	"ipinfo_asn":     {"asn": "asn", "domain": "domain", "name": "name", "route": "route", "type": "type"},
+	"ipinfo_privacy": {"hosting": "hosting", "proxy": "proxy", "tor": "tor", "vpn": "vpn", "relay": "relay", "service": "service"},
+}
+
+func lutObject(v ast.Value) (string, ast.Value, bool) {
+	if v.Kind() != ast.KindObject {
+		return "", ast.Null, false
+	}
+	o := v.AsObject()
+	if len(o.Keys) != 2 || o.Keys[0] != lutMarker {
+		return "", ast.Null, false
+	}
+	return o.Vals[0].AsString(), o.Vals[1], true
+}
+
+// lutLookup is LookupTableMatches._lookup(match_field, key).
+func lutLookup(env *Env, matches, field ast.Value, key string) ast.Value {
+	m := evDeep(env, matches, ast.Null, field.Str())
+	if field.Kind() != ast.KindString {
+		m = ast.Null
+	}
+	if !m.Truth() {
+		return ast.Null
+	}
+	if m.Kind() == ast.KindList {
+		out := make([]ast.Value, len(m.AsList()))
+		for i, x := range m.AsList() {
+			if x.Truth() {
+				out[i] = evDeep(env, x, ast.Null, key)
+			} else {
+				out[i] = ast.Null
+			}
+		}
+		return ast.List(out...)
+	}
+	return evDeep(env, m, ast.Null, key)
+}
+
+func init() {
+	for table, fn := range map[string]string{"ipinfo_location": "get_ipinfo_location", "ipinfo_asn": "get_ipinfo_asn", "ipinfo_privacy": "get_ipinfo_privacy"} {
+		table := table
+		register(fixed("panther."+fn, 1, "panther_ipinfo_helpers."+fn, func(env *Env, _ ast.Pos, a []ast.Value) (ast.Value, error) {
+			lut := evDeep(env, a[0], ast.Null, "p_enrichment", table)
+			if !lut.Truth() {
+				return ast.Null, nil
+			}
+			return ast.ObjectOf(&ast.Object{Keys: []string{lutMarker, "matches"}, Vals: []ast.Value{ast.String(table), lut}}), nil
+		}))
+	}
+	methods := map[string]bool{"context": true}
+	for _, ms := range lutMethods {
+		for m := range ms {
+			methods[m] = true
+		}
+	}
+	for m := range methods {
+		m := m
+		register(fixed("py.method."+m, 2, "IPInfo "+m+"(match_field)", func(env *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
+			table, matches, ok := lutObject(a[0])
+			if !ok {
+				return ast.Null, noAttr(pos, a[0], m)
+			}
+			fields := lutMethods[table]
+			if m == "context" {
+				o := &ast.Object{}
+				names := map[string][]string{
+					"ipinfo_location": {"City:city", "Country:country", "Latitude:lat", "Longitude:lng", "PostalCode:postal_code", "Region:region", "RegionCode:region_code", "Timezone:timezone"},
+					"ipinfo_asn":      {"ASN:asn", "Domain:domain", "Name:name", "Route:route", "Type:type"},
+					"ipinfo_privacy":  {"Hosting:hosting", "Proxy:proxy", "Tor:tor", "VPN:vpn", "Relay:relay", "Service:service"},
+				}[table]
+				for _, n := range names {
+					k, key, _ := strings.Cut(n, ":")
+					o.Set(k, lutLookup(env, matches, a[1], key))
+				}
+				return ast.ObjectOf(o), nil
+			}
+			key, ok := fields[m]
+			if !ok {
+				return ast.Null, fail(pos, "AttributeError: '%s' object has no attribute '%s'", table, m)
+			}
+			return lutLookup(env, matches, a[1], key), nil
+		}))
+	}
+}

@@ -298,6 +298,10 @@ func (l *lowerer) builtin(name string, a callArgs, sp ast.Span) val {
 				comp.Kind = ast.CompAll
 				return val{x: comp}
 			case name == "next" && len(args) <= 2 && len(a.kw) == 0:
+				if len(args) == 2 && !safe(args[1]) {
+					// Python evaluates the default before the generator runs.
+					return l.unsupported(a.at, "next() with a default that may raise")
+				}
 				comp.Kind = ast.CompFirst
 				if len(args) == 2 {
 					comp.Val = args[1]

@@ -217,3 +217,28 @@ def alert_context(event):
 		t.Errorf("got %s %v\nwant True %s", got, outs, want)
 	}
 }
+
+// TestIPInfo follows panther_ipinfo_helpers: no enrichment gives None, a
+// match gives the field's value, a list of matches a list.
+func TestIPInfo(t *testing.T) {
+	src := `from panther_ipinfo_helpers import get_ipinfo_asn
+
+def rule(event):
+    asn = get_ipinfo_asn(event)
+    if not asn:
+        return False
+    return asn.domain("sourceIPAddress") == "amazon.com"
+
+def alert_context(event):
+    return get_ipinfo_asn(event).context("ips")
+`
+	ev := `{"p_enrichment":{"ipinfo_asn":{"sourceIPAddress":{"domain":"amazon.com"},"ips":[{"asn":"AS1"},null]}}}`
+	got, outs := runPy(t, src, ev, nil)
+	want := "alert_context={'ASN': ['AS1', None], 'Domain': [None, None], 'Name': [None, None], 'Route': [None, None], 'Type': [None, None]}"
+	if got != "True" || strings.Join(outs, ";") != want {
+		t.Errorf("got %s %v", got, outs)
+	}
+	if got, _ := runPy(t, src, `{}`, nil); got != "False" {
+		t.Errorf("no enrichment: got %s", got)
+	}
+}
