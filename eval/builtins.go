@@ -114,7 +114,23 @@ func (c *compiler) call(n *ast.Call) fn {
 		if b.KwImpl != nil {
 			kw := map[string]ast.Value{}
 			for i, k := range kwNames {
-				kw[k] = vals[len(vals)-len(kwNames)+i]
+				v := vals[len(vals)-len(kwNames)+i]
+				if k != "**" {
+					if _, dup := kw[k]; dup {
+						return ast.Null, fail(pos, "TypeError: got multiple values for keyword argument '%s'", k)
+					}
+					kw[k] = v
+					continue
+				}
+				if v.Kind() != ast.KindObject {
+					return ast.Null, fail(pos, "TypeError: argument after ** must be a mapping, not %s", pyType(v))
+				}
+				for j, name := range v.AsObject().Keys {
+					if _, dup := kw[name]; dup {
+						return ast.Null, fail(pos, "TypeError: got multiple values for keyword argument '%s'", name)
+					}
+					kw[name] = v.AsObject().Vals[j]
+				}
 			}
 			v, err = b.KwImpl(env, pos, vals[:len(vals)-len(kwNames)], kw)
 		} else {

@@ -43,6 +43,12 @@ func (l *lowerer) lowerArgs(t *grammar.Trailer, e env) callArgs {
 	a := callArgs{kw: map[string]val{}, kwPos: map[string]lexer.Position{}, at: t.Pos}
 	for _, arg := range t.Args {
 		switch {
+		case arg.Star == "**" && a.kw["**"].x == nil && arg.Name == "":
+			// f(**mapping): only builtins that take any keyword accept it (the
+			// evaluator spreads the dict); in-file functions are not called so.
+			a.kw["**"] = l.lowerExpr(arg.X, e)
+			a.kwPos["**"] = arg.Pos
+			a.kwOrder = append(a.kwOrder, "**")
 		case arg.Star != "":
 			l.unsupported(arg.Pos, arg.Star+" argument unpacking")
 			a.failed = true
@@ -91,6 +97,9 @@ func (l *lowerer) call(f val, t *grammar.Trailer, e env, sp ast.Span) val {
 // inline expands a call of an in-file function: its body, with the parameters
 // bound to the arguments, wrapped in a Helper node that keeps the name.
 func (l *lowerer) inline(def *grammar.Def, a callArgs, sp ast.Span) val {
+	if _, ok := a.kw["**"]; ok {
+		return l.unsupported(a.at, "** argument unpacking into "+def.Name)
+	}
 	for _, name := range l.inlining {
 		if name == def.Name {
 			return l.unsupported(a.at, "recursive call of "+def.Name)

@@ -106,6 +106,8 @@ func TestPythonSemantics(t *testing.T) {
 		{"dict unpacking merges left to right", "return {**event.get('d'), 'b': 3, **{'c': 4}}", `{"d":{"a":1,"b":2}}`, "{'a': 1, 'b': 3, 'c': 4}"},
 		{"dict unpacking of a list raises", "return {**event.get('xs')}", `{"xs":[1]}`, "raise TypeError"},
 		{"enumerate with start", "return [i for i, x in enumerate(event.get('xs'), 1) if x == 'b']", `{"xs":["a","b"]}`, "[2]"},
+		{"str.format with ** of a dict", "d = {'who': event.get('u')}\n    return '{who} did it'.format(**d)", `{"u":"bob"}`, "'bob did it'"},
+		{"** and a keyword of the same name", "return '{a}'.format(a=1, **{'a': 2})", `{}`, "raise TypeError"},
 		{"to_dict is the event", "return event.to_dict().get('a')", `{"a":1}`, "1"},
 
 		// str methods and operators.
