@@ -42,7 +42,13 @@ type RuntimeError struct {
 	Msg  string
 }
 
-func (e *RuntimeError) Error() string { return fmt.Sprintf("%s: %s: %s", e.Pos, e.Code, e.Msg) }
+func (e *RuntimeError) Error() string {
+	// Unsupported messages carry their own "unsupported: " (as ast.Error's do).
+	if strings.HasPrefix(e.Msg, e.Code+": ") {
+		return fmt.Sprintf("%s: %s", e.Pos, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s: %s", e.Pos, e.Code, e.Msg)
+}
 
 func fail(pos ast.Pos, format string, args ...any) error {
 	return &RuntimeError{Pos: pos, Code: ast.CodeEval, Msg: fmt.Sprintf(format, args...)}
