@@ -299,11 +299,14 @@ type Comp struct {
 // goes on with the next item, Exit{Label, Break} leaves the loop. After the loop
 // ends (exhausted or broken) Then is evaluated; Else, when not nil, replaces Then
 // on exhaustion (for ... else).
+//
+// A while loop has Cond instead of Vars and Iter: Body runs while Cond is truthy.
 type Loop struct {
 	Span
 	Label string
 	Vars  []string
 	Iter  Expr
+	Cond  Expr
 	Body  Expr
 	Else  Expr
 	Then  Expr

@@ -54,6 +54,9 @@ func Children(x Expr) []Expr {
 		return out
 	case *Loop:
 		out := []Expr{n.Iter, n.Body}
+		if n.Cond != nil {
+			out = []Expr{n.Cond, n.Body}
+		}
 		if n.Else != nil {
 			out = append(out, n.Else)
 		}

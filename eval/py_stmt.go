@@ -94,7 +94,44 @@ func (c *compiler) let(n *ast.Let) fn {
 	}
 }
 
+// maxWhile bounds a while loop; a rule that loops longer is not one concord
+// should answer for.
+const maxWhile = 1 << 20
+
+func (c *compiler) whileLoop(n *ast.Loop) fn {
+	cond, body, then, pos, label := c.expr(n.Cond), c.expr(n.Body), c.expr(n.Then), n.Pos(), n.Label
+	els := then
+	if n.Else != nil {
+		els = c.expr(n.Else)
+	}
+	return func(env *Env) (ast.Value, error) {
+		for i := 0; ; i++ {
+			if i == maxWhile {
+				return ast.Null, unsupportedf(pos, "while loop running more than %d times", maxWhile)
+			}
+			t, err := cond(env)
+			if err != nil {
+				return t, err
+			}
+			if !t.Truth() {
+				return els(env)
+			}
+			v, err := body(env)
+			if sig, ok := err.(*exitSignal); ok && sig.label == label {
+				if sig.brk {
+					return then(env)
+				}
+				continue
+			}
+			return v, err
+		}
+	}
+}
+
 func (c *compiler) loop(n *ast.Loop) fn {
+	if n.Cond != nil {
+		return c.whileLoop(n)
+	}
 	iter, body, then, pos, label, vars := c.expr(n.Iter), c.expr(n.Body), c.expr(n.Then), n.Pos(), n.Label, n.Vars
 	els := then
 	if n.Else != nil {

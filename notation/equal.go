@@ -106,7 +106,7 @@ func Equal(a, b ast.Expr) bool {
 		return true
 	case *ast.Loop:
 		y, ok := b.(*ast.Loop)
-		return ok && x.Label == y.Label && equalStrings(x.Vars, y.Vars) && Equal(x.Iter, y.Iter) &&
+		return ok && x.Label == y.Label && equalStrings(x.Vars, y.Vars) && Equal(x.Iter, y.Iter) && Equal(x.Cond, y.Cond) &&
 			Equal(x.Body, y.Body) && Equal(x.Else, y.Else) && Equal(x.Then, y.Then)
 	case *ast.Exit:
 		y, ok := b.(*ast.Exit)

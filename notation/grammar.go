@@ -137,7 +137,7 @@ type gPrimary struct {
 	Pos    lexer.Position
 	EndPos lexer.Position
 	Paren  *gOr     `parser:"  \"(\" @@ \")\""`
-	Fn     string   `parser:"| ( @( \"if\" | \"concat\" | \"concat_spl\" | \"and\" | \"or\" | LogicStar | \"local\" | \"let\" | \"comp\" | \"for\" | \"val\" | \"loop\" | \"loop_else\" | \"next\" | \"break\" | \"try\" | \"except\" | \"try_else\" )"`
+	Fn     string   `parser:"| ( @( \"if\" | \"concat\" | \"concat_spl\" | \"and\" | \"or\" | LogicStar | \"local\" | \"let\" | \"comp\" | \"for\" | \"val\" | \"loop\" | \"loop_else\" | \"next\" | \"break\" | \"try\" | \"except\" | \"try_else\" | \"while\" )"`
 	FnArgs *gArgs   `parser:"    @@ )"`
 	Helper *gHelper `parser:"| \"helper\" @@"`
 	Const  *gConst  `parser:"| \"const\" @@"`

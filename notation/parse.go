@@ -164,6 +164,7 @@ var operandStart = map[string]bool{
 	"missing": true, "nan": true,
 	"local": true, "let": true, "comp": true, "for": true, "val": true, "loop": true,
 	"loop_else": true, "next": true, "break": true, "try": true, "except": true, "try_else": true,
+	"while": true,
 }
 
 // checkKeywords reports a reserved word where an operand must start (a field or

@@ -37,6 +37,7 @@ var reserved = map[string]bool{
 	// Python statement forms (ast.Local, Let, Comp, Loop, Exit, Try) and their parts.
 	"local": true, "let": true, "comp": true, "for": true, "val": true, "loop": true,
 	"loop_else": true, "next": true, "break": true, "try": true, "except": true, "try_else": true,
+	"while": true,
 }
 
 func init() {
@@ -254,6 +255,9 @@ func bare(x ast.Expr) string {
 		return "comp(" + strings.Join(parts, ", ") + ")"
 	case *ast.Loop:
 		s := "loop(" + strconv.Quote(n.Label) + ", " + stringList(n.Vars) + ", " + listExpr([]ast.Expr{n.Iter, n.Body, n.Then})
+		if n.Cond != nil {
+			s = "while(" + strconv.Quote(n.Label) + ", " + listExpr([]ast.Expr{n.Cond, n.Body, n.Then})
+		}
 		if n.Else != nil {
 			s += ", loop_else(" + expr(n.Else, precOr) + ")"
 		}

@@ -12,6 +12,7 @@ import (
 //	let("x", X, Body)                  ast.Let (let(["a", "b"], X, Body) unpacks)
 //	comp("any", Elem, for(["x"], Iter, If...), ..., val(V))   ast.Comp
 //	loop("loop1", ["x"], Iter, Body, Then, loop_else(E))      ast.Loop
+//	while("loop1", Cond, Body, Then, loop_else(E))            ast.Loop with Cond
 //	next("loop1")  break("loop1")      ast.Exit
 //	try("try1", Body, Then, except(["KeyError"], H), ..., try_else(E))  ast.Try
 //
@@ -20,7 +21,7 @@ import (
 
 var pyForms = map[string]bool{
 	"local": true, "let": true, "comp": true, "loop": true, "next": true, "break": true, "try": true,
-	"for": true, "val": true, "loop_else": true, "except": true, "try_else": true,
+	"while": true, "for": true, "val": true, "loop_else": true, "except": true, "try_else": true,
 }
 
 var pyParts = map[string]bool{"for": true, "val": true, "loop_else": true, "except": true, "try_else": true}
@@ -145,6 +146,20 @@ func (c *converter) pyForm(g *gPrimary, sp ast.Span) (ast.Expr, bool) {
 				n.Else = a.args[0]
 			} else {
 				c.errorf(a.pos, "expected loop_else(x) as the last argument of loop(...)")
+			}
+		}
+		return n, true
+	case "while":
+		n := &ast.Loop{Span: sp}
+		if !nargs(4, 5) {
+			return n, true
+		}
+		n.Label, n.Cond, n.Body, n.Then = c.strLit(args[0].pos, expr(0)), expr(1), expr(2), expr(3)
+		if len(args) == 5 {
+			if a := args[4]; a.part == "loop_else" && len(a.args) == 1 {
+				n.Else = a.args[0]
+			} else {
+				c.errorf(a.pos, "expected loop_else(x) as the last argument of while(...)")
 			}
 		}
 		return n, true

@@ -35,6 +35,8 @@ func pyFormCases() []rtCase {
 			{Types: []string{}, Body: &ast.Exit{Label: "try1"}},
 		}, Else: &ast.Exit{Label: "try1"}},
 			`try("try1", next("try1"), local("x"), except(["KeyError", "IndexError"], false), except([], next("try1")), try_else(next("try1")))`},
+		{&ast.Loop{Label: "w", Cond: x, Body: &ast.Exit{Label: "w"}, Then: x, Else: xs},
+			`while("w", local("x"), next("w"), local("x"), loop_else(local("xs#2")))`},
 		// The words are reserved: as fields they are quoted.
 		{f("next", "loop"), `'next'.loop`},
 	}

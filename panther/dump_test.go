@@ -83,6 +83,9 @@ func dump(x ast.Expr) string {
 		return s + ")"
 	case *ast.Loop:
 		s := fmt.Sprintf("(loop %s %s in %s %s", n.Label, strings.Join(n.Vars, ","), dump(n.Iter), dump(n.Body))
+		if n.Cond != nil {
+			s = fmt.Sprintf("(while %s %s %s", n.Label, dump(n.Cond), dump(n.Body))
+		}
 		if n.Else != nil {
 			s += " else " + dump(n.Else)
 		}

@@ -192,6 +192,11 @@ func assignedNames(stmts []*grammar.Stmt) []string {
 			add(n)
 		}
 	}, func(st *grammar.Stmt) {
+		if st.While != nil {
+			for _, n := range exprWalrus(st.While.Cond) {
+				add(n)
+			}
+		}
 		if st.For != nil {
 			for _, t := range st.For.Targets {
 				if n := binName(t.X); n != "" {
@@ -347,6 +352,8 @@ func (l *lowerer) fold(stmts []*grammar.Stmt, e env, k *cont) ast.Expr {
 		return l.foldFor(st, e, &cont{stmts: rest, next: k})
 	case st.Try != nil:
 		return l.foldTry(st, e, &cont{stmts: rest, next: k})
+	case st.While != nil:
+		return l.foldWhile(st, e, &cont{stmts: rest, next: k})
 	}
 	l.unsupported(st.Pos, stmtName(st))
 	return l.fold(rest, e, k)
@@ -907,6 +914,27 @@ func (l *lowerer) foldFor(st *grammar.Stmt, e env, k *cont) ast.Expr {
 	loop := &ast.Loop{Span: l.span(st.Pos, st.EndPos), Label: label, Vars: slots, Iter: iter, Body: body}
 	if f.Else != nil {
 		loop.Else = l.fold(blockStmts(f.Else), e, k)
+	}
+	loop.Then = l.fold(nil, e, k)
+	return wrapLets(lets, loop)
+}
+
+// foldWhile lowers a while statement and what follows it into a Loop with
+// Cond. The condition is lowered after the names the body assigns moved into
+// locals, so that each test reads their current values.
+func (l *lowerer) foldWhile(st *grammar.Stmt, e env, k *cont) ast.Expr {
+	w := st.While
+	names := append(exprWalrus(w.Cond), assignedNames(blockStmts(w.Body))...)
+	e, lets := l.materialize(names, e, st.Pos)
+	cond := l.exprOf(l.lowerExpr(w.Cond, e), w.Pos)
+	e = l.takePending(e)
+	label := l.newLabel("loop")
+	l.loops = append(l.loops, label)
+	body := l.fold(blockStmts(w.Body), e, &cont{leaf: &ast.Exit{Span: l.span(st.Pos, st.Pos), Label: label}})
+	l.loops = l.loops[:len(l.loops)-1]
+	loop := &ast.Loop{Span: l.span(st.Pos, st.EndPos), Label: label, Cond: cond, Body: body}
+	if w.Else != nil {
+		loop.Else = l.fold(blockStmts(w.Else), e, k)
 	}
 	loop.Then = l.fold(nil, e, k)
 	return wrapLets(lets, loop)

@@ -171,7 +171,6 @@ func TestLower_unsupported(t *testing.T) {
 		{"loop target that is not a name", "    for x.y in []:\n        pass\n    return 1", "unsupported: for loop target that is not a name at 2:9"},
 		{"mutation of a module constant", "    L.append(1)\n    return 1\nL = []", "unsupported: mutation of module-level L (a name the function does not own) at 2:5"},
 		{"lambda", "    f = lambda x: x\n    return f", "unsupported: lambda at 2:9"},
-		{"while", "    while True:\n        break\n    return 1", "unsupported: while loop at 2:5"},
 		{"with", "    with open('x') as f:\n        return 1", "unsupported: with statement at 2:5"},
 		{"nonlocal", "    nonlocal CACHE\n    return 1", "unsupported: nonlocal statement at 2:5"},
 		{"raise", "    raise ValueError('x')", "unsupported: raise statement at 2:5"},

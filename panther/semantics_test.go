@@ -67,6 +67,8 @@ func TestPythonSemantics(t *testing.T) {
 		{"for else on exhaustion", "for x in [1, 2]:\n        if x == event.get('stop'):\n            break\n    else:\n        return 'done'\n    return 'broke'", `{"stop":9}`, "'done'"},
 		{"nested loops break only the inner", "out = []\n    for a in [1, 2]:\n        for b in [1, 2, 3]:\n            if b == 2:\n                break\n            out.append([a, b])\n    return out", `{}`, "[[1, 1], [2, 1]]"},
 		{"tuple targets over items()", "s = ''\n    for k, v in event.get('d').items():\n        s += k + v\n    return s", `{"d":{"a":"1","b":"2"}}`, "'a1b2'"},
+		{"while loop", "j = 0\n    xs = event.get('xs')\n    while j < len(xs) and xs[j] == '':\n        j += 1\n    return j", `{"xs":["","","a"]}`, "2"},
+		{"while with break and else", "n = 0\n    while True:\n        n += 1\n        if n > 3:\n            break\n    else:\n        return -1\n    return n", `{}`, "4"},
 		{"iterating a dict yields keys", "return [k for k in event.get('d')]", `{"d":{"a":1,"b":2}}`, "['a', 'b']"},
 		{"iterating None raises", "for x in event.get('nope'):\n        return True\n    return False", `{}`, "raise TypeError"},
 		{"unpacking the wrong number raises", "a, b = event.get('xs')\n    return a", `{"xs":[1,2,3]}`, "raise ValueError"},
