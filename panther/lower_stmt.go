@@ -601,41 +601,79 @@ var mutatingMethods = map[string]bool{
 	"remove": true, "discard": true, "clear": true, "sort": true, "reverse": true,
 }
 
-// mutatingCall matches `name.method(args)` with a mutating method.
+// mutatingCall matches `name[k]....method(args)` with a mutating method.
 func mutatingCall(t *grammar.ExprList) (string, string, bool) {
 	if len(t.Items) != 1 || t.Trailing || t.Items[0].Star {
 		return "", "", false
 	}
 	p := primaryOf(t.Items[0].X)
-	if p == nil || p.Atom.Name == "" || len(p.Trailers) != 2 || p.Trailers[0].Attr == "" || !p.Trailers[1].Call {
+	n := 0
+	if p != nil {
+		n = len(p.Trailers)
+	}
+	if p == nil || p.Atom.Name == "" || n < 2 || p.Trailers[n-2].Attr == "" || !p.Trailers[n-1].Call {
 		return "", "", false
 	}
-	if !mutatingMethods[p.Trailers[0].Attr] {
+	for _, tr := range p.Trailers[:n-2] {
+		if !tr.Index || len(tr.Subs) != 1 || tr.Subs[0].Slice || tr.Subs[0].Lower == nil {
+			return "", "", false
+		}
+	}
+	if !mutatingMethods[p.Trailers[n-2].Attr] {
 		return "", "", false
 	}
-	return p.Atom.Name, p.Trailers[0].Attr, true
+	return p.Atom.Name, p.Trailers[n-2].Attr, true
+}
+
+// indexKeys are the subscripts of `name[k1][k2]...` trailers.
+func indexKeys(trs []*grammar.Trailer) []*grammar.Expr {
+	var keys []*grammar.Expr
+	for _, tr := range trs {
+		keys = append(keys, tr.Subs[0].Lower)
+	}
+	return keys
+}
+
+// rebind rebinds name to a copy of its value in which name[k1]...[kn] is
+// replaced by inner(old name[k1]...[kn]) (the whole value when there are no
+// keys): item assignment and mutating methods on what a local holds.
+func (l *lowerer) rebind(name string, keys []*grammar.Expr, e env, pos, endPos lexer.Position, inner func(old ast.Expr) ast.Expr) (env, []*ast.Let) {
+	cur, local := e[name]
+	if !local && !l.fnGlob[name] {
+		l.unsupported(pos, "mutation of module-level "+name+" (a name the function does not own)")
+		return e, nil
+	}
+	if !local {
+		cur = l.globalRead(name, pos)
+	}
+	sp := l.span(pos, endPos)
+	// containers[i] is name[k0]...[k(i-1)], read before the change.
+	containers := []ast.Expr{l.exprOf(cur, pos)}
+	ks := make([]ast.Expr, len(keys))
+	for i, key := range keys {
+		ks[i] = l.exprOf(l.lowerExpr(key, e), key.Pos)
+		containers = append(containers, &ast.Index{Span: sp, X: containers[i], Key: ks[i]})
+	}
+	x := inner(containers[len(keys)])
+	for i := len(keys) - 1; i >= 0; i-- {
+		x = &ast.Call{Span: sp, Fn: "py.setitem", Args: []ast.Expr{containers[i], ks[i], x}}
+	}
+	return l.setName(name, val{x: x}, e, pos)
 }
 
 // mutate lowers `name.append(x)` and its kin as rebinding name to the changed
 // copy: exact while no other name shares the object, which is how rules use
 // the lists, sets and dicts they build.
 func (l *lowerer) mutate(name, method string, es *grammar.ExprStmt, e env) (env, []*ast.Let) {
-	cur, local := e[name]
-	if !local && !l.fnGlob[name] {
-		l.unsupported(es.Pos, "mutation of module-level "+name+" (a name the function does not own)")
-		return e, nil
-	}
-	if !local {
-		cur = l.globalRead(name, es.Pos)
-	}
 	p := primaryOf(es.Target.Items[0].X)
-	a := l.lowerArgs(p.Trailers[1], e)
+	n := len(p.Trailers)
+	a := l.lowerArgs(p.Trailers[n-1], e)
 	if a.failed {
 		return e, nil
 	}
-	x := l.exprOf(cur, es.Pos)
-	call := l.mkCall("py.mutate."+method, []ast.Expr{x}, a, l.span(es.Pos, es.EndPos))
-	return l.setName(name, val{x: call}, e, es.Pos)
+	return l.rebind(name, indexKeys(p.Trailers[:n-2]), e, es.Pos, es.EndPos, func(old ast.Expr) ast.Expr {
+		return l.mkCall("py.mutate."+method, []ast.Expr{old}, a, l.span(es.Pos, es.EndPos))
+	})
 }
 
 func (l *lowerer) bindTargets(targets []*grammar.ExprList, value *grammar.ExprList, e env, at lexer.Position) (env, []*ast.Let) {
@@ -664,29 +702,11 @@ func (l *lowerer) bindTarget(t *grammar.ExprList, v val, e env, at lexer.Positio
 		// `ctx["k"] = v` (alert_context building a dict) rebinds ctx to a copy
 		// with the key set, and ctx["a"]["b"] = v to a copy whose ctx["a"] is
 		// such a copy: exact while no other name shares those dicts.
-		cur, local := e[name]
-		if !local && !l.fnGlob[name] {
-			l.unsupported(t.Pos, "item assignment to module-level "+name)
-			return e, nil
-		}
-		if !local {
-			cur = l.globalRead(name, t.Pos)
-		}
-		sp := l.span(t.Pos, t.EndPos)
-		// containers[i] is name[k0]...[k(i-1)], read before the assignment.
-		containers := []ast.Expr{l.exprOf(cur, t.Pos)}
-		ks := make([]ast.Expr, len(keys))
-		for i, key := range keys {
-			ks[i] = l.exprOf(l.lowerExpr(key, e), key.Pos)
-			if i < len(keys)-1 {
-				containers = append(containers, &ast.Index{Span: sp, X: containers[i], Key: ks[i]})
-			}
-		}
-		x := l.exprOf(v, at)
-		for i := len(keys) - 1; i >= 0; i-- {
-			x = &ast.Call{Span: sp, Fn: "py.setitem", Args: []ast.Expr{containers[i], ks[i], x}}
-		}
-		return l.setName(name, val{x: x}, e, at)
+		last := keys[len(keys)-1]
+		return l.rebind(name, keys[:len(keys)-1], e, t.Pos, t.EndPos, func(old ast.Expr) ast.Expr {
+			k := l.exprOf(l.lowerExpr(last, e), last.Pos)
+			return &ast.Call{Span: l.span(t.Pos, t.EndPos), Fn: "py.setitem", Args: []ast.Expr{old, k, l.exprOf(v, at)}}
+		})
 	}
 	names := targetNames(t)
 	if len(names) == len(t.Items) && len(names) > 1 {

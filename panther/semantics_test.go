@@ -101,6 +101,7 @@ func TestPythonSemantics(t *testing.T) {
 		{"walrus binds for later statements", "if (n := len(event.get('xs'))) > 1:\n        return n\n    return 0", `{"xs":[1,2,3]}`, "3"},
 		{"augmented assignment on a list", "xs = ['a']\n    xs += ['b']\n    return xs", `{}`, "['a', 'b']"},
 		{"dict item assignment", "d = {}\n    d['k'] = event.get('v')\n    return d", `{"v":1}`, "{'k': 1}"},
+		{"append to a list inside a dict", "ctx = {'xs': []}\n    for x in event.get('a'):\n        ctx['xs'].append(x * 2)\n    return ctx", `{"a":[1,2]}`, "{'xs': [2, 4]}"},
 		{"chained assignment", "a = b = event.get('v')\n    return [a, b]", `{"v":2}`, "[2, 2]"},
 
 		{"nested item assignment", "d = {'a': {}}\n    d['a']['b'] = 1\n    return d", `{}`, "{'a': {'b': 1}}"},
