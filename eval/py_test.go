@@ -72,6 +72,13 @@ func TestPyBuiltins(t *testing.T) {
 		{"py.dict", []ast.Value{l(l(s("a"), i(1)))}, map[string]ast.Value{"b": i(2)}, "{'a': 1, 'b': 2}"},
 		{"py.method.intersection", []ast.Value{l(s("a"), s("b")), l(s("b"), s("c"))}, nil, "['b']"},
 		{"py.method.issubset", []ast.Value{l(s("a")), l(s("b"), s("a"))}, nil, "True"},
+		{"py.urllib.parse.unquote", []ast.Value{s("a%20b%zz%e2%82%ac%")}, nil, "'a b%zz€%'"},
+		{"py.urllib.parse.parse_qs", []ast.Value{s("a=1&b=&c&a=x+y%21")}, nil, "{'a': ['1', 'x y!']}"},
+		{"py.attr.query", []ast.Value{urlp("https://u@Host:8/p;x?q=1#f")}, nil, "'q=1'"},
+		{"py.attr.params", []ast.Value{urlp("https://u@Host:8/p;x?q=1#f")}, nil, "'x'"},
+		{"py.attr.hostname", []ast.Value{urlp("https://u@Host:8/p;x?q=1#f")}, nil, "'host'"},
+		{"py.attr.netloc", []ast.Value{urlp("/just/a/path")}, nil, "''"},
+		{"py.attr.query", []ast.Value{s("not parsed")}, nil, "raise AttributeError"},
 		{"panther.deep_get", []ast.Value{ast.Null, s("a")}, map[string]ast.Value{"default": s("d")}, "'d'"},
 		{"panther.pattern_match", []ast.Value{ast.Null, s("*")}, nil, "raise TypeError"},
 	}
@@ -106,6 +113,11 @@ func TestPyBuiltins(t *testing.T) {
 			t.Errorf("%s%v: got %s, want %s", tt.fn, tt.args, got, tt.want)
 		}
 	}
+}
+
+func urlp(u string) ast.Value {
+	v, _ := Builtins["py.urllib.parse.urlparse"].Impl(nil, ast.Pos{}, []ast.Value{ast.String(u)})
+	return v
 }
 
 func TestExcMatches(t *testing.T) {
