@@ -40,6 +40,8 @@
 //	concat(a, b)               ast.Concat, Python dialect (str() of each part)
 //	concat_spl(a, b)           ast.Concat, SPLEval dialect (SPL's `.`)
 //	helper name(args) { body } ast.Helper (name spelled like a Call name)
+//	local("x")  let("x", v, body)  comp(...)  loop(...)  while(...)  next("l")
+//	break("l")  try(...)        Python's locals, loops and try (see pyforms.go)
 //	and(x)  or()  and*(x)      ast.Logic with fewer than two operands
 //	(x)                        grouping
 //
@@ -88,8 +90,10 @@
 //
 // The keywords above (not and or eq ne lt le gt ge in in_spl default
 // default_null truthy is_null is_not_null exists, the match words, if concat
-// concat_spl helper const event true false null missing nan) cannot start a
-// field path or name a call unquoted; Print quotes them ('exists').
+// concat_spl helper const event true false null missing nan, and the Python
+// forms local let comp for val loop loop_else while next break try except
+// try_else) cannot start a field path or name a call unquoted; Print quotes
+// them ('exists').
 //
 // # Aliases
 //

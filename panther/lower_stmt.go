@@ -181,9 +181,7 @@ func assignedNames(stmts []*grammar.Stmt) []string {
 			}
 		} else {
 			addList(es.Target)
-			for _, v := range es.Rest.Values {
-				addList(v)
-			}
+			// Values holds the chained targets of a = b = v, then v itself.
 			for _, v := range es.Rest.Values[:max(0, len(es.Rest.Values)-1)] {
 				addList(v)
 			}

@@ -226,3 +226,36 @@ func containsPrefix(xs []string, p string) bool {
 	}
 	return false
 }
+
+// TestLower_statements shows the shapes loops, try, locals and comprehensions
+// lower to: Let stores a local, Loop/Try bodies end in Exit leaves, and the
+// rest of the function follows in Then.
+func TestLower_statements(t *testing.T) {
+	tests := []struct {
+		name, body, want string
+	}{
+		{"a raising value is stored where it is assigned",
+			"    n = int(event.get('n'))\n    return n > 1",
+			`(let n (py.int $n) (> @n 1))`},
+		{"for with an early return",
+			"    for x in event.get('xs', []):\n        if x == 1:\n            return True\n    return False",
+			`(loop loop1 x in (default $xs []) (if (== @x 1) True (next loop1)) then False)`},
+		{"try with a handler and what follows",
+			"    try:\n        v = event['a']\n    except KeyError:\n        return False\n    return v",
+			`(try try1 (let v (index $ 'a') (next try1)) except[KeyError] False then @v)`},
+		{"any over a generator",
+			"    return any(x.startswith('a') for x in event.get('xs'))",
+			`(any (prefix @x "a") for x in $xs)`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, unsup := lowerRule(t, "def rule(event):\n"+tt.body+"\n")
+			if len(unsup) > 0 {
+				t.Fatalf("unexpected unsupported: %v", unsup)
+			}
+			if got != tt.want {
+				t.Errorf("got  %s\nwant %s", got, tt.want)
+			}
+		})
+	}
+}
