@@ -423,3 +423,97 @@ func init() {
 		}),
 	)
 }
+
+func init() {
+	s := ast.String
+	isPullRequest := func(env *Env, ev ast.Value) bool {
+		action := evGet(env, ev, "action", ast.Null)
+		for _, a := range []string{"opened", "synchronize", "reopened", "closed", "assigned", "unassigned", "labeled",
+			"unlabeled", "edited", "ready_for_review", "converted_to_draft"} {
+			if ast.Equal(action, s(a)) {
+				return !evGet(env, ev, "pull_request", ast.Null).IsNullish()
+			}
+		}
+		return false
+	}
+	register(
+		fixed("panther.box_parse_additional_details", 1, "panther_box_helpers.box_parse_additional_details", func(env *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
+			d := evGet(env, a[0], "additional_details", ast.ObjectOf(&ast.Object{}))
+			if d.Kind() != ast.KindString {
+				return d, nil
+			}
+			v, err := pyJSONLoads(env, pos, []ast.Value{d})
+			if cls, ok := pyException(err); ok && excMatches(cls, []string{"ValueError"}) {
+				return ast.ObjectOf(&ast.Object{}), nil
+			}
+			return v, err
+		}),
+		fixed("panther.deserialize_administrator_log_event_description", 1, "panther_duo_helpers.deserialize_administrator_log_event_description", func(env *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
+			desc := evGet(env, a[0], "description", s(""))
+			if desc.Kind() != ast.KindString {
+				return ast.Null, noAttr(pos, desc, "startswith")
+			}
+			str := desc.AsString()
+			decode := func() (ast.Value, bool, error) {
+				v, err := pyJSONLoads(env, pos, []ast.Value{desc})
+				if cls, ok := pyException(err); ok && excMatches(cls, []string{"JSONDecodeError"}) {
+					return ast.Null, false, nil
+				}
+				return v, err == nil, err
+			}
+			switch {
+			case strings.HasPrefix(str, "{"):
+				v, ok, err := decode()
+				if err != nil || ok {
+					return v, err
+				}
+			case strings.HasPrefix(str, "["):
+				v, ok, err := decode()
+				if err != nil {
+					return v, err
+				}
+				if ok {
+					return ast.ObjectOf(&ast.Object{Keys: []string{"items"}, Vals: []ast.Value{v}}), nil
+				}
+			}
+			return ast.ObjectOf(&ast.Object{Keys: []string{"value"}, Vals: []ast.Value{desc}}), nil
+		}),
+		fixed("panther.filter_crowdstrike_fdr_event_type", 2, "panther_crowdstrike_fdr_helpers.filter_crowdstrike_fdr_event_type", func(env *Env, _ ast.Pos, a []ast.Value) (ast.Value, error) {
+			if !ast.Equal(evGet(env, a[0], "p_log_type", ast.Null), s("Crowdstrike.FDREvent")) {
+				return ast.False, nil
+			}
+			return ast.Bool(!ast.Equal(evGet(env, a[0], "fdr_event_type", s("")), a[1])), nil
+		}),
+		fixed("panther.is_pull_request_event", 1, "panther_github_helpers.is_pull_request_event", func(env *Env, _ ast.Pos, a []ast.Value) (ast.Value, error) {
+			return ast.Bool(isPullRequest(env, a[0])), nil
+		}),
+		fixed("panther.github_reference_url", 1, "panther_github_helpers.github_reference_url", func(env *Env, _ ast.Pos, a []ast.Value) (ast.Value, error) {
+			ev := a[0]
+			if isPullRequest(env, ev) {
+				if u := evDeep(env, ev, ast.Null, "pull_request", "html_url"); u.Truth() {
+					return u, nil
+				}
+			}
+			if u := evGet(env, ev, "compare", ast.Null); u.Truth() {
+				return u, nil
+			}
+			for _, p := range []string{"workflow_run", "repository"} {
+				if u := evDeep(env, ev, ast.Null, p, "html_url"); u.Truth() {
+					return u, nil
+				}
+			}
+			return ast.Null, nil
+		}),
+		fixed("panther.is_k8s_log", 1, "panther_kubernetes_helpers.is_k8s_log", func(env *Env, _ ast.Pos, a []ast.Value) (ast.Value, error) {
+			lt := evGet(env, a[0], "p_log_type", s(""))
+			switch {
+			case ast.Equal(lt, s("GCP.AuditLog")):
+				return ast.Bool(ast.Equal(evDeep(env, a[0], ast.Null, "protoPayload", "serviceName"), s("k8s.io"))), nil
+			case ast.Equal(lt, s("Azure.MonitorActivity")):
+				c := evGet(env, a[0], "category", s(""))
+				return ast.Bool(ast.Equal(c, s("kube-audit")) || ast.Equal(c, s("kube-audit-admin"))), nil
+			}
+			return ast.Bool(ast.Equal(lt, s("Amazon.EKS.Audit"))), nil
+		}),
+	)
+}
