@@ -517,3 +517,136 @@ func init() {
 		}),
 	)
 }
+
+// pyContains is Python's `x in container` for str, list and dict.
+func pyContains(env *Env, pos ast.Pos, x, container ast.Value) (bool, error) {
+	switch container.Kind() {
+	case ast.KindString:
+		if x.Kind() != ast.KindString {
+			return false, fail(pos, "TypeError: 'in <string>' requires string as left operand, not %s", pyType(x))
+		}
+		return strings.Contains(container.AsString(), x.AsString()), nil
+	case ast.KindList:
+		for _, e := range container.AsList() {
+			if ast.Equal(x, e) {
+				return true, nil
+			}
+		}
+		return false, nil
+	case ast.KindObject:
+		if x.Kind() != ast.KindString {
+			return false, hashable(pos, x)
+		}
+		_, ok := objGet(env, container.AsObject(), x.AsString())
+		return ok, nil
+	}
+	return false, fail(pos, "TypeError: argument of type '%s' is not iterable", pyType(container))
+}
+
+// wafMatchesAnyGroup is any(group in value for group in rule_groups).
+func wafMatchesAnyGroup(env *Env, pos ast.Pos, value ast.Value, groups []ast.Value) (bool, error) {
+	for _, g := range groups {
+		ok, err := pyContains(env, pos, g, value)
+		if err != nil || ok {
+			return ok, err
+		}
+	}
+	return false, nil
+}
+
+func init() {
+	s := ast.String
+	register(
+		fixed("panther.waf_rule_group_matches", 2, "panther_aws_helpers.waf_rule_group_matches", func(env *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
+			ev := a[0]
+			groups := []ast.Value{a[1]}
+			if a[1].Kind() != ast.KindString {
+				var err error
+				if groups, err = pyIter(pos, a[1]); err != nil {
+					return ast.Null, err
+				}
+			}
+			if ok, err := wafMatchesAnyGroup(env, pos, evGet(env, ev, "terminatingRuleId", s("")), groups); err != nil || ok {
+				return ast.Bool(ok), err
+			}
+			list := func(key string) ([]ast.Value, error) {
+				v := evGet(env, ev, key, ast.List())
+				if !v.Truth() {
+					return nil, nil
+				}
+				return pyIter(pos, v)
+			}
+			rules, err := list("nonTerminatingMatchingRules")
+			if err != nil {
+				return ast.Null, err
+			}
+			for _, r := range rules {
+				id, err := objMethodGet(env, pos, r, "ruleId", s(""))
+				if err != nil {
+					return ast.Null, err
+				}
+				if ok, err := wafMatchesAnyGroup(env, pos, id, groups); err != nil || ok {
+					return ast.Bool(ok), err
+				}
+			}
+			rgs, err := list("ruleGroupList")
+			if err != nil {
+				return ast.Null, err
+			}
+			for _, g := range rgs {
+				id, err := objMethodGet(env, pos, g, "ruleGroupId", s(""))
+				if err != nil {
+					return ast.Null, err
+				}
+				ok, err := wafMatchesAnyGroup(env, pos, id, groups)
+				if err != nil {
+					return ast.Null, err
+				}
+				if !ok {
+					continue
+				}
+				term, err := objMethodGet(env, pos, g, "terminatingRule", ast.Null)
+				if err != nil {
+					return ast.Null, err
+				}
+				if !term.Truth() {
+					term = ast.ObjectOf(&ast.Object{})
+				}
+				tid, err := objMethodGet(env, pos, term, "ruleId", ast.Null)
+				if err != nil {
+					return ast.Null, err
+				}
+				if tid.Truth() {
+					return ast.True, nil
+				}
+				nts, err := objMethodGet(env, pos, g, "nonTerminatingMatchingRules", ast.List())
+				if err != nil {
+					return ast.Null, err
+				}
+				if nts.Truth() {
+					items, err := pyIter(pos, nts)
+					if err != nil {
+						return ast.Null, err
+					}
+					for _, m := range items {
+						mid, err := objMethodGet(env, pos, m, "ruleId", ast.Null)
+						if err != nil {
+							return ast.Null, err
+						}
+						if mid.Truth() {
+							return ast.True, nil
+						}
+					}
+				}
+			}
+			return ast.False, nil
+		}),
+		fixed("panther.anthropic_actor_id", 1, "panther_anthropic_helpers.anthropic_actor_id", func(env *Env, _ ast.Pos, a []ast.Value) (ast.Value, error) {
+			return orValue(evDeep(env, a[0], ast.Null, "actor", "email_address"),
+				orValue(evDeep(env, a[0], ast.Null, "actor", "api_key_id"), evDeep(env, a[0], s("<UNKNOWN_ACTOR>"), "actor", "ip_address"))), nil
+		}),
+		ctxHelper("duo_alert_context",
+			get("action", "action", s("<action_not_found>")), get("description", "description", s("<description_not_found>")),
+			get("username", "username", s("<username_not_found>")), get("timestamp", "timestamp", s("<timestamp_not_found>"))),
+	)
+}
