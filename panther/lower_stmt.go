@@ -352,6 +352,8 @@ func (l *lowerer) fold(stmts []*grammar.Stmt, e env, k *cont) ast.Expr {
 		return l.foldTry(st, e, &cont{stmts: rest, next: k})
 	case st.While != nil:
 		return l.foldWhile(st, e, &cont{stmts: rest, next: k})
+	case st.Match != nil:
+		return l.foldMatch(st, e, &cont{stmts: rest, next: k})
 	}
 	l.unsupported(st.Pos, stmtName(st))
 	return l.fold(rest, e, k)
@@ -956,6 +958,104 @@ func (l *lowerer) foldWhile(st *grammar.Stmt, e env, k *cont) ast.Expr {
 	}
 	loop.Then = l.fold(nil, e, k)
 	return wrapLets(lets, loop)
+}
+
+// foldMatch lowers a match statement whose patterns are literals, `_` and
+// or-patterns of literals: a chain of Conds over the subject, evaluated once.
+// Literal patterns compare with ==, None/True/False with `is` (PEP 634).
+func (l *lowerer) foldMatch(st *grammar.Stmt, e env, k *cont) ast.Expr {
+	m := st.Match
+	subject := l.exprOf(l.lowerExprList(m.Subject, e), m.Pos)
+	e = l.takePending(e)
+	var lets []*ast.Let
+	if !safe(subject) {
+		slot := l.newSlot("match")
+		lets = append(lets, &ast.Let{Span: ast.Span{From: l.pos(m.Pos)}, Names: []string{slot}, X: subject})
+		subject = &ast.Local{Span: ast.Span{From: l.pos(m.Pos)}, Name: slot}
+	}
+	var tests []ast.Expr
+	for _, c := range m.Cases {
+		test, ok := l.casePattern(c, subject, e)
+		if !ok {
+			return l.fold(nil, e, k)
+		}
+		tests = append(tests, test)
+	}
+	out := l.fold(nil, e, k) // no case matched: go on after the statement
+	for i := len(m.Cases) - 1; i >= 0; i-- {
+		c := m.Cases[i]
+		body := l.fold(blockStmts(c.Body), e, k)
+		if tests[i] == nil {
+			out = body // `case _:` matches everything
+			continue
+		}
+		out = &ast.Cond{Span: l.span(c.Pos, c.Pos), If: tests[i], Then: body, Else: out}
+	}
+	return wrapLets(lets, out)
+}
+
+// casePattern is the test for one case (nil: always matches).
+func (l *lowerer) casePattern(c *grammar.Case, subject ast.Expr, e env) (ast.Expr, bool) {
+	if len(c.Pattern.Items) != 1 || c.Pattern.Trailing || c.Pattern.Items[0].Star {
+		l.unsupported(c.Pos, "match pattern of this form")
+		return nil, false
+	}
+	x := c.Pattern.Items[0].X
+	var test ast.Expr
+	if a := atomOf(x); a != nil && a.Name == "_" {
+		test = nil
+	} else {
+		var alts []*grammar.Unary
+		if x.Cond != nil && x.Cond.If == nil && len(x.Cond.Then.Xs) == 1 && len(x.Cond.Then.Xs[0].Xs) == 1 {
+			if cmp := x.Cond.Then.Xs[0].Xs[0].X; cmp != nil && len(cmp.Tail) == 0 {
+				alts = append(alts, cmp.X.X)
+				for _, t := range cmp.X.Tail {
+					if t.Op != "|" {
+						alts = nil
+						break
+					}
+					alts = append(alts, t.Y)
+				}
+			}
+		}
+		if alts == nil {
+			l.unsupported(c.Pos, "match pattern of this form")
+			return nil, false
+		}
+		or := &ast.Logic{Span: l.span(c.Pos, c.Pos), Op: ast.Or}
+		for _, u := range alts {
+			var lit *ast.Lit
+			ok := u.X.X.Atom.Name == "" && len(u.X.X.Trailers) == 0
+			if ok {
+				lit, ok = l.lowerUnary(u, env{}).x.(*ast.Lit)
+			}
+			if !ok || lit.Val.Kind() == ast.KindList || lit.Val.Kind() == ast.KindObject {
+				l.unsupported(u.Pos, "match pattern other than a literal, _ or an or-pattern of literals")
+				return nil, false
+			}
+			sp := l.span(u.Pos, u.EndPos)
+			switch lit.Val.Kind() {
+			case ast.KindNull:
+				or.Xs = append(or.Xs, &ast.IsNull{Span: sp, X: subject})
+			case ast.KindBool:
+				or.Xs = append(or.Xs, &ast.Call{Span: sp, Fn: "py.is", Args: []ast.Expr{subject, lit}})
+			default:
+				or.Xs = append(or.Xs, &ast.Compare{Span: sp, Op: ast.Eq, X: subject, Y: lit, Dialect: ast.Python})
+			}
+		}
+		test = or
+		if len(or.Xs) == 1 {
+			test = or.Xs[0]
+		}
+	}
+	if c.Guard != nil {
+		g := l.exprOf(l.lowerExpr(c.Guard, e), c.Guard.Pos)
+		if test == nil {
+			return g, true
+		}
+		return &ast.Logic{Span: l.span(c.Pos, c.Pos), Op: ast.And, Xs: []ast.Expr{test, g}}, true
+	}
+	return test, true
 }
 
 // exceptionNames are the exception classes concord raises and catches.

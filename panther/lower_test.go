@@ -174,6 +174,7 @@ func TestLower_unsupported(t *testing.T) {
 		{"with", "    with open('x') as f:\n        return 1", "unsupported: with statement at 2:5"},
 		{"nonlocal", "    nonlocal CACHE\n    return 1", "unsupported: nonlocal statement at 2:5"},
 		{"raise", "    raise ValueError('x')", "unsupported: raise statement at 2:5"},
+		{"match capture pattern", "    match event.get('a'):\n        case x:\n            return x", "unsupported: match pattern other than a literal, _ or an or-pattern of literals at 3:14"},
 		{"nested def", "    def inner():\n        return 1\n    return 2", "unsupported: nested function definition at 2:5"},
 		{"mutating a computed value", "    event.get('a').append(1)\n    return 1", "unsupported: list method .append() (mutation) at 2:26"},
 		{"recursion", "    return rule(event)", "unsupported: recursive call of rule at 2:16"},
