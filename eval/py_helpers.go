@@ -319,6 +319,7 @@ var lutMethods = map[string]map[string]string{
 		"postal_code": "postal_code", "region": "region", "region_code": "region_code", "timezone": "timezone"},
 	"ipinfo_asn":     {"asn": "asn", "domain": "domain", "name": "name", "route": "route", "type": "type"},
 	"ipinfo_privacy": {"hosting": "hosting", "proxy": "proxy", "tor": "tor", "vpn": "vpn", "relay": "relay", "service": "service"},
+	"misp_warning_lists": {"warning_lists": "warning_lists", "cidr": "cidr"},
 }
 
 func lutObject(v ast.Value) (string, ast.Value, bool) {
@@ -356,7 +357,8 @@ func lutLookup(env *Env, matches, field ast.Value, key string) ast.Value {
 }
 
 func init() {
-	for table, fn := range map[string]string{"ipinfo_location": "get_ipinfo_location", "ipinfo_asn": "get_ipinfo_asn", "ipinfo_privacy": "get_ipinfo_privacy"} {
+	for table, fn := range map[string]string{"ipinfo_location": "get_ipinfo_location", "ipinfo_asn": "get_ipinfo_asn",
+		"ipinfo_privacy": "get_ipinfo_privacy", "misp_warning_lists": "get_misp_warning_lists"} {
 		table := table
 		register(fixed("panther."+fn, 1, "panther_ipinfo_helpers."+fn, func(env *Env, _ ast.Pos, a []ast.Value) (ast.Value, error) {
 			lut := evDeep(env, a[0], ast.Null, "p_enrichment", table)
@@ -366,6 +368,56 @@ func init() {
 			return ast.ObjectOf(&ast.Object{Keys: []string{lutMarker, "matches"}, Vals: []ast.Value{ast.String(table), lut}}), nil
 		}))
 	}
+	// MISPWarningLists.has_warning_list_id(source_ip, warning_list_id).
+	register(fixed("py.method.has_warning_list_id", 3, "MISPWarningLists.has_warning_list_id", func(env *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
+		table, matches, ok := lutObject(a[0])
+		if !ok || table != "misp_warning_lists" {
+			return ast.Null, noAttr(pos, a[0], "has_warning_list_id")
+		}
+		// _lookup("p_any_ip_addresses") without keys: the match itself, or for
+		// a list each truthy item (None for the others).
+		m := evDeep(env, matches, ast.Null, "p_any_ip_addresses")
+		if !m.Truth() {
+			return ast.False, nil
+		}
+		items := []ast.Value{m}
+		if m.Kind() == ast.KindList {
+			items = nil
+			for _, x := range m.AsList() {
+				if !x.Truth() {
+					x = ast.Null
+				}
+				items = append(items, x)
+			}
+		}
+		for _, ipm := range items {
+			pm, err := objMethodGet(env, pos, ipm, "p_match", ast.Null)
+			if err != nil {
+				return ast.Null, err
+			}
+			if !ast.Equal(pm, a[1]) {
+				continue
+			}
+			wls, err := objMethodGet(env, pos, ipm, "warning_lists", ast.List())
+			if err != nil {
+				return ast.Null, err
+			}
+			list, err := pyIter(pos, wls)
+			if err != nil {
+				return ast.Null, err
+			}
+			for _, wl := range list {
+				id, err := objMethodGet(env, pos, wl, "id", ast.Null)
+				if err != nil {
+					return ast.Null, err
+				}
+				if ast.Equal(id, a[2]) {
+					return ast.True, nil
+				}
+			}
+		}
+		return ast.False, nil
+	}))
 	methods := map[string]bool{"context": true}
 	for _, ms := range lutMethods {
 		for m := range ms {
@@ -380,7 +432,7 @@ func init() {
 				return ast.Null, noAttr(pos, a[0], m)
 			}
 			fields := lutMethods[table]
-			if m == "context" {
+			if m == "context" && strings.HasPrefix(table, "ipinfo_") {
 				o := &ast.Object{}
 				names := map[string][]string{
 					"ipinfo_location": {"City:city", "Country:country", "Latitude:lat", "Longitude:lng", "PostalCode:postal_code", "Region:region", "RegionCode:region_code", "Timezone:timezone"},
