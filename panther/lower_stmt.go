@@ -523,9 +523,10 @@ func isDict(x ast.Expr) bool {
 	return false
 }
 
-// safeCalls never raise for any arguments.
+// safeCalls never raise a Python exception for any arguments (udm may be
+// unsupported without a data model, which is not an exception the rule sees).
 var safeCalls = map[string]bool{
-	"panther.udm": true, "panther.deep_walk": true, "panther.deep_get": true,
+	"panther.udm": true, "panther.deep_get": true,
 	"panther.aws_rule_context": true, "py.str": true, "py.repr": true,
 }
 
