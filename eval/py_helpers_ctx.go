@@ -650,3 +650,36 @@ func init() {
 			get("username", "username", s("<username_not_found>")), get("timestamp", "timestamp", s("<timestamp_not_found>"))),
 	)
 }
+
+func init() {
+	s := ast.String
+	register(
+		fixed("panther.waf_severity", 1, "panther_aws_helpers.waf_severity", func(env *Env, _ ast.Pos, a []ast.Value) (ast.Value, error) {
+			action := evGet(env, a[0], "action", s(""))
+			for _, p := range [][2]string{{"ALLOW", "CRITICAL"}, {"BLOCK", "HIGH"}, {"COUNT", "MEDIUM"}} {
+				if ast.Equal(action, s(p[0])) {
+					return s(p[1]), nil
+				}
+			}
+			return s("DEFAULT"), nil
+		}),
+		fixed("panther.azure_rule_context", 1, "panther_msft_helpers.azure_rule_context", func(env *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
+			ev := a[0]
+			o := buildCtx(env, ev, []ctxField{
+				get("operationName", "operationName", s("<MISSING_OPERATION_NAME>")),
+				deep("category", s("<MISSING_CATEGORY>"), "properties", "category"),
+				deep("actor_id", s("<MISSING_ACTOR_ID"), "properties", "initiatedBy", "user", "id"),
+				deep("actor_upn", s("<MISSING UPN>"), "properties", "initiatedBy", "user", "userPrincipalName"),
+				deep("source_ip_address", s("<MISSING_SOURCE_IP>"), "properties", "initiatedBy", "user", "ipAddress"),
+			})
+			for _, f := range [][3]string{{"target_id", "id", "<MISSING_ACCOUNT_ID>"}, {"target_name", "displayName", "<MISSING UPN>"}} {
+				v, err := pantherDeepWalk(env, pos, []ast.Value{ev, s("properties"), s("targetResources"), s(f[1])}, map[string]ast.Value{"default": s(f[2])})
+				if err != nil {
+					return ast.Null, err
+				}
+				o.Set(f[0], v)
+			}
+			return ast.ObjectOf(o), nil
+		}),
+	)
+}
