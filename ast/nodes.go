@@ -140,6 +140,9 @@ type In struct {
 	Span
 	X, Y    Expr
 	Dialect Dialect
+	// Hashed: Y is a Python set or dict, whose membership test hashes X, so a
+	// list or dict X raises TypeError (x in a list does not).
+	Hashed bool
 }
 
 // Truth is Python truthiness of X as a bool (`if x:`, `bool(x)`).

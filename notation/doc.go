@@ -55,6 +55,7 @@
 //	  x == y   != <  <= >  >=      ast.Compare, SPLEval dialect
 //	  x in y                       ast.In, Python dialect
 //	  x in_spl [a, b]              ast.In, SPLEval dialect
+//	  x in_set y                   ast.In, Python, Y a set or dict (X must be hashable)
 //	  x truthy                     ast.Truth
 //	  x is_null                    ast.IsNull
 //	  x is_not_null                ast.Not{ast.IsNull}
@@ -88,7 +89,7 @@
 //
 // # Reserved words
 //
-// The keywords above (not and or eq ne lt le gt ge in in_spl default
+// The keywords above (not and or eq ne lt le gt ge in in_spl in_set default
 // default_null truthy is_null is_not_null exists, the match words, if concat
 // concat_spl helper const event true false null missing nan, and the Python
 // forms local let comp for val loop loop_else while next break try except

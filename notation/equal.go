@@ -47,7 +47,7 @@ func Equal(a, b ast.Expr) bool {
 			x.Search == y.Search && Equal(x.X, y.X)
 	case *ast.In:
 		y, ok := b.(*ast.In)
-		return ok && x.Dialect == y.Dialect && Equal(x.X, y.X) && Equal(x.Y, y.Y)
+		return ok && x.Dialect == y.Dialect && x.Hashed == y.Hashed && Equal(x.X, y.X) && Equal(x.Y, y.Y)
 	case *ast.Truth:
 		y, ok := b.(*ast.Truth)
 		return ok && Equal(x.X, y.X)

@@ -97,7 +97,7 @@ type gCmp struct {
 type gCmpTail struct {
 	Pos     lexer.Position
 	Postfix string    `parser:"  @( \"truthy\" | \"is_null\" | \"is_not_null\" | \"exists\" )"`
-	Bin     string    `parser:"| ( @( \"eq\" | \"ne\" | \"lt\" | \"le\" | \"gt\" | \"ge\" | \"==\" | \"!=\" | \"<=\" | \">=\" | \"<\" | \">\" | \"in\" | \"in_spl\" )"`
+	Bin     string    `parser:"| ( @( \"eq\" | \"ne\" | \"lt\" | \"le\" | \"gt\" | \"ge\" | \"==\" | \"!=\" | \"<=\" | \">=\" | \"<\" | \">\" | \"in\" | \"in_spl\" | \"in_set\" )"`
 	Y       *gDefault `parser:"    @@ )"`
 	Match   string    `parser:"| ( @( SearchOp | \"equals\" | \"iequals\" | \"wildcard\" | \"iwildcard\" | \"starts_with\" | \"istarts_with\" | \"ends_with\" | \"iends_with\" | \"contains\" | \"icontains\" | \"regex\" | \"iregex\" | \"like\" | \"ilike\" )"`
 	Pattern *gToken   `parser:"    @@ )"`

@@ -309,7 +309,7 @@ func isComparison(s string) bool {
 		return true
 	}
 	switch s {
-	case "in", "in_spl", "truthy", "is_null", "is_not_null", "exists":
+	case "in", "in_spl", "in_set", "truthy", "is_null", "is_not_null", "exists":
 		return true
 	}
 	for i := range pyCmp {
@@ -427,6 +427,8 @@ func (c *converter) cmp(g *gCmp) ast.Expr {
 			return &ast.In{Span: sp, X: x, Y: y, Dialect: ast.Python}
 		case "in_spl":
 			return &ast.In{Span: sp, X: x, Y: y, Dialect: ast.SPLEval}
+		case "in_set":
+			return &ast.In{Span: sp, X: x, Y: y, Dialect: ast.Python, Hashed: true}
 		}
 		for i, w := range pyCmp {
 			if t.Bin == w {

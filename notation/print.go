@@ -30,7 +30,7 @@ var (
 var reserved = map[string]bool{
 	"not": true, "and": true, "or": true,
 	"eq": true, "ne": true, "lt": true, "le": true, "gt": true, "ge": true,
-	"in": true, "in_spl": true, "default": true, "default_null": true,
+	"in": true, "in_spl": true, "in_set": true, "default": true, "default_null": true,
 	"truthy": true, "is_null": true, "is_not_null": true, "exists": true,
 	"if": true, "concat": true, "concat_spl": true, "helper": true, "const": true,
 	"event": true, "true": true, "false": true, "null": true, "missing": true, "nan": true,
@@ -185,6 +185,8 @@ func bare(x ast.Expr) string {
 		op := "in"
 		if n.Dialect == ast.SPLEval {
 			op = "in_spl"
+		} else if n.Hashed {
+			op = "in_set"
 		}
 		return expr(n.X, precDefault) + " " + op + " " + expr(n.Y, precDefault)
 	case *ast.Truth:

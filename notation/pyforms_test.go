@@ -37,6 +37,7 @@ func pyFormCases() []rtCase {
 			`try("try1", next("try1"), local("x"), except(["KeyError", "IndexError"], false), except([], next("try1")), try_else(next("try1")))`},
 		{&ast.Loop{Label: "w", Cond: x, Body: &ast.Exit{Label: "w"}, Then: x, Else: xs},
 			`while("w", local("x"), next("w"), local("x"), loop_else(local("xs#2")))`},
+		{&ast.In{X: f("a"), Y: f("b"), Dialect: ast.Python, Hashed: true}, `a in_set b`},
 		// The words are reserved: as fields they are quoted.
 		{f("next", "loop"), `'next'.loop`},
 	}

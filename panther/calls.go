@@ -332,8 +332,16 @@ func (l *lowerer) builtin(name string, a callArgs, sp ast.Span) val {
 		// membership in such constants.
 		if len(args) == 1 {
 			if lit, ok := args[0].(*ast.ListLit); ok {
+				if name == "set" || name == "frozenset" {
+					return val{x: l.setOf(lit.Elems, sp)}
+				}
 				return val{x: &ast.ListLit{Span: sp, Elems: lit.Elems}}
 			}
+		}
+		if name == "set" || name == "frozenset" {
+			x := &ast.Call{Span: sp, Fn: "py." + name, Args: args}
+			l.sets[x] = true
+			return val{x: x}
 		}
 	case "isinstance":
 		if len(args) == 2 && len(a.pos) == 2 && a.pos[1].module == "unittest.mock" && a.pos[1].imported == "MagicMock" {

@@ -76,6 +76,7 @@ type lowerer struct {
 	globals map[string]bool // names some function rebinds with a global statement
 	fnGlob  map[string]bool // names the function being lowered declares global
 	pending []pendingBind   // names bound by := while lowering the current statement
+	sets    map[ast.Expr]bool // expressions that are Python sets (set literals, set(), set comprehensions)
 	unsup   ast.ErrorList
 	errs    ast.ErrorList
 	seen    map[string]bool // unsupported messages already reported
@@ -90,6 +91,7 @@ func newLowerer(file string) *lowerer {
 		seen:    map[string]bool{},
 		slots:   map[string]int{},
 		globals: map[string]bool{},
+		sets:    map[ast.Expr]bool{},
 	}
 }
 

@@ -203,11 +203,18 @@ func (l *lowerer) compare(op string, x, y ast.Expr, sp ast.Span) ast.Expr {
 		}
 		return in
 	}
+	hashed := l.sets[y]
+	if _, ok := y.(*ast.DictLit); ok {
+		hashed = true
+	}
+	if c, ok := y.(*ast.Comp); ok && c.Kind == ast.CompDict {
+		hashed = true
+	}
 	switch op {
 	case "in":
-		return &ast.In{Span: sp, X: x, Y: y, Dialect: ast.Python}
+		return &ast.In{Span: sp, X: x, Y: y, Dialect: ast.Python, Hashed: hashed}
 	case "not in":
-		return &ast.Not{Span: sp, X: &ast.In{Span: sp, X: x, Y: y, Dialect: ast.Python}}
+		return &ast.Not{Span: sp, X: &ast.In{Span: sp, X: x, Y: y, Dialect: ast.Python, Hashed: hashed}}
 	case "is", "is not":
 		var out ast.Expr
 		switch {
@@ -479,7 +486,11 @@ func (l *lowerer) brace(a *grammar.Atom, e env, sp ast.Span) val {
 		if en.Value != nil {
 			return l.comprehension(ast.CompDict, seq, en.Value, in.Comp, e, sp)
 		}
-		return l.comprehension(ast.CompSet, seq, nil, in.Comp, e, sp)
+		v := l.comprehension(ast.CompSet, seq, nil, in.Comp, e, sp)
+		if v.x != nil {
+			l.sets[v.x] = true
+		}
+		return v
 	}
 	isDict := in.Entries[0].Value != nil || in.Entries[0].Splat != nil
 	dict, set := &ast.DictLit{Span: sp}, &ast.ListLit{Span: sp}
@@ -511,7 +522,7 @@ func (l *lowerer) brace(a *grammar.Atom, e env, sp ast.Span) val {
 	if isDict {
 		return val{x: dict}
 	}
-	return val{x: set}
+	return val{x: l.setOf(set.Elems, sp)}
 }
 
 // number parses a Python numeric literal (base prefixes and _ separators).
@@ -564,4 +575,32 @@ func (l *lowerer) comprehension(kind ast.CompKind, elem *grammar.Seq, value *gra
 		n.Val = l.exprOf(l.lowerExpr(value, inner), value.Pos)
 	}
 	return val{x: n}
+}
+
+// setOf is a set display: a list of its elements without duplicates when they
+// are all constants, else py.set of the list (deduplicated when evaluated).
+// Either is remembered as a set, whose membership test hashes (l.sets).
+func (l *lowerer) setOf(elems []ast.Expr, sp ast.Span) ast.Expr {
+	var uniq []ast.Expr
+	for _, e := range elems {
+		lit, ok := e.(*ast.Lit)
+		if !ok {
+			x := &ast.Call{Span: sp, Fn: "py.set", Args: []ast.Expr{&ast.ListLit{Span: sp, Elems: elems}}}
+			l.sets[x] = true
+			return x
+		}
+		dup := false
+		for _, u := range uniq {
+			if ast.Equal(u.(*ast.Lit).Val, lit.Val) {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			uniq = append(uniq, e)
+		}
+	}
+	x := &ast.ListLit{Span: sp, Elems: uniq}
+	l.sets[x] = true
+	return x
 }

@@ -116,6 +116,13 @@ func TestPythonSemantics(t *testing.T) {
 		{"** and a keyword of the same name", "return '{a}'.format(a=1, **{'a': 2})", `{}`, "raise TypeError"},
 		{"to_dict is the event", "return event.to_dict().get('a')", `{"a":1}`, "1"},
 
+		// Sets and dicts hash what is looked up; lists do not.
+		{"a list in a set raises", "return event.get('n') in {'a', 'b'}", `{"n":[]}`, "raise TypeError"},
+		{"a list in a module set raises", "return event.get('n') in NAMES", `{"n":[]}`, "raise TypeError"},
+		{"a list in a list does not", "return event.get('n') in ['a', []]", `{"n":[]}`, "True"},
+		{"a list in a dict raises", "return event.get('n') in event.get('d')", `{"n":[],"d":{}}`, "raise TypeError"},
+		{"set literal duplicates collapse", "return len({'a', 'a', event.get('x')})", `{"x":"a"}`, "1"},
+
 		// str methods and operators.
 		{"split on whitespace runs", "return ' a  b\\t'.split()", `{}`, "['a', 'b']"},
 		{"rsplit with maxsplit", "return 'a/b/c'.rsplit('/', 1)", `{}`, "['a/b', 'c']"},
@@ -165,7 +172,7 @@ func TestPythonSemantics(t *testing.T) {
 	header := "import json\nimport re\nimport ipaddress\nfrom fnmatch import fnmatch\n" +
 		"from panther_base_helpers import deep_get, deep_walk, is_ip_in_network, pattern_match_list\n" +
 		"from panther_aws_helpers import aws_cloudtrail_success, lookup_aws_account_name\n" +
-		"PAT = re.compile(r'-\\d+$')\n\ndef rule(event):\n    "
+		"PAT = re.compile(r'-\\d+$')\nNAMES = frozenset({'a'})\n\ndef rule(event):\n    "
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, _ := runPy(t, header+tt.body+"\n", tt.event, nil)
