@@ -856,3 +856,29 @@ func init() {
 		}),
 	)
 }
+
+func init() {
+	register(&Builtin{Name: "py.zip", MinArgs: 0, MaxArgs: -1, Doc: "zip(*iterables), consumed eagerly; tuples are lists", Impl: func(_ *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
+		var lists [][]ast.Value
+		n := -1
+		for _, x := range a {
+			items, err := pyIter(pos, x)
+			if err != nil {
+				return ast.Null, fail(pos, "TypeError: zip argument is not iterable")
+			}
+			lists = append(lists, items)
+			if n < 0 || len(items) < n {
+				n = len(items)
+			}
+		}
+		out := make([]ast.Value, max(n, 0))
+		for i := range out {
+			row := make([]ast.Value, len(lists))
+			for j := range lists {
+				row[j] = lists[j][i]
+			}
+			out[i] = ast.List(row...)
+		}
+		return ast.List(out...), nil
+	}})
+}

@@ -79,6 +79,7 @@ func TestPyBuiltins(t *testing.T) {
 		{"py.attr.hostname", []ast.Value{urlp("https://u@Host:8/p;x?q=1#f")}, nil, "'host'"},
 		{"py.attr.netloc", []ast.Value{urlp("/just/a/path")}, nil, "''"},
 		{"py.attr.query", []ast.Value{s("not parsed")}, nil, "raise AttributeError"},
+		{"py.zip", []ast.Value{l(i(1), i(2), i(3)), s("ab")}, nil, "[[1, 'a'], [2, 'b']]"},
 		{"panther.deep_get", []ast.Value{ast.Null, s("a")}, map[string]ast.Value{"default": s("d")}, "'d'"},
 		{"panther.pattern_match", []ast.Value{ast.Null, s("*")}, nil, "raise TypeError"},
 	}
