@@ -155,6 +155,9 @@ type In struct {
 	Span
 	X, Y    Expr
 	Dialect Dialect
+	// Hashed: Y is a Python set or dict, whose membership test hashes X, so a
+	// list or dict X raises TypeError (x in a list does not).
+	Hashed bool
 }
 
 // Truth is Python truthiness of X as a bool (`if x:`, `bool(x)`).
@@ -248,3 +251,118 @@ func (*ListLit) exprNode() {}
 func (*DictLit) exprNode() {}
 func (*Index) exprNode()   {}
 func (*Helper) exprNode()  {}
+
+// The nodes below carry Python's statement semantics inside one expression. A
+// Panther function is folded into a tree whose leaves are the values it returns;
+// Let, Loop and Try sit on that tree's spine, and an Exit leaf hands control back
+// to the Loop or Try with its Label instead of returning. Locals live in one
+// frame per evaluation (the lowerer gives every binding of an inlined helper or
+// comprehension its own name), so Let overwrites and Loop bodies see the values
+// earlier iterations stored.
+
+// Local reads a local variable of the function being evaluated. Reading one that
+// no Let, Loop or Comp has bound raises NameError (Python's UnboundLocalError).
+type Local struct {
+	Span
+	Name string
+}
+
+// Let stores X into the local Name (into Names, unpacking an iterable of exactly
+// that many items, when Names has more than one) and then evaluates Body. X is
+// evaluated before Body, so an exception it raises happens where Python raises it.
+type Let struct {
+	Span
+	Names []string
+	X     Expr
+	Body  Expr
+}
+
+// CompKind is what a comprehension builds.
+type CompKind uint8
+
+const (
+	CompList  CompKind = iota // [elem for ...], list(...) of a generator
+	CompSet                   // {elem for ...}: a list without duplicates, in first-seen order
+	CompDict                  // {key: val for ...}: Elem is the key, Val the value
+	CompAny                   // any(elem for ...): stops at the first truthy elem
+	CompAll                   // all(elem for ...): stops at the first falsy elem
+	CompFirst                 // next(elem for ..., Val): the first elem; Val when there is none (Val nil raises StopIteration)
+)
+
+var compNames = [...]string{"list", "set", "dict", "any", "all", "first"}
+
+func (k CompKind) String() string { return compNames[k] }
+
+// CompFor is one `for Vars in Iter if Ifs...` clause of a comprehension.
+type CompFor struct {
+	Vars []string // more than one unpacks each item
+	Iter Expr
+	Ifs  []Expr
+}
+
+// Comp is a Python comprehension or generator expression consumed by
+// list/set/dict/any/all/next. Iterating a dict yields its keys, a str its
+// characters; anything else that is not a list raises TypeError.
+type Comp struct {
+	Span
+	Kind    CompKind
+	Clauses []CompFor // outermost first
+	Elem    Expr
+	Val     Expr // CompDict: the value; CompFirst: the default (nil: none)
+}
+
+// Loop is a Python for statement with what follows it: for each item of Iter it
+// stores the item into Vars and evaluates Body. A Body value that is not an Exit
+// for this Label is the function's return value and ends the loop. Exit{Label}
+// goes on with the next item, Exit{Label, Break} leaves the loop. After the loop
+// ends (exhausted or broken) Then is evaluated; Else, when not nil, replaces Then
+// on exhaustion (for ... else).
+//
+// A while loop has Cond instead of Vars and Iter: Body runs while Cond is truthy.
+type Loop struct {
+	Span
+	Label string
+	Vars  []string
+	Iter  Expr
+	Cond  Expr
+	Body  Expr
+	Else  Expr
+	Then  Expr
+}
+
+// Exit is the leaf where control leaves a Loop body (Break false: continue or the
+// body's end; true: break) or completes a Try's body or handler (Break false).
+type Exit struct {
+	Span
+	Label string
+	Break bool
+}
+
+// Handler is one except clause: Types are Python exception class names (empty:
+// a bare except, which catches every Python exception).
+type Handler struct {
+	Types []string
+	Body  Expr
+}
+
+// Try is Python's try statement with what follows it. An exception Body raises is
+// matched against the Handlers in order (by Python's class hierarchy: LookupError
+// covers KeyError and IndexError, Exception covers them all); the first that
+// matches is evaluated instead. Body or a handler reaching Exit{Label} goes on to
+// Then (Body through Else first, when Else is not nil). Errors that are not
+// Python exceptions (concord lacking a construct or a helper) are never caught.
+type Try struct {
+	Span
+	Label    string
+	Body     Expr
+	Handlers []Handler
+	Else     Expr
+	Then     Expr
+}
+
+func (*Local) exprNode() {}
+func (*Let) exprNode()   {}
+func (*Comp) exprNode()  {}
+func (*Loop) exprNode()  {}
+func (*Exit) exprNode()  {}
+func (*Try) exprNode()   {}

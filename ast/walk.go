@@ -41,6 +41,37 @@ func Children(x Expr) []Expr {
 		return []Expr{n.Body}
 	case *Elements:
 		return []Expr{n.X, n.Pred}
+	case *Let:
+		return []Expr{n.X, n.Body}
+	case *Comp:
+		var out []Expr
+		for _, c := range n.Clauses {
+			out = append(out, c.Iter)
+			out = append(out, c.Ifs...)
+		}
+		out = append(out, n.Elem)
+		if n.Val != nil {
+			out = append(out, n.Val)
+		}
+		return out
+	case *Loop:
+		out := []Expr{n.Iter, n.Body}
+		if n.Cond != nil {
+			out = []Expr{n.Cond, n.Body}
+		}
+		if n.Else != nil {
+			out = append(out, n.Else)
+		}
+		return append(out, n.Then)
+	case *Try:
+		out := []Expr{n.Body}
+		for _, h := range n.Handlers {
+			out = append(out, h.Body)
+		}
+		if n.Else != nil {
+			out = append(out, n.Else)
+		}
+		return append(out, n.Then)
 	}
 	return nil
 }

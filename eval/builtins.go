@@ -2,6 +2,7 @@ package eval
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -18,7 +19,14 @@ type Builtin struct {
 	MaxArgs int // -1: variadic
 	Doc     string
 	Impl    func(env *Env, pos ast.Pos, args []ast.Value) (ast.Value, error)
+	// Keywords are the keyword parameters a Python builtin accepts (default=,
+	// maxsplit=, ...); KwImpl then replaces Impl and gets them by name.
+	Keywords []string
+	KwImpl   func(env *Env, pos ast.Pos, args []ast.Value, kw map[string]ast.Value) (ast.Value, error)
 }
+
+// impl is a Builtin's Impl.
+type impl = func(*Env, ast.Pos, []ast.Value) (ast.Value, error)
 
 // Builtins is the table Compile resolves calls against.
 var Builtins = map[string]*Builtin{}
@@ -30,17 +38,6 @@ func init() {
 }
 
 var builtinList = []*Builtin{
-	// Python builtins and str methods.
-	{Name: "py.len", MinArgs: 1, MaxArgs: 1, Doc: "len()", Impl: pyLen},
-	{Name: "py.str", MinArgs: 0, MaxArgs: 1, Doc: "str()", Impl: func(_ *Env, _ ast.Pos, a []ast.Value) (ast.Value, error) {
-		if len(a) == 0 {
-			return ast.String(""), nil
-		}
-		return ast.String(a[0].Str()), nil
-	}},
-	{Name: "py.str.lower", MinArgs: 1, MaxArgs: 1, Doc: "str.lower()", Impl: pyStrMethod(strings.ToLower)},
-	{Name: "py.str.upper", MinArgs: 1, MaxArgs: 1, Doc: "str.upper()", Impl: pyStrMethod(strings.ToUpper)},
-	{Name: "py.str.strip", MinArgs: 1, MaxArgs: 1, Doc: "str.strip()", Impl: pyStrMethod(strings.TrimSpace)},
 
 	// Panther event methods and global helpers.
 	{Name: "panther.aws_rule_context", MinArgs: 1, MaxArgs: 1, Doc: "panther_aws_helpers.aws_rule_context", Impl: pantherAwsRuleContext},
@@ -62,15 +59,23 @@ func (c *compiler) call(n *ast.Call) fn {
 	args := c.exprs(n.Args)
 	pos, name := n.Pos(), n.Fn
 	b, ok := Builtins[n.Fn]
-	if ok && (len(n.Args) < b.MinArgs || (b.MaxArgs >= 0 && len(n.Args) > b.MaxArgs)) {
-		c.errorf(pos, ast.CodeParse, "%s takes %s, got %d", n.Fn, arity(b), len(n.Args))
+	npos := len(n.Args) - len(n.Keywords)
+	if ok && (npos < b.MinArgs || (b.MaxArgs >= 0 && npos > b.MaxArgs)) {
+		if strings.HasPrefix(n.Fn, "spl.") {
+			// Splunk rejects the search; Python might accept what concord does not model.
+			c.errorf(pos, ast.CodeParse, "%s takes %s, got %d", n.Fn, arity(b), npos)
+		} else {
+			c.errorf(pos, ast.CodeUnsupported, "unsupported: %s with %d positional arguments (takes %s)", n.Fn, npos, arity(b))
+		}
 		return func(*Env) (ast.Value, error) { return ast.Null, nil }
 	}
-	if ok && len(n.Keywords) > 0 {
-		// No builtin takes keyword arguments yet; reading them as positional would be wrong.
-		c.errorf(pos, ast.CodeUnsupported, "unsupported: keyword arguments to %s", n.Fn)
-		return func(*Env) (ast.Value, error) { return ast.Null, nil }
+	for _, k := range n.Keywords {
+		if ok && !slices.Contains(b.Keywords, k) && !slices.Contains(b.Keywords, "*") {
+			c.errorf(pos, ast.CodeUnsupported, "unsupported: keyword argument %s= to %s", k, n.Fn)
+			return func(*Env) (ast.Value, error) { return ast.Null, nil }
+		}
 	}
+	kwNames, fold := n.Keywords, c.keys == ast.KeysFold
 	mockName, external := strings.CutPrefix(n.Fn, "panther.")
 	if !ok && !external {
 		c.errorf(pos, ast.CodeUnsupported, "unsupported: function %s", n.Fn)
@@ -93,7 +98,34 @@ func (c *compiler) call(n *ast.Call) fn {
 			}
 			vals[i] = v
 		}
-		v, err := b.Impl(env, pos, vals)
+		env.fold = fold
+		var v ast.Value
+		var err error
+		if b.KwImpl != nil {
+			kw := map[string]ast.Value{}
+			for i, k := range kwNames {
+				v := vals[len(vals)-len(kwNames)+i]
+				if k != "**" {
+					if _, dup := kw[k]; dup {
+						return ast.Null, fail(pos, "TypeError: got multiple values for keyword argument '%s'", k)
+					}
+					kw[k] = v
+					continue
+				}
+				if v.Kind() != ast.KindObject {
+					return ast.Null, fail(pos, "TypeError: argument after ** must be a mapping, not %s", pyType(v))
+				}
+				for j, name := range v.AsObject().Keys {
+					if _, dup := kw[name]; dup {
+						return ast.Null, fail(pos, "TypeError: got multiple values for keyword argument '%s'", name)
+					}
+					kw[name] = v.AsObject().Vals[j]
+				}
+			}
+			v, err = b.KwImpl(env, pos, vals[:len(vals)-len(kwNames)], kw)
+		} else {
+			v, err = b.Impl(env, pos, vals)
+		}
 		if err != nil {
 			if _, ok := err.(*RuntimeError); !ok {
 				err = fail(pos, "%s: %v", name, err)

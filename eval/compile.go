@@ -30,6 +30,14 @@ type Env struct {
 	// panther_datamodel.go); nil means none. It supersedes DataModel.
 	UDM      *DataModel
 	udmDepth int
+
+	// locals are the Python locals and rebound module globals of this evaluation
+	// (ast.Local, ast.Let). The harness evaluates rule() and then the outputs with
+	// one Env, so a global that rule() rebinds is seen by title(), as in Panther.
+	locals map[string]ast.Value
+	// fold: the rule's keys are Panther's case-insensitive ones (set per call
+	// for the builtins that look keys up).
+	fold bool
 }
 
 // RuntimeError is raised while evaluating (Python exceptions, bad types).
@@ -42,7 +50,13 @@ type RuntimeError struct {
 	Msg  string
 }
 
-func (e *RuntimeError) Error() string { return fmt.Sprintf("%s: %s: %s", e.Pos, e.Code, e.Msg) }
+func (e *RuntimeError) Error() string {
+	// Unsupported messages carry their own "unsupported: " (as ast.Error's do).
+	if strings.HasPrefix(e.Msg, e.Code+": ") {
+		return fmt.Sprintf("%s: %s", e.Pos, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s: %s", e.Pos, e.Code, e.Msg)
+}
 
 func fail(pos ast.Pos, format string, args ...any) error {
 	return &RuntimeError{Pos: pos, Code: ast.CodeEval, Msg: fmt.Sprintf(format, args...)}
@@ -63,6 +77,9 @@ func (p *Program) Eval(env *Env) (v ast.Value, err error) {
 		// naming the expression.
 		if r := recover(); r != nil {
 			err = fail(p.Expr.Pos(), "internal error: %v", r)
+		}
+		if _, ok := err.(*exitSignal); ok {
+			err = fail(p.Expr.Pos(), "internal error: a loop exit escaped its loop")
 		}
 	}()
 	return p.run(env)
@@ -182,7 +199,8 @@ func (c *compiler) expr(x ast.Expr) fn {
 			return ast.List(vs...), nil
 		}
 	case *ast.DictLit:
-		keys, vals := c.exprs(n.Keys), c.exprs(n.Vals)
+		// Objects have str keys; a dict with other keys (ints) is not modelled.
+		keys, vals, pos := c.exprs(n.Keys), c.exprs(n.Vals), n.Pos()
 		return func(env *Env) (ast.Value, error) {
 			o := &ast.Object{}
 			for i := range keys {
@@ -194,7 +212,11 @@ func (c *compiler) expr(x ast.Expr) fn {
 				if err != nil {
 					return v, err
 				}
-				o.Set(k.Str(), v)
+				key, err := dictKey(pos, k)
+				if err != nil {
+					return ast.Null, err
+				}
+				o.Set(key, v)
 			}
 			return ast.ObjectOf(o), nil
 		}
@@ -202,6 +224,18 @@ func (c *compiler) expr(x ast.Expr) fn {
 		return c.index(n)
 	case *ast.Elements:
 		return c.elements(n)
+	case *ast.Local:
+		return c.local(n)
+	case *ast.Let:
+		return c.let(n)
+	case *ast.Comp:
+		return c.comp(n)
+	case *ast.Loop:
+		return c.loop(n)
+	case *ast.Exit:
+		return c.exit(n)
+	case *ast.Try:
+		return c.try(n)
 	case *ast.Helper:
 		body, name := c.expr(n.Body), n.Name
 		return func(env *Env) (ast.Value, error) {

@@ -132,7 +132,7 @@ func ordered(op ast.CmpOp, r int) bool {
 }
 
 func (c *compiler) in(n *ast.In) fn {
-	x, y, pos, dialect := c.expr(n.X), c.expr(n.Y), n.Pos(), n.Dialect
+	x, y, pos, dialect, hashed := c.expr(n.X), c.expr(n.Y), n.Pos(), n.Dialect, n.Hashed
 	return func(env *Env) (ast.Value, error) {
 		a, err := x(env)
 		if err != nil {
@@ -152,6 +152,10 @@ func (c *compiler) in(n *ast.In) fn {
 				}
 			}
 			return ast.False, nil
+		}
+		if (hashed || b.Kind() == ast.KindObject) && (a.Kind() == ast.KindList || a.Kind() == ast.KindObject) {
+			// A set or dict hashes the candidate; lists and dicts are unhashable.
+			return ast.Null, fail(pos, "TypeError: unhashable type: '%s'", pyType(a))
 		}
 		switch b.Kind() {
 		case ast.KindList:

@@ -156,6 +156,16 @@ func pantherUDM(env *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
 	for i, k := range a {
 		keys[i] = k.Str()
 	}
+	if env.UDM == nil && env.DataModel == nil {
+		// The event names a log type whose data model was not found: Panther
+		// would use that model, so any answer but p_udm's would be a guess.
+		if lt := Lookup(env.Record, []string{"p_log_type"}, ast.KeysFold); lt.Kind() == ast.KindString {
+			if v := Lookup(env.Record, append([]string{"p_udm"}, keys...), ast.KeysFold); v.Truth() {
+				return v, nil
+			}
+			return ast.Null, &RuntimeError{Pos: pos, Code: ast.CodeUnsupported, Msg: fmt.Sprintf("unsupported: needs the %s data model for event.udm(%q)", lt.AsString(), strings.Join(keys, ", "))}
+		}
+	}
 	if v := Lookup(env.Record, append([]string{"p_udm"}, keys...), ast.KeysFold); v.Truth() {
 		return v, nil
 	}

@@ -29,8 +29,6 @@ func init() {
 	}
 }
 
-type impl = func(*Env, ast.Pos, []ast.Value) (ast.Value, error)
-
 func splFn(name string, minArgs, maxArgs int, doc string, f impl) *Builtin {
 	return &Builtin{Name: "spl." + name, MinArgs: minArgs, MaxArgs: maxArgs, Doc: doc, Impl: f}
 }

@@ -43,6 +43,8 @@
 //	any_element(x) { pred }    ast.Elements (also all_elements, no_element,
 //	                           only_one_element); inside pred, `event` and
 //	                           field paths are the element's
+//	local("x")  let("x", v, body)  comp(...)  loop(...)  while(...)  next("l")
+//	break("l")  try(...)        Python's locals, loops and try (see pyforms.go)
 //	and(x)  or()  and*(x)      ast.Logic with fewer than two operands
 //	(x)                        grouping
 //
@@ -56,6 +58,7 @@
 //	  x == y   != <  <= >  >=      ast.Compare, SPLEval dialect
 //	  x in y                       ast.In, Python dialect
 //	  x in_spl [a, b]              ast.In, SPLEval dialect
+//	  x in_set y                   ast.In, Python, Y a set or dict (X must be hashable)
 //	  x truthy                     ast.Truth
 //	  x is_null                    ast.IsNull
 //	  x is_not_null                ast.Not{ast.IsNull}
@@ -89,10 +92,11 @@
 //
 // # Reserved words
 //
-// The keywords above (not and or eq ne lt le gt ge in in_spl default
+// The keywords above (not and or eq ne lt le gt ge in in_spl in_set default
 // default_null truthy is_null is_not_null exists, the match words, if concat
 // concat_spl helper const event true false null missing nan any_element
-// all_elements no_element only_one_element) cannot start a
+// all_elements no_element only_one_element, and the Python forms local let comp
+// for val loop loop_else while next break try except try_else) cannot start a
 // field path or name a call unquoted; Print quotes them ('exists').
 //
 // # Aliases

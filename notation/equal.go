@@ -47,7 +47,7 @@ func Equal(a, b ast.Expr) bool {
 			x.Search == y.Search && x.Dialect == y.Dialect && Equal(x.X, y.X)
 	case *ast.In:
 		y, ok := b.(*ast.In)
-		return ok && x.Dialect == y.Dialect && Equal(x.X, y.X) && Equal(x.Y, y.Y)
+		return ok && x.Dialect == y.Dialect && x.Hashed == y.Hashed && Equal(x.X, y.X) && Equal(x.Y, y.Y)
 	case *ast.Truth:
 		y, ok := b.(*ast.Truth)
 		return ok && Equal(x.X, y.X)
@@ -89,8 +89,56 @@ func Equal(a, b ast.Expr) bool {
 	case *ast.Helper:
 		y, ok := b.(*ast.Helper)
 		return ok && x.Name == y.Name && equalList(x.Args, y.Args) && Equal(x.Body, y.Body)
+	case *ast.Local:
+		y, ok := b.(*ast.Local)
+		return ok && x.Name == y.Name
+	case *ast.Let:
+		y, ok := b.(*ast.Let)
+		return ok && equalStrings(x.Names, y.Names) && Equal(x.X, y.X) && Equal(x.Body, y.Body)
+	case *ast.Comp:
+		y, ok := b.(*ast.Comp)
+		if !ok || x.Kind != y.Kind || len(x.Clauses) != len(y.Clauses) || !Equal(x.Elem, y.Elem) || !Equal(x.Val, y.Val) {
+			return false
+		}
+		for i, c := range x.Clauses {
+			d := y.Clauses[i]
+			if !equalStrings(c.Vars, d.Vars) || !Equal(c.Iter, d.Iter) || !equalList(c.Ifs, d.Ifs) {
+				return false
+			}
+		}
+		return true
+	case *ast.Loop:
+		y, ok := b.(*ast.Loop)
+		return ok && x.Label == y.Label && equalStrings(x.Vars, y.Vars) && Equal(x.Iter, y.Iter) && Equal(x.Cond, y.Cond) &&
+			Equal(x.Body, y.Body) && Equal(x.Else, y.Else) && Equal(x.Then, y.Then)
+	case *ast.Exit:
+		y, ok := b.(*ast.Exit)
+		return ok && x.Label == y.Label && x.Break == y.Break
+	case *ast.Try:
+		y, ok := b.(*ast.Try)
+		if !ok || x.Label != y.Label || len(x.Handlers) != len(y.Handlers) || !Equal(x.Body, y.Body) || !Equal(x.Else, y.Else) || !Equal(x.Then, y.Then) {
+			return false
+		}
+		for i, h := range x.Handlers {
+			if !equalStrings(h.Types, y.Handlers[i].Types) || !Equal(h.Body, y.Handlers[i].Body) {
+				return false
+			}
+		}
+		return true
 	}
 	return false
+}
+
+func equalStrings(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }
 
 func equalList(a, b []ast.Expr) bool {

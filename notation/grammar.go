@@ -97,7 +97,7 @@ type gCmp struct {
 type gCmpTail struct {
 	Pos     lexer.Position
 	Postfix string    `parser:"  @( \"truthy\" | \"is_null\" | \"is_not_null\" | \"exists\" )"`
-	Bin     string    `parser:"| ( @( \"eq\" | \"ne\" | \"lt\" | \"le\" | \"gt\" | \"ge\" | \"==\" | \"!=\" | \"<=\" | \">=\" | \"<\" | \">\" | \"in\" | \"in_spl\" )"`
+	Bin     string    `parser:"| ( @( \"eq\" | \"ne\" | \"lt\" | \"le\" | \"gt\" | \"ge\" | \"==\" | \"!=\" | \"<=\" | \">=\" | \"<\" | \">\" | \"in\" | \"in_spl\" | \"in_set\" )"`
 	Y       *gDefault `parser:"    @@ )"`
 	Match   string    `parser:"| ( @( SearchOp | \"equals\" | \"iequals\" | \"wildcard\" | \"iwildcard\" | \"starts_with\" | \"istarts_with\" | \"ends_with\" | \"iends_with\" | \"contains\" | \"icontains\" | \"regex\" | \"iregex\" | \"like\" | \"ilike\" | \"regex_spl\" | \"like_spl\" )"`
 	Pattern *gToken   `parser:"    @@ )"`
@@ -137,7 +137,7 @@ type gPrimary struct {
 	Pos      lexer.Position
 	EndPos   lexer.Position
 	Paren    *gOr       `parser:"  \"(\" @@ \")\""`
-	Fn       string     `parser:"| ( @( \"if\" | \"concat\" | \"concat_spl\" | \"and\" | \"or\" | LogicStar )"`
+	Fn       string     `parser:"| ( @( \"if\" | \"concat\" | \"concat_spl\" | \"and\" | \"or\" | LogicStar | \"local\" | \"let\" | \"comp\" | \"for\" | \"val\" | \"loop\" | \"loop_else\" | \"next\" | \"break\" | \"try\" | \"except\" | \"try_else\" | \"while\" )"`
 	FnArgs   *gArgs     `parser:"    @@ )"`
 	Helper   *gHelper   `parser:"| \"helper\" @@"`
 	Elements *gElements `parser:"| @@"`

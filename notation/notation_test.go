@@ -278,7 +278,7 @@ func roundTripCases() []rtCase {
 		rtCase{&ast.Match{X: a, Kind: ast.MatchRegex, Pattern: "^x", Dialect: ast.SPLEval}, `a regex_spl "^x"`},
 		rtCase{&ast.Match{X: a, Kind: ast.MatchLike, Pattern: "x%", Dialect: ast.SPLEval}, `a like_spl "x%"`},
 	)
-	return cases
+	return append(cases, pyFormCases()...)
 }
 
 func TestRoundTrip(t *testing.T) {

@@ -163,6 +163,9 @@ var operandStart = map[string]bool{
 	"const": true, "event": true, "true": true, "false": true, "null": true,
 	"missing": true, "nan": true,
 	"any_element": true, "all_elements": true, "no_element": true, "only_one_element": true,
+	"local": true, "let": true, "comp": true, "for": true, "val": true, "loop": true,
+	"loop_else": true, "next": true, "break": true, "try": true, "except": true, "try_else": true,
+	"while": true,
 }
 
 // checkKeywords reports a reserved word where an operand must start (a field or
@@ -307,7 +310,7 @@ func isComparison(s string) bool {
 		return true
 	}
 	switch s {
-	case "in", "in_spl", "truthy", "is_null", "is_not_null", "exists":
+	case "in", "in_spl", "in_set", "truthy", "is_null", "is_not_null", "exists":
 		return true
 	}
 	for i := range pyCmp {
@@ -425,6 +428,8 @@ func (c *converter) cmp(g *gCmp) ast.Expr {
 			return &ast.In{Span: sp, X: x, Y: y, Dialect: ast.Python}
 		case "in_spl":
 			return &ast.In{Span: sp, X: x, Y: y, Dialect: ast.SPLEval}
+		case "in_set":
+			return &ast.In{Span: sp, X: x, Y: y, Dialect: ast.Python, Hashed: true}
 		}
 		for i, w := range pyCmp {
 			if t.Bin == w {
@@ -497,6 +502,9 @@ func (c *converter) primary(g *gPrimary) ast.Expr {
 	case g.Paren != nil:
 		return c.or(g.Paren)
 	case g.Fn != "":
+		if x, ok := c.pyForm(g, sp); ok {
+			return x
+		}
 		args := c.args(g.FnArgs)
 		switch g.Fn {
 		case "if":

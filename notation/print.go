@@ -30,11 +30,15 @@ var (
 var reserved = map[string]bool{
 	"not": true, "and": true, "or": true,
 	"eq": true, "ne": true, "lt": true, "le": true, "gt": true, "ge": true,
-	"in": true, "in_spl": true, "default": true, "default_null": true,
+	"in": true, "in_spl": true, "in_set": true, "default": true, "default_null": true,
 	"truthy": true, "is_null": true, "is_not_null": true, "exists": true,
 	"if": true, "concat": true, "concat_spl": true, "helper": true, "const": true,
 	"event": true, "true": true, "false": true, "null": true, "missing": true, "nan": true,
 	"any_element": true, "all_elements": true, "no_element": true, "only_one_element": true,
+	// Python statement forms (ast.Local, Let, Comp, Loop, Exit, Try) and their parts.
+	"local": true, "let": true, "comp": true, "for": true, "val": true, "loop": true,
+	"loop_else": true, "next": true, "break": true, "try": true, "except": true, "try_else": true,
+	"while": true,
 }
 
 func init() {
@@ -193,6 +197,8 @@ func bare(x ast.Expr) string {
 		op := "in"
 		if n.Dialect == ast.SPLEval {
 			op = "in_spl"
+		} else if n.Hashed {
+			op = "in_set"
 		}
 		return expr(n.X, precDefault) + " " + op + " " + expr(n.Y, precDefault)
 	case *ast.Truth:
@@ -246,8 +252,67 @@ func bare(x ast.Expr) string {
 		return "helper " + name(n.Name) + "(" + listExpr(n.Args) + ") { " + expr(n.Body, precOr) + " }"
 	case *ast.Elements:
 		return n.Quant.String() + "(" + expr(n.X, precOr) + ") { " + expr(n.Pred, precOr) + " }"
+	case *ast.Local:
+		return "local(" + strconv.Quote(n.Name) + ")"
+	case *ast.Let:
+		return "let(" + names(n.Names) + ", " + listExpr([]ast.Expr{n.X, n.Body}) + ")"
+	case *ast.Comp:
+		kind := "comp?"
+		if int(n.Kind) < len(compKinds) {
+			kind = compKinds[n.Kind]
+		}
+		parts := []string{strconv.Quote(kind), expr(n.Elem, precOr)}
+		for _, c := range n.Clauses {
+			parts = append(parts, "for("+names(c.Vars)+", "+listExpr(append([]ast.Expr{c.Iter}, c.Ifs...))+")")
+		}
+		if n.Val != nil {
+			parts = append(parts, "val("+expr(n.Val, precOr)+")")
+		}
+		return "comp(" + strings.Join(parts, ", ") + ")"
+	case *ast.Loop:
+		s := "loop(" + strconv.Quote(n.Label) + ", " + stringList(n.Vars) + ", " + listExpr([]ast.Expr{n.Iter, n.Body, n.Then})
+		if n.Cond != nil {
+			s = "while(" + strconv.Quote(n.Label) + ", " + listExpr([]ast.Expr{n.Cond, n.Body, n.Then})
+		}
+		if n.Else != nil {
+			s += ", loop_else(" + expr(n.Else, precOr) + ")"
+		}
+		return s + ")"
+	case *ast.Exit:
+		if n.Break {
+			return "break(" + strconv.Quote(n.Label) + ")"
+		}
+		return "next(" + strconv.Quote(n.Label) + ")"
+	case *ast.Try:
+		s := "try(" + strconv.Quote(n.Label) + ", " + listExpr([]ast.Expr{n.Body, n.Then})
+		for _, h := range n.Handlers {
+			s += ", except(" + stringList(h.Types) + ", " + expr(h.Body, precOr) + ")"
+		}
+		if n.Else != nil {
+			s += ", try_else(" + expr(n.Else, precOr) + ")"
+		}
+		return s + ")"
 	}
 	return "<unknown>"
+}
+
+// compKinds are ast.CompKind's spellings, indexed by kind.
+var compKinds = [...]string{"list", "set", "dict", "any", "all", "first"}
+
+// names renders local names: one as a string, several as a list of strings.
+func names(ns []string) string {
+	if len(ns) == 1 {
+		return strconv.Quote(ns[0])
+	}
+	return stringList(ns)
+}
+
+func stringList(ns []string) string {
+	parts := make([]string, len(ns))
+	for i, n := range ns {
+		parts[i] = strconv.Quote(n)
+	}
+	return "[" + strings.Join(parts, ", ") + "]"
 }
 
 func listExpr(xs []ast.Expr) string {

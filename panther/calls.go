@@ -16,7 +16,8 @@ type callArgs struct {
 	kwPos   map[string]lexer.Position
 	kwOrder []string
 	at      lexer.Position
-	failed  bool // an argument form concord cannot pass (*xs, **kw, generator)
+	failed  bool // an argument form concord cannot pass (*xs, **kw)
+	gen     bool // the argument is a bare generator expression (any(x for x in y))
 }
 
 func (a callArgs) exprs(l *lowerer) []ast.Expr {
@@ -42,12 +43,19 @@ func (l *lowerer) lowerArgs(t *grammar.Trailer, e env) callArgs {
 	a := callArgs{kw: map[string]val{}, kwPos: map[string]lexer.Position{}, at: t.Pos}
 	for _, arg := range t.Args {
 		switch {
+		case arg.Star == "**" && a.kw["**"].x == nil && arg.Name == "":
+			// f(**mapping): only builtins that take any keyword accept it (the
+			// evaluator spreads the dict); in-file functions are not called so.
+			a.kw["**"] = l.lowerExpr(arg.X, e)
+			a.kwPos["**"] = arg.Pos
+			a.kwOrder = append(a.kwOrder, "**")
 		case arg.Star != "":
 			l.unsupported(arg.Pos, arg.Star+" argument unpacking")
 			a.failed = true
 		case arg.Comp != nil:
-			l.unsupported(arg.Pos, "generator expression")
-			a.failed = true
+			seq := &grammar.Seq{Pos: arg.Pos, Items: []*grammar.StarExpr{{Pos: arg.Pos, X: arg.X}}}
+			a.pos = append(a.pos, l.comprehension(ast.CompList, seq, nil, arg.Comp, e, l.span(arg.Pos, arg.Pos)))
+			a.gen = true
 		case arg.Name != "":
 			a.kw[arg.Name] = l.lowerExpr(arg.X, e)
 			a.kwPos[arg.Name] = arg.Pos
@@ -78,6 +86,10 @@ func (l *lowerer) call(f val, t *grammar.Trailer, e env, sp ast.Span) val {
 		return val{x: l.exprOf(f, t.Pos)}
 	case f.failed:
 		return f
+	case f.constant != "":
+		// A test's Mocks may replace a module constant with a MagicMock whose
+		// return value the rule reads by calling it.
+		return val{x: l.mkCall("panther."+f.constant, nil, a, sp)}
 	}
 	return l.unsupported(t.Pos, "call of a computed value")
 }
@@ -85,6 +97,9 @@ func (l *lowerer) call(f val, t *grammar.Trailer, e env, sp ast.Span) val {
 // inline expands a call of an in-file function: its body, with the parameters
 // bound to the arguments, wrapped in a Helper node that keeps the name.
 func (l *lowerer) inline(def *grammar.Def, a callArgs, sp ast.Span) val {
+	if _, ok := a.kw["**"]; ok {
+		return l.unsupported(a.at, "** argument unpacking into "+def.Name)
+	}
 	for _, name := range l.inlining {
 		if name == def.Name {
 			return l.unsupported(a.at, "recursive call of "+def.Name)
@@ -199,6 +214,10 @@ func prefixMatch(x ast.Expr, method string, a callArgs, sp ast.Span) ast.Expr {
 func (l *lowerer) eventMethod(ev val, name string, a callArgs, sp ast.Span) val {
 	switch name {
 	case "get":
+		if d, ok := a.kw["default"]; ok && len(a.kw) == 1 && len(a.pos) == 1 {
+			// PantherEvent.get(key, default=None) takes the default by name too.
+			a.pos, a.kw, a.kwOrder = append(a.pos, d), map[string]val{}, nil
+		}
 		if len(a.pos) >= 1 && len(a.pos) <= 2 && len(a.kw) == 0 {
 			if key, ok := constString(a.pos[0]); ok {
 				field := &ast.Field{Span: sp, Path: []string{key}}
@@ -214,9 +233,18 @@ func (l *lowerer) eventMethod(ev val, name string, a callArgs, sp ast.Span) val 
 		}
 		return val{x: l.passThrough("deep_get", append([]val{ev}, a.pos...), a, sp)}
 	case "udm":
+		if d, ok := a.kw["default"]; ok && len(a.kw) == 1 && len(a.pos) == 1 {
+			// PantherEvent.udm(key, default=d) returns d where udm(key) is None.
+			a.kw, a.kwOrder = map[string]val{}, nil
+			return val{x: &ast.Default{Span: sp, X: l.passThrough("udm", a.pos, a, sp), Else: l.exprOf(d, a.at), OnNull: true}}
+		}
 		return val{x: l.passThrough("udm", a.pos, a, sp)}
 	case "deep_walk":
 		return val{x: l.passThrough("deep_walk", append([]val{ev}, a.pos...), a, sp)}
+	case "to_dict":
+		if len(a.pos) == 0 && len(a.kw) == 0 {
+			return val{x: ev.x}
+		}
 	}
 	fn := "py.dict." + name
 	return val{x: l.mkCall(fn, []ast.Expr{ev.x}, a, sp)}
@@ -269,6 +297,28 @@ func constString(v val) (string, bool) {
 // builtin lowers a call of a Python builtin function.
 func (l *lowerer) builtin(name string, a callArgs, sp ast.Span) val {
 	args := a.exprs(l)
+	if a.gen && len(args) >= 1 {
+		if comp, ok := args[0].(*ast.Comp); ok && comp.Kind == ast.CompList {
+			switch {
+			case name == "any" && len(args) == 1 && len(a.kw) == 0:
+				comp.Kind = ast.CompAny
+				return val{x: comp}
+			case name == "all" && len(args) == 1 && len(a.kw) == 0:
+				comp.Kind = ast.CompAll
+				return val{x: comp}
+			case name == "next" && len(args) <= 2 && len(a.kw) == 0:
+				if len(args) == 2 && !safe(args[1]) {
+					// Python evaluates the default before the generator runs.
+					return l.unsupported(a.at, "next() with a default that may raise")
+				}
+				comp.Kind = ast.CompFirst
+				if len(args) == 2 {
+					comp.Val = args[1]
+				}
+				return val{x: comp}
+			}
+		}
+	}
 	if len(a.kw) > 0 {
 		return val{x: l.mkCall("py."+name, nil, a, sp)}
 	}
@@ -282,10 +332,25 @@ func (l *lowerer) builtin(name string, a callArgs, sp ast.Span) val {
 		// membership in such constants.
 		if len(args) == 1 {
 			if lit, ok := args[0].(*ast.ListLit); ok {
+				if name == "set" || name == "frozenset" {
+					return val{x: l.setOf(lit.Elems, sp)}
+				}
 				return val{x: &ast.ListLit{Span: sp, Elems: lit.Elems}}
 			}
 		}
+		if name == "set" || name == "frozenset" {
+			x := &ast.Call{Span: sp, Fn: "py." + name, Args: args}
+			l.sets[x] = true
+			return val{x: x}
+		}
 	case "isinstance":
+		if len(args) == 2 && len(a.pos) == 2 && a.pos[1].module == "unittest.mock" && a.pos[1].imported == "MagicMock" {
+			// isinstance(NAME, MagicMock) asks whether the test mocked NAME.
+			if a.pos[0].constant == "" {
+				return l.unsupported(a.at, "isinstance(..., MagicMock) of something other than a module constant")
+			}
+			return val{x: &ast.Call{Span: sp, Fn: "panther.mocked", Args: []ast.Expr{&ast.Lit{Span: sp, Val: ast.String(a.pos[0].constant)}}}}
+		}
 		// The type argument names builtin types; keep their names as strings.
 		if len(args) == 2 {
 			args[1] = typeNames(args[1])
@@ -300,6 +365,12 @@ func typeNames(x ast.Expr) ast.Expr {
 	case *ast.Call:
 		if len(n.Args) == 0 && strings.HasPrefix(n.Fn, "py.") && !strings.Contains(n.Fn[3:], ".") {
 			return &ast.Lit{Span: n.Span, Val: ast.String(n.Fn[3:])}
+		}
+		switch n.Fn {
+		case "py.collections.abc.Mapping", "py.typing.Mapping", "py.collections.abc.MutableMapping":
+			return &ast.Lit{Span: n.Span, Val: ast.String("Mapping")}
+		case "py.collections.abc.Sequence", "py.typing.Sequence":
+			return &ast.Lit{Span: n.Span, Val: ast.String("Sequence")}
 		}
 	case *ast.ListLit:
 		out := &ast.ListLit{Span: n.Span}

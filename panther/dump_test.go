@@ -64,6 +64,46 @@ func dump(x ast.Expr) string {
 		return fmt.Sprintf("(index %s %s)", dump(n.X), dump(n.Key))
 	case *ast.Helper:
 		return fmt.Sprintf("(helper %s [%s] %s)", n.Name, dumpList(n.Args), dump(n.Body))
+	case *ast.Local:
+		return "@" + n.Name
+	case *ast.Let:
+		return fmt.Sprintf("(let %s %s %s)", strings.Join(n.Names, ","), dump(n.X), dump(n.Body))
+	case *ast.Comp:
+		var parts []string
+		for _, c := range n.Clauses {
+			parts = append(parts, fmt.Sprintf("for %s in %s", strings.Join(c.Vars, ","), dump(c.Iter)))
+			for _, f := range c.Ifs {
+				parts = append(parts, "if "+dump(f))
+			}
+		}
+		s := fmt.Sprintf("(%s %s %s", n.Kind, dump(n.Elem), strings.Join(parts, " "))
+		if n.Val != nil {
+			s += " : " + dump(n.Val)
+		}
+		return s + ")"
+	case *ast.Loop:
+		s := fmt.Sprintf("(loop %s %s in %s %s", n.Label, strings.Join(n.Vars, ","), dump(n.Iter), dump(n.Body))
+		if n.Cond != nil {
+			s = fmt.Sprintf("(while %s %s %s", n.Label, dump(n.Cond), dump(n.Body))
+		}
+		if n.Else != nil {
+			s += " else " + dump(n.Else)
+		}
+		return s + " then " + dump(n.Then) + ")"
+	case *ast.Exit:
+		if n.Break {
+			return "(break " + n.Label + ")"
+		}
+		return "(next " + n.Label + ")"
+	case *ast.Try:
+		s := fmt.Sprintf("(try %s %s", n.Label, dump(n.Body))
+		for _, h := range n.Handlers {
+			s += fmt.Sprintf(" except[%s] %s", strings.Join(h.Types, ","), dump(h.Body))
+		}
+		if n.Else != nil {
+			s += " else " + dump(n.Else)
+		}
+		return s + " then " + dump(n.Then) + ")"
 	}
 	return fmt.Sprintf("<%T>", x)
 }

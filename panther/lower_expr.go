@@ -35,8 +35,13 @@ func (l *lowerer) lookup(name string, e env, at lexer.Position) val {
 	if v, ok := e[name]; ok {
 		return v
 	}
+	if l.globals[name] {
+		return l.globalRead(name, at)
+	}
 	if c, ok := l.consts[name]; ok {
-		return l.constVal(name, c, at)
+		v := l.constVal(name, c, at)
+		v.constant = name
+		return v
 	}
 	if f, ok := l.funcs[name]; ok {
 		return val{fn: f}
@@ -48,6 +53,17 @@ func (l *lowerer) lookup(name string, e env, at lexer.Position) val {
 		return val{module: "builtins", imported: name}
 	}
 	return val{bad: strconv.Quote(name) + " that is not defined"}
+}
+
+// globalRead reads a module global that some function rebinds: the value the
+// last rebinding stored in this evaluation, else the module's own value.
+func (l *lowerer) globalRead(name string, at lexer.Position) val {
+	sp := ast.Span{From: l.pos(at)}
+	args := []ast.Expr{&ast.Lit{Span: sp, Val: ast.String(name)}}
+	if c, ok := l.consts[name]; ok {
+		args = append(args, l.exprOf(l.constVal(name, c, at), at))
+	}
+	return val{x: &ast.Call{Span: sp, Fn: "py.global", Args: args}, constant: name}
 }
 
 // constVal lowers a module constant once and substitutes it at every use.
@@ -86,7 +102,19 @@ func (l *lowerer) lowerExpr(x *grammar.Expr, e env) val {
 	case x.Lambda != nil:
 		return l.unsupported(x.Pos, "lambda")
 	case x.Walrus != nil:
-		return l.unsupported(x.Pos, "assignment expression (:=)")
+		v := l.exprOf(l.lowerExpr(x.Walrus.Value, e), x.Walrus.Value.Pos)
+		name := x.Walrus.Name
+		slot := globalSlot(name)
+		if !l.fnGlob[name] {
+			if old, ok := e[name]; ok && old.slot != "" {
+				slot = old.slot
+			} else {
+				slot = l.newSlot(name)
+			}
+		}
+		l.pending = append(l.pending, pendingBind{name: name, slot: slot})
+		sp := l.span(x.Pos, x.EndPos)
+		return val{x: &ast.Let{Span: sp, Names: []string{slot}, X: v, Body: &ast.Local{Span: sp, Name: slot}}}
 	}
 	t := x.Cond
 	if t.If == nil {
@@ -163,11 +191,30 @@ func (l *lowerer) compare(op string, x, y ast.Expr, sp ast.Span) ast.Expr {
 	if c, ok := compareOps[op]; ok {
 		return &ast.Compare{Span: sp, Op: c, X: x, Y: y, Dialect: ast.Python}
 	}
+	if net, ok := y.(*ast.Call); ok && net.Fn == "py.ipaddress.ip_network" && (op == "in" || op == "not in") {
+		// ip_address(a) in ip_network(n): concord keeps addresses as text, so the
+		// membership is one call that knows both sides.
+		var in ast.Expr = &ast.Call{Span: sp, Fn: "py.ipaddress.in_network", Args: append([]ast.Expr{x}, net.Args...), Keywords: net.Keywords}
+		if addr, ok := x.(*ast.Call); !ok || addr.Fn != "py.ipaddress.ip_address" {
+			in = &ast.Call{Span: sp, Fn: "py.unsupported", Args: []ast.Expr{&ast.Lit{Val: ast.String("membership in ip_network() of something not made by ip_address()")}}}
+		}
+		if op == "not in" {
+			in = &ast.Not{Span: sp, X: in}
+		}
+		return in
+	}
+	hashed := l.sets[y]
+	if _, ok := y.(*ast.DictLit); ok {
+		hashed = true
+	}
+	if c, ok := y.(*ast.Comp); ok && c.Kind == ast.CompDict {
+		hashed = true
+	}
 	switch op {
 	case "in":
-		return &ast.In{Span: sp, X: x, Y: y, Dialect: ast.Python}
+		return &ast.In{Span: sp, X: x, Y: y, Dialect: ast.Python, Hashed: hashed}
 	case "not in":
-		return &ast.Not{Span: sp, X: &ast.In{Span: sp, X: x, Y: y, Dialect: ast.Python}}
+		return &ast.Not{Span: sp, X: &ast.In{Span: sp, X: x, Y: y, Dialect: ast.Python, Hashed: hashed}}
 	case "is", "is not":
 		var out ast.Expr
 		switch {
@@ -392,7 +439,7 @@ func (l *lowerer) lowerAtom(a *grammar.Atom, e env) val {
 			return val{x: &ast.ListLit{Span: sp}}
 		}
 		if a.ParenIn.Comp != nil {
-			return l.unsupported(a.Pos, "generator expression")
+			return l.comprehension(ast.CompList, a.ParenIn, nil, a.ParenIn.Comp, e, sp)
 		}
 		if len(a.ParenIn.Items) == 1 && !a.ParenIn.Trailing && !a.ParenIn.Items[0].Star {
 			return l.lowerExpr(a.ParenIn.Items[0].X, e)
@@ -403,7 +450,7 @@ func (l *lowerer) lowerAtom(a *grammar.Atom, e env) val {
 			return val{x: &ast.ListLit{Span: sp}}
 		}
 		if a.ListIn.Comp != nil {
-			return l.unsupported(a.Pos, "list comprehension")
+			return l.comprehension(ast.CompList, a.ListIn, nil, a.ListIn.Comp, e, sp)
 		}
 		return l.seq(a.ListIn, e, sp)
 	case a.Brace:
@@ -431,14 +478,32 @@ func (l *lowerer) brace(a *grammar.Atom, e env, sp ast.Span) val {
 		return val{x: &ast.DictLit{Span: sp}}
 	}
 	if in.Comp != nil {
-		return l.unsupported(a.Pos, "dict/set comprehension")
+		if len(in.Entries) != 1 || in.Entries[0].Splat != nil {
+			return l.unsupported(a.Pos, "comprehension of this form")
+		}
+		en := in.Entries[0]
+		seq := &grammar.Seq{Pos: en.Pos, Items: []*grammar.StarExpr{{Pos: en.Pos, X: en.Key}}}
+		if en.Value != nil {
+			return l.comprehension(ast.CompDict, seq, en.Value, in.Comp, e, sp)
+		}
+		v := l.comprehension(ast.CompSet, seq, nil, in.Comp, e, sp)
+		if v.x != nil {
+			l.sets[v.x] = true
+		}
+		return v
 	}
 	isDict := in.Entries[0].Value != nil || in.Entries[0].Splat != nil
 	dict, set := &ast.DictLit{Span: sp}, &ast.ListLit{Span: sp}
+	// {**a, "k": v, **b} merges left to right: py.dict_merge of the pieces.
+	var pieces []ast.Expr
 	for _, en := range in.Entries {
 		switch {
 		case en.Splat != nil:
-			return l.unsupported(en.Pos, "dict unpacking (**)")
+			if len(dict.Keys) > 0 {
+				pieces = append(pieces, dict)
+				dict = &ast.DictLit{Span: sp}
+			}
+			pieces = append(pieces, l.exprOf(l.lowerBin(en.Splat, e), en.Pos))
 		case (en.Value != nil) != isDict:
 			return l.unsupported(en.Pos, "mixed dict and set entries")
 		case isDict:
@@ -448,10 +513,16 @@ func (l *lowerer) brace(a *grammar.Atom, e env, sp ast.Span) val {
 			set.Elems = append(set.Elems, l.exprOf(l.lowerExpr(en.Key, e), en.Pos))
 		}
 	}
+	if isDict && len(pieces) > 0 {
+		if len(dict.Keys) > 0 {
+			pieces = append(pieces, dict)
+		}
+		return val{x: &ast.Call{Span: sp, Fn: "py.dict_merge", Args: pieces}}
+	}
 	if isDict {
 		return val{x: dict}
 	}
-	return val{x: set}
+	return val{x: l.setOf(set.Elems, sp)}
 }
 
 // number parses a Python numeric literal (base prefixes and _ separators).
@@ -467,4 +538,69 @@ func (l *lowerer) number(s string, at lexer.Position, sp ast.Span) val {
 		return val{x: &ast.Lit{Span: sp, Val: ast.Float(f)}}
 	}
 	return l.unsupported(at, "number "+s)
+}
+
+// comprehension lowers [elem for ...], {elem for ...}, {key: val for ...} and
+// generator expressions. The loop variables live in fresh locals, so they shadow
+// the function's names only inside, as in Python 3.
+func (l *lowerer) comprehension(kind ast.CompKind, elem *grammar.Seq, value *grammar.Expr, comp *grammar.CompFor, e env, sp ast.Span) val {
+	if len(elem.Items) != 1 || elem.Trailing || elem.Items[0].Star {
+		return l.unsupported(elem.Pos, "comprehension of a tuple")
+	}
+	n := &ast.Comp{Span: sp, Kind: kind}
+	inner := e
+	for _, cl := range comp.Clauses {
+		if cl.Async {
+			return l.unsupported(cl.Pos, "async comprehension")
+		}
+		iter := l.exprOf(l.lowerOr(cl.Iter, inner), cl.Iter.Pos)
+		var slots []string
+		for _, t := range cl.Targets {
+			name := binName(t.X)
+			if name == "" || t.Star {
+				return l.unsupported(t.Pos, "comprehension target that is not a name")
+			}
+			slot := l.newSlot(name)
+			slots = append(slots, slot)
+			inner = inner.with(name, val{x: &ast.Local{Span: l.span(t.Pos, t.Pos), Name: slot}, slot: slot})
+		}
+		c := ast.CompFor{Vars: slots, Iter: iter}
+		for _, f := range cl.Ifs {
+			c.Ifs = append(c.Ifs, l.exprOf(l.lowerOr(f, inner), f.Pos))
+		}
+		n.Clauses = append(n.Clauses, c)
+	}
+	n.Elem = l.exprOf(l.lowerExpr(elem.Items[0].X, inner), elem.Pos)
+	if value != nil {
+		n.Val = l.exprOf(l.lowerExpr(value, inner), value.Pos)
+	}
+	return val{x: n}
+}
+
+// setOf is a set display: a list of its elements without duplicates when they
+// are all constants, else py.set of the list (deduplicated when evaluated).
+// Either is remembered as a set, whose membership test hashes (l.sets).
+func (l *lowerer) setOf(elems []ast.Expr, sp ast.Span) ast.Expr {
+	var uniq []ast.Expr
+	for _, e := range elems {
+		lit, ok := e.(*ast.Lit)
+		if !ok {
+			x := &ast.Call{Span: sp, Fn: "py.set", Args: []ast.Expr{&ast.ListLit{Span: sp, Elems: elems}}}
+			l.sets[x] = true
+			return x
+		}
+		dup := false
+		for _, u := range uniq {
+			if ast.Equal(u.(*ast.Lit).Val, lit.Val) {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			uniq = append(uniq, e)
+		}
+	}
+	x := &ast.ListLit{Span: sp, Elems: uniq}
+	l.sets[x] = true
+	return x
 }

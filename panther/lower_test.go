@@ -166,17 +166,17 @@ func TestLower_unsupported(t *testing.T) {
 	tests := []struct {
 		name, body, want string
 	}{
-		{"for loop", "    for x in event.get('a', []):\n        pass\n    return True", "unsupported: for loop at 2:5"},
-		{"list comprehension", "    return [x for x in event.get('a')]", "unsupported: list comprehension at 2:12"},
-		{"generator in any", "    return any(x == 1 for x in event.get('a'))", "unsupported: generator expression at 2:16"},
-		{"try/except", "    try:\n        return 1\n    except KeyError:\n        return 2", "unsupported: try/except at 2:5"},
+		{"try/finally", "    try:\n        return 1\n    finally:\n        pass", "unsupported: try/finally at 2:5"},
+		{"except of an unknown class", "    try:\n        return 1\n    except MyError:\n        return 2", `unsupported: except of "MyError" (an exception class concord does not raise) at 4:12`},
+		{"loop target that is not a name", "    for x.y in []:\n        pass\n    return 1", "unsupported: for loop target that is not a name at 2:9"},
+		{"mutation of a module constant", "    L.append(1)\n    return 1\nL = []", "unsupported: mutation of module-level L (a name the function does not own) at 2:5"},
 		{"lambda", "    f = lambda x: x\n    return f", "unsupported: lambda at 2:9"},
-		{"while", "    while True:\n        break\n    return 1", "unsupported: while loop at 2:5"},
 		{"with", "    with open('x') as f:\n        return 1", "unsupported: with statement at 2:5"},
-		{"global", "    global CACHE\n    return 1", "unsupported: global statement at 2:5"},
-		{"walrus", "    if (x := event.get('a')):\n        return x\n    return 1", "unsupported: assignment expression (:=) at 2:9"},
+		{"nonlocal", "    nonlocal CACHE\n    return 1", "unsupported: nonlocal statement at 2:5"},
+		{"raise", "    raise ValueError('x')", "unsupported: raise statement at 2:5"},
+		{"match capture pattern", "    match event.get('a'):\n        case x:\n            return x", "unsupported: match pattern other than a literal, _ or an or-pattern of literals at 3:14"},
 		{"nested def", "    def inner():\n        return 1\n    return 2", "unsupported: nested function definition at 2:5"},
-		{"side-effect call", "    event.get('a').append(1)\n    return 1", "unsupported: expression statement (a call for its side effects) at 2:5"},
+		{"mutating a computed value", "    event.get('a').append(1)\n    return 1", "unsupported: list method .append() (mutation) at 2:26"},
 		{"recursion", "    return rule(event)", "unsupported: recursive call of rule at 2:16"},
 		{"undefined name", "    return nope", `unsupported: a name "nope" that is not defined at 2:12`},
 	}
@@ -226,4 +226,37 @@ func containsPrefix(xs []string, p string) bool {
 		}
 	}
 	return false
+}
+
+// TestLower_statements shows the shapes loops, try, locals and comprehensions
+// lower to: Let stores a local, Loop/Try bodies end in Exit leaves, and the
+// rest of the function follows in Then.
+func TestLower_statements(t *testing.T) {
+	tests := []struct {
+		name, body, want string
+	}{
+		{"a raising value is stored where it is assigned",
+			"    n = int(event.get('n'))\n    return n > 1",
+			`(let n (py.int $n) (> @n 1))`},
+		{"for with an early return",
+			"    for x in event.get('xs', []):\n        if x == 1:\n            return True\n    return False",
+			`(loop loop1 x in (default $xs []) (if (== @x 1) True (next loop1)) then False)`},
+		{"try with a handler and what follows",
+			"    try:\n        v = event['a']\n    except KeyError:\n        return False\n    return v",
+			`(try try1 (let v (index $ 'a') (next try1)) except[KeyError] False then @v)`},
+		{"any over a generator",
+			"    return any(x.startswith('a') for x in event.get('xs'))",
+			`(any (prefix @x "a") for x in $xs)`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, unsup := lowerRule(t, "def rule(event):\n"+tt.body+"\n")
+			if len(unsup) > 0 {
+				t.Fatalf("unexpected unsupported: %v", unsup)
+			}
+			if got != tt.want {
+				t.Errorf("got  %s\nwant %s", got, tt.want)
+			}
+		})
+	}
 }
