@@ -22,9 +22,10 @@ type DataModel struct {
 // Err says why the mapping cannot run (raised when a rule uses it, so rules that
 // do not are unaffected).
 type UDMMapping struct {
-	Path   []string // JSONPath steps: keys, "[N]" indexes, "[*]"
-	Method *Program
-	Err    error
+	Path       []string // JSONPath steps: keys, "[N]" indexes, "[*]"
+	Method     *Program
+	MethodName string // the Python function's name, for udm_path
+	Err        error
 }
 
 // ParseJSONPath reads the JSONPath subset data models use: an optional "$."
@@ -175,7 +176,41 @@ func pantherUDM(env *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
 	return ast.Null, nil
 }
 
+// pantherUDMPath follows panther_analysis_tool's PantherEvent.udm_path(key):
+// the matched JSONPath as text (a.b) or the mapped method's name, None when the
+// key is not mapped or its path matches nothing; without a data model the tool
+// raises PantherError (no data model found).
+func pantherUDMPath(env *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
+	if env.UDM == nil {
+		return ast.Null, &RuntimeError{Pos: pos, Code: ast.CodeUnsupported, Msg: "unsupported: event.udm_path without a data model (panther_analysis_tool raises PantherError)"}
+	}
+	m, ok := env.UDM.Mappings[a[1].Str()]
+	switch {
+	case !ok:
+		return ast.Null, nil
+	case m.Err != nil:
+		return ast.Null, &RuntimeError{Pos: pos, Code: ast.CodeUnsupported, Msg: m.Err.Error()}
+	case m.Method != nil:
+		return ast.String(m.MethodName), nil
+	}
+	for _, step := range m.Path {
+		if strings.HasPrefix(step, "[") {
+			// jsonpath_ng prints the index it matched; concord's match does not keep it.
+			return ast.Null, &RuntimeError{Pos: pos, Code: ast.CodeUnsupported, Msg: "unsupported: udm_path of a JSONPath with an index"}
+		}
+	}
+	switch found := findPath(env.Record, m.Path); len(found) {
+	case 0:
+		return ast.Null, nil
+	case 1:
+		return ast.String(strings.Join(m.Path, ".")), nil
+	}
+	return ast.Null, fail(pos, "Exception: JSONPath [%s] in DataModel [%s], matched multiple fields.", strings.Join(m.Path, "."), env.UDM.ID)
+}
+
 func init() {
+	Builtins["py.dict.udm_path"] = &Builtin{Name: "py.dict.udm_path", MinArgs: 2, MaxArgs: 2,
+		Doc: "event.udm_path(key): the mapped JSONPath or method name", Impl: pantherUDMPath}
 	// event.udm takes several keys (udm("a", "b") reads p_udm.a.b) and knows
 	// method mappings.
 	Builtins["panther.udm"] = &Builtin{Name: "panther.udm", MinArgs: 1, MaxArgs: -1,

@@ -118,3 +118,31 @@ func TestElements(t *testing.T) {
 		}
 	}
 }
+
+// event.udm_path as panther_analysis_tool's PantherEvent.udm_path: the
+// matched path as text or the method's name (tests/unit/.../test_enriched_event.py:
+// "dst_ip", "destination.ip", "get_source_ip"); None when unmapped or when the
+// path matches nothing; without a data model the tool raises.
+func TestPantherUDMPath(t *testing.T) {
+	method, errs := Compile(lit(ast.String("1.2.3.4")), ast.KeysFold)
+	if errs != nil {
+		t.Fatal(errs)
+	}
+	dm := &DataModel{ID: "M", Mappings: map[string]*UDMMapping{
+		"destination_ip": {Path: []string{"dst", "ip"}},
+		"dotted":         {Path: []string{"destination.ip"}},
+		"source_ip":      {Method: method, MethodName: "get_source_ip"},
+	}}
+	rec := record(t, `{"dst":{"ip":"1.1.1.1"},"destination.ip":"2.2.2.2"}`)
+	for _, tc := range []struct{ key, want string }{
+		{"destination_ip", `"dst.ip"`}, {"dotted", `"destination.ip"`}, {"source_ip", `"get_source_ip"`}, {"nope", "null"},
+	} {
+		v, err := pantherUDMPath(&Env{Record: rec, UDM: dm}, ast.Pos{}, []ast.Value{rec, ast.String(tc.key)})
+		if err != nil || ast.JSON(v) != tc.want {
+			t.Errorf("udm_path(%s) = %s, %v; want %s", tc.key, ast.JSON(v), err, tc.want)
+		}
+	}
+	if _, err := pantherUDMPath(&Env{Record: rec}, ast.Pos{}, []ast.Value{rec, ast.String("x")}); err == nil {
+		t.Error("udm_path without a data model did not raise")
+	}
+}

@@ -265,7 +265,7 @@ func CompileDataModel(m *panther.DataModel) *eval.DataModel {
 			if len(errs) > 0 {
 				u.Err = &eval.RuntimeError{Pos: errs[0].Pos, Code: errs[0].Code, Msg: strings.TrimPrefix(errs[0].Msg, errs[0].Code+": ") + where}
 			}
-			u.Method = p
+			u.Method, u.MethodName = p, mp.Method
 		default:
 			path, err := eval.ParseJSONPath(mp.Path)
 			if err != nil {
