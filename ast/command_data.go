@@ -124,3 +124,15 @@ type OutputlookupCmd struct {
 }
 
 func (*OutputlookupCmd) commandNode() {}
+
+// IplocationCmd is `| iplocation [prefix=P] [allfields=bool] [lang=L] field`:
+// the location of the IP address in field, from a GeoIP database.
+type IplocationCmd struct {
+	Span
+	Field     string
+	Prefix    string
+	AllFields bool
+	Lang      string // "en" by default
+}
+
+func (*IplocationCmd) commandNode() {}

@@ -194,6 +194,8 @@ func compileCommand(cmd ast.Command) (func([]Row, *runState) ([]Row, error), ast
 		return lookupStage(c)
 	case *ast.InputlookupCmd:
 		return inputlookupStage(c)
+	case *ast.IplocationCmd:
+		return iplocationStage(c)
 	case *ast.OutputlookupCmd:
 		return func(rows []Row, _ *runState) ([]Row, error) { return rows, nil }, nil
 	case *ast.UnsupportedCmd:

@@ -195,6 +195,18 @@ func FormatCommand(c ast.Command, expr func(ast.Expr) string) string {
 			s += " where " + expr(c.Where)
 		}
 		return s
+	case *ast.IplocationCmd:
+		s := "iplocation"
+		if c.Prefix != "" {
+			s += " prefix=" + strconv.Quote(c.Prefix)
+		}
+		if c.AllFields {
+			s += " allfields=true"
+		}
+		if c.Lang != "en" && c.Lang != "" {
+			s += " lang=" + c.Lang
+		}
+		return s + " " + fieldName(c.Field)
 	case *ast.OutputlookupCmd:
 		return "outputlookup " + c.Name
 	case *ast.UnsupportedCmd:

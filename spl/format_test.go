@@ -35,6 +35,7 @@ func TestFormatCommandRoundTrip(t *testing.T) {
 		`| replace "*.local" WITH "internal" IN dest`,
 		`| fromjson payload prefix="p_"`,
 		`| addtotals fieldname=total a b`,
+		`| iplocation prefix="src_" allfields=true lang=fr src_ip`,
 	} {
 		_, first, errs := ParseSearch("d.yml", ast.Pos{Line: 1, Col: 1}, src, nil)
 		if len(errs) > 0 {

@@ -145,3 +145,42 @@ func (l *lowerer) outputlookup(args string, argStart int, span ast.Span) ast.Com
 	l.errs.Add(span.From, ast.CodeWarning, fmt.Sprintf("outputlookup %s is not written: concord passes the rows on and leaves the lookup as it is", name))
 	return &ast.OutputlookupCmd{Span: span, Name: name}
 }
+
+// iplocation lowers `iplocation [prefix=P] [allfields=bool] [lang=L] field`
+// (Search Reference, iplocation).
+func (l *lowerer) iplocation(args string, argStart int, span ast.Span) ast.Command {
+	cmd := &ast.IplocationCmd{Span: span, Lang: "en"}
+	for _, w := range topWords(args) {
+		pos := l.sm.Pos(argStart + w.start)
+		name, value, isOpt := strings.Cut(w.text, "=")
+		if !isOpt {
+			if cmd.Field != "" {
+				l.errs.Add(pos, ast.CodeParse, fmt.Sprintf("syntax error in iplocation: a second field %q (expected one IP address field)", w.text))
+				return &ast.UnsupportedCmd{Span: span, Name: "iplocation"}
+			}
+			cmd.Field = unquoteWord(w.text)
+			continue
+		}
+		value = unquoteWord(value)
+		switch strings.ToLower(name) {
+		case "prefix":
+			cmd.Prefix = value
+		case "lang":
+			cmd.Lang = value
+		case "allfields":
+			b, ok := splBool(value)
+			if !ok {
+				l.errs.Add(pos, ast.CodeParse, "syntax error in iplocation: allfields must be true or false, got "+value)
+			}
+			cmd.AllFields = b
+		default:
+			l.errs.Add(pos, ast.CodeParse, fmt.Sprintf("syntax error in iplocation: unknown option %s (expected prefix=, allfields= or lang=)", name))
+			return &ast.UnsupportedCmd{Span: span, Name: "iplocation"}
+		}
+	}
+	if cmd.Field == "" {
+		l.errs.Add(span.From, ast.CodeParse, "syntax error in iplocation: expected an IP address field")
+		return &ast.UnsupportedCmd{Span: span, Name: "iplocation"}
+	}
+	return cmd
+}

@@ -71,3 +71,17 @@ func TestParseSearch_inputlookup(t *testing.T) {
 		t.Errorf("option after the name: %v %v", pipe[0], errs)
 	}
 }
+
+func TestParseSearch_iplocationErrors(t *testing.T) {
+	for _, tc := range []struct{ src, want string }{
+		{"| iplocation", "expected an IP address field"},
+		{"| iplocation a b", `a second field "b"`},
+		{"| iplocation geoip_db=x a", "unknown option geoip_db"},
+		{"| iplocation allfields=maybe a", "allfields must be true or false"},
+	} {
+		_, _, errs := ParseSearch("d.yml", ast.Pos{Line: 1, Col: 1}, tc.src, nil)
+		if !errs.Has(ast.CodeParse) || !strings.Contains(errs.Error(), tc.want) {
+			t.Errorf("%s: %v", tc.src, errs)
+		}
+	}
+}

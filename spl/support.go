@@ -50,7 +50,7 @@ var Commands = []CommandSupport{
 	{"fromjson", Supported, ""},
 	{"addtotals", Partial, "row totals; no col=true"},
 	{"tstats", Partial, "over a data model loaded with --addons (e.g. Splunk_SA_CIM): runs as the search the model describes (constraints, Eval and Rex calculations, dataset-path field names), tags from the add-ons' eventtypes; otherwise \"unsupported: needs data model NAME\"; no prestats=, nodename, or indexed-field-only tstats"},
-	{"iplocation", Unsupported, "needs a GeoIP database"},
+	{"iplocation", Supported, "prefix=, allfields=, lang=; needs a MaxMind DB file (--geoip FILE, e.g. GeoLite2-City.mmdb), else unsupported when run"},
 	{"foreach", Unsupported, ""},
 	{"transaction", Unsupported, ""},
 	{"mstats", Unsupported, "metrics indexes"},

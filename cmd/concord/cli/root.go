@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/concordsec/concord/datamodel"
+	"github.com/concordsec/concord/geoip"
 	"github.com/concordsec/concord/harness"
 	"github.com/concordsec/concord/sourcetype"
 )
@@ -72,7 +73,18 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	var addons []string
 	root.PersistentFlags().StringArrayVar(&addons, "addons", nil,
 		"directory of an installed Splunk add-on (e.g. Splunk_TA_aws) whose props.conf, transforms.conf and lookups replace concord's built-in knowledge of its sourcetypes (repeatable; also $CONCORD_ADDONS, a path list)")
+	var geoipFile string
+	root.PersistentFlags().StringVar(&geoipFile, "geoip", os.Getenv("CONCORD_GEOIP"),
+		"MaxMind DB file (e.g. GeoLite2-City.mmdb) for iplocation (also $CONCORD_GEOIP)")
 	root.PersistentPreRunE = func(*cobra.Command, []string) error {
+		geoip.SetDefault(nil)
+		if geoipFile != "" {
+			db, err := geoip.Open(geoipFile)
+			if err != nil {
+				return fmt.Errorf("--geoip: %w", err)
+			}
+			geoip.SetDefault(db)
+		}
 		return loadAddons(io, append(filepath.SplitList(os.Getenv("CONCORD_ADDONS")), addons...))
 	}
 	root.AddCommand(newParseCmd(io), newRunCmd(io), newTestCmd(io), newCompareCmd(io), newCheckCmd(io))
