@@ -136,3 +136,12 @@ type IplocationCmd struct {
 }
 
 func (*IplocationCmd) commandNode() {}
+
+// XmlkvCmd is `| xmlkv [field] [maxinputs=N]`: every leaf element
+// <key>value</key> of the XML in field (default _raw) becomes key=value.
+type XmlkvCmd struct {
+	Span
+	Field string
+}
+
+func (*XmlkvCmd) commandNode() {}

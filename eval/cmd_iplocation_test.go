@@ -53,3 +53,28 @@ func TestIplocation(t *testing.T) {
 		t.Errorf("without a database: %v", errs)
 	}
 }
+
+func TestXmlkv(t *testing.T) {
+	p, errs := eval.CompilePipeline([]ast.Command{&ast.XmlkvCmd{Field: "Message"}})
+	if errs != nil {
+		t.Fatal(errs)
+	}
+	o := &ast.Object{}
+	o.Set("Message", ast.String(`<Task version="1.2"><RegistrationInfo><Author>CORP\bob</Author></RegistrationInfo>`+
+		`<Actions><Exec><Command>rundll32.exe</Command><Arguments>a.dll,Run</Arguments></Exec><Exec><Command>cmd.exe</Command></Exec></Actions><Hidden>true</Hidden><Bad>x</Other></Task>`))
+	out, _, err := p.Run([]eval.Row{{Fields: o, Src: []int{0}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := out[0].Fields
+	for k, want := range map[string]string{"Author": `"CORP\\bob"`, "Command": `["rundll32.exe","cmd.exe"]`, "Arguments": `"a.dll,Run"`, "Hidden": `"true"`} {
+		if v, _ := got.Get(k); ast.JSON(v) != want {
+			t.Errorf("%s = %s, want %s", k, ast.JSON(v), want)
+		}
+	}
+	for _, k := range []string{"Bad", "Task", "Exec"} {
+		if _, ok := got.Get(k); ok {
+			t.Errorf("%s extracted", k)
+		}
+	}
+}

@@ -196,6 +196,8 @@ func compileCommand(cmd ast.Command) (func([]Row, *runState) ([]Row, error), ast
 		return inputlookupStage(c)
 	case *ast.IplocationCmd:
 		return iplocationStage(c)
+	case *ast.XmlkvCmd:
+		return xmlkvStage(c)
 	case *ast.OutputlookupCmd:
 		return func(rows []Row, _ *runState) ([]Row, error) { return rows, nil }, nil
 	case *ast.UnsupportedCmd:

@@ -40,10 +40,10 @@ func TestLoadDetection_2025(t *testing.T) {
 	for _, c := range rule.Pipeline {
 		cmds = append(cmds, showCmd(c))
 	}
-	if len(cmds) != 5 || cmds[3] != "unsupported xmlkv" || cmds[4] != "search bool:true" {
+	if len(cmds) != 5 || cmds[3] != "unsupported transaction" || cmds[4] != "search bool:true" {
 		t.Errorf("pipeline %q", cmds)
 	}
-	if len(rule.Unsupported) != 1 || !strings.Contains(rule.Unsupported[0].Msg, "xmlkv") {
+	if len(rule.Unsupported) != 1 || !strings.Contains(rule.Unsupported[0].Msg, "transaction") {
 		t.Errorf("unsupported %v", rule.Unsupported)
 	}
 	if len(rule.Tests) != 1 || !rule.Tests[0].Expected || rule.Tests[0].Pos.Line != 40 {

@@ -195,6 +195,8 @@ func FormatCommand(c ast.Command, expr func(ast.Expr) string) string {
 			s += " where " + expr(c.Where)
 		}
 		return s
+	case *ast.XmlkvCmd:
+		return "xmlkv " + fieldName(c.Field)
 	case *ast.IplocationCmd:
 		s := "iplocation"
 		if c.Prefix != "" {

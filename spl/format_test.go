@@ -36,6 +36,7 @@ func TestFormatCommandRoundTrip(t *testing.T) {
 		`| fromjson payload prefix="p_"`,
 		`| addtotals fieldname=total a b`,
 		`| iplocation prefix="src_" allfields=true lang=fr src_ip`,
+		`| xmlkv Message`,
 	} {
 		_, first, errs := ParseSearch("d.yml", ast.Pos{Line: 1, Col: 1}, src, nil)
 		if len(errs) > 0 {

@@ -184,3 +184,27 @@ func (l *lowerer) iplocation(args string, argStart int, span ast.Span) ast.Comma
 	}
 	return cmd
 }
+
+// xmlkv lowers `xmlkv [field] [maxinputs=N]` (Search Reference, xmlkv;
+// maxinputs limits how many results are processed at once and does not change
+// them).
+func (l *lowerer) xmlkv(args string, argStart int, span ast.Span) ast.Command {
+	cmd := &ast.XmlkvCmd{Span: span, Field: "_raw"}
+	seen := false
+	for _, w := range topWords(args) {
+		pos := l.sm.Pos(argStart + w.start)
+		if name, _, isOpt := strings.Cut(w.text, "="); isOpt {
+			if !strings.EqualFold(name, "maxinputs") {
+				l.errs.Add(pos, ast.CodeParse, fmt.Sprintf("syntax error in xmlkv: unknown option %s (expected maxinputs=)", name))
+				return &ast.UnsupportedCmd{Span: span, Name: "xmlkv"}
+			}
+			continue
+		}
+		if seen {
+			l.errs.Add(pos, ast.CodeParse, fmt.Sprintf("syntax error in xmlkv: a second field %q", w.text))
+			return &ast.UnsupportedCmd{Span: span, Name: "xmlkv"}
+		}
+		cmd.Field, seen = unquoteWord(w.text), true
+	}
+	return cmd
+}

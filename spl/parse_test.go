@@ -43,7 +43,7 @@ func TestParseSearch_commands(t *testing.T) {
 		{"table", "| table a b, c", []string{"table a,b,c"}},
 		{"fields minus", "| fields - a b", []string{"fields remove=true a,b"}},
 		{"fields plus", "| fields + a", []string{"fields remove=false a"}},
-		{"unsupported", "| xmlkv src | transaction user", []string{"unsupported xmlkv", "unsupported transaction"}},
+		{"unsupported", "| foreach x [eval y=1] | transaction user", []string{"unsupported foreach", "unsupported transaction"}},
 		{"subsearch stays in its stage", "| join x [search a=1 | stats count by x] | table x", []string{`join inner max=1 overwrite=true x [exactis(a "1") | stats count()->count by x]`, "table x"}},
 		// Defaults and options from the join page of Splunk's Search Reference.
 		{"join options", `| join type=outer max=0 overwrite=f a, "b c" [| search x=1]`, []string{`join left max=0 overwrite=false a,b c [bool:true | search exactis(x "1")]`}},
@@ -79,7 +79,7 @@ func TestParseSearch_errors(t *testing.T) {
 		note, search string
 		code, want   string // want is a prefix of the first error
 	}{
-		{"unsupported command with position", "a=1 | xmlkv src", ast.CodeUnsupported, "d.yml:4:15: unsupported: xmlkv at 4:15"},
+		{"unsupported command with position", "a=1 | transaction src", ast.CodeUnsupported, "d.yml:4:15: unsupported: transaction at 4:15"},
 		{"unsupported stats function", "| stats estdc_error(x)", ast.CodeUnsupported, "d.yml:4:17: unsupported: stats function estdc_error at 4:17"},
 		{"syntax error says what was expected", "a=1 | stats count by", ast.CodeParse,
 			`d.yml:4:29: parse: syntax error in stats: unexpected token "<EOF>" (expected Name`},

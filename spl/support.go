@@ -54,7 +54,7 @@ var Commands = []CommandSupport{
 	{"foreach", Unsupported, ""},
 	{"transaction", Unsupported, ""},
 	{"mstats", Unsupported, "metrics indexes"},
-	{"xmlkv", Unsupported, ""},
+	{"xmlkv", Supported, "leaf elements <key>value</key>; a key seen twice is multivalue (concord's choice: the docs do not say)"},
 	{"appendpipe", Unsupported, ""},
 	{"from", Unsupported, "data model datasets"},
 	{"datamodel", Unsupported, ""},
