@@ -116,6 +116,14 @@ var (
 	warnings           []string
 )
 
+// ResetWarnings forgets which unknown sourcetypes were already warned about.
+func ResetWarnings() {
+	warningsMu.Lock()
+	defer warningsMu.Unlock()
+	unknownSourceTypes = sourcetype.Warnings{}
+	warnings = nil
+}
+
 // TakeWarnings returns the run-wide warnings gathered so far (an unknown
 // sourcetype, once each) and forgets them; the CLI prints them on stderr.
 func TakeWarnings() []string {

@@ -47,6 +47,13 @@ func Default() (*Registry, error) {
 	return stdReg, stdErr
 }
 
+// ResetDefault drops the add-ons loaded into the Default registry, so that one
+// process can run several independent invocations (the CLI's tests do).
+func ResetDefault() {
+	stdOnce = sync.Once{}
+	stdReg, stdErr = nil, nil
+}
+
 // Lookup returns the knowledge for a sourcetype. An unknown sourcetype gets the
 // raw JSON fields only, with Known false so callers can warn.
 func (r *Registry) Lookup(name string) *SourceType {

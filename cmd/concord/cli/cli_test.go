@@ -215,3 +215,21 @@ func TestTestNoDataAndSkips(t *testing.T) {
 		t.Errorf("code %d, %d tests\n%s", code, len(got.Tests), out)
 	}
 }
+
+// tstats over a data model read from an app directory: the add-on's
+// eventtypes and tags put events in the model, the model's constraints pick
+// the dataset (Failed_Authentication: action=failure), and rows keep their
+// events. Without the app the rule is unsupported, never silently empty.
+func TestTstatsWithAddons(t *testing.T) {
+	rule := "testdata/tstats/security_content/detections/app/fabrikam_failed_logins.yml"
+	events := "testdata/tstats/events/fabrikam_auth.json"
+	out, errOut, code := concord(t, "run", rule, "--events", events, "--format", "json", "--addons", "testdata/tstats/apps/TA-fabrikam-cim")
+	if code != 0 || !strings.Contains(out, `"count": 2`) || !strings.Contains(out, `"user": "alice"`) ||
+		!strings.Contains(out, "fabrikam_auth.json:1") || !strings.Contains(out, "fabrikam_auth.json:2") || strings.Contains(out, "bob") {
+		t.Errorf("code %d\n%s\n%s", code, out, errOut)
+	}
+	out, _, code = concord(t, "parse", rule, "--format", "json")
+	if code != 0 || !strings.Contains(out, `"status": "unsupported"`) || !strings.Contains(out, "needs data model Authentication.Failed_Authentication") {
+		t.Errorf("without the app: code %d\n%s", code, out)
+	}
+}

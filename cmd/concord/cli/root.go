@@ -77,6 +77,10 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	root.PersistentFlags().StringVar(&geoipFile, "geoip", os.Getenv("CONCORD_GEOIP"),
 		"MaxMind DB file (e.g. GeoLite2-City.mmdb) for iplocation (also $CONCORD_GEOIP)")
 	root.PersistentPreRunE = func(*cobra.Command, []string) error {
+		// Each invocation starts from concord's own knowledge only.
+		sourcetype.ResetDefault()
+		datamodel.Default = &datamodel.Registry{}
+		harness.ResetWarnings()
 		geoip.SetDefault(nil)
 		if geoipFile != "" {
 			db, err := geoip.Open(geoipFile)
