@@ -67,3 +67,19 @@ func TestLoadDir(t *testing.T) {
 		t.Error("a nil registry has models")
 	}
 }
+
+func FuzzParse(f *testing.F) {
+	data, _ := os.ReadFile(filepath.Join("..", "spl", "testdata", "datamodels", "Change.json"))
+	f.Add(data)
+	f.Add([]byte(`{"modelName":"M","objects":[{"objectName":"A","parentName":"A"}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m, err := Parse("f.json", data)
+		if err != nil {
+			return
+		}
+		for name := range m.Datasets {
+			m.Chain(name)
+			m.Path(name)
+		}
+	})
+}

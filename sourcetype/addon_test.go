@@ -289,3 +289,17 @@ func fmtAliases(as []alias) string {
 	}
 	return "[" + strings.Join(parts, " ") + "]"
 }
+
+func FuzzParseConf(f *testing.F) {
+	f.Add([]byte("# c\n[fabrikam:audit]\nKV_MODE = json\nFIELDALIAS-a = x AS y \\\n  z AS w\n[source::...]\nk=v\n"))
+	f.Add([]byte("[unterminated\nkey\n= value\n"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		cf := newConfFile()
+		parseConf(cf, "f.conf", src)
+		for _, name := range cf.Order {
+			if cf.Stanzas[name] == nil {
+				t.Fatalf("stanza %q in Order but not in Stanzas", name)
+			}
+		}
+	})
+}
