@@ -145,3 +145,17 @@ type XmlkvCmd struct {
 }
 
 func (*XmlkvCmd) commandNode() {}
+
+// ForeachCmd is `| foreach wc-field... [fieldstr=S] [matchstr=S] [template]`:
+// for each field of a row matching a pattern, the template's commands run on
+// the row with FieldToken replaced by the field's name and MatchToken by the
+// part the wildcard matched.
+type ForeachCmd struct {
+	Span
+	Patterns   []string
+	Template   []Command
+	FieldToken string // the stand-in for <<FIELD>> in Template
+	MatchToken string // the stand-in for <<MATCHSTR>>
+}
+
+func (*ForeachCmd) commandNode() {}

@@ -198,6 +198,8 @@ func compileCommand(cmd ast.Command) (func([]Row, *runState) ([]Row, error), ast
 		return iplocationStage(c)
 	case *ast.XmlkvCmd:
 		return xmlkvStage(c)
+	case *ast.ForeachCmd:
+		return foreachStage(c)
 	case *ast.OutputlookupCmd:
 		return func(rows []Row, _ *runState) ([]Row, error) { return rows, nil }, nil
 	case *ast.UnsupportedCmd:

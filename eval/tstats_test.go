@@ -63,3 +63,31 @@ func TestTstatsRunsOverDerivedDataModel(t *testing.T) {
 		t.Errorf("sources %v", out[0].Src)
 	}
 }
+
+// foreach runs its eval template once per matching field, in name order, on
+// each row (Search Reference, foreach); this is the shape of
+// security_content's linux_auditd_normalized_execve_process macro.
+func TestForeach(t *testing.T) {
+	_, pipe, errs := spl.ParseSearch("d.yml", ast.Pos{Line: 1, Col: 1},
+		`| eval relevant_fields="" | foreach a* [eval relevant_fields=mvappend(relevant_fields, '<<FIELD>>')] | eval process_exec=trim(mvjoin(relevant_fields, " ")) | foreach stdev_* [eval z_<<MATCHSTR>>=<<FIELD>>*2]`, nil)
+	if errs != nil {
+		t.Fatal(errs)
+	}
+	p, cerrs := eval.CompilePipeline(pipe)
+	if cerrs != nil {
+		t.Fatal(cerrs)
+	}
+	v, err := ast.ParseJSON([]byte(`{"a1":"-la","a0":"ls","a2":"/root","b0":"x","stdev_cpu":2,"stdev_mem":5}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := p.Run([]eval.Row{{Fields: v.AsObject(), Src: []int{0}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, want := range map[string]string{"process_exec": `"ls -la /root"`, "z_cpu": "4", "z_mem": "10"} {
+		if got, _ := out[0].Fields.Get(k); ast.JSON(got) != want {
+			t.Errorf("%s = %s, want %s", k, ast.JSON(got), want)
+		}
+	}
+}

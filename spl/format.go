@@ -195,6 +195,13 @@ func FormatCommand(c ast.Command, expr func(ast.Expr) string) string {
 			s += " where " + expr(c.Where)
 		}
 		return s
+	case *ast.ForeachCmd:
+		parts := make([]string, len(c.Template))
+		for i, t := range c.Template {
+			parts[i] = FormatCommand(t, expr)
+		}
+		r := strings.NewReplacer(c.FieldToken, "<<FIELD>>", c.MatchToken, "<<MATCHSTR>>")
+		return "foreach " + fieldList(c.Patterns) + " [" + r.Replace(strings.Join(parts, " | ")) + "]"
 	case *ast.XmlkvCmd:
 		return "xmlkv " + fieldName(c.Field)
 	case *ast.IplocationCmd:

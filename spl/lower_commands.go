@@ -96,6 +96,8 @@ func (l *lowerer) command(name, args string, argStart int, span ast.Span) ast.Co
 		return l.iplocation(args, argStart, span)
 	case "xmlkv":
 		return l.xmlkv(args, argStart, span)
+	case "foreach":
+		return l.foreach(args, argStart, span)
 	}
 	l.unsupported(span.From, name)
 	return &ast.UnsupportedCmd{Span: span, Name: name}

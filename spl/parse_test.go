@@ -43,7 +43,7 @@ func TestParseSearch_commands(t *testing.T) {
 		{"table", "| table a b, c", []string{"table a,b,c"}},
 		{"fields minus", "| fields - a b", []string{"fields remove=true a,b"}},
 		{"fields plus", "| fields + a", []string{"fields remove=false a"}},
-		{"unsupported", "| foreach x [eval y=1] | transaction user", []string{"unsupported foreach", "unsupported transaction"}},
+		{"unsupported", "| mstats count | transaction user", []string{"unsupported mstats", "unsupported transaction"}},
 		{"subsearch stays in its stage", "| join x [search a=1 | stats count by x] | table x", []string{`join inner max=1 overwrite=true x [exactis(a "1") | stats count()->count by x]`, "table x"}},
 		// Defaults and options from the join page of Splunk's Search Reference.
 		{"join options", `| join type=outer max=0 overwrite=f a, "b c" [| search x=1]`, []string{`join left max=0 overwrite=false a,b c [bool:true | search exactis(x "1")]`}},
