@@ -2,6 +2,7 @@ package spl
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/concordsec/concord/ast"
 	"github.com/concordsec/concord/datamodel"
@@ -26,6 +27,19 @@ func (l *lowerer) tstatsPipeline(c *ast.TstatsCmd) (cmds []ast.Command, why stri
 		}
 		dataset = roots[0]
 	}
+	where := c.Where
+	if node, rest, ok := takeNodename(where); ok {
+		// nodename=Model.Parent.Child selects that dataset, as from
+		// datamodel=Model.Child does; field names keep their full paths.
+		parts := strings.Split(node, ".")
+		dataset, where = parts[len(parts)-1], rest
+		if m.Datasets[dataset] == nil || m.Path(dataset) != node {
+			return nil, fmt.Sprintf("data model %s has no dataset %s", m.Name, node)
+		}
+	}
+	if where != nil && mentions(where, "nodename") {
+		return nil, "tstats where nodename=... other than one top-level term"
+	}
 	chain, err := m.Chain(dataset)
 	if err != nil {
 		return nil, err.Error()
@@ -36,9 +50,6 @@ func (l *lowerer) tstatsPipeline(c *ast.TstatsCmd) (cmds []ast.Command, why stri
 				return nil, "tstats prestats=true"
 			}
 		}
-	}
-	if c.Where != nil && mentions(c.Where, "nodename") {
-		return nil, "tstats where nodename=..."
 	}
 	span := c.Span
 	var conds []ast.Expr
@@ -82,8 +93,8 @@ func (l *lowerer) tstatsPipeline(c *ast.TstatsCmd) (cmds []ast.Command, why stri
 	}
 	cmds = append(cmds, calcs...)
 	cmds = append(cmds, &ast.TableCmd{Span: span, Fields: keep}, &ast.RenameCmd{Span: span, Pairs: renames})
-	if c.Where != nil {
-		cmds = append(cmds, &ast.SearchCmd{Span: span, Cond: c.Where})
+	if where != nil {
+		cmds = append(cmds, &ast.SearchCmd{Span: span, Cond: where})
 	}
 	if c.TimeSpan != "" {
 		size, isTime, bad := parseSpan(c.TimeSpan)
@@ -166,4 +177,37 @@ func used(c *ast.TstatsCmd, field string) bool {
 		}
 	}
 	return c.Where != nil && mentions(c.Where, field)
+}
+
+// takeNodename finds a top-level `nodename=X` term of a tstats where clause
+// and returns X and the clause without it.
+func takeNodename(x ast.Expr) (string, ast.Expr, bool) {
+	isNode := func(e ast.Expr) (string, bool) {
+		m, ok := e.(*ast.Match)
+		if !ok || m.Kind != ast.MatchExact {
+			return "", false
+		}
+		f, ok := m.X.(*ast.Field)
+		if !ok || len(f.Path) != 1 || f.Path[0] != "nodename" {
+			return "", false
+		}
+		return m.Pattern, true
+	}
+	if n, ok := isNode(x); ok {
+		return n, nil, true
+	}
+	lg, ok := x.(*ast.Logic)
+	if !ok || lg.Op != ast.And || lg.Operand {
+		return "", x, false
+	}
+	for i, e := range lg.Xs {
+		if n, ok := isNode(e); ok {
+			rest := append(append([]ast.Expr(nil), lg.Xs[:i]...), lg.Xs[i+1:]...)
+			if len(rest) == 1 {
+				return n, rest[0], true
+			}
+			return n, &ast.Logic{Span: lg.Span, Op: ast.And, Xs: rest}, true
+		}
+	}
+	return "", x, false
 }

@@ -62,7 +62,8 @@ func TestTstatsUnderivable(t *testing.T) {
 		{"| tstats count from datamodel=Endpoint.Processes by Processes.dest", "needs data model Endpoint.Processes"},
 		{"| tstats count from datamodel=Change.Nope", "data model Change has no dataset Nope"},
 		{"| tstats prestats=t count from datamodel=Change", "tstats prestats=true"},
-		{"| tstats count from datamodel=Change where nodename=All_Changes.Instance_Changes", "tstats where nodename"},
+		{"| tstats count from datamodel=Change where nodename=All_Changes.Nope", "data model Change has no dataset All_Changes.Nope"},
+		{"| tstats count from datamodel=Change where nodename=a OR nodename=b", "tstats where nodename"},
 		// A calculation concord cannot run matters only when the search reads it.
 		{"| tstats count from datamodel=Change by All_Changes.src_city", "All_Changes.src_city is a GeoIP calculation (All_Changes_geo)"},
 	} {
@@ -73,5 +74,22 @@ func TestTstatsUnderivable(t *testing.T) {
 		if ts, ok := pipe[0].(*ast.TstatsCmd); !ok || ts.Derived != nil {
 			t.Errorf("%s: %T derived", tc.src, pipe[0])
 		}
+	}
+}
+
+// where nodename=Model.Child selects the child dataset, as from
+// datamodel=Model.Child does (tstats, Search Reference).
+func TestTstatsNodename(t *testing.T) {
+	src := "| tstats count from datamodel=Change where nodename=All_Changes.Instance_Changes All_Changes.user=bob by All_Changes.user"
+	_, pipe, errs := parseSource(&Source{File: "d.yml", At: ast.Pos{Line: 1, Col: 1}, Text: src}, nil, nil, testModels(t))
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	d := pipe[0].(*ast.TstatsCmd).Derived
+	if got := FormatCommand(d[0], show); got != `search and(exactis(tag "change"), exactis(object_category "instance"))` {
+		t.Errorf("constraints %s", got)
+	}
+	if got := FormatCommand(d[len(d)-2], show); got != `search exactis(All_Changes.user "bob")` {
+		t.Errorf("where %s", got)
 	}
 }
