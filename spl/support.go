@@ -49,7 +49,7 @@ var Commands = []CommandSupport{
 	{"replace", Partial, "`X WITH Y ... IN fields` only"},
 	{"fromjson", Supported, ""},
 	{"addtotals", Partial, "row totals; no col=true"},
-	{"tstats", Partial, "over a data model loaded with --addons (e.g. Splunk_SA_CIM): runs as the search the model describes (constraints, Eval and Rex calculations, dataset-path field names), tags from the add-ons' eventtypes; otherwise \"unsupported: needs data model NAME\"; no prestats=, nodename, or indexed-field-only tstats"},
+	{"tstats", Partial, "over a data model loaded with --addons (e.g. Splunk_SA_CIM): runs as the search the model describes (constraints, Eval and Rex calculations, dataset-path field names), tags from the add-ons' eventtypes; where nodename=Model.Child selects that dataset; otherwise \"unsupported: needs data model NAME\"; no prestats= or indexed-field-only tstats"},
 	{"iplocation", Supported, "prefix=, allfields=, lang=; needs a MaxMind DB file (--geoip FILE, e.g. GeoLite2-City.mmdb), else unsupported when run"},
 	{"foreach", Partial, "templates of eval commands with <<FIELD>> and <<MATCHSTR>> (fieldstr=/matchstr= of the same length); fields in name order"},
 	{"transaction", Unsupported, ""},
