@@ -14,7 +14,6 @@ type Registry struct {
 	mu      sync.RWMutex
 	builtin map[string]*SourceType
 	types   map[string]*SourceType
-	macros  map[string]string
 	addons  []*Addon
 	props   map[string]*mergedStanza // add-on props.conf stanzas per sourcetype, layered across add-ons
 	tagging *tagging                 // the add-ons' eventtypes and tags, for every sourcetype
@@ -22,11 +21,11 @@ type Registry struct {
 
 // NewRegistry returns a registry holding concord's built-in knowledge only.
 func NewRegistry() (*Registry, error) {
-	builtin, macros, err := loadBuiltin()
+	builtin, err := loadBuiltin()
 	if err != nil {
 		return nil, err
 	}
-	r := &Registry{builtin: builtin, types: map[string]*SourceType{}, macros: macros, props: map[string]*mergedStanza{}, tagging: &tagging{}}
+	r := &Registry{builtin: builtin, types: map[string]*SourceType{}, props: map[string]*mergedStanza{}, tagging: &tagging{}}
 	for n, st := range builtin {
 		st.tagging = r.tagging
 		r.types[n] = st

@@ -106,7 +106,6 @@ type fileFormat struct {
 	TimeField  string       `yaml:"time_field"`
 	TimeFormat string       `yaml:"time_format"`
 	KVMode     string       `yaml:"kv_mode"`
-	Macros     []string     `yaml:"macros"`
 	Extract    []extraction `yaml:"extractions"`
 	Aliases    []alias      `yaml:"aliases"`
 	Calculated []struct {
@@ -125,52 +124,38 @@ type fileFormat struct {
 }
 
 // loadBuiltin reads concord's own knowledge files under data/.
-func loadBuiltin() (map[string]*SourceType, map[string]string, error) {
+func loadBuiltin() (map[string]*SourceType, error) {
 	entries, err := dataFS.ReadDir("data")
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	out := map[string]*SourceType{}
-	mac := map[string]string{}
 	for _, e := range entries {
-		if !strings.HasSuffix(e.Name(), ".yml") || e.Name() == macroFile {
+		if !strings.HasSuffix(e.Name(), ".yml") {
 			continue
 		}
-		st, ms, err := load(path.Join("data", e.Name()))
+		st, err := load(path.Join("data", e.Name()))
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		if _, dup := out[st.Name]; dup {
-			return nil, nil, fmt.Errorf("%s: sourcetype %s defined twice", e.Name(), st.Name)
+			return nil, fmt.Errorf("%s: sourcetype %s defined twice", e.Name(), st.Name)
 		}
 		out[st.Name] = st
-		for _, m := range ms {
-			mac[m] = st.Name
-		}
 	}
-	extra, err := loadMacros()
-	if err != nil {
-		return nil, nil, err
-	}
-	for m, st := range extra {
-		if old, ok := mac[m]; ok && old != st {
-			return nil, nil, fmt.Errorf("%s: macro %s names %s, %s says %s", macroFile, m, st, old, old)
-		}
-		mac[m] = st
-	}
-	return out, mac, nil
+	return out, nil
 }
 
-func load(file string) (*SourceType, []string, error) {
+func load(file string) (*SourceType, error) {
 	src, err := dataFS.ReadFile(file)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	var f fileFormat
 	dec := yaml.NewDecoder(strings.NewReader(string(src)))
 	dec.KnownFields(true)
 	if err := dec.Decode(&f); err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", file, err)
+		return nil, fmt.Errorf("%s: %w", file, err)
 	}
 	st := &SourceType{Name: f.SourceType, Source: f.Source, TimeField: f.TimeField, Known: true, Addon: "concord", aliases: f.Aliases}
 	if st.Source == "" {
@@ -181,19 +166,19 @@ func load(file string) (*SourceType, []string, error) {
 	case "epoch":
 		st.epochTime = true
 	default:
-		return nil, nil, fmt.Errorf("%s: time_format %q: want rfc3339 or epoch", file, f.TimeFormat)
+		return nil, fmt.Errorf("%s: time_format %q: want rfc3339 or epoch", file, f.TimeFormat)
 	}
 	switch f.KVMode {
 	case "", "json":
 		st.kvJSON = true
 	case "none":
 	default:
-		return nil, nil, fmt.Errorf("%s: kv_mode %q: want json or none", file, f.KVMode)
+		return nil, fmt.Errorf("%s: kv_mode %q: want json or none", file, f.KVMode)
 	}
 	for _, x := range f.Extract {
 		re, err := regexp.Compile(x.Regex)
 		if err != nil {
-			return nil, nil, fmt.Errorf("%s: extraction on %s: %w", file, x.Field, err)
+			return nil, fmt.Errorf("%s: extraction on %s: %w", file, x.Field, err)
 		}
 		x.re = re
 		if x.Field == "" {
@@ -204,14 +189,14 @@ func load(file string) (*SourceType, []string, error) {
 	for _, c := range f.Calculated {
 		prog, errs := compileEval(ast.Pos{File: file, Line: c.Eval.Line, Col: c.Eval.Column}, c.Eval.Value)
 		if errs != nil {
-			return nil, nil, errs
+			return nil, errs
 		}
 		st.calc = append(st.calc, calculated{Field: c.Field, prog: prog})
 	}
 	for _, l := range f.Lookups {
 		data, err := dataFS.ReadFile(path.Join("data", l.File))
 		if err != nil {
-			return nil, nil, fmt.Errorf("%s: %w", file, err)
+			return nil, fmt.Errorf("%s: %w", file, err)
 		}
 		lk := &lookup{match: colFields(l.Match), output: colFields(l.Output), outputNew: l.OutputNew, maxMatches: 1,
 			// transforms.conf: case_sensitive_match defaults to true.
@@ -221,11 +206,11 @@ func load(file string) (*SourceType, []string, error) {
 			lk.def, lk.minMatches = *l.Default, 1
 		}
 		if err := lk.read(l.File, data, '#'); err != nil {
-			return nil, nil, fmt.Errorf("%s: %w", file, err)
+			return nil, fmt.Errorf("%s: %w", file, err)
 		}
 		st.lookups = append(st.lookups, lk)
 	}
-	return st, f.Macros, nil
+	return st, nil
 }
 
 // compileEval compiles a calculated field's expression as Splunk's eval reads it.

@@ -128,15 +128,7 @@ func TestWarningsOncePerSourcetype(t *testing.T) {
 	}
 }
 
-func TestMacroToSourcetype(t *testing.T) {
-	for macro, want := range map[string]string{
-		"cloudtrail":   "aws:cloudtrail",
-		"gsuite_drive": "gsuite:drive:json",
-	} {
-		if got, ok := ForMacro(macro); !ok || got != want {
-			t.Errorf("ForMacro(%s) = %q, %v; want %q", macro, got, ok, want)
-		}
-	}
+func TestFromDefinition(t *testing.T) {
 	for def, want := range map[string]string{
 		`sourcetype=aws:cloudtrail`:                         "aws:cloudtrail",
 		`sourcetype="aws:cloudwatchlogs:eks"`:               "aws:cloudwatchlogs:eks",
