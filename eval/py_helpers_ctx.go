@@ -370,8 +370,12 @@ func init() {
 			v, err := upwindSeverity(env, pos, a)
 			return ast.Bool(!ast.Equal(v, s("DEFAULT"))), err
 		}),
-		fixed("panther.is_login_action", 1, "panther_databricks_helpers.is_login_action: actionName in LOGIN_ACTIONS", func(env *Env, _ ast.Pos, a []ast.Value) (ast.Value, error) {
+		fixed("panther.is_login_action", 1, "panther_databricks_helpers.is_login_action: actionName in LOGIN_ACTIONS", func(env *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
 			v := evGet(env, a[0], "actionName", ast.Null)
+			if err := hashable(pos, v); err != nil || v.Kind() == ast.KindList {
+				// `action_name in LOGIN_ACTIONS` hashes: lists and dicts raise.
+				return ast.Null, fail(pos, "TypeError: unhashable type: '%s'", pyType(v))
+			}
 			for _, k := range []string{"aadBrowserLogin", "aadTokenLogin", "certLogin", "jwtLogin", "login", "mfaLogin",
 				"oidcBrowserLogin", "passwordVerifyAuthentication", "samlLogin", "tokenLogin"} {
 				if ast.Equal(v, s(k)) {

@@ -203,13 +203,7 @@ func (l *lowerer) compare(op string, x, y ast.Expr, sp ast.Span) ast.Expr {
 		}
 		return in
 	}
-	hashed := l.sets[y]
-	if _, ok := y.(*ast.DictLit); ok {
-		hashed = true
-	}
-	if c, ok := y.(*ast.Comp); ok && c.Kind == ast.CompDict {
-		hashed = true
-	}
+	hashed := l.hashes(y)
 	switch op {
 	case "in":
 		return &ast.In{Span: sp, X: x, Y: y, Dialect: ast.Python, Hashed: hashed}
@@ -603,4 +597,31 @@ func (l *lowerer) setOf(elems []ast.Expr, sp ast.Span) ast.Expr {
 	x := &ast.ListLit{Span: sp, Elems: uniq}
 	l.sets[x] = true
 	return x
+}
+
+// hashes reports whether `x in y` hashes x because y is statically a set, a
+// dict or a dict's keys() view: a set display, set()/frozenset(), a set or dict
+// comprehension, a dict display, d.keys(), or an item of a dict display whose
+// values are all sets.
+func (l *lowerer) hashes(y ast.Expr) bool {
+	switch n := y.(type) {
+	case *ast.DictLit:
+		return true
+	case *ast.Comp:
+		return n.Kind == ast.CompDict || n.Kind == ast.CompSet
+	case *ast.Call:
+		return l.sets[y] || n.Fn == "py.dict.keys"
+	case *ast.Index:
+		d, ok := n.X.(*ast.DictLit)
+		if !ok || len(d.Vals) == 0 {
+			return false
+		}
+		for _, v := range d.Vals {
+			if !l.sets[v] {
+				return false
+			}
+		}
+		return true
+	}
+	return l.sets[y]
 }

@@ -121,6 +121,9 @@ func TestPythonSemantics(t *testing.T) {
 		{"a list in a module set raises", "return event.get('n') in NAMES", `{"n":[]}`, "raise TypeError"},
 		{"a list in a list does not", "return event.get('n') in ['a', []]", `{"n":[]}`, "True"},
 		{"a list in a dict raises", "return event.get('n') in event.get('d')", `{"n":[],"d":{}}`, "raise TypeError"},
+		{"a list in keys() raises", "return event.get('n') in {'a': 1}.keys()", `{"n":[]}`, "raise TypeError"},
+		{"a list in a set inside a dict raises", "return event.get('n') in {'k': {'a'}}['k']", `{"n":[]}`, "raise TypeError"},
+		{"a list in values() does not", "return event.get('n') in {'a': 1}.values()", `{"n":[]}`, "False"},
 		{"set literal duplicates collapse", "return len({'a', 'a', event.get('x')})", `{"x":"a"}`, "1"},
 
 		// str methods and operators.
