@@ -109,7 +109,7 @@ func init() {
 			get("request_ip", "request_ip", s("<NO_REQUESTIP>"))),
 		ctxHelper("notion_alert_context",
 			deep("actor", s("<NO_ACTOR_FOUND>"), "event", "actor"), deep("action", s("<NO_ACTION_FOUND>"), "event", "type")),
-		fixed("panther.okta_alert_context", 1, "okta_alert_context", func(env *Env, _ ast.Pos, a []ast.Value) (ast.Value, error) {
+		fixed("panther.okta_alert_context", 1, "okta_alert_context", func(env *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
 			o := buildCtx(env, a[0], []ctxField{
 				get("event_type", "eventtype", s("")), get("severity", "severity", s("")),
 				get("actor", "actor", emptyObj()), get("client", "client", emptyObj()),
@@ -118,6 +118,9 @@ func init() {
 				get("authentication_context", "authenticationcontext", emptyObj()),
 				get("security_context", "securitycontext", emptyObj()), get("ips", "p_any_ip_addresses", ast.List()),
 			})
+			if err := pantherflowCheck(pos, a[0]); err != nil {
+				return ast.Null, err
+			}
 			o.Set("PantherFlow Investigation", s(pantherflowInvestigation(a[0], "30m")))
 			return ast.ObjectOf(o), nil
 		}),
@@ -406,7 +409,7 @@ func init() {
 			}
 			return ast.ObjectOf(o), nil
 		}),
-		fixed("panther.anthropic_alert_context", 1, "panther_anthropic_helpers.anthropic_alert_context", func(env *Env, _ ast.Pos, a []ast.Value) (ast.Value, error) {
+		fixed("panther.anthropic_alert_context", 1, "panther_anthropic_helpers.anthropic_alert_context", func(env *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
 			o := buildCtx(env, a[0], []ctxField{
 				get("event_type", "type", s("")), deep("actor_type", s(""), "actor", "type"),
 				deep("actor_email", s(""), "actor", "email_address"), deep("actor_user_id", s(""), "actor", "user_id"),
@@ -414,6 +417,9 @@ func init() {
 				deep("api_key_id", s(""), "actor", "api_key_id"), get("organization_id", "organization_id", s("")),
 				get("ips", "p_any_ip_addresses", ast.List()),
 			})
+			if err := pantherflowCheck(pos, a[0]); err != nil {
+				return ast.Null, err
+			}
 			o.Set("PantherFlow Investigation", s(pantherflowInvestigation(a[0], "30m")))
 			for _, k := range []string{"target_id", "target_type", "role", "resource_type", "resource_id", "updates",
 				"claude_chat_id", "claude_project_id", "mcp_server_id", "mcp_server_name", "integration_type", "audience",

@@ -70,13 +70,14 @@ type lowerer struct {
 	inlining []string // in-file functions being inlined (recursion guard)
 	budget   int
 
-	slots   map[string]int  // how many locals of each Python name were made (for unique names)
-	labels  int             // loops and trys made (for unique labels)
-	loops   []string        // labels of the loops being lowered, innermost last
-	globals map[string]bool // names some function rebinds with a global statement
-	fnGlob  map[string]bool // names the function being lowered declares global
-	pending []pendingBind   // names bound by := while lowering the current statement
+	slots   map[string]int    // how many locals of each Python name were made (for unique names)
+	labels  int               // loops and trys made (for unique labels)
+	loops   []string          // labels of the loops being lowered, innermost last
+	globals map[string]bool   // names some function rebinds with a global statement
+	fnGlob  map[string]bool   // names the function being lowered declares global
+	pending []pendingBind     // names bound by := while lowering the current statement
 	sets    map[ast.Expr]bool // expressions that are Python sets (set literals, set(), set comprehensions)
+	tuples  map[ast.Expr]bool // tuple displays
 	unsup   ast.ErrorList
 	errs    ast.ErrorList
 	seen    map[string]bool // unsupported messages already reported
@@ -92,6 +93,7 @@ func newLowerer(file string) *lowerer {
 		slots:   map[string]int{},
 		globals: map[string]bool{},
 		sets:    map[ast.Expr]bool{},
+		tuples:  map[ast.Expr]bool{},
 	}
 }
 
