@@ -194,6 +194,12 @@ func (c *compiler) index(n *ast.Index) fn {
 		}
 		switch v.Kind() {
 		case ast.KindObject:
+			if key.Kind() == ast.KindObject {
+				return ast.Null, fail(pos, "TypeError: unhashable type: 'dict'")
+			}
+			if key.Kind() == ast.KindList {
+				return ast.Null, &RuntimeError{Pos: pos, Code: ast.CodeUnsupported, Msg: "unsupported: a list or tuple as a dict key (concord does not tell lists and tuples apart)"}
+			}
 			if key.Kind() != ast.KindString {
 				return ast.Null, fail(pos, "KeyError: %s", key.Repr())
 			}
