@@ -693,3 +693,156 @@ func init() {
 		}),
 	)
 }
+
+// wafGroups is _waf_normalize_groups (a str becomes a one-item list).
+func wafGroups(pos ast.Pos, g ast.Value) ([]ast.Value, ast.Value, error) {
+	if g.Kind() == ast.KindString {
+		return []ast.Value{g}, ast.List(g), nil
+	}
+	items, err := pyIter(pos, g)
+	return items, g, err
+}
+
+// wafMatchedID is _waf_rule_group_matched_id.
+func wafMatchedID(env *Env, pos ast.Pos, group ast.Value) (ast.Value, error) {
+	term, err := objMethodGet(env, pos, group, "terminatingRule", ast.Null)
+	if err != nil {
+		return ast.Null, err
+	}
+	if !term.Truth() {
+		term = ast.ObjectOf(&ast.Object{})
+	}
+	if id, err := objMethodGet(env, pos, term, "ruleId", ast.Null); err != nil || id.Truth() {
+		return id, err
+	}
+	nts, err := objMethodGet(env, pos, group, "nonTerminatingMatchingRules", ast.List())
+	if err != nil || !nts.Truth() {
+		return ast.Null, err
+	}
+	items, err := pyIter(pos, nts)
+	if err != nil {
+		return ast.Null, err
+	}
+	for _, m := range items {
+		if id, err := objMethodGet(env, pos, m, "ruleId", ast.Null); err != nil || id.Truth() {
+			return id, err
+		}
+	}
+	return ast.Null, nil
+}
+
+// wafMatchedRule is waf_get_matched_rule.
+func wafMatchedRule(env *Env, pos ast.Pos, ev ast.Value, groups []ast.Value) (ast.Value, error) {
+	list := evGet(env, ev, "ruleGroupList", ast.List())
+	if list.Truth() {
+		items, err := pyIter(pos, list)
+		if err != nil {
+			return ast.Null, err
+		}
+		for _, g := range items {
+			id, err := objMethodGet(env, pos, g, "ruleGroupId", ast.String(""))
+			if err != nil {
+				return ast.Null, err
+			}
+			ok, err := wafMatchesAnyGroup(env, pos, id, groups)
+			if err != nil {
+				return ast.Null, err
+			}
+			if !ok {
+				continue
+			}
+			if m, err := wafMatchedID(env, pos, g); err != nil || m.Truth() {
+				return m, err
+			}
+		}
+	}
+	return evGet(env, ev, "terminatingRuleId", ast.String("unknown")), nil
+}
+
+func init() {
+	register(
+		fixed("panther.waf_get_matched_rule", 2, "panther_aws_helpers.waf_get_matched_rule", func(env *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
+			groups, _, err := wafGroups(pos, a[1])
+			if err != nil {
+				return ast.Null, err
+			}
+			return wafMatchedRule(env, pos, a[0], groups)
+		}),
+		fixed("panther.waf_alert_context", 2, "panther_aws_helpers.waf_alert_context", func(env *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
+			ev := a[0]
+			groups, groupsVal, err := wafGroups(pos, a[1])
+			if err != nil {
+				return ast.Null, err
+			}
+			req := evGet(env, ev, "httpRequest", ast.ObjectOf(&ast.Object{}))
+			headers, err := objMethodGet(env, pos, req, "headers", ast.List())
+			if err != nil {
+				return ast.Null, err
+			}
+			hs, err := pyIter(pos, headers)
+			if err != nil {
+				return ast.Null, err
+			}
+			ua := ast.Null
+			for _, h := range hs {
+				name, err := objMethodGet(env, pos, h, "name", ast.String(""))
+				if err != nil {
+					return ast.Null, err
+				}
+				if name.Kind() != ast.KindString {
+					return ast.Null, noAttr(pos, name, "lower")
+				}
+				if strings.ToLower(name.AsString()) == "user-agent" {
+					if ua, err = objMethodGet(env, pos, h, "value", ast.Null); err != nil {
+						return ast.Null, err
+					}
+					break
+				}
+			}
+			o := &ast.Object{}
+			o.Set("rule_groups", groupsVal)
+			matched, err := wafMatchedRule(env, pos, ev, groups)
+			if err != nil {
+				return ast.Null, err
+			}
+			o.Set("matched_rule", matched)
+			for _, f := range [][2]string{{"client_ip", "clientIp"}, {"country", "country"}, {"http_method", "httpMethod"}, {"uri", "uri"}} {
+				v, err := objMethodGet(env, pos, req, f[1], ast.Null)
+				if err != nil {
+					return ast.Null, err
+				}
+				o.Set(f[0], v)
+			}
+			o.Set("user_agent", ua)
+			for _, f := range [][2]string{{"action", "action"}, {"source", "httpSourceName"}, {"source_id", "httpSourceId"},
+				{"terminating_rule_id", "terminatingRuleId"}, {"terminating_rule_type", "terminatingRuleType"}} {
+				o.Set(f[0], evGet(env, ev, f[1], ast.Null))
+			}
+			if tm := evGet(env, ev, "terminatingRuleMatchDetails", ast.List()); tm.Truth() {
+				items, err := pyIter(pos, tm)
+				if err != nil {
+					return ast.Null, err
+				}
+				var out []ast.Value
+				for _, m := range items {
+					d := &ast.Object{}
+					for _, f := range [][2]string{{"condition_type", "conditionType"}, {"location", "location"}} {
+						v, err := objMethodGet(env, pos, m, f[1], ast.Null)
+						if err != nil {
+							return ast.Null, err
+						}
+						d.Set(f[0], v)
+					}
+					v, err := objMethodGet(env, pos, m, "matchedData", ast.List())
+					if err != nil {
+						return ast.Null, err
+					}
+					d.Set("matched_strings", v)
+					out = append(out, ast.ObjectOf(d))
+				}
+				o.Set("matched_data", ast.List(out...))
+			}
+			return ast.ObjectOf(o), nil
+		}),
+	)
+}
