@@ -846,3 +846,68 @@ func init() {
 		}),
 	)
 }
+
+// extractThreats is panther_proofpoint_helpers.extract_threats.
+func extractThreats(env *Env, pos ast.Pos, ev ast.Value, withURL bool) (ast.Value, error) {
+	items, err := pyIter(pos, evGet(env, ev, "threatsInfoMap", ast.List()))
+	if err != nil {
+		return ast.Null, err
+	}
+	var out []ast.Value
+	for _, t := range items {
+		d := &ast.Object{}
+		for _, f := range [][2]string{{"threat", "<UNKNOWN_THREAT>"}, {"threatType", "<UNKNOWN_THREAT_TYPE>"},
+			{"classification", "<UNKNOWN_CLASSIFICATION>"}, {"threatStatus", "<UNKNOWN_THREAT_STATUS>"}} {
+			v, err := objMethodGet(env, pos, t, f[0], ast.String(f[1]))
+			if err != nil {
+				return ast.Null, err
+			}
+			d.Set(f[0], v)
+		}
+		if withURL {
+			v, err := objMethodGet(env, pos, t, "threatUrl", ast.Null)
+			if err != nil {
+				return ast.Null, err
+			}
+			d.Set("threatUrl", v)
+		}
+		for _, k := range []string{"campaignID", "threatID"} {
+			v, err := objMethodGet(env, pos, t, k, ast.Null)
+			if err != nil {
+				return ast.Null, err
+			}
+			if v.Truth() {
+				d.Set(k, v)
+			}
+		}
+		out = append(out, ast.ObjectOf(d))
+	}
+	return ast.List(out...), nil
+}
+
+func init() {
+	s := ast.String
+	register(
+		withKw("panther.extract_threats", 1, 2, []string{"include_threat_url"}, "panther_proofpoint_helpers.extract_threats", func(env *Env, pos ast.Pos, a []ast.Value, kw map[string]ast.Value) (ast.Value, error) {
+			with := len(a) == 2 && a[1].Truth() || kw["include_threat_url"].Truth()
+			return extractThreats(env, pos, a[0], with)
+		}),
+		withKw("panther.proofpoint_alert_context", 1, 2, []string{"include_threat_url"}, "panther_proofpoint_helpers.proofpoint_alert_context", func(env *Env, pos ast.Pos, a []ast.Value, kw map[string]ast.Value) (ast.Value, error) {
+			with := len(a) == 2 && a[1].Truth() || kw["include_threat_url"].Truth()
+			o := buildCtx(env, a[0], []ctxField{
+				get("sender", "sender", s("<UNKNOWN_SENDER>")), get("senderIP", "senderIP", s("<UNKNOWN_IP>")),
+				get("recipients", "recipient", ast.List()), get("subject", "subject", s("<UNKNOWN_SUBJECT>")),
+				get("messageID", "messageID", s("<UNKNOWN_MESSAGE_ID>")),
+				get("quarantineFolder", "quarantineFolder", s("<UNKNOWN_QUARANTINE_FOLDER>")),
+				get("quarantineRule", "quarantineRule", s("<UNKNOWN_QUARANTINE_RULE>")),
+				get("malwareScore", "malwareScore", ast.Int(0)), get("phishScore", "phishScore", ast.Int(0)),
+			})
+			threats, err := extractThreats(env, pos, a[0], with)
+			if err != nil {
+				return ast.Null, err
+			}
+			o.Set("threats", threats)
+			return ast.ObjectOf(o), nil
+		}),
+	)
+}
