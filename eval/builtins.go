@@ -46,6 +46,9 @@ var builtinList = []*Builtin{
 		if len(a) > 1 {
 			interval = a[1].Str()
 		}
+		if err := pantherflowCheck(ast.Pos{}, a[0]); err != nil {
+			return ast.Null, err
+		}
 		return ast.String(pantherflowInvestigation(a[0], interval)), nil
 	}},
 }
@@ -82,14 +85,7 @@ func (c *compiler) call(n *ast.Call) fn {
 		return func(*Env) (ast.Value, error) { return ast.Null, nil }
 	}
 	return func(env *Env) (ast.Value, error) {
-		// A test's Mocks replace the named module function, as Panther's tool patches
-		// the rule's module.
-		if v, ok := env.Mocks[mockName]; external && ok {
-			return v, nil
-		}
-		if b == nil {
-			return ast.Null, &RuntimeError{Pos: pos, Code: ast.CodeUnsupported, Msg: "unsupported: needs " + mockName + " (external helper; mock it in the test)"}
-		}
+		// Python evaluates the arguments before calling, a mock included.
 		vals := make([]ast.Value, len(args))
 		for i, a := range args {
 			v, err := a(env)
@@ -97,6 +93,14 @@ func (c *compiler) call(n *ast.Call) fn {
 				return v, err
 			}
 			vals[i] = v
+		}
+		// A test's Mocks replace the named module function, as Panther's tool patches
+		// the rule's module.
+		if v, ok := env.Mocks[mockName]; external && ok {
+			return v, nil
+		}
+		if b == nil {
+			return ast.Null, &RuntimeError{Pos: pos, Code: ast.CodeUnsupported, Msg: "unsupported: needs " + mockName + " (external helper; mock it in the test)"}
 		}
 		env.fold = fold
 		var v ast.Value
@@ -174,8 +178,11 @@ func pyStrMethod(f func(string) string) func(*Env, ast.Pos, []ast.Value) (ast.Va
 }
 
 // pantherAwsRuleContext mirrors panther_aws_helpers.aws_rule_context.
-func pantherAwsRuleContext(env *Env, _ ast.Pos, a []ast.Value) (ast.Value, error) {
+func pantherAwsRuleContext(env *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
 	ev := a[0]
+	if err := pantherflowCheck(pos, ev); err != nil {
+		return ast.Null, err
+	}
 	get := func(k, def string) ast.Value {
 		if v, ok := getFold(ev, k); ok {
 			return v

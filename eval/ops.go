@@ -153,9 +153,15 @@ func (c *compiler) in(n *ast.In) fn {
 			}
 			return ast.False, nil
 		}
-		if (hashed || b.Kind() == ast.KindObject) && (a.Kind() == ast.KindList || a.Kind() == ast.KindObject) {
-			// A set or dict hashes the candidate; lists and dicts are unhashable.
-			return ast.Null, fail(pos, "TypeError: unhashable type: '%s'", pyType(a))
+		if hashed || b.Kind() == ast.KindObject {
+			// A set or dict hashes the candidate: a dict raises TypeError, and so
+			// does a list, but concord cannot tell a list from a (hashable) tuple.
+			switch a.Kind() {
+			case ast.KindObject:
+				return ast.Null, fail(pos, "TypeError: unhashable type: 'dict'")
+			case ast.KindList:
+				return ast.Null, &RuntimeError{Pos: pos, Code: ast.CodeUnsupported, Msg: "unsupported: a list or tuple looked up in a set or dict (concord does not tell lists and tuples apart)"}
+			}
 		}
 		switch b.Kind() {
 		case ast.KindList:
@@ -194,6 +200,12 @@ func (c *compiler) index(n *ast.Index) fn {
 		}
 		switch v.Kind() {
 		case ast.KindObject:
+			if key.Kind() == ast.KindObject {
+				return ast.Null, fail(pos, "TypeError: unhashable type: 'dict'")
+			}
+			if key.Kind() == ast.KindList {
+				return ast.Null, &RuntimeError{Pos: pos, Code: ast.CodeUnsupported, Msg: "unsupported: a list or tuple as a dict key (concord does not tell lists and tuples apart)"}
+			}
 			if key.Kind() != ast.KindString {
 				return ast.Null, fail(pos, "KeyError: %s", key.Repr())
 			}

@@ -517,6 +517,11 @@ func pyDictGet(env *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
 		if err := hashable(pos, a[1]); err != nil {
 			return ast.Null, err
 		}
+		if a[1].Kind() == ast.KindList {
+			// A list key raises TypeError, a tuple key is looked up: concord
+			// cannot tell which it has.
+			return ast.Null, unsupportedf(pos, "dict.get() of a list or tuple key")
+		}
 		return def, nil
 	}
 	if v, ok := objGet(env, a[0].AsObject(), a[1].AsString()); ok {

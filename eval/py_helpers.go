@@ -453,3 +453,25 @@ func init() {
 		}))
 	}
 }
+
+// pantherflowCheck raises what panther_base_helpers.pantherflow_investigation
+// raises before building its text: p_log_type must be a str when present
+// (.lower()), and every p_any_* value but p_any_aws_account_ids must have
+// .copy() (a list or dict).
+func pantherflowCheck(pos ast.Pos, ev ast.Value) error {
+	if lt, ok := getFold(ev, "p_log_type"); ok && lt.Kind() != ast.KindString {
+		return noAttr(pos, lt, "lower")
+	}
+	if ev.Kind() != ast.KindObject {
+		return nil
+	}
+	o := ev.AsObject()
+	for i, k := range o.Keys {
+		if strings.HasPrefix(k, "p_any_") && k != "p_any_aws_account_ids" {
+			if v := o.Vals[i]; v.Kind() != ast.KindList && v.Kind() != ast.KindObject {
+				return noAttr(pos, v, "copy")
+			}
+		}
+	}
+	return nil
+}

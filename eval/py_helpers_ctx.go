@@ -109,7 +109,7 @@ func init() {
 			get("request_ip", "request_ip", s("<NO_REQUESTIP>"))),
 		ctxHelper("notion_alert_context",
 			deep("actor", s("<NO_ACTOR_FOUND>"), "event", "actor"), deep("action", s("<NO_ACTION_FOUND>"), "event", "type")),
-		fixed("panther.okta_alert_context", 1, "okta_alert_context", func(env *Env, _ ast.Pos, a []ast.Value) (ast.Value, error) {
+		fixed("panther.okta_alert_context", 1, "okta_alert_context", func(env *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
 			o := buildCtx(env, a[0], []ctxField{
 				get("event_type", "eventtype", s("")), get("severity", "severity", s("")),
 				get("actor", "actor", emptyObj()), get("client", "client", emptyObj()),
@@ -118,6 +118,9 @@ func init() {
 				get("authentication_context", "authenticationcontext", emptyObj()),
 				get("security_context", "securitycontext", emptyObj()), get("ips", "p_any_ip_addresses", ast.List()),
 			})
+			if err := pantherflowCheck(pos, a[0]); err != nil {
+				return ast.Null, err
+			}
 			o.Set("PantherFlow Investigation", s(pantherflowInvestigation(a[0], "30m")))
 			return ast.ObjectOf(o), nil
 		}),
@@ -370,8 +373,12 @@ func init() {
 			v, err := upwindSeverity(env, pos, a)
 			return ast.Bool(!ast.Equal(v, s("DEFAULT"))), err
 		}),
-		fixed("panther.is_login_action", 1, "panther_databricks_helpers.is_login_action: actionName in LOGIN_ACTIONS", func(env *Env, _ ast.Pos, a []ast.Value) (ast.Value, error) {
+		fixed("panther.is_login_action", 1, "panther_databricks_helpers.is_login_action: actionName in LOGIN_ACTIONS", func(env *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
 			v := evGet(env, a[0], "actionName", ast.Null)
+			if err := hashable(pos, v); err != nil || v.Kind() == ast.KindList {
+				// `action_name in LOGIN_ACTIONS` hashes: lists and dicts raise.
+				return ast.Null, fail(pos, "TypeError: unhashable type: '%s'", pyType(v))
+			}
 			for _, k := range []string{"aadBrowserLogin", "aadTokenLogin", "certLogin", "jwtLogin", "login", "mfaLogin",
 				"oidcBrowserLogin", "passwordVerifyAuthentication", "samlLogin", "tokenLogin"} {
 				if ast.Equal(v, s(k)) {
@@ -402,7 +409,7 @@ func init() {
 			}
 			return ast.ObjectOf(o), nil
 		}),
-		fixed("panther.anthropic_alert_context", 1, "panther_anthropic_helpers.anthropic_alert_context", func(env *Env, _ ast.Pos, a []ast.Value) (ast.Value, error) {
+		fixed("panther.anthropic_alert_context", 1, "panther_anthropic_helpers.anthropic_alert_context", func(env *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
 			o := buildCtx(env, a[0], []ctxField{
 				get("event_type", "type", s("")), deep("actor_type", s(""), "actor", "type"),
 				deep("actor_email", s(""), "actor", "email_address"), deep("actor_user_id", s(""), "actor", "user_id"),
@@ -410,6 +417,9 @@ func init() {
 				deep("api_key_id", s(""), "actor", "api_key_id"), get("organization_id", "organization_id", s("")),
 				get("ips", "p_any_ip_addresses", ast.List()),
 			})
+			if err := pantherflowCheck(pos, a[0]); err != nil {
+				return ast.Null, err
+			}
 			o.Set("PantherFlow Investigation", s(pantherflowInvestigation(a[0], "30m")))
 			for _, k := range []string{"target_id", "target_type", "role", "resource_type", "resource_id", "updates",
 				"claude_chat_id", "claude_project_id", "mcp_server_id", "mcp_server_name", "integration_type", "audience",
@@ -679,6 +689,224 @@ func init() {
 				}
 				o.Set(f[0], v)
 			}
+			return ast.ObjectOf(o), nil
+		}),
+	)
+}
+
+// wafGroups is _waf_normalize_groups (a str becomes a one-item list).
+func wafGroups(pos ast.Pos, g ast.Value) ([]ast.Value, ast.Value, error) {
+	if g.Kind() == ast.KindString {
+		return []ast.Value{g}, ast.List(g), nil
+	}
+	items, err := pyIter(pos, g)
+	return items, g, err
+}
+
+// wafMatchedID is _waf_rule_group_matched_id.
+func wafMatchedID(env *Env, pos ast.Pos, group ast.Value) (ast.Value, error) {
+	term, err := objMethodGet(env, pos, group, "terminatingRule", ast.Null)
+	if err != nil {
+		return ast.Null, err
+	}
+	if !term.Truth() {
+		term = ast.ObjectOf(&ast.Object{})
+	}
+	if id, err := objMethodGet(env, pos, term, "ruleId", ast.Null); err != nil || id.Truth() {
+		return id, err
+	}
+	nts, err := objMethodGet(env, pos, group, "nonTerminatingMatchingRules", ast.List())
+	if err != nil || !nts.Truth() {
+		return ast.Null, err
+	}
+	items, err := pyIter(pos, nts)
+	if err != nil {
+		return ast.Null, err
+	}
+	for _, m := range items {
+		if id, err := objMethodGet(env, pos, m, "ruleId", ast.Null); err != nil || id.Truth() {
+			return id, err
+		}
+	}
+	return ast.Null, nil
+}
+
+// wafMatchedRule is waf_get_matched_rule.
+func wafMatchedRule(env *Env, pos ast.Pos, ev ast.Value, groups []ast.Value) (ast.Value, error) {
+	list := evGet(env, ev, "ruleGroupList", ast.List())
+	if list.Truth() {
+		items, err := pyIter(pos, list)
+		if err != nil {
+			return ast.Null, err
+		}
+		for _, g := range items {
+			id, err := objMethodGet(env, pos, g, "ruleGroupId", ast.String(""))
+			if err != nil {
+				return ast.Null, err
+			}
+			ok, err := wafMatchesAnyGroup(env, pos, id, groups)
+			if err != nil {
+				return ast.Null, err
+			}
+			if !ok {
+				continue
+			}
+			if m, err := wafMatchedID(env, pos, g); err != nil || m.Truth() {
+				return m, err
+			}
+		}
+	}
+	return evGet(env, ev, "terminatingRuleId", ast.String("unknown")), nil
+}
+
+func init() {
+	register(
+		fixed("panther.waf_get_matched_rule", 2, "panther_aws_helpers.waf_get_matched_rule", func(env *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
+			groups, _, err := wafGroups(pos, a[1])
+			if err != nil {
+				return ast.Null, err
+			}
+			return wafMatchedRule(env, pos, a[0], groups)
+		}),
+		fixed("panther.waf_alert_context", 2, "panther_aws_helpers.waf_alert_context", func(env *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
+			ev := a[0]
+			groups, groupsVal, err := wafGroups(pos, a[1])
+			if err != nil {
+				return ast.Null, err
+			}
+			req := evGet(env, ev, "httpRequest", ast.ObjectOf(&ast.Object{}))
+			headers, err := objMethodGet(env, pos, req, "headers", ast.List())
+			if err != nil {
+				return ast.Null, err
+			}
+			hs, err := pyIter(pos, headers)
+			if err != nil {
+				return ast.Null, err
+			}
+			ua := ast.Null
+			for _, h := range hs {
+				name, err := objMethodGet(env, pos, h, "name", ast.String(""))
+				if err != nil {
+					return ast.Null, err
+				}
+				if name.Kind() != ast.KindString {
+					return ast.Null, noAttr(pos, name, "lower")
+				}
+				if strings.ToLower(name.AsString()) == "user-agent" {
+					if ua, err = objMethodGet(env, pos, h, "value", ast.Null); err != nil {
+						return ast.Null, err
+					}
+					break
+				}
+			}
+			o := &ast.Object{}
+			o.Set("rule_groups", groupsVal)
+			matched, err := wafMatchedRule(env, pos, ev, groups)
+			if err != nil {
+				return ast.Null, err
+			}
+			o.Set("matched_rule", matched)
+			for _, f := range [][2]string{{"client_ip", "clientIp"}, {"country", "country"}, {"http_method", "httpMethod"}, {"uri", "uri"}} {
+				v, err := objMethodGet(env, pos, req, f[1], ast.Null)
+				if err != nil {
+					return ast.Null, err
+				}
+				o.Set(f[0], v)
+			}
+			o.Set("user_agent", ua)
+			for _, f := range [][2]string{{"action", "action"}, {"source", "httpSourceName"}, {"source_id", "httpSourceId"},
+				{"terminating_rule_id", "terminatingRuleId"}, {"terminating_rule_type", "terminatingRuleType"}} {
+				o.Set(f[0], evGet(env, ev, f[1], ast.Null))
+			}
+			if tm := evGet(env, ev, "terminatingRuleMatchDetails", ast.List()); tm.Truth() {
+				items, err := pyIter(pos, tm)
+				if err != nil {
+					return ast.Null, err
+				}
+				var out []ast.Value
+				for _, m := range items {
+					d := &ast.Object{}
+					for _, f := range [][2]string{{"condition_type", "conditionType"}, {"location", "location"}} {
+						v, err := objMethodGet(env, pos, m, f[1], ast.Null)
+						if err != nil {
+							return ast.Null, err
+						}
+						d.Set(f[0], v)
+					}
+					v, err := objMethodGet(env, pos, m, "matchedData", ast.List())
+					if err != nil {
+						return ast.Null, err
+					}
+					d.Set("matched_strings", v)
+					out = append(out, ast.ObjectOf(d))
+				}
+				o.Set("matched_data", ast.List(out...))
+			}
+			return ast.ObjectOf(o), nil
+		}),
+	)
+}
+
+// extractThreats is panther_proofpoint_helpers.extract_threats.
+func extractThreats(env *Env, pos ast.Pos, ev ast.Value, withURL bool) (ast.Value, error) {
+	items, err := pyIter(pos, evGet(env, ev, "threatsInfoMap", ast.List()))
+	if err != nil {
+		return ast.Null, err
+	}
+	var out []ast.Value
+	for _, t := range items {
+		d := &ast.Object{}
+		for _, f := range [][2]string{{"threat", "<UNKNOWN_THREAT>"}, {"threatType", "<UNKNOWN_THREAT_TYPE>"},
+			{"classification", "<UNKNOWN_CLASSIFICATION>"}, {"threatStatus", "<UNKNOWN_THREAT_STATUS>"}} {
+			v, err := objMethodGet(env, pos, t, f[0], ast.String(f[1]))
+			if err != nil {
+				return ast.Null, err
+			}
+			d.Set(f[0], v)
+		}
+		if withURL {
+			v, err := objMethodGet(env, pos, t, "threatUrl", ast.Null)
+			if err != nil {
+				return ast.Null, err
+			}
+			d.Set("threatUrl", v)
+		}
+		for _, k := range []string{"campaignID", "threatID"} {
+			v, err := objMethodGet(env, pos, t, k, ast.Null)
+			if err != nil {
+				return ast.Null, err
+			}
+			if v.Truth() {
+				d.Set(k, v)
+			}
+		}
+		out = append(out, ast.ObjectOf(d))
+	}
+	return ast.List(out...), nil
+}
+
+func init() {
+	s := ast.String
+	register(
+		withKw("panther.extract_threats", 1, 2, []string{"include_threat_url"}, "panther_proofpoint_helpers.extract_threats", func(env *Env, pos ast.Pos, a []ast.Value, kw map[string]ast.Value) (ast.Value, error) {
+			with := len(a) == 2 && a[1].Truth() || kw["include_threat_url"].Truth()
+			return extractThreats(env, pos, a[0], with)
+		}),
+		withKw("panther.proofpoint_alert_context", 1, 2, []string{"include_threat_url"}, "panther_proofpoint_helpers.proofpoint_alert_context", func(env *Env, pos ast.Pos, a []ast.Value, kw map[string]ast.Value) (ast.Value, error) {
+			with := len(a) == 2 && a[1].Truth() || kw["include_threat_url"].Truth()
+			o := buildCtx(env, a[0], []ctxField{
+				get("sender", "sender", s("<UNKNOWN_SENDER>")), get("senderIP", "senderIP", s("<UNKNOWN_IP>")),
+				get("recipients", "recipient", ast.List()), get("subject", "subject", s("<UNKNOWN_SUBJECT>")),
+				get("messageID", "messageID", s("<UNKNOWN_MESSAGE_ID>")),
+				get("quarantineFolder", "quarantineFolder", s("<UNKNOWN_QUARANTINE_FOLDER>")),
+				get("quarantineRule", "quarantineRule", s("<UNKNOWN_QUARANTINE_RULE>")),
+				get("malwareScore", "malwareScore", ast.Int(0)), get("phishScore", "phishScore", ast.Int(0)),
+			})
+			threats, err := extractThreats(env, pos, a[0], with)
+			if err != nil {
+				return ast.Null, err
+			}
+			o.Set("threats", threats)
 			return ast.ObjectOf(o), nil
 		}),
 	)

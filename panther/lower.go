@@ -77,6 +77,7 @@ type lowerer struct {
 	fnGlob  map[string]bool   // names the function being lowered declares global
 	pending []pendingBind     // names bound by := while lowering the current statement
 	sets    map[ast.Expr]bool // expressions that are Python sets (set literals, set(), set comprehensions)
+	tuples  map[ast.Expr]bool // tuple displays
 	unsup   ast.ErrorList
 	errs    ast.ErrorList
 	seen    map[string]bool // unsupported messages already reported
@@ -92,6 +93,7 @@ func newLowerer(file string) *lowerer {
 		slots:   map[string]int{},
 		globals: map[string]bool{},
 		sets:    map[ast.Expr]bool{},
+		tuples:  map[ast.Expr]bool{},
 	}
 }
 

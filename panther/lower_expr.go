@@ -94,6 +94,7 @@ func (l *lowerer) lowerExprList(xs *grammar.ExprList, e env) val {
 		}
 		lit.Elems = append(lit.Elems, l.exprOf(l.lowerExpr(it.X, e), it.Pos))
 	}
+	l.tuples[lit] = true
 	return val{x: lit}
 }
 
@@ -203,13 +204,9 @@ func (l *lowerer) compare(op string, x, y ast.Expr, sp ast.Span) ast.Expr {
 		}
 		return in
 	}
-	hashed := l.sets[y]
-	if _, ok := y.(*ast.DictLit); ok {
-		hashed = true
-	}
-	if c, ok := y.(*ast.Comp); ok && c.Kind == ast.CompDict {
-		hashed = true
-	}
+	// A tuple display is hashable (concord keeps tuples as lists, which In
+	// would otherwise treat as unhashable lists).
+	hashed := l.hashes(y) && !l.tuples[x]
 	switch op {
 	case "in":
 		return &ast.In{Span: sp, X: x, Y: y, Dialect: ast.Python, Hashed: hashed}
@@ -282,10 +279,11 @@ func (l *lowerer) lowerBin(x *grammar.BinExpr, e env) val {
 	return val{x: climbAt(1)}
 }
 
-// binary builds one binary operation. `+` with a string on either side is
-// concatenation; everything else is a named evaluator function.
+// binary builds one binary operation. `+` of two operands known to be str is
+// concatenation; everything else is a named evaluator function (py.add raises
+// TypeError for str + int as Python does, which Concat's str() would hide).
 func (l *lowerer) binary(op string, x, y ast.Expr, sp ast.Span) ast.Expr {
-	if op == "+" && (isStringy(x) || isStringy(y)) {
+	if op == "+" && isStringy(x) && isStringy(y) {
 		c := &ast.Concat{Span: sp, Dialect: ast.Python}
 		for _, p := range []ast.Expr{x, y} {
 			if inner, ok := p.(*ast.Concat); ok && inner.Dialect == ast.Python {
@@ -444,7 +442,11 @@ func (l *lowerer) lowerAtom(a *grammar.Atom, e env) val {
 		if len(a.ParenIn.Items) == 1 && !a.ParenIn.Trailing && !a.ParenIn.Items[0].Star {
 			return l.lowerExpr(a.ParenIn.Items[0].X, e)
 		}
-		return l.seq(a.ParenIn, e, sp)
+		v := l.seq(a.ParenIn, e, sp)
+		if v.x != nil {
+			l.tuples[v.x] = true
+		}
+		return v
 	case a.List:
 		if a.ListIn == nil {
 			return val{x: &ast.ListLit{Span: sp}}
@@ -583,7 +585,7 @@ func (l *lowerer) comprehension(kind ast.CompKind, elem *grammar.Seq, value *gra
 func (l *lowerer) setOf(elems []ast.Expr, sp ast.Span) ast.Expr {
 	var uniq []ast.Expr
 	for _, e := range elems {
-		lit, ok := e.(*ast.Lit)
+		lit, ok := constValue(e)
 		if !ok {
 			x := &ast.Call{Span: sp, Fn: "py.set", Args: []ast.Expr{&ast.ListLit{Span: sp, Elems: elems}}}
 			l.sets[x] = true
@@ -591,7 +593,7 @@ func (l *lowerer) setOf(elems []ast.Expr, sp ast.Span) ast.Expr {
 		}
 		dup := false
 		for _, u := range uniq {
-			if ast.Equal(u.(*ast.Lit).Val, lit.Val) {
+			if uv, _ := constValue(u); ast.Equal(uv, lit) {
 				dup = true
 				break
 			}
@@ -603,4 +605,51 @@ func (l *lowerer) setOf(elems []ast.Expr, sp ast.Span) ast.Expr {
 	x := &ast.ListLit{Span: sp, Elems: uniq}
 	l.sets[x] = true
 	return x
+}
+
+// hashes reports whether `x in y` hashes x because y is statically a set, a
+// dict or a dict's keys() view: a set display, set()/frozenset(), a set or dict
+// comprehension, a dict display, d.keys(), or an item of a dict display whose
+// values are all sets.
+func (l *lowerer) hashes(y ast.Expr) bool {
+	switch n := y.(type) {
+	case *ast.DictLit:
+		return true
+	case *ast.Comp:
+		return n.Kind == ast.CompDict || n.Kind == ast.CompSet
+	case *ast.Call:
+		return l.sets[y] || n.Fn == "py.dict.keys"
+	case *ast.Index:
+		d, ok := n.X.(*ast.DictLit)
+		if !ok || len(d.Vals) == 0 {
+			return false
+		}
+		for _, v := range d.Vals {
+			if !l.sets[v] {
+				return false
+			}
+		}
+		return true
+	}
+	return l.sets[y]
+}
+
+// constValue is the value of a constant expression: a literal, or a tuple or
+// list display of constants.
+func constValue(x ast.Expr) (ast.Value, bool) {
+	switch n := x.(type) {
+	case *ast.Lit:
+		return n.Val, true
+	case *ast.ListLit:
+		vs := make([]ast.Value, len(n.Elems))
+		for i, e := range n.Elems {
+			v, ok := constValue(e)
+			if !ok {
+				return ast.Missing, false
+			}
+			vs[i] = v
+		}
+		return ast.List(vs...), true
+	}
+	return ast.Missing, false
 }

@@ -526,8 +526,7 @@ func isDict(x ast.Expr) bool {
 // safeCalls never raise a Python exception for any arguments (udm may be
 // unsupported without a data model, which is not an exception the rule sees).
 var safeCalls = map[string]bool{
-	"panther.udm": true, "panther.deep_get": true,
-	"panther.aws_rule_context": true, "py.str": true, "py.repr": true,
+	"panther.udm": true, "panther.deep_get": true, "py.str": true, "py.repr": true,
 }
 
 // setName binds name to v. A name that lives in a local, is declared global, or

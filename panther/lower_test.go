@@ -126,7 +126,9 @@ func TestLower_strings(t *testing.T) {
 			`return f"user {event.get('name')!r} in [{event.deep_get('a', 'b')}] {{x}}"`,
 			`(concat 'user ' (py.repr $name) ' in [' (default-null $a.b None) '] {x}')`},
 		{"format spec", `return f"{event.get('n'):>5}"`, `(concat (py.format $n '>5'))`},
-		{"str + str is concat", `return "a-" + event.get('x') + "-b"`, `(concat 'a-' $x '-b')`},
+		{"str + str is concat", `return "a-" + f"{event.get('x')}" + "-b"`, `(concat 'a-' $x '-b')`},
+		// str + a value of unknown type raises TypeError unless it is a str.
+		{"str + value is py.add", `return "a-" + event.get('x') + "-b"`, `(py.add (py.add 'a-' $x) '-b')`},
 		{"implicit concatenation and escapes", `return "a\tb" 'c' r"\d"`, `'a\tbc\\d'`},
 		{"f-string and literal", `return "x: " f"{event.get('a')}"`, `(concat 'x: ' $a)`},
 	}

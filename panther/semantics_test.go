@@ -117,10 +117,14 @@ func TestPythonSemantics(t *testing.T) {
 		{"to_dict is the event", "return event.to_dict().get('a')", `{"a":1}`, "1"},
 
 		// Sets and dicts hash what is looked up; lists do not.
-		{"a list in a set raises", "return event.get('n') in {'a', 'b'}", `{"n":[]}`, "raise TypeError"},
-		{"a list in a module set raises", "return event.get('n') in NAMES", `{"n":[]}`, "raise TypeError"},
+		{"a list in a set is unsupported", "return event.get('n') in {'a', 'b'}", `{"n":[]}`, "unsupported"},
+		{"a dict in a module set raises", "return event.get('n') in NAMES", `{"n":{}}`, "raise TypeError"},
+		{"a tuple in a set of tuples", "return (event.get('a'), 'x') in {('p', 'x'), ('q', 'y')}", `{"a":"p"}`, "True"},
 		{"a list in a list does not", "return event.get('n') in ['a', []]", `{"n":[]}`, "True"},
-		{"a list in a dict raises", "return event.get('n') in event.get('d')", `{"n":[],"d":{}}`, "raise TypeError"},
+		{"a dict in a dict raises", "return event.get('n') in event.get('d')", `{"n":{},"d":{}}`, "raise TypeError"},
+		{"a dict in keys() raises", "return event.get('n') in {'a': 1}.keys()", `{"n":{}}`, "raise TypeError"},
+		{"a dict in a set inside a dict raises", "return event.get('n') in {'k': {'a'}}['k']", `{"n":{}}`, "raise TypeError"},
+		{"a list in values() does not", "return event.get('n') in {'a': 1}.values()", `{"n":[]}`, "False"},
 		{"set literal duplicates collapse", "return len({'a', 'a', event.get('x')})", `{"x":"a"}`, "1"},
 
 		// str methods and operators.
@@ -132,6 +136,8 @@ func TestPythonSemantics(t *testing.T) {
 		{"negative slice", "return event.get('s')[-3:]", `{"s":"abcdef"}`, "'def'"},
 		{"reverse slice", "return event.get('xs')[::-1]", `{"xs":[1,2,3]}`, "[3, 2, 1]"},
 		{"endswith a tuple, non-constant", "return event.get('s').endswith(tuple(event.get('suffixes')))", `{"s":"file.txt","suffixes":[".exe",".txt"]}`, "True"},
+		{"str + a non-str field raises", "return 'ip:' + event.get('ip')", `{"ip":null}`, "raise TypeError"},
+		{"str + str field", "return 'ip:' + event.get('ip')", `{"ip":"1.2.3.4"}`, "'ip:1.2.3.4'"},
 		{"str + int raises", "return event.get('s') + 1", `{"s":"a"}`, "raise TypeError"},
 		{"floor division rounds down", "return -7 // 2", `{}`, "-4"},
 		{"true division", "return 7 / 2", `{}`, "3.5"},
