@@ -53,9 +53,9 @@ func TestTestFilter(t *testing.T) {
 		want    string
 	}{
 		{[]string{"--filter", "LogTypes=aws.vpcflow,GitHub.Audit"}, "Concord.VPCFlow.UnexpectedInbound Concord.GitHub.RepoMadePublic"},
-		{[]string{"--filter", "Severity=High"}, "Concord.AWS.RootConsoleLogin"},
+		{[]string{"--filter", "Severity=High"}, "Concord.AWS.IAM.PolicyGrantsEverything Concord.AWS.RootConsoleLogin"},
 		{[]string{"--filter", "Enabled=no"}, "Concord.VPCFlow.UnexpectedInbound"},
-		{[]string{"--filter", "LogTypes=AWS.CloudTrail", "--filter", "RuleID!=Concord.AWS.RootConsoleLogin"}, "AWS.Bedrock.DeleteModelInvocationLoggingConfiguration"},
+		{[]string{"--filter", "LogTypes=AWS.CloudTrail", "--filter", "RuleID!=Concord.AWS.RootConsoleLogin,Concord.AWS.Console.OddSignals"}, "AWS.Bedrock.DeleteModelInvocationLoggingConfiguration Concord.AWS.IAM.PolicyGrantsEverything"},
 	}
 	for _, tt := range tests {
 		r, code := testJSON(t, append([]string{pantherFixtures}, tt.filters...)...)
@@ -98,9 +98,10 @@ func TestTestMinimumTests(t *testing.T) {
 	}
 	want := []string{
 		"AWS.Bedrock.DeleteModelInvocationLoggingConfiguration: Insufficient test coverage: 6 tests required but only 3 found",
+		"Concord.AWS.Console.OddSignals: Insufficient test coverage: 6 tests required but only 5 found",
 		"Concord.AWS.RootConsoleLogin: Insufficient test coverage: 6 tests required but only 5 found",
 	}
-	if code != ExitFailed || strings.Join(msgs, "\n") != strings.Join(want, "\n") || r.Summary.Fail != 2 {
+	if code != ExitFailed || strings.Join(msgs, "\n") != strings.Join(want, "\n") || r.Summary.Fail != 3 {
 		t.Errorf("exit %d, fail %d, got\n%s", code, r.Summary.Fail, strings.Join(msgs, "\n"))
 	}
 	if _, code := testJSON(t, pantherFixtures, "--minimum-tests", "3"); code != 0 {
@@ -113,7 +114,7 @@ func TestTestShowFailuresOnly(t *testing.T) {
 	want := "../../../fixtures/panther-analysis/rules/aws_cloudtrail_rules/aws_bedrock_deletemodelinvocationloggingconfiguration.yml (AWS.Bedrock.DeleteModelInvocationLoggingConfiguration)\n" +
 		"\t[FAIL] minimum tests\n\t\tInsufficient test coverage: 4 tests required but only 3 found\n" +
 		"skipped (not rules): 1 datamodel, 1 policy\n" +
-		"tests: 28 pass, 1 fail, 0 unsupported, 0 error\n"
+		"tests: 39 pass, 1 fail, 0 unsupported, 0 error\n"
 	if code != ExitFailed || out != want {
 		t.Errorf("exit %d, got\n%s\nwant\n%s", code, out, want)
 	}
