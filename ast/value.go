@@ -241,6 +241,29 @@ func formatFloat(f float64) string {
 	return strconv.FormatFloat(f, 'g', -1, 64)
 }
 
+// pyFloatRepr is Python's float repr: the shortest digits that round-trip,
+// positional when the decimal exponent is in [-4, 16), else scientific.
+func pyFloatRepr(f float64) string {
+	switch {
+	case math.IsNaN(f):
+		return "nan"
+	case math.IsInf(f, 1):
+		return "inf"
+	case math.IsInf(f, -1):
+		return "-inf"
+	}
+	e := strconv.FormatFloat(f, 'e', -1, 64)
+	exp, _ := strconv.Atoi(e[strings.LastIndexByte(e, 'e')+1:])
+	if exp < -4 || exp >= 16 {
+		return e
+	}
+	s := strconv.FormatFloat(f, 'f', -1, 64)
+	if !strings.Contains(s, ".") {
+		s += ".0"
+	}
+	return s
+}
+
 // Repr renders a value as Python's repr() does; used for str() of containers,
 // f-strings and reports about Panther rules.
 func (v Value) Repr() string {
@@ -255,11 +278,7 @@ func (v Value) Repr() string {
 	case KindString:
 		return pyQuote(v.s)
 	case KindFloat:
-		s := strconv.FormatFloat(v.f, 'g', -1, 64)
-		if !strings.ContainsAny(s, ".eEn") {
-			s += ".0"
-		}
-		return s
+		return pyFloatRepr(v.f)
 	case KindList:
 		parts := make([]string, len(v.list))
 		for i, e := range v.list {

@@ -80,6 +80,7 @@ func (c *compiler) call(n *ast.Call) fn {
 	}
 	kwNames, fold := n.Keywords, c.keys == ast.KeysFold
 	mockName, external := strings.CutPrefix(n.Fn, "panther.")
+	objOK := pyObjectOK[n.Fn]
 	if !ok && !external {
 		c.errorf(pos, ast.CodeUnsupported, "unsupported: function %s", n.Fn)
 		return func(*Env) (ast.Value, error) { return ast.Null, nil }
@@ -101,6 +102,11 @@ func (c *compiler) call(n *ast.Call) fn {
 		}
 		if b == nil {
 			return ast.Null, &RuntimeError{Pos: pos, Code: ast.CodeUnsupported, Msg: "unsupported: needs " + mockName + " (external helper; mock it in the test)"}
+		}
+		if !objOK {
+			if err := refusePyObjects(pos, name, vals...); err != nil {
+				return ast.Null, err
+			}
 		}
 		env.fold = fold
 		var v ast.Value

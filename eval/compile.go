@@ -409,6 +409,9 @@ func pyType(v ast.Value) string {
 	case ast.KindString:
 		return "str"
 	case ast.KindObject:
+		if c := pyObjClass(v); c != "" {
+			return "datetime." + c
+		}
 		return "dict"
 	}
 	return v.Kind().String()

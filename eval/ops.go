@@ -36,6 +36,9 @@ func comparePython(op ast.CmpOp, a, b ast.Value, pos ast.Pos) (ast.Value, error)
 	case ast.Ne:
 		return ast.Bool(!ast.Equal(a, b)), nil
 	}
+	if pyObjClass(a) != "" || pyObjClass(b) != "" {
+		return pyDatetimeCompare(op, a, b, pos)
+	}
 	var r int
 	if an, ok := pyNum(a); ok {
 		bn, ok := pyNum(b)
@@ -153,6 +156,9 @@ func (c *compiler) in(n *ast.In) fn {
 			}
 			return ast.False, nil
 		}
+		if pyObjClass(b) != "" || pyObjClass(a) != "" && (hashed || b.Kind() == ast.KindObject) {
+			return ast.Null, unsupportedf(pos, "`in` with a datetime or timedelta")
+		}
 		if hashed || b.Kind() == ast.KindObject {
 			// A set or dict hashes the candidate: a dict raises TypeError, and so
 			// does a list, but concord cannot tell a list from a (hashable) tuple.
@@ -197,6 +203,9 @@ func (c *compiler) index(n *ast.Index) fn {
 		key, err := k(env)
 		if err != nil {
 			return key, err
+		}
+		if err := refusePyObjects(pos, "subscript", v, key); err != nil {
+			return ast.Null, err
 		}
 		switch v.Kind() {
 		case ast.KindObject:
@@ -263,6 +272,9 @@ func (c *compiler) concat(n *ast.Concat) fn {
 				}
 				b.WriteString(v.Text())
 			} else {
+				if err := refusePyObjects(n.Pos(), "f-string or string concatenation", v); err != nil {
+					return ast.Null, err
+				}
 				b.WriteString(v.Str())
 			}
 		}

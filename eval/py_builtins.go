@@ -673,6 +673,9 @@ func pySlice(_ *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
 // pyArith is Python's binary arithmetic for int, float, bool, str and list
 // (the set operators |, &, ^, - on lists treat them as the sets rules build).
 func pyArith(op string, x, y ast.Value, pos ast.Pos) (ast.Value, error) {
+	if pyObjClass(x) != "" || pyObjClass(y) != "" {
+		return pyDatetimeArith(op, x, y, pos)
+	}
 	bad := func() (ast.Value, error) {
 		return ast.Null, fail(pos, "TypeError: unsupported operand type(s) for %s: '%s' and '%s'", op, pyType(x), pyType(y))
 	}

@@ -49,6 +49,9 @@ func bind(env *Env, pos ast.Pos, names []string, v ast.Value) error {
 
 // pyIter lists what `for x in v` visits: list items, dict keys, str characters.
 func pyIter(pos ast.Pos, v ast.Value) ([]ast.Value, error) {
+	if c := pyObjClass(v); c != "" {
+		return nil, fail(pos, "TypeError: 'datetime.%s' object is not iterable", c)
+	}
 	switch v.Kind() {
 	case ast.KindList:
 		return v.AsList(), nil
@@ -425,6 +428,9 @@ func dictKey(pos ast.Pos, k ast.Value) (string, error) {
 // a dict key (lists and dicts; concord cannot tell a tuple from a list, so a
 // list is taken as a tuple only where Python makes tuples: nowhere here).
 func hashable(pos ast.Pos, v ast.Value) error {
+	if pyObjClass(v) != "" {
+		return unsupportedf(pos, "hashing a %s", pyObjClass(v))
+	}
 	switch v.Kind() {
 	case ast.KindObject:
 		return fail(pos, "TypeError: unhashable type: 'dict'")

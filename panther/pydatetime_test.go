@@ -1,0 +1,78 @@
+package panther
+
+import (
+	"testing"
+	"time"
+
+	"github.com/concordsec/concord/ast"
+	"github.com/concordsec/concord/eval"
+)
+
+// TestDatetime runs rules using datetime and timedelta. Each want is what
+// CPython 3.11.7 printed for the same expression with TZ=UTC (docs:
+// https://docs.python.org/3.11/library/datetime.html); "unsupported" marks
+// what concord refuses rather than guesses.
+func TestDatetime(t *testing.T) {
+	iso := "dt.datetime.fromisoformat"
+	tests := []struct{ expr, want string }{
+		// The SSM rules' cache key: timestamp() of a naive time is local (UTC) time.
+		{iso + "('2025-02-14 19:43:09.000000000').timestamp() // 3600 * 3600", "1739559600.0"},
+		{iso + "('2025-02-14T19:43:09.123Z').timestamp()", "1739562189.123"},
+		{iso + "('1969-12-31 23:59:59.5').timestamp()", "-0.5"},
+		{iso + "('2025-02-14 19:43:09,12345678').timestamp()", "1739562189.123456"},
+		// strftime("%s") is glibc's mktime of the fields in local time (UTC).
+		{"(" + iso + "('2021-05-20 15:53:47') + timedelta(days=3)).strftime('%s')", "'1621785227'"},
+		{"(" + iso + "('2021-05-20 15:53:47') + timedelta(days=3)).strftime('%Y-%m-%dT%H:%M:%S.%f%%')", "'2021-05-23T15:53:47.000000%'"},
+		{"(" + iso + "('2021-05-20 15:53:47Z') - " + iso + "('2021-05-20T15:53:40+00:00')).total_seconds()", "7.0"},
+		// A naive and an aware datetime are unequal, and ordering them raises.
+		{iso + "('2021-05-20 15:53:47Z') == " + iso + "('2021-05-20 15:53:47')", "False"},
+		{iso + "('2021-05-20 15:53:47Z') == " + iso + "('2021-05-20 15:53:47+00:00')", "True"},
+		{iso + "('2021-05-20') < " + iso + "('2021-05-20 00:00:01')", "True"},
+		{iso + "('2021-05-20 15:53:47Z') < " + iso + "('2021-05-20 15:53:47')", "raise TypeError"},
+		{iso + "('2021-05-20') + " + iso + "('2021-05-20')", "raise TypeError"},
+		{iso + "('2021-05-20') + 1", "raise TypeError"},
+		{iso + "('9999-12-31') + timedelta(days=1)", "raise OverflowError"},
+		{iso + "(5)", "raise TypeError"},
+		{"timedelta(1, 2, 3, 4, 5, 6, 7).total_seconds()", "4341902.004003"},
+		{"timedelta(hours=2) > timedelta(minutes=119)", "True"},
+		{"timedelta(1, days=2)", "raise TypeError"},
+		{"timedelta(days='1')", "raise TypeError"},
+		// Not modelled: other offsets, a zero timedelta (falsy), float parts,
+		// and every use of these values as something else.
+		{iso + "('2021-05-20T10:00:00+02:00')", "unsupported"},
+		{iso + "('2021-05-20Z')", "unsupported"},
+		{"timedelta(0)", "unsupported"},
+		{"timedelta(days=1.5)", "unsupported"},
+		{"len(" + iso + "('2021-05-20'))", "unsupported"},
+		{"str(" + iso + "('2021-05-20'))", "unsupported"},
+		{"f\"{" + iso + "('2021-05-20')}\"", "unsupported"},
+		{"[" + iso + "('2021-05-20')][0].get('us')", "unsupported"},
+		{iso + "('2021-05-20')['us']", "unsupported"},
+		{"'us' in " + iso + "('2021-05-20')", "unsupported"},
+		{"{" + iso + "('2021-05-20')}", "unsupported"},
+	}
+	for _, tt := range tests {
+		src := "import datetime as dt\nfrom datetime import timedelta\n\ndef rule(event):\n    return " + tt.expr + "\n"
+		if got, _ := runPy(t, src, `{}`, nil); got != tt.want {
+			t.Errorf("%s: got %s, want %s", tt.expr, got, tt.want)
+		}
+	}
+}
+
+// TestDatetimeNow: now() and utcnow() are naive and come from Env.Now.
+func TestDatetimeNow(t *testing.T) {
+	src := "from datetime import datetime, timedelta\n\ndef rule(event):\n    return (datetime.now() - timedelta(hours=1)).strftime('%Y-%m-%d %H:%M:%S')\n"
+	prog, errs := ParsePython("t.py", []byte(src))
+	if len(errs) > 0 || len(prog.Unsupported) > 0 {
+		t.Fatalf("%v %v", errs, prog.Unsupported)
+	}
+	p, cerrs := eval.Compile(prog.Match, ast.KeysFold)
+	if len(cerrs) > 0 {
+		t.Fatal(cerrs)
+	}
+	now := time.Date(2024, 3, 1, 0, 30, 0, 0, time.UTC)
+	v, err := p.Eval(&eval.Env{Record: ast.ObjectOf(&ast.Object{}), Now: func() time.Time { return now }})
+	if err != nil || v.Repr() != "'2024-02-29 23:30:00'" {
+		t.Errorf("got %s %v", v.Repr(), err)
+	}
+}
