@@ -81,6 +81,10 @@ func (c *compiler) call(n *ast.Call) fn {
 	kwNames, fold := n.Keywords, c.keys == ast.KeysFold
 	mockName, external := strings.CutPrefix(n.Fn, "panther.")
 	objOK := pyObjectOK[n.Fn]
+	enrichM, _ := strings.CutPrefix(n.Fn, "py.method.")
+	if !enrichMethodNames[enrichM] {
+		enrichM = ""
+	}
 	if !ok && !external {
 		c.errorf(pos, ast.CodeUnsupported, "unsupported: function %s", n.Fn)
 		return func(*Env) (ast.Value, error) { return ast.Null, nil }
@@ -106,6 +110,11 @@ func (c *compiler) call(n *ast.Call) fn {
 		if !objOK {
 			if err := refusePyObjects(pos, name, vals...); err != nil {
 				return ast.Null, err
+			}
+		}
+		if enrichM != "" {
+			if v, ok, err := callEnrich(env, pos, enrichM, vals); ok {
+				return v, err
 			}
 		}
 		env.fold = fold
