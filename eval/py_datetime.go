@@ -1,8 +1,11 @@
 package eval
 
 import (
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -430,4 +433,203 @@ func init() {
 	for _, name := range []string{"add", "sub", "mul", "truediv", "floordiv", "mod", "bitor", "bitand", "bitxor", "pow", "bool", "is"} {
 		pyObjectOK["py."+name] = true
 	}
+}
+
+// resolveTimeFormats is panther_base_helpers.TIME_FORMATS, tried in order.
+var resolveTimeFormats = []string{
+	"%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S.%fZ", "%Y-%m-%dT%H:%M:%S*%f%z",
+	"%Y %b %d %H:%M:%S.%f %Z", "%b %d %H:%M:%S %z %Y", "%d/%b/%Y:%H:%M:%S %z", "%b %d, %Y %I:%M:%S %p",
+	"%b %d %Y %H:%M:%S", "%b %d %H:%M:%S %Y", "%b %d %H:%M:%S %z", "%b %d %H:%M:%S", "%Y-%m-%dT%H:%M:%S%z",
+	"%Y-%m-%dT%H:%M:%S.%f%z", "%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M:%S%z", "%Y-%m-%d %H:%M:%S,%f",
+	"%Y/%m/%d*%H:%M:%S", "%Y %b %d %H:%M:%S.%f*%Z", "%Y %b %d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S,%f%z",
+	"%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S.%f%z", "%Y-%m-%dT%H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S",
+	"%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d*%H:%M:%S:%f",
+	"%Y-%m-%d*%H:%M:%S", "%y-%m-%d %H:%M:%S,%f %z", "%y-%m-%d %H:%M:%S,%f", "%y-%m-%d %H:%M:%S",
+	"%y/%m/%d %H:%M:%S", "%y%m%d %H:%M:%S", "%Y%m%d %H:%M:%S.%f", "%m/%d/%y*%H:%M:%S", "%m/%d/%Y*%H:%M:%S",
+	"%m/%d/%Y*%H:%M:%S*%f", "%m/%d/%y %H:%M:%S %z", "%m/%d/%Y %H:%M:%S %z", "%H:%M:%S", "%H:%M:%S.%f",
+	"%H:%M:%S,%f", "%d/%b %H:%M:%S,%f", "%d/%b/%Y:%H:%M:%S", "%d/%b/%Y %H:%M:%S", "%d-%b-%Y %H:%M:%S",
+	"%d-%b-%Y %H:%M:%S.%f", "%d %b %Y %H:%M:%S", "%d %b %Y %H:%M:%S*%f", "%m%d_%H:%M:%S", "%m%d_%H:%M:%S.%f",
+	"%m/%d/%Y %I:%M:%S %p:%f", "%m/%d/%Y %I:%M:%S %p",
+}
+
+// strptimeDirectives are CPython 3.11 _strptime.TimeRE's patterns for the
+// directives the formats use, in the C locale with TZ=UTC (%Z is gmt|utc).
+var strptimeDirectives = map[byte]string{
+	'd': `(?P<d>3[0-1]|[1-2]\d|0[1-9]|[1-9]| [1-9])`, 'f': `(?P<f>[0-9]{1,6})`, 'H': `(?P<H>2[0-3]|[0-1]\d|\d)`,
+	'I': `(?P<I>1[0-2]|0[1-9]|[1-9])`, 'm': `(?P<m>1[0-2]|0[1-9]|[1-9])`, 'M': `(?P<M>[0-5]\d|\d)`,
+	'S': `(?P<S>6[0-1]|[0-5]\d|\d)`, 'y': `(?P<y>\d\d)`, 'Y': `(?P<Y>\d\d\d\d)`,
+	'z': `(?P<z>[+-]\d\d:?[0-5]\d(:?[0-5]\d(\.\d{1,6})?)?|(?-i:Z))`,
+	'b': `(?P<b>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)`, 'Z': `(?P<Z>gmt|utc)`, 'p': `(?P<p>am|pm)`,
+}
+
+var strptimeCache sync.Map // format → *regexp.Regexp
+
+// strptimeRegexp is _strptime.TimeRE.pattern: regex characters escaped,
+// whitespace runs made \s+, directives replaced; matched ignoring case.
+func strptimeRegexp(format string) *regexp.Regexp {
+	if re, ok := strptimeCache.Load(format); ok {
+		return re.(*regexp.Regexp)
+	}
+	var b strings.Builder
+	b.WriteString(`(?i)^`)
+	for i := 0; i < len(format); i++ {
+		c := format[i]
+		switch {
+		case c == '%' && i+1 < len(format):
+			i++
+			b.WriteString(strptimeDirectives[format[i]])
+		case c == ' ' || c == '\t':
+			for i+1 < len(format) && (format[i+1] == ' ' || format[i+1] == '\t') {
+				i++
+			}
+			b.WriteString(`\s+`)
+		default:
+			b.WriteString(regexp.QuoteMeta(string(c)))
+		}
+	}
+	re := regexp.MustCompile(b.String())
+	strptimeCache.Store(format, re)
+	return re
+}
+
+var monthAbbrs = []string{"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
+
+// strptime is datetime.strptime(s, format) for resolveTimeFormats on
+// printable ASCII text: ok is false where CPython raises ValueError, and
+// supported false for a result concord does not model (a non-zero offset).
+func strptime(s, format string) (us int64, aware, ok, supported bool) {
+	re := strptimeRegexp(format)
+	m := re.FindStringSubmatchIndex(s)
+	if m == nil || m[1] != len(s) {
+		return 0, false, false, true
+	}
+	g := map[string]string{}
+	for i, name := range re.SubexpNames() {
+		if name != "" && m[2*i] >= 0 {
+			g[name] = s[m[2*i]:m[2*i+1]]
+		}
+	}
+	num := func(k string) int { n, _ := strconv.Atoi(strings.TrimSpace(g[k])); return n }
+	year, month, day, hour := 1900, 1, 1, 0
+	if _, has := g["y"]; has {
+		year = num("y")
+		if year <= 68 {
+			year += 2000
+		} else {
+			year += 1900
+		}
+	}
+	if _, has := g["Y"]; has {
+		year = num("Y")
+	}
+	if _, has := g["m"]; has {
+		month = num("m")
+	}
+	if b, has := g["b"]; has {
+		month = slices.Index(monthAbbrs, strings.ToLower(b)) + 1
+	}
+	if _, has := g["d"]; has {
+		day = num("d")
+	}
+	if _, has := g["H"]; has {
+		hour = num("H")
+	}
+	if _, has := g["I"]; has {
+		hour = num("I")
+		switch strings.ToLower(g["p"]) {
+		case "", "am":
+			if hour == 12 {
+				hour = 0
+			}
+		case "pm":
+			if hour != 12 {
+				hour += 12
+			}
+		}
+	}
+	minute, second := num("M"), num("S")
+	frac := 0
+	if f, has := g["f"]; has {
+		frac, _ = strconv.Atoi(f + strings.Repeat("0", 6-len(f)))
+	}
+	if z, has := g["z"]; has {
+		zero, valid := strptimeZero(z)
+		if !valid {
+			return 0, false, false, true
+		}
+		if !zero {
+			return 0, false, false, false
+		}
+		aware = true
+	}
+	// Without a year, Feb 29 is computed in 1904 but returned in 1900, which
+	// datetime() rejects like the others the regex lets through: day 31 of a
+	// short month, year 0, seconds 60 and 61.
+	if year < 1 || day > daysIn(year, month) || second > 59 {
+		return 0, false, false, true
+	}
+	t := time.Date(year, time.Month(month), day, hour, minute, second, frac*1000, time.UTC)
+	return t.UnixMicro(), aware, true, true
+}
+
+// strptimeZero follows _strptime's reading of a %z match: valid is false
+// where it raises ValueError (inconsistent colons), zero whether the offset
+// is 0.
+func strptimeZero(z string) (zero, valid bool) {
+	if z == "Z" {
+		return true, true
+	}
+	if z[3] == ':' {
+		z = z[:3] + z[4:]
+		if len(z) > 5 {
+			if z[5] != ':' {
+				return false, false
+			}
+			z = z[:5] + z[6:]
+		}
+	}
+	sec := z[5:min(7, len(z))]
+	if strings.Trim(sec, "0123456789") != "" {
+		return false, false // int(':0')
+	}
+	rest := ""
+	if len(z) > 8 {
+		rest = z[8:]
+	}
+	return strings.Trim(z[1:5]+sec+rest, "0") == "", true
+}
+
+// resolveTimestampString is panther_base_helpers.resolve_timestamp_string as
+// far as its strptime formats go; the dateutil and epoch fallbacks are not
+// modelled.
+func resolveTimestampString(_ *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
+	ts := a[0]
+	if !ts.Truth() {
+		return ast.Null, nil
+	}
+	if ts.Kind() != ast.KindString {
+		return ast.Null, noAttr(pos, ts, "replace")
+	}
+	s := strings.ReplaceAll(ts.AsString(), "'", "")
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			// Python's \d and \s know Unicode digits and more spaces than Go's.
+			return ast.Null, unsupportedf(pos, "resolve_timestamp_string of non-printable or non-ASCII text")
+		}
+	}
+	for _, f := range resolveTimeFormats {
+		us, aware, ok, supported := strptime(s, f)
+		if !supported {
+			return ast.Null, unsupportedf(pos, "resolve_timestamp_string(%s): a UTC offset other than 0", ts.Repr())
+		}
+		if ok {
+			return mkDatetime(pos, us, aware)
+		}
+	}
+	return ast.Null, unsupportedf(pos, "resolve_timestamp_string(%s) past its strptime formats (dateutil)", ts.Repr())
+}
+
+func init() {
+	register(fixed("panther.resolve_timestamp_string", 1, "panther_base_helpers.resolve_timestamp_string (strptime formats only)", resolveTimestampString))
+	pyObjectOK["panther.resolve_timestamp_string"] = true
 }

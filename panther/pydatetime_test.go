@@ -1,6 +1,7 @@
 package panther
 
 import (
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -74,5 +75,50 @@ func TestDatetimeNow(t *testing.T) {
 	v, err := p.Eval(&eval.Env{Record: ast.ObjectOf(&ast.Object{}), Now: func() time.Time { return now }})
 	if err != nil || v.Repr() != "'2024-02-29 23:30:00'" {
 		t.Errorf("got %s %v", v.Repr(), err)
+	}
+}
+
+// TestResolveTimestampString: panther_base_helpers.resolve_timestamp_string
+// through its strptime formats; each want is CPython 3.11.7's
+// result.strftime('%Y-%m-%d %H:%M:%S.%f%z') with TZ=UTC. Strings that reach
+// dateutil (or raise there) are unsupported.
+func TestResolveTimestampString(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"2021-06-27 00:08:28.792Z", "'2021-06-27 00:08:28.792000+0000'"},
+		{"2021-08-31 15:46:02.000000000", "unsupported"},
+		{"2021-06-04 09:59:53.650807", "'2021-06-04 09:59:53.650807'"},
+		{"2021-05-20 15:53:47Z", "'2021-05-20 15:53:47.000000+0000'"},
+		{"2021-06-04 09:59:53", "'2021-06-04 09:59:53.000000'"},
+		{"2021-06-04 '09:59:53'", "'2021-06-04 09:59:53.000000'"},
+		// The literal Z of "%Y-%m-%dT%H:%M:%SZ" comes first: naive.
+		{"2021-06-04T09:59:53Z", "'2021-06-04 09:59:53.000000'"},
+		{"2021-02-30 10:00:00", "unsupported"},
+		{"2021 Jan 05 10:00:00.5 UTC", "'2021-01-05 10:00:00.500000'"},
+		{"Jan 05 10:00:00", "'1900-01-05 10:00:00.000000'"},
+		{"FEB 29 10:00:00", "unsupported"},
+		{"jan 5, 2021 12:30:00 am", "'2021-01-05 00:30:00.000000'"},
+		{"Jan 5, 2021 12:30:00 PM", "'2021-01-05 12:30:00.000000'"},
+		{"05/Jan/2021:10:00:00 +0000", "'2021-01-05 10:00:00.000000+0000'"},
+		{"2021-06-04T09:59:53+02:00", "unsupported"},
+		{"2021-06-04 09:59:60", "unsupported"},
+		{"21-06-04 09:59:53", "'2021-06-04 09:59:53.000000'"},
+		{"69-06-04 09:59:53", "'1969-06-04 09:59:53.000000'"},
+		{"2021-06-04T09:59:53+00:0000", "unsupported"},
+		{"2021-06-04T09:59:53+0000:00", "unsupported"},
+		{"2021-06-04 09:59:53 -00:00", "'2021-06-04 09:59:53.000000+0000'"},
+		{"10:11:12", "'1900-01-01 10:11:12.000000'"},
+		{"2021-06-04  09:59:53", "'2021-06-04 09:59:53.000000'"},
+		{"2021-6-4 9:5:3", "'2021-06-04 09:05:03.000000'"},
+	}
+	src := "from panther_base_helpers import resolve_timestamp_string\n\ndef rule(event):\n    return resolve_timestamp_string(event.get('t')).strftime('%Y-%m-%d %H:%M:%S.%f%z')\n"
+	for _, tt := range tests {
+		ev, _ := json.Marshal(map[string]string{"t": tt.in})
+		if got, _ := runPy(t, src, string(ev), nil); got != tt.want {
+			t.Errorf("%q: got %s, want %s", tt.in, got, tt.want)
+		}
+	}
+	src = "from panther_base_helpers import resolve_timestamp_string\n\ndef rule(event):\n    return resolve_timestamp_string(event.get('t'))\n"
+	if got, _ := runPy(t, src, `{"t": ""}`, nil); got != "None" {
+		t.Errorf("empty: got %s", got)
 	}
 }
