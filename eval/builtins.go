@@ -108,7 +108,11 @@ func (c *compiler) call(n *ast.Call) fn {
 			return ast.Null, &RuntimeError{Pos: pos, Code: ast.CodeUnsupported, Msg: "unsupported: needs " + mockName + " (external helper; mock it in the test)"}
 		}
 		if !objOK {
-			if err := refusePyObjects(pos, name, vals...); err != nil {
+			refuse := refusePyObjects
+			if pyObjectShallow[name] {
+				refuse = refuseShallow
+			}
+			if err := refuse(pos, name, vals...); err != nil {
 				return ast.Null, err
 			}
 		}

@@ -69,6 +69,24 @@ func containsPyObject(v ast.Value) string {
 	return ""
 }
 
+// pyObjectShallow are the builtins that only move values about: a datetime
+// inside their dict or list arguments is fine, only one as an argument is not.
+var pyObjectShallow = map[string]bool{"py.dict.get": true, "py.dict.items": true, "py.dict.keys": true,
+	"py.dict.values": true, "py.len": true, "py.list": true, "py.isinstance": true}
+
+// refuseShallow is refusePyObjects for pyObjectShallow builtins.
+func refuseShallow(pos ast.Pos, what string, vs ...ast.Value) error {
+	if !pyObjectsMade.Load() {
+		return nil
+	}
+	for _, v := range vs {
+		if c := pyObjClass(v); c != "" {
+			return unsupportedf(pos, "%s with a %s value", what, c)
+		}
+	}
+	return nil
+}
+
 // refusePyObjects is the guard for everything that does not know these objects;
 // it only looks once the evaluation has made one.
 func refusePyObjects(pos ast.Pos, what string, vs ...ast.Value) error {
@@ -361,6 +379,54 @@ func pyTimedelta(_ *Env, pos ast.Pos, a []ast.Value, kw map[string]ast.Value) (a
 	return mkTimedelta(pos, total)
 }
 
+// pyDatetimeNew is the datetime constructor without tzinfo and fold.
+func pyDatetimeNew(_ *Env, pos ast.Pos, a []ast.Value, kw map[string]ast.Value) (ast.Value, error) {
+	names := []string{"year", "month", "day", "hour", "minute", "second", "microsecond"}
+	vals := make([]int64, len(names))
+	for i, n := range names {
+		var v ast.Value
+		switch kv, inKw := kw[n]; {
+		case i < len(a) && inKw:
+			return ast.Null, fail(pos, "TypeError: argument for function given by name ('%s') and position (%d)", n, i+1)
+		case i < len(a):
+			v = a[i]
+		case inKw:
+			v = kv
+		case i < 3:
+			return ast.Null, fail(pos, "TypeError: function missing required argument '%s' (pos %d)", n, i+1)
+		default:
+			continue
+		}
+		switch v.Kind() {
+		case ast.KindInt:
+			vals[i] = v.AsInt()
+		case ast.KindBool:
+			vals[i] = b2i(v.AsBool())
+		default:
+			return ast.Null, unsupportedf(pos, "datetime(%s=%s)", n, pyType(v))
+		}
+	}
+	y, mo, d, h, mi, sec, us := vals[0], vals[1], vals[2], vals[3], vals[4], vals[5], vals[6]
+	switch {
+	case y < 1 || y > 9999:
+		return ast.Null, fail(pos, "ValueError: year %d is out of range", y)
+	case mo < 1 || mo > 12:
+		return ast.Null, fail(pos, "ValueError: month must be in 1..12")
+	case d < 1 || d > int64(daysIn(int(y), int(mo))):
+		return ast.Null, fail(pos, "ValueError: day is out of range for month")
+	case h < 0 || h > 23:
+		return ast.Null, fail(pos, "ValueError: hour must be in 0..23")
+	case mi < 0 || mi > 59:
+		return ast.Null, fail(pos, "ValueError: minute must be in 0..59")
+	case sec < 0 || sec > 59:
+		return ast.Null, fail(pos, "ValueError: second must be in 0..59")
+	case us < 0 || us > 999999:
+		return ast.Null, fail(pos, "ValueError: microsecond must be in 0..999999")
+	}
+	t := time.Date(int(y), time.Month(mo), int(d), int(h), int(mi), int(sec), int(us)*1000, time.UTC)
+	return mkDatetime(pos, t.UnixMicro(), false)
+}
+
 func pyDatetimeTimestamp(_ *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
 	if pyObjClass(a[0]) != "datetime" {
 		return ast.Null, noAttr(pos, a[0], "timestamp")
@@ -403,11 +469,10 @@ func init() {
 	}
 	ok(
 		fixed("py.datetime.datetime.fromisoformat", 1, "datetime.fromisoformat(s) (see fromisoformat)", fromIso),
-		fixed("py.datetime.fromisoformat", 1, "datetime.fromisoformat(s), from datetime import datetime", fromIso),
 		fixed("py.datetime.datetime.now", 0, "datetime.now(): naive local time (UTC), from Env.Now", now),
-		fixed("py.datetime.now", 0, "datetime.now(), from datetime import datetime", now),
 		fixed("py.datetime.datetime.utcnow", 0, "datetime.utcnow()", now),
-		fixed("py.datetime.utcnow", 0, "datetime.utcnow(), from datetime import datetime", now),
+		withKw("py.datetime.datetime", 0, 7, []string{"year", "month", "day", "hour", "minute", "second", "microsecond"},
+			"datetime.datetime(year, month, day, hour=0, minute=0, second=0, microsecond=0), naive, int arguments", pyDatetimeNew),
 		withKw("py.datetime.timedelta", 0, 7, []string{"days", "seconds", "microseconds", "milliseconds", "minutes", "hours", "weeks"},
 			"datetime.timedelta(days, seconds, microseconds, milliseconds, minutes, hours, weeks), int arguments", pyTimedelta),
 		fixed("py.method.timestamp", 1, "datetime.timestamp()", pyDatetimeTimestamp),

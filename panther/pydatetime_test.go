@@ -38,6 +38,12 @@ func TestDatetime(t *testing.T) {
 		{"timedelta(hours=2) > timedelta(minutes=119)", "True"},
 		{"timedelta(1, days=2)", "raise TypeError"},
 		{"timedelta(days='1')", "raise TypeError"},
+		{"(dt.datetime(year=2030, month=6, day=2) - dt.datetime(2030, 6, 1, 12)).total_seconds()", "43200.0"},
+		{"dt.datetime(2021, 2, 29)", "raise ValueError"},
+		{"dt.datetime(2021, 2)", "raise TypeError"},
+		// A dict holding datetimes is still a dict; the module has no now().
+		{"[len({'a': dt.datetime(2030, 1, 1)}), [k for k, v in {'a': dt.datetime(2030, 1, 1)}.items() if v > dt.datetime(2029, 1, 1)]]", "[1, ['a']]"},
+		{"dt.now()", "compile: t.py:5:12: unsupported: function py.datetime.now"},
 		// Not modelled: other offsets, a zero timedelta (falsy), float parts,
 		// and every use of these values as something else.
 		{iso + "('2021-05-20T10:00:00+02:00')", "unsupported"},
