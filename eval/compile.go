@@ -410,7 +410,7 @@ func pyType(v ast.Value) string {
 		return "str"
 	case ast.KindObject:
 		if c := pyObjClass(v); c != "" {
-			return "datetime." + c
+			return pyObjTypeName(c)
 		}
 		return "dict"
 	}

@@ -48,6 +48,14 @@ func pyObjClass(v ast.Value) string {
 }
 
 // containsPyObject finds a datetime or timedelta in v, looking into lists and dicts.
+// pyObjTypeName is the class as Python's messages name it.
+func pyObjTypeName(class string) string {
+	if class == "struct_time" {
+		return "time.struct_time"
+	}
+	return "datetime." + class
+}
+
 func containsPyObject(v ast.Value) string {
 	switch v.Kind() {
 	case ast.KindList:
@@ -697,4 +705,44 @@ func resolveTimestampString(_ *Env, pos ast.Pos, a []ast.Value) (ast.Value, erro
 func init() {
 	register(fixed("panther.resolve_timestamp_string", 1, "panther_base_helpers.resolve_timestamp_string (strptime formats only)", resolveTimestampString))
 	pyObjectOK["panther.resolve_timestamp_string"] = true
+}
+
+// time.time(), and time.mktime of a datetime's timetuple(): a struct_time is
+// kept as the whole seconds of its datetime's fields, which mktime reads in
+// local time (UTC).
+func init() {
+	ok := func(bs ...*Builtin) {
+		for _, b := range bs {
+			pyObjectOK[b.Name] = true
+		}
+		register(bs...)
+	}
+	ok(
+		fixed("py.time.time", 0, "time.time(), from Env.Now", func(env *Env, _ ast.Pos, _ []ast.Value) (ast.Value, error) {
+			// _PyTime_AsSecondsDouble: whole seconds exactly, else ns / 1e9.
+			ns := env.now().UnixNano()
+			if ns%1e9 == 0 {
+				return ast.Float(float64(ns / 1e9)), nil
+			}
+			return ast.Float(float64(ns) / 1e9), nil
+		}),
+		fixed("py.method.timetuple", 1, "datetime.timetuple()", func(_ *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
+			if pyObjClass(a[0]) != "datetime" {
+				return ast.Null, noAttr(pos, a[0], "timetuple")
+			}
+			us, _ := dtFields(a[0])
+			sec := us / usPerSec
+			if us%usPerSec < 0 {
+				sec--
+			}
+			return ast.ObjectOf(&ast.Object{Keys: []string{pyObjMarker, "sec"},
+				Vals: []ast.Value{ast.String("struct_time"), ast.Int(sec)}}), nil
+		}),
+		fixed("py.time.mktime", 1, "time.mktime(t) of a timetuple()", func(_ *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
+			if pyObjClass(a[0]) != "struct_time" {
+				return ast.Null, unsupportedf(pos, "time.mktime of a %s", pyType(a[0]))
+			}
+			return ast.Float(float64(a[0].AsObject().Vals[1].AsInt())), nil
+		}),
+	)
 }

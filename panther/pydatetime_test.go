@@ -128,3 +128,41 @@ func TestResolveTimestampString(t *testing.T) {
 		t.Errorf("empty: got %s", got)
 	}
 }
+
+// TestTimeModule: time.time() from Env.Now and time.mktime of a timetuple(),
+// as CPython 3.11.7 gives them with TZ=UTC.
+func TestTimeModule(t *testing.T) {
+	for _, tt := range []struct {
+		expr string
+		now  time.Time
+		want string
+	}{
+		{"time.time()", time.Unix(1700000000, 0), "1700000000.0"},
+		// (double)ns / 1e9, as _PyTime_AsSecondsDouble: python3 -c "print(1700000000250000000/1e9)".
+		{"time.time()", time.Unix(1700000000, 250_000_000), "1700000000.2499998"},
+		{"time.mktime(datetime.datetime.fromisoformat('2023-03-01T10:20:30.999').timetuple())", time.Time{}, "1677666030.0"},
+		{"time.mktime(datetime.datetime.fromisoformat('1969-12-31T23:59:59.5').timetuple())", time.Time{}, "-1.0"},
+		{"time.mktime(event.get('t'))", time.Time{}, "unsupported"},
+	} {
+		src := "import datetime\nimport time\n\ndef rule(event):\n    return " + tt.expr + "\n"
+		prog, errs := ParsePython("t.py", []byte(src))
+		if len(errs) > 0 || len(prog.Unsupported) > 0 {
+			t.Fatalf("%v %v", errs, prog.Unsupported)
+		}
+		p, cerrs := eval.Compile(prog.Match, ast.KeysFold)
+		if len(cerrs) > 0 {
+			t.Fatal(cerrs)
+		}
+		now := tt.now
+		v, err := p.Eval(&eval.Env{Record: ast.ObjectOf(&ast.Object{}), Now: func() time.Time { return now }})
+		got := v.Repr()
+		if re, ok := err.(*eval.RuntimeError); ok && re.Code == ast.CodeUnsupported {
+			got = "unsupported"
+		} else if err != nil {
+			got = err.Error()
+		}
+		if got != tt.want {
+			t.Errorf("%s: got %s, want %s", tt.expr, got, tt.want)
+		}
+	}
+}

@@ -56,3 +56,17 @@ func TestEnrichmentObjects(t *testing.T) {
 		t.Errorf("dateutil date: got %s", got)
 	}
 }
+
+// TestIPInfoConstructors: IPInfoLocation(event) is an object even without the
+// table, and its lookups then give None (LookupTableMatches._lookup).
+func TestIPInfoConstructors(t *testing.T) {
+	src := "from panther_ipinfo_helpers import IPInfoLocation\n\ndef rule(event):\n    loc = IPInfoLocation(event)\n    return [loc.city('ip'), loc.country('ip')]\n"
+	for ev, want := range map[string]string{
+		`{"p_enrichment": {"ipinfo_location": {"ip": {"city": "Paris", "country": "FR"}}}}`: "['Paris', 'FR']",
+		`{}`: "[None, None]",
+	} {
+		if got, _ := runPy(t, src, ev, nil); got != want {
+			t.Errorf("%s: got %s, want %s", ev, got, want)
+		}
+	}
+}
