@@ -82,7 +82,14 @@ func (p *Program) Eval(env *Env) (v ast.Value, err error) {
 			err = fail(p.Expr.Pos(), "internal error: a loop exit escaped its loop")
 		}
 	}()
-	return p.run(env)
+	v, err = p.run(env)
+	if err == nil {
+		// A datetime would reach reports as the dict that carries it.
+		if e := refusePyObjects(p.Expr.Pos(), "a rule result", v); e != nil {
+			return ast.Null, e
+		}
+	}
+	return v, err
 }
 
 // Compile prepares x for evaluation with the rule's key semantics.

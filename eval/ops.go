@@ -30,6 +30,9 @@ func (c *compiler) compare(n *ast.Compare) fn {
 // comparePython follows Python: == and != never raise and never coerce between
 // str and numbers; ordering between unrelated types raises TypeError.
 func comparePython(op ast.CmpOp, a, b ast.Value, pos ast.Pos) (ast.Value, error) {
+	if (op == ast.Eq || op == ast.Ne) && (pyObjClass(a) == "struct_time" || pyObjClass(b) == "struct_time") {
+		return ast.Null, unsupportedf(pos, "comparing a struct_time")
+	}
 	switch op {
 	case ast.Eq:
 		return ast.Bool(ast.Equal(a, b)), nil

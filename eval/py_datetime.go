@@ -256,19 +256,25 @@ func pyDatetimeArith(op string, x, y ast.Value, pos ast.Pos) (ast.Value, error) 
 			return mkTimedelta(pos, tdUS(x)+tdUS(y))
 		}
 		return mkTimedelta(pos, tdUS(x)-tdUS(y))
-	case cx != "" && cy != "" || op == "+" || op == "-":
+	case cx == "struct_time" || cy == "struct_time":
+		return ast.Null, unsupportedf(pos, "struct_time %s", op)
+	case op == "+" || op == "-":
 		return bad()
 	}
-	// *, /, //, % with a timedelta and a number are not modelled.
-	if (cx == "timedelta" || cy == "timedelta") && (op == "*" || op == "/" || op == "//" || op == "%") {
-		return ast.Null, unsupportedf(pos, "timedelta %s", op)
+	// Other operators: timedelta * int, "%s" % dt and the like are not modelled.
+	if cx == "" {
+		cx = cy
 	}
-	return bad()
+	return ast.Null, unsupportedf(pos, "%s with a %s", op, pyObjTypeName(cx))
 }
 
 // pyDatetimeCompare is <, <=, >, >= between datetimes or between timedeltas.
 func pyDatetimeCompare(op ast.CmpOp, a, b ast.Value, pos ast.Pos) (ast.Value, error) {
 	ca, cb := pyObjClass(a), pyObjClass(b)
+	if ca == "struct_time" || cb == "struct_time" {
+		// A struct_time is a tuple; concord keeps only its seconds.
+		return ast.Null, unsupportedf(pos, "comparing a struct_time")
+	}
 	if ca != cb {
 		return ast.Null, fail(pos, "TypeError: '%s' not supported between instances of '%s' and '%s'", op, pyType(a), pyType(b))
 	}

@@ -57,6 +57,11 @@ func TestDatetime(t *testing.T) {
 		{iso + "('2021-05-20')['us']", "unsupported"},
 		{"'us' in " + iso + "('2021-05-20')", "unsupported"},
 		{"{" + iso + "('2021-05-20')}", "unsupported"},
+		{"'%s' % " + iso + "('2021-05-20')", "unsupported"},
+		{"timedelta(days=1) * 2", "unsupported"},
+		{iso + "('2021-05-20')", "unsupported"},
+		{"[timedelta(days=1)]", "unsupported"},
+		{iso + "('2021-05-20').timetuple() == " + iso + "('2021-05-20').timetuple()", "unsupported"},
 	}
 	for _, tt := range tests {
 		src := "import datetime as dt\nfrom datetime import timedelta\n\ndef rule(event):\n    return " + tt.expr + "\n"
