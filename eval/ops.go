@@ -207,7 +207,7 @@ func (c *compiler) index(n *ast.Index) fn {
 		if err != nil {
 			return key, err
 		}
-		if err := refusePyObjects(pos, "subscript", v, key); err != nil {
+		if err := refuseShallow(pos, "subscript", v, key); err != nil {
 			return ast.Null, err
 		}
 		switch v.Kind() {

@@ -49,8 +49,10 @@ func bind(env *Env, pos ast.Pos, names []string, v ast.Value) error {
 
 // pyIter lists what `for x in v` visits: list items, dict keys, str characters.
 func pyIter(pos ast.Pos, v ast.Value) ([]ast.Value, error) {
-	if c := pyObjClass(v); c != "" {
-		return nil, fail(pos, "TypeError: 'datetime.%s' object is not iterable", c)
+	if c := pyObjClass(v); c == "struct_time" {
+		return nil, unsupportedf(pos, "iterating a struct_time")
+	} else if c != "" {
+		return nil, fail(pos, "TypeError: '%s' object is not iterable", pyObjTypeName(c))
 	}
 	switch v.Kind() {
 	case ast.KindList:

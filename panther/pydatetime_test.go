@@ -42,6 +42,9 @@ func TestDatetime(t *testing.T) {
 		{"dt.datetime(2021, 2, 29)", "raise ValueError"},
 		{"dt.datetime(2021, 2)", "raise TypeError"},
 		// A dict holding datetimes is still a dict; the module has no now().
+		{"{'a': {'b': dt.datetime(2030, 1, 1)}}['a']['b'] > dt.datetime(2029, 1, 1)", "True"},
+		{"[x for x in dt.datetime(2030, 1, 1)]", "raise TypeError"},
+		{"[x for x in dt.datetime(2030, 1, 1).timetuple()]", "unsupported"},
 		{"[len({'a': dt.datetime(2030, 1, 1)}), [k for k, v in {'a': dt.datetime(2030, 1, 1)}.items() if v > dt.datetime(2029, 1, 1)]]", "[1, ['a']]"},
 		{"dt.now()", "compile: t.py:5:12: unsupported: function py.datetime.now"},
 		// Not modelled: other offsets, a zero timedelta (falsy), float parts,
