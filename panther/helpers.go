@@ -32,7 +32,7 @@ type globalHelper struct {
 // document the ones rules use most and say which are expanded.
 var globalHelpers = map[string]globalHelper{
 	// panther_aws_helpers
-	"aws_cloudtrail_success": {Module: "panther_aws_helpers", Lowered: helperExpand, expand: expandCloudTrailSuccess},
+	"aws_cloudtrail_success": {Module: "panther_aws_helpers", Lowered: helperExpand},
 	"aws_rule_context":       {Module: "panther_aws_helpers"},
 	"aws_guardduty_context":  {Module: "panther_aws_helpers"},
 	"aws_rds_context":        {Module: "panther_aws_helpers"},
@@ -40,7 +40,7 @@ var globalHelpers = map[string]globalHelper{
 	"aws_regions":            {Module: "panther_aws_helpers"},
 	"eks_panther_obj_ref":    {Module: "panther_aws_helpers"},
 	// panther_base_helpers
-	"deep_get":                  {Module: "panther_base_helpers", Lowered: helperExpand, expand: expandDeepGet},
+	"deep_get":                  {Module: "panther_base_helpers", Lowered: helperExpand},
 	"deep_walk":                 {Module: "panther_base_helpers"},
 	"pantherflow_investigation": {Module: "panther_base_helpers"},
 	"is_ip_in_network":          {Module: "panther_base_helpers"},
@@ -55,6 +55,19 @@ var globalHelpers = map[string]globalHelper{
 	// panther_ipinfo_helpers
 	"geoinfo_from_ip":           {Module: "panther_ipinfo_helpers"},
 	"geoinfo_from_ip_formatted": {Module: "panther_ipinfo_helpers"},
+}
+
+// The expanders lower expressions, which may reach globalHelper again: they
+// are set here to keep the table's initialization free of that cycle.
+func init() {
+	for name, expand := range map[string]func(*lowerer, callArgs, ast.Span) ast.Expr{
+		"aws_cloudtrail_success": expandCloudTrailSuccess,
+		"deep_get":               expandDeepGet,
+	} {
+		h := globalHelpers[name]
+		h.expand = expand
+		globalHelpers[name] = h
+	}
 }
 
 // globalHelper lowers a call of an imported Panther helper.

@@ -81,6 +81,7 @@ type lowerer struct {
 	unsup   ast.ErrorList
 	errs    ast.ErrorList
 	seen    map[string]bool // unsupported messages already reported
+	helpers *helperModules  // global helper modules the module imports; nil: none known
 }
 
 func newLowerer(file string) *lowerer {

@@ -21,7 +21,13 @@ func (l *lowerer) exprOf(v val, at lexer.Position) ast.Expr {
 	case v.fn != nil:
 		return l.unsupported(at, "function "+v.fn.Name+" used as a value").x
 	case v.imported != "":
-		// An imported constant (EMAIL_REGEX, event_type.X): the evaluator resolves it.
+		// An imported constant (EMAIL_REGEX, event_type.X): the helper module's
+		// own value when concord can read it, else the evaluator resolves it.
+		if isHelperModule(v.module) && !strings.Contains(v.imported, ".") {
+			if x := l.helperConst(v.module, v.imported, at); x != nil {
+				return x
+			}
+		}
 		return &ast.Call{Span: ast.Span{From: l.pos(at)}, Fn: importedFn(v.module, v.imported)}
 	case v.module != "":
 		return l.unsupported(at, "module "+v.module+" used as a value").x
@@ -612,6 +618,9 @@ func (l *lowerer) setOf(elems []ast.Expr, sp ast.Span) ast.Expr {
 // comprehension, a dict display, d.keys(), or an item of a dict display whose
 // values are all sets.
 func (l *lowerer) hashes(y ast.Expr) bool {
+	if h, ok := y.(*ast.Helper); ok && len(h.Args) == 0 {
+		y = h.Body // a helper module's constant
+	}
 	switch n := y.(type) {
 	case *ast.DictLit:
 		return true

@@ -1,0 +1,100 @@
+package panther
+
+import (
+	"github.com/alecthomas/participle/v2/lexer"
+
+	"github.com/concordsec/concord/ast"
+)
+
+// HelperSource finds the source of a Panther global helper module
+// (global_helpers/MODULE.py); it returns the file's path and contents, or a nil
+// source when there is none.
+type HelperSource func(module string) (path string, src []byte)
+
+// helperModules is shared by a lowerer and the lowerers of the helper modules
+// it reaches, so each module is parsed once per ParsePython.
+type helperModules struct {
+	read HelperSource
+	mods map[string]*helperModule
+}
+
+type helperModule struct {
+	l *lowerer // nil when the module cannot be read or parsed
+	// simple is false when a top-level statement other than def and class may
+	// bind names (if, try, for, ...): the last plain assignment of a name is then
+	// not necessarily its value.
+	simple bool
+	consts map[string]*ast.Expr // resolved constants; nil entry: not usable
+}
+
+// module returns the lowerer of a helper module, parsing it on first use.
+func (l *lowerer) helperModule(module string) *helperModule {
+	if l.helpers == nil || l.helpers.read == nil {
+		return nil
+	}
+	if m, ok := l.helpers.mods[module]; ok {
+		return m
+	}
+	m := &helperModule{consts: map[string]*ast.Expr{}}
+	l.helpers.mods[module] = m
+	path, src := l.helpers.read(module)
+	if src == nil {
+		return m
+	}
+	mod, errs := parseModule(path, src)
+	if len(errs) > 0 {
+		return m
+	}
+	h := newLowerer(path)
+	h.helpers = l.helpers
+	// Constants of the helper end up in the rule's expression: they share its
+	// bookkeeping (unique local names, which expressions are sets and tuples).
+	h.slots, h.sets, h.tuples = l.slots, l.sets, l.tuples
+	m.simple = true
+	for _, st := range mod.Stmts {
+		if st.Simple == nil && st.Def == nil && st.Class == nil {
+			m.simple = false
+		}
+	}
+	h.scanModule(mod)
+	m.l = h
+	return m
+}
+
+// helperConst is the value of NAME, a module-level constant of a global helper
+// module, wrapped in a Helper node named NAME so that a test's Mocks still
+// replace it as they replace the pass-through call. nil when the helper module
+// is not available or NAME is not a constant concord can lower without
+// anything unsupported; the caller then keeps the pass-through call.
+func (l *lowerer) helperConst(module, name string, at lexer.Position) ast.Expr {
+	m := l.helperModule(module)
+	if m == nil || m.l == nil || !m.simple {
+		return nil
+	}
+	body, done := m.consts[name]
+	if !done {
+		body = m.resolve(name)
+		m.consts[name] = body
+	}
+	if body == nil {
+		return nil
+	}
+	return &ast.Helper{Span: ast.Span{From: l.pos(at)}, Name: name, Body: *body}
+}
+
+func (m *helperModule) resolve(name string) *ast.Expr {
+	h := m.l
+	c, ok := h.consts[name]
+	if !ok || c.bad != "" || h.funcs[name] != nil || h.globals[name] {
+		return nil
+	}
+	if _, ok := h.imports[name]; ok {
+		return nil
+	}
+	before := len(h.unsup)
+	v := h.constVal(name, c, c.pos)
+	if len(h.unsup) > before || v.failed || v.x == nil {
+		return nil
+	}
+	return &v.x
+}
