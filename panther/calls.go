@@ -74,6 +74,8 @@ func (l *lowerer) call(f val, t *grammar.Trailer, e env, sp ast.Span) val {
 		return val{x: &ast.Lit{Span: sp, Val: ast.Null}}
 	}
 	switch {
+	case len(f.lams) > 0:
+		return l.callLambda(f, a, sp)
 	case f.fn != nil:
 		return l.inline(f.fn, a, sp)
 	case f.imported != "" && f.module == "builtins":
@@ -144,6 +146,8 @@ func (l *lowerer) methodCall(recv val, name string, t *grammar.Trailer, e env, s
 		return l.call(val{module: recv.module, imported: recv.imported + "." + name}, t, e, sp)
 	case recv.fn != nil:
 		return l.unsupported(t.Pos, "attribute of function "+recv.fn.Name)
+	case len(recv.lams) > 0:
+		return l.lambdaMethod(recv, name, t, e, sp)
 	}
 	a := l.lowerArgs(t, e)
 	if a.failed {

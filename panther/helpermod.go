@@ -93,7 +93,7 @@ func (m *helperModule) resolve(name string) *ast.Expr {
 	}
 	before := len(h.unsup)
 	v := h.constVal(name, c, c.pos)
-	if len(h.unsup) > before || v.failed || v.x == nil {
+	if len(h.unsup) > before || v.failed || v.x == nil || len(v.lams) > 0 {
 		return nil
 	}
 	return &v.x

@@ -35,6 +35,7 @@ type val struct {
 	failed   bool         // stands in for a construct already reported unsupported
 	slot     string       // x is Local{slot}: the name lives in a function local
 	constant string       // x is the module constant of this name
+	lams     []*lambdaFn  // x is the tag of one of these lambdas (or None, or a dict of them)
 }
 
 // env maps local names to values. It is copied on write so that the branches of

@@ -544,7 +544,7 @@ func (l *lowerer) setName(name string, v val, e env, at lexer.Position) (env, []
 		return e.with(name, v), nil
 	}
 	slot := l.newSlot(name)
-	return e.with(name, val{x: &ast.Local{Span: sp, Name: slot}, slot: slot}), []*ast.Let{{Span: sp, Names: []string{slot}, X: v.x}}
+	return e.with(name, val{x: &ast.Local{Span: sp, Name: slot}, slot: slot, lams: v.lams}), []*ast.Let{{Span: sp, Names: []string{slot}, X: v.x}}
 }
 
 // assign applies an assignment or expression statement. A non-nil Let must
