@@ -81,7 +81,7 @@ func (l *lowerer) call(f val, t *grammar.Trailer, e env, sp ast.Span) val {
 	case f.imported != "" && f.module == "builtins":
 		return l.builtin(f.imported, a, sp)
 	case f.imported != "" && isHelperModule(f.module):
-		return l.globalHelper(f.imported, a, sp)
+		return l.globalHelper(f.module, f.imported, a, sp)
 	case f.imported != "":
 		return val{x: l.mkCall(importedFn(f.module, f.imported), nil, a, sp)}
 	case f.bad != "":

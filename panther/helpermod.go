@@ -91,10 +91,42 @@ func (m *helperModule) resolve(name string) *ast.Expr {
 	if _, ok := h.imports[name]; ok {
 		return nil
 	}
-	before := len(h.unsup)
+	before := h.nUnsup
 	v := h.constVal(name, c, c.pos)
-	if len(h.unsup) > before || v.failed || v.x == nil || len(v.lams) > 0 {
+	if h.nUnsup > before || v.failed || v.x == nil || len(v.lams) > 0 {
 		return nil
 	}
 	return &v.x
+}
+
+// helperFunc inlines a call of NAME, a function of a global helper module that
+// the evaluator does not implement, from the module's source, as an in-file
+// function is inlined (a Helper node named NAME, which a test's Mocks replace).
+// nil when the module is not available or the function's body uses anything
+// concord cannot lower: the call then passes through and stays unsupported
+// unless mocked, at run time and only where it is reached.
+func (l *lowerer) helperFunc(module, name string, a callArgs, sp ast.Span) ast.Expr {
+	m := l.helperModule(module)
+	if m == nil || m.l == nil || !m.simple || len(m.l.globals) > 0 {
+		// A helper's global statements would share py.global's names with the
+		// rule's.
+		return nil
+	}
+	h := m.l
+	def := h.funcs[name]
+	if def == nil || h.consts[name] != nil || h.imports[name].module != "" {
+		return nil
+	}
+	// Loop and try labels and lambda tags must stay unique in the rule's
+	// expression.
+	h.labels = l.labels
+	before := h.nUnsup
+	budget := h.budget
+	h.budget = l.budget
+	v := h.inline(def, a, sp)
+	l.labels, l.budget, h.budget = h.labels, h.budget, budget
+	if h.nUnsup > before || v.failed || v.x == nil {
+		return nil
+	}
+	return v.x
 }

@@ -16,6 +16,43 @@ var testHelpers = map[string]string{
 		"def func():\n    return 1\n",
 	"panther_branchy_helpers": "X = 1\nif True:\n    X = 2\n",
 	"panther_rebound_helpers": "X = 1\ndef set_x():\n    global X\n    X = 2\n",
+	"panther_func_helpers": "from panther_event_type_helpers import FAILED_LOGIN\nSUFFIX = '!'\n" +
+		"def is_failed(event):\n    return event.get('t') == FAILED_LOGIN\n" +
+		"def shout(s, times=1):\n    return _up(s) * times + SUFFIX\n" +
+		"def _up(s):\n    return s.upper()\n" +
+		"def needs_class(event):\n    return Unknown(event)\n" +
+		"def is_ip_in_network(ip, networks):\n    return 'from source'\n",
+}
+
+// TestHelperModuleFunctions checks calls of global helper functions concord
+// does not implement natively: they are inlined from the module's source and
+// give what CPython gives for the same module.
+func TestHelperModuleFunctions(t *testing.T) {
+	tests := []struct {
+		name, src, event string
+		mocks            map[string]ast.Value
+		want             string
+	}{
+		{"from import", "from panther_func_helpers import is_failed\ndef rule(event):\n    return is_failed(event)\n", `{"t":"failed_login"}`, nil, "True"},
+		{"through an alias", "import panther_func_helpers as h\ndef rule(event):\n    return h.is_failed(event)\n", `{"t":"other"}`, nil, "False"},
+		// shout('ab', times=2) == 'ABAB!' in CPython: the helper's own helper
+		// and constant are the module's.
+		{"keywords, module names", "import panther_func_helpers as h\ndef rule(event):\n    return h.shout(event.get('s'), times=2)\n", `{"s":"ab"}`, nil, "'ABAB!'"},
+		{"a mock replaces it", "from panther_func_helpers import is_failed\ndef rule(event):\n    return is_failed(event)\n", `{}`, map[string]ast.Value{"is_failed": ast.String("mocked")}, "'mocked'"},
+		{"body concord cannot lower stays external", "from panther_func_helpers import needs_class\ndef rule(event):\n    return needs_class(event)\n", `{}`, nil, "unsupported"},
+		{"native implementation wins", "from panther_func_helpers import is_ip_in_network\ndef rule(event):\n    return is_ip_in_network('10.0.0.1', ['10.0.0.0/8'])\n", `{}`, nil, "True"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			prog, errs := ParsePythonWith("t.py", []byte(tc.src), readTestHelper)
+			if len(errs) > 0 || len(prog.Unsupported) > 0 {
+				t.Fatalf("errors %v unsupported %v", errs, prog.Unsupported)
+			}
+			if got := evalPy(t, prog.Match, tc.event, tc.mocks); got != tc.want {
+				t.Errorf("got %s, want %s", got, tc.want)
+			}
+		})
+	}
 }
 
 func readTestHelper(module string) (string, []byte) {

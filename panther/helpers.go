@@ -2,6 +2,7 @@ package panther
 
 import (
 	"github.com/concordsec/concord/ast"
+	"github.com/concordsec/concord/eval"
 )
 
 // helperLowering says what concord does with a call of a Panther global helper
@@ -71,7 +72,7 @@ func init() {
 }
 
 // globalHelper lowers a call of an imported Panther helper.
-func (l *lowerer) globalHelper(name string, a callArgs, sp ast.Span) val {
+func (l *lowerer) globalHelper(module, name string, a callArgs, sp ast.Span) val {
 	if h, ok := globalHelpers[name]; ok && h.expand != nil {
 		if body := h.expand(l, a, sp); body != nil {
 			if name == "deep_get" {
@@ -79,6 +80,11 @@ func (l *lowerer) globalHelper(name string, a callArgs, sp ast.Span) val {
 				return val{x: body}
 			}
 			return val{x: &ast.Helper{Span: sp, Name: name, Args: a.exprs(l), Body: body}}
+		}
+	}
+	if _, native := eval.Builtins["panther."+name]; !native {
+		if x := l.helperFunc(module, name, a, sp); x != nil {
+			return val{x: x}
 		}
 	}
 	return val{x: l.passThrough(name, a.pos, a, sp)}

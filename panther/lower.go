@@ -82,6 +82,7 @@ type lowerer struct {
 	unsup   ast.ErrorList
 	errs    ast.ErrorList
 	seen    map[string]bool // unsupported messages already reported
+	nUnsup  int             // unsupported constructs met, repeats included
 	helpers *helperModules  // global helper modules the module imports; nil: none known
 }
 
@@ -108,6 +109,7 @@ func (l *lowerer) span(from, to lexer.Position) ast.Span { return spanOf(l.file,
 func (l *lowerer) unsupported(p lexer.Position, construct string) val {
 	pos := l.pos(p)
 	msg := fmt.Sprintf("unsupported: %s at %s", construct, posString(pos))
+	l.nUnsup++
 	if !l.seen[msg] {
 		l.seen[msg] = true
 		l.unsup.Add(pos, ast.CodeUnsupported, msg)
