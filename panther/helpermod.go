@@ -4,6 +4,7 @@ import (
 	"github.com/alecthomas/participle/v2/lexer"
 
 	"github.com/concordsec/concord/ast"
+	"github.com/concordsec/concord/eval"
 )
 
 // HelperSource finds the source of a Panther global helper module
@@ -93,7 +94,7 @@ func (m *helperModule) resolve(name string) *ast.Expr {
 	}
 	before := h.nUnsup
 	v := h.constVal(name, c, c.pos)
-	if h.nUnsup > before || v.failed || v.x == nil || len(v.lams) > 0 {
+	if h.nUnsup > before || v.failed || v.x == nil || len(v.lams) > 0 || !compiles(v.x) {
 		return nil
 	}
 	return &v.x
@@ -125,8 +126,17 @@ func (l *lowerer) helperFunc(module, name string, a callArgs, sp ast.Span) ast.E
 	h.budget = l.budget
 	v := h.inline(def, a, sp)
 	l.labels, l.budget, h.budget = h.labels, h.budget, budget
-	if h.nUnsup > before || v.failed || v.x == nil {
+	if h.nUnsup > before || v.failed || v.x == nil || !compiles(v.x) {
 		return nil
 	}
 	return v.x
+}
+
+// compiles reports whether the evaluator accepts x. A helper's source may call
+// what concord lowers but does not run (a method it lacks): inlined, that
+// would make the whole rule unsupported, where the pass-through call is
+// unsupported only in the tests that reach it.
+func compiles(x ast.Expr) bool {
+	_, errs := eval.Compile(x, ast.KeysFold)
+	return len(errs) == 0
 }

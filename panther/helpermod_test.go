@@ -21,7 +21,8 @@ var testHelpers = map[string]string{
 		"def shout(s, times=1):\n    return _up(s) * times + SUFFIX\n" +
 		"def _up(s):\n    return s.upper()\n" +
 		"def needs_class(event):\n    return Unknown(event)\n" +
-		"def is_ip_in_network(ip, networks):\n    return 'from source'\n",
+		"def is_ip_in_network(ip, networks):\n    return 'from source'\n" +
+		"def odd(event):\n    return event.frobnicate()\n",
 }
 
 // TestHelperModuleFunctions checks calls of global helper functions concord
@@ -40,6 +41,9 @@ func TestHelperModuleFunctions(t *testing.T) {
 		{"keywords, module names", "import panther_func_helpers as h\ndef rule(event):\n    return h.shout(event.get('s'), times=2)\n", `{"s":"ab"}`, nil, "'ABAB!'"},
 		{"a mock replaces it", "from panther_func_helpers import is_failed\ndef rule(event):\n    return is_failed(event)\n", `{}`, map[string]ast.Value{"is_failed": ast.String("mocked")}, "'mocked'"},
 		{"body concord cannot lower stays external", "from panther_func_helpers import needs_class\ndef rule(event):\n    return needs_class(event)\n", `{}`, nil, "unsupported"},
+		// odd's body lowers, but the evaluator has no frobnicate: the call stays
+		// external, so only the paths that reach it are unsupported.
+		{"body concord cannot run stays external", "from panther_func_helpers import odd\ndef rule(event):\n    if event.get('x'):\n        return odd(event)\n    return 'ok'\n", `{}`, nil, "'ok'"},
 		{"native implementation wins", "from panther_func_helpers import is_ip_in_network\ndef rule(event):\n    return is_ip_in_network('10.0.0.1', ['10.0.0.0/8'])\n", `{}`, nil, "True"},
 	}
 	for _, tc := range tests {
