@@ -300,6 +300,12 @@ func constString(v val) (string, bool) {
 
 // builtin lowers a call of a Python builtin function.
 func (l *lowerer) builtin(name string, a callArgs, sp ast.Span) val {
+	for _, v := range a.pos {
+		if len(v.lams) > 0 {
+			// map(f, xs), filter(f, xs): lazy iterators concord does not model.
+			return l.unsupported(a.at, "lambda passed to "+name+"()")
+		}
+	}
 	args := a.exprs(l)
 	if a.gen && len(args) >= 1 {
 		if comp, ok := args[0].(*ast.Comp); ok && comp.Kind == ast.CompList {
@@ -322,6 +328,9 @@ func (l *lowerer) builtin(name string, a callArgs, sp ast.Span) val {
 				return val{x: comp}
 			}
 		}
+	}
+	if k, ok := a.kw["key"]; ok && len(k.lams) > 0 {
+		return l.keyed(name, a, sp)
 	}
 	if len(a.kw) > 0 {
 		return val{x: l.mkCall("py."+name, nil, a, sp)}

@@ -145,3 +145,55 @@ func (l *lowerer) callLambda(f val, a callArgs, sp ast.Span) val {
 	}
 	return val{x: wrapLets(lets, out)}
 }
+
+// keyed lowers sorted(xs, key=lambda x: k) and min/max(xs, key=lambda x: k):
+// the items are listed once, the keys computed by a comprehension over them,
+// and py.sorted_by / py.min_by / py.max_by pick by the keys. sorted computes
+// every key before comparing, as list.sort does; min and max interleave key
+// calls and comparisons, so there the key must not raise (else which
+// exception comes first could differ).
+func (l *lowerer) keyed(name string, a callArgs, sp ast.Span) val {
+	key := a.kw["key"]
+	lit, direct := key.x.(*ast.Lit)
+	if !direct || len(key.lams) != 1 || lit.Val.AsString() != key.lams[0].tag || len(key.lams[0].params) != 1 {
+		return l.unsupported(a.kwPos["key"], "key= other than a one-parameter lambda")
+	}
+	fn := key.lams[0]
+	if len(a.pos) != 1 || a.gen {
+		return l.unsupported(a.at, name+"() with key= of other than one iterable")
+	}
+	var fnName string
+	switch name {
+	case "sorted":
+		fnName = "py.sorted_by"
+		for k := range a.kw {
+			if k != "key" && k != "reverse" {
+				return l.unsupported(a.kwPos[k], "sorted() keyword "+k+"= beside key=")
+			}
+		}
+	case "min", "max":
+		fnName = "py." + name + "_by"
+		if len(a.kw) != 1 {
+			return l.unsupported(a.at, name+"() with key= and other keywords")
+		}
+		if !safeIn(fn.body, map[string]bool{fn.params[0]: true}) {
+			return l.unsupported(fn.pos, "key= of "+name+"() that may raise")
+		}
+	default:
+		return l.unsupported(a.kwPos["key"], "lambda passed to "+name+"()")
+	}
+	items := l.newSlot("items")
+	list := &ast.Local{Span: sp, Name: items}
+	keys := &ast.Comp{Span: sp, Kind: ast.CompList, Clauses: []ast.CompFor{{Vars: []string{fn.params[0]}, Iter: list}}, Elem: fn.body}
+	call := &ast.Call{Span: sp, Fn: fnName, Args: []ast.Expr{keys, list}}
+	if r, ok := a.kw["reverse"]; ok {
+		if r.x == nil || !safe(r.x) {
+			// Python evaluates it before sorted() lists the items.
+			return l.unsupported(a.kwPos["reverse"], "reverse= that may raise beside key=")
+		}
+		call.Args = append(call.Args, l.exprOf(r, a.kwPos["reverse"]))
+		call.Keywords = []string{"reverse"}
+	}
+	iter := &ast.Call{Span: sp, Fn: "py.list", Args: []ast.Expr{l.exprOf(a.pos[0], a.at)}}
+	return val{x: &ast.Let{Span: sp, Names: []string{items}, X: iter, Body: call}}
+}

@@ -22,6 +22,15 @@ func TestLambda(t *testing.T) {
 		// does not model it and says so.
 		{"calling None", "m = {'a': lambda p: p}\n    return m.get(event.get('k'))(1)", `{"k":"z"}`, "unsupported"},
 		{"module constant in the body", "return (lambda p: p + OFFSET)(1)", `{}`, "11"},
+		// sorted(key=) is stable and compares keys only; reverse=True keeps
+		// equal keys in their original order.
+		{"sorted by key", "return sorted(event.get('xs'), key=lambda x: x['v'])", `{"xs":[{"n":"b","v":2},{"n":"a","v":1},{"n":"c","v":2}]}`, "[{'n': 'a', 'v': 1}, {'n': 'b', 'v': 2}, {'n': 'c', 'v': 2}]"},
+		{"sorted by key reversed", "return sorted(event.get('xs'), key=lambda x: x['v'], reverse=True)", `{"xs":[{"n":"b","v":2},{"n":"a","v":1},{"n":"c","v":2}]}`, "[{'n': 'b', 'v': 2}, {'n': 'c', 'v': 2}, {'n': 'a', 'v': 1}]"},
+		{"sorted dict keys", "return sorted(event.get('d'), key=lambda k: k)", `{"d":{"b":1,"a":2}}`, "['a', 'b']"},
+		{"sorted keys that do not compare", "return sorted(event.get('xs'), key=lambda x: x)", `{"xs":[1,"a"]}`, "raise TypeError"},
+		{"min by key keeps the first", "return min(event.get('xs'), key=lambda s: s == 'x')", `{"xs":["a","x","b"]}`, "'a'"},
+		{"max by key", "return max(event.get('xs'), key=lambda s: s == 'x')", `{"xs":["a","x","b"]}`, "'x'"},
+		{"min of nothing", "return min(event.get('xs'), key=lambda s: s)", `{"xs":[]}`, "raise ValueError"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -39,8 +48,11 @@ func TestLambdaUnsupported(t *testing.T) {
 	tests := []struct{ name, body, want string }{
 		// Python reads n when the lambda runs (late binding); concord would not.
 		{"enclosing local", "n = 1\n    f = lambda p: p + n\n    n = 2\n    return f(1)", "of the enclosing function read by a lambda"},
-		{"as a value", "return str(lambda p: p)", "lambda used as a value"},
-		{"as a sort key", "return sorted(event.get('xs'), key=lambda x: -x)", "lambda used as a value"},
+		{"as a value", "return [lambda p: p]", "lambda used as a value"},
+		{"map", "return list(map(lambda x: -x, event.get('xs')))", "lambda passed to map()"},
+		// min() calls the key and compares as it goes: a key that may raise
+		// could raise in another order than concord's.
+		{"min key that may raise", "return min(event.get('xs'), key=lambda x: len(x))", "key= of min() that may raise"},
 		{"default parameter", "f = lambda p=1: p\n    return f()", "lambda with *args or default parameters"},
 		{"mixed dict", "m = {'a': lambda p: p, 'b': 1}\n    return m", "dict display mixing lambdas and other values"},
 	}
