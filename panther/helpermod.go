@@ -1,10 +1,13 @@
 package panther
 
 import (
+	"sync"
+
 	"github.com/alecthomas/participle/v2/lexer"
 
 	"github.com/concordsec/concord/ast"
 	"github.com/concordsec/concord/eval"
+	"github.com/concordsec/concord/panther/internal/grammar"
 )
 
 // HelperSource finds the source of a Panther global helper module
@@ -42,8 +45,8 @@ func (l *lowerer) helperModule(module string) *helperModule {
 	if src == nil {
 		return m
 	}
-	mod, errs := parseModule(path, src)
-	if len(errs) > 0 {
+	mod := parseHelper(path, src)
+	if mod == nil {
 		return m
 	}
 	h := newLowerer(path)
@@ -139,4 +142,33 @@ func (l *lowerer) helperFunc(module, name string, a callArgs, sp ast.Span) ast.E
 func compiles(x ast.Expr) bool {
 	_, errs := eval.Compile(x, ast.KeysFold)
 	return len(errs) == 0
+}
+
+// parsedHelpers caches the parse of each helper module: every rule that imports
+// panther_base_helpers would parse it again. Lowering only reads the tree.
+var parsedHelpers struct {
+	sync.Mutex
+	m map[string]*grammar.Module // by path and source
+}
+
+// parseHelper parses a helper module; nil when it has syntax errors.
+func parseHelper(path string, src []byte) *grammar.Module {
+	key := path + "\x00" + string(src)
+	parsedHelpers.Lock()
+	mod, ok := parsedHelpers.m[key]
+	parsedHelpers.Unlock()
+	if ok {
+		return mod
+	}
+	mod, errs := parseModule(path, src)
+	if len(errs) > 0 {
+		mod = nil
+	}
+	parsedHelpers.Lock()
+	if parsedHelpers.m == nil {
+		parsedHelpers.m = map[string]*grammar.Module{}
+	}
+	parsedHelpers.m[key] = mod
+	parsedHelpers.Unlock()
+	return mod
 }
