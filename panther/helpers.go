@@ -29,8 +29,9 @@ type globalHelper struct {
 }
 
 // globalHelpers is the table of helpers concord knows by name. Helpers not in
-// the table pass through as Call{"panther.<name>"} as well; the entries here
-// document the ones rules use most and say which are expanded.
+// the table pass through as Call{"panther.<name>"} as well, unless the
+// evaluator lacks them and their module's source can be inlined (helperFunc);
+// the entries here document the ones rules use most and say which are expanded.
 var globalHelpers = map[string]globalHelper{
 	// panther_aws_helpers
 	"aws_cloudtrail_success": {Module: "panther_aws_helpers", Lowered: helperExpand},
