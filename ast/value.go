@@ -94,6 +94,36 @@ func (o *Object) Delete(key string) {
 // Len is the number of keys.
 func (o *Object) Len() int { return len(o.Keys) }
 
+// Clone is a copy of o whose keys and values can change without changing o
+// (the values themselves are shared).
+func (o *Object) Clone() *Object {
+	return &Object{Keys: append([]string(nil), o.Keys...), Vals: append([]Value(nil), o.Vals...)}
+}
+
+// Multi is a Splunk field's values: none for a missing or null field, the
+// elements of a multivalue field, else the value itself.
+func Multi(v Value) []Value {
+	switch v.Kind() {
+	case KindMissing, KindNull:
+		return nil
+	case KindList:
+		return v.AsList()
+	}
+	return []Value{v}
+}
+
+// MultiOf is the field holding vs: null for none, the value for one, a
+// multivalue field for more.
+func MultiOf(vs []Value) Value {
+	switch len(vs) {
+	case 0:
+		return Null
+	case 1:
+		return vs[0]
+	}
+	return List(vs...)
+}
+
 var (
 	Missing = Value{}
 	Null    = Value{kind: KindNull}

@@ -167,9 +167,7 @@ func mergeSrc(a, b []int) []int {
 	return out
 }
 
-func cloneObject(o *ast.Object) *ast.Object {
-	return &ast.Object{Keys: slices.Clone(o.Keys), Vals: slices.Clone(o.Vals)}
-}
+func cloneObject(o *ast.Object) *ast.Object { return o.Clone() }
 
 // subsearchFilterStage keeps the rows that match a result row of the
 // subsearch the way Splunk's implicit `format` writes them into the outer

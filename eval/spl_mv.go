@@ -34,26 +34,10 @@ func init() {
 // specialCalls are the builtins that compile their own arguments.
 var specialCalls map[string]func(*compiler, *ast.Call) fn
 
-func values(v ast.Value) []ast.Value {
-	switch v.Kind() {
-	case ast.KindMissing, ast.KindNull:
-		return nil
-	case ast.KindList:
-		return v.AsList()
-	}
-	return []ast.Value{v}
-}
+func values(v ast.Value) []ast.Value { return ast.Multi(v) }
 
 // mv is a result that may have several values: none is null, one is that value.
-func mv(vs []ast.Value) ast.Value {
-	switch len(vs) {
-	case 0:
-		return ast.Null
-	case 1:
-		return vs[0]
-	}
-	return ast.List(vs...)
-}
+func mv(vs []ast.Value) ast.Value { return ast.MultiOf(vs) }
 
 func splMvappend(_ *Env, _ ast.Pos, a []ast.Value) (ast.Value, error) {
 	var out []ast.Value

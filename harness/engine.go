@@ -3,7 +3,6 @@ package harness
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"sync"
 	"time"
 
@@ -179,7 +178,7 @@ func (c *Compiled) Run(events []Event, mocks map[string]ast.Value) (*Result, err
 			continue
 		}
 		// Stages change rows in place; subsearches must see the events unchanged.
-		rows = append(rows, eval.Row{Fields: &ast.Object{Keys: slices.Clone(view.Keys), Vals: slices.Clone(view.Vals)}, Src: []int{i}})
+		rows = append(rows, eval.Row{Fields: view.Clone(), Src: []int{i}})
 	}
 	// now() is the search's start, the same on every row, as in Splunk.
 	out, drops, err := c.pipe.RunAt(time.Now(), all, rows)

@@ -74,12 +74,14 @@ func (l *lowerer) call(f val, t *grammar.Trailer, e env, sp ast.Span) val {
 		return val{x: &ast.Lit{Span: sp, Val: ast.Null}}
 	}
 	switch {
+	case len(f.lams) > 0:
+		return l.callLambda(f, a, sp)
 	case f.fn != nil:
 		return l.inline(f.fn, a, sp)
 	case f.imported != "" && f.module == "builtins":
 		return l.builtin(f.imported, a, sp)
 	case f.imported != "" && isHelperModule(f.module):
-		return l.globalHelper(f.imported, a, sp)
+		return l.globalHelper(f.module, f.imported, a, sp)
 	case f.imported != "":
 		return val{x: l.mkCall(importedFn(f.module, f.imported), nil, a, sp)}
 	case f.bad != "":
@@ -144,6 +146,8 @@ func (l *lowerer) methodCall(recv val, name string, t *grammar.Trailer, e env, s
 		return l.call(val{module: recv.module, imported: recv.imported + "." + name}, t, e, sp)
 	case recv.fn != nil:
 		return l.unsupported(t.Pos, "attribute of function "+recv.fn.Name)
+	case len(recv.lams) > 0:
+		return l.lambdaMethod(recv, name, t, e, sp)
 	}
 	a := l.lowerArgs(t, e)
 	if a.failed {
@@ -296,6 +300,12 @@ func constString(v val) (string, bool) {
 
 // builtin lowers a call of a Python builtin function.
 func (l *lowerer) builtin(name string, a callArgs, sp ast.Span) val {
+	for _, v := range a.pos {
+		if len(v.lams) > 0 {
+			// map(f, xs), filter(f, xs): lazy iterators concord does not model.
+			return l.unsupported(a.at, "lambda passed to "+name+"()")
+		}
+	}
 	args := a.exprs(l)
 	if a.gen && len(args) >= 1 {
 		if comp, ok := args[0].(*ast.Comp); ok && comp.Kind == ast.CompList {
@@ -318,6 +328,9 @@ func (l *lowerer) builtin(name string, a callArgs, sp ast.Span) val {
 				return val{x: comp}
 			}
 		}
+	}
+	if k, ok := a.kw["key"]; ok && len(k.lams) > 0 {
+		return l.keyed(name, a, sp)
 	}
 	if len(a.kw) > 0 {
 		return val{x: l.mkCall("py."+name, nil, a, sp)}

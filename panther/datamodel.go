@@ -167,7 +167,7 @@ func lowerMethod(pyFile string, src []byte, method string, at ast.Pos, readHelpe
 		}
 	}
 	wrapped := append(append([]byte{}, src...), []byte("\n\ndef rule(event):\n    return "+method+"(event)\n")...)
-	prog, errs := ParsePython(pyFile, wrapped)
+	prog, errs := ParsePythonWith(pyFile, wrapped, readHelper)
 	if len(errs) > 0 {
 		return nil, errs[0]
 	}

@@ -2,6 +2,7 @@ package panther
 
 import (
 	"github.com/concordsec/concord/ast"
+	"github.com/concordsec/concord/eval"
 )
 
 // helperLowering says what concord does with a call of a Panther global helper
@@ -28,11 +29,12 @@ type globalHelper struct {
 }
 
 // globalHelpers is the table of helpers concord knows by name. Helpers not in
-// the table pass through as Call{"panther.<name>"} as well; the entries here
-// document the ones rules use most and say which are expanded.
+// the table pass through as Call{"panther.<name>"} as well, unless the
+// evaluator lacks them and their module's source can be inlined (helperFunc);
+// the entries here document the ones rules use most and say which are expanded.
 var globalHelpers = map[string]globalHelper{
 	// panther_aws_helpers
-	"aws_cloudtrail_success": {Module: "panther_aws_helpers", Lowered: helperExpand, expand: expandCloudTrailSuccess},
+	"aws_cloudtrail_success": {Module: "panther_aws_helpers", Lowered: helperExpand},
 	"aws_rule_context":       {Module: "panther_aws_helpers"},
 	"aws_guardduty_context":  {Module: "panther_aws_helpers"},
 	"aws_rds_context":        {Module: "panther_aws_helpers"},
@@ -40,7 +42,7 @@ var globalHelpers = map[string]globalHelper{
 	"aws_regions":            {Module: "panther_aws_helpers"},
 	"eks_panther_obj_ref":    {Module: "panther_aws_helpers"},
 	// panther_base_helpers
-	"deep_get":                  {Module: "panther_base_helpers", Lowered: helperExpand, expand: expandDeepGet},
+	"deep_get":                  {Module: "panther_base_helpers", Lowered: helperExpand},
 	"deep_walk":                 {Module: "panther_base_helpers"},
 	"pantherflow_investigation": {Module: "panther_base_helpers"},
 	"is_ip_in_network":          {Module: "panther_base_helpers"},
@@ -57,8 +59,21 @@ var globalHelpers = map[string]globalHelper{
 	"geoinfo_from_ip_formatted": {Module: "panther_ipinfo_helpers"},
 }
 
+// The expanders lower expressions, which may reach globalHelper again: they
+// are set here to keep the table's initialization free of that cycle.
+func init() {
+	for name, expand := range map[string]func(*lowerer, callArgs, ast.Span) ast.Expr{
+		"aws_cloudtrail_success": expandCloudTrailSuccess,
+		"deep_get":               expandDeepGet,
+	} {
+		h := globalHelpers[name]
+		h.expand = expand
+		globalHelpers[name] = h
+	}
+}
+
 // globalHelper lowers a call of an imported Panther helper.
-func (l *lowerer) globalHelper(name string, a callArgs, sp ast.Span) val {
+func (l *lowerer) globalHelper(module, name string, a callArgs, sp ast.Span) val {
 	if h, ok := globalHelpers[name]; ok && h.expand != nil {
 		if body := h.expand(l, a, sp); body != nil {
 			if name == "deep_get" {
@@ -66,6 +81,11 @@ func (l *lowerer) globalHelper(name string, a callArgs, sp ast.Span) val {
 				return val{x: body}
 			}
 			return val{x: &ast.Helper{Span: sp, Name: name, Args: a.exprs(l), Body: body}}
+		}
+	}
+	if _, native := eval.Builtins["panther."+name]; !native {
+		if x := l.helperFunc(module, name, a, sp); x != nil {
+			return val{x: x}
 		}
 	}
 	return val{x: l.passThrough(name, a.pos, a, sp)}

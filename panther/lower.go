@@ -35,6 +35,7 @@ type val struct {
 	failed   bool         // stands in for a construct already reported unsupported
 	slot     string       // x is Local{slot}: the name lives in a function local
 	constant string       // x is the module constant of this name
+	lams     []*lambdaFn  // x is the tag of one of these lambdas (or None, or a dict of them)
 }
 
 // env maps local names to values. It is copied on write so that the branches of
@@ -81,6 +82,8 @@ type lowerer struct {
 	unsup   ast.ErrorList
 	errs    ast.ErrorList
 	seen    map[string]bool // unsupported messages already reported
+	nUnsup  int             // unsupported constructs met, repeats included
+	helpers *helperModules  // global helper modules the module imports; nil: none known
 }
 
 func newLowerer(file string) *lowerer {
@@ -106,6 +109,7 @@ func (l *lowerer) span(from, to lexer.Position) ast.Span { return spanOf(l.file,
 func (l *lowerer) unsupported(p lexer.Position, construct string) val {
 	pos := l.pos(p)
 	msg := fmt.Sprintf("unsupported: %s at %s", construct, posString(pos))
+	l.nUnsup++
 	if !l.seen[msg] {
 		l.seen[msg] = true
 		l.unsup.Add(pos, ast.CodeUnsupported, msg)

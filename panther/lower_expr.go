@@ -14,6 +14,8 @@ import (
 // concord can compute with.
 func (l *lowerer) exprOf(v val, at lexer.Position) ast.Expr {
 	switch {
+	case len(v.lams) > 0:
+		return l.unsupported(at, "lambda used as a value").x
 	case v.x != nil:
 		return v.x
 	case v.bad != "":
@@ -21,7 +23,13 @@ func (l *lowerer) exprOf(v val, at lexer.Position) ast.Expr {
 	case v.fn != nil:
 		return l.unsupported(at, "function "+v.fn.Name+" used as a value").x
 	case v.imported != "":
-		// An imported constant (EMAIL_REGEX, event_type.X): the evaluator resolves it.
+		// An imported constant (EMAIL_REGEX, event_type.X): the helper module's
+		// own value when concord can read it, else the evaluator resolves it.
+		if isHelperModule(v.module) && !strings.Contains(v.imported, ".") {
+			if x := l.helperConst(v.module, v.imported, at); x != nil {
+				return x
+			}
+		}
 		return &ast.Call{Span: ast.Span{From: l.pos(at)}, Fn: importedFn(v.module, v.imported)}
 	case v.module != "":
 		return l.unsupported(at, "module "+v.module+" used as a value").x
@@ -101,7 +109,7 @@ func (l *lowerer) lowerExprList(xs *grammar.ExprList, e env) val {
 func (l *lowerer) lowerExpr(x *grammar.Expr, e env) val {
 	switch {
 	case x.Lambda != nil:
-		return l.unsupported(x.Pos, "lambda")
+		return l.lambda(x.Lambda, e)
 	case x.Walrus != nil:
 		v := l.exprOf(l.lowerExpr(x.Walrus.Value, e), x.Walrus.Value.Pos)
 		name := x.Walrus.Name
@@ -161,7 +169,13 @@ func appendLogic(xs []ast.Expr, op ast.LogicOp, x ast.Expr) []ast.Expr {
 
 func (l *lowerer) lowerNot(x *grammar.NotExpr, e env) val {
 	if x.Not != nil {
-		return val{x: &ast.Not{Span: l.span(x.Pos, x.EndPos), X: l.exprOf(l.lowerNot(x.Not, e), x.Not.Pos)}}
+		inner := l.lowerNot(x.Not, e)
+		if len(inner.lams) > 0 {
+			// A lambda (its tag, a non-empty str) is true; a dict of lambdas is
+			// true when not empty, like the dict of tags.
+			return val{x: &ast.Not{Span: l.span(x.Pos, x.EndPos), X: inner.x}}
+		}
+		return val{x: &ast.Not{Span: l.span(x.Pos, x.EndPos), X: l.exprOf(inner, x.Not.Pos)}}
 	}
 	return l.lowerComparison(x.X, e)
 }
@@ -377,6 +391,9 @@ func (l *lowerer) lowerPrimary(p *grammar.Primary, e env) val {
 }
 
 func (l *lowerer) subscript(v val, t *grammar.Trailer, e env, sp ast.Span) val {
+	if len(v.lams) > 0 {
+		return l.lambdaIndex(v, t, e, sp)
+	}
 	x := l.exprOf(v, t.Pos)
 	if len(t.Subs) != 1 {
 		return l.unsupported(t.Pos, "tuple subscript")
@@ -478,6 +495,11 @@ func (l *lowerer) brace(a *grammar.Atom, e env, sp ast.Span) val {
 	in := a.BraceIn
 	if in == nil {
 		return val{x: &ast.DictLit{Span: sp}}
+	}
+	for _, en := range in.Entries {
+		if en.Value != nil && en.Value.Lambda != nil && in.Comp == nil {
+			return l.lambdaDict(in, e, sp)
+		}
 	}
 	if in.Comp != nil {
 		if len(in.Entries) != 1 || in.Entries[0].Splat != nil {
@@ -612,6 +634,9 @@ func (l *lowerer) setOf(elems []ast.Expr, sp ast.Span) ast.Expr {
 // comprehension, a dict display, d.keys(), or an item of a dict display whose
 // values are all sets.
 func (l *lowerer) hashes(y ast.Expr) bool {
+	if h, ok := y.(*ast.Helper); ok && len(h.Args) == 0 {
+		y = h.Body // a helper module's constant
+	}
 	switch n := y.(type) {
 	case *ast.DictLit:
 		return true

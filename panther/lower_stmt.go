@@ -448,48 +448,54 @@ func (l *lowerer) smallStmt(sm *grammar.Small, e env) (env, bool) {
 // safe reports whether evaluating x can neither raise nor depend on a local
 // that a later statement may change, so that a name bound to it may stand for
 // x wherever it is used (which keeps rules readable in notation).
-func safe(x ast.Expr) bool {
+func safe(x ast.Expr) bool { return safeIn(x, nil) }
+
+// safeIn is safe where the locals named in bound are known to be bound (a
+// lambda's parameters inside its body).
+func safeIn(x ast.Expr, bound map[string]bool) bool {
 	switch n := x.(type) {
 	case *ast.Lit, *ast.Field:
 		return true
+	case *ast.Local:
+		return bound[n.Name]
 	case *ast.Default:
-		return safe(n.X) && safe(n.Else)
+		return safeIn(n.X, bound) && safeIn(n.Else, bound)
 	case *ast.Not:
-		return safe(n.X)
+		return safeIn(n.X, bound)
 	case *ast.Truth:
-		return safe(n.X)
+		return safeIn(n.X, bound)
 	case *ast.IsNull:
-		return safe(n.X)
+		return safeIn(n.X, bound)
 	case *ast.Exists:
-		return safe(n.X)
+		return safeIn(n.X, bound)
 	case *ast.Logic:
 		for _, c := range n.Xs {
-			if !safe(c) {
+			if !safeIn(c, bound) {
 				return false
 			}
 		}
 		return true
 	case *ast.Compare:
-		return (n.Op == ast.Eq || n.Op == ast.Ne) && safe(n.X) && safe(n.Y)
+		return (n.Op == ast.Eq || n.Op == ast.Ne) && safeIn(n.X, bound) && safeIn(n.Y, bound)
 	case *ast.Cond:
-		return safe(n.If) && safe(n.Then) && safe(n.Else)
+		return safeIn(n.If, bound) && safeIn(n.Then, bound) && safeIn(n.Else, bound)
 	case *ast.Concat:
 		for _, c := range n.Parts {
-			if !safe(c) {
+			if !safeIn(c, bound) {
 				return false
 			}
 		}
 		return true
 	case *ast.ListLit:
 		for _, c := range n.Elems {
-			if !safe(c) {
+			if !safeIn(c, bound) {
 				return false
 			}
 		}
 		return true
 	case *ast.DictLit:
 		for i := range n.Keys {
-			if k, ok := n.Keys[i].(*ast.Lit); !ok || k.Val.Kind() != ast.KindString || !safe(n.Vals[i]) {
+			if k, ok := n.Keys[i].(*ast.Lit); !ok || k.Val.Kind() != ast.KindString || !safeIn(n.Vals[i], bound) {
 				return false
 			}
 		}
@@ -497,13 +503,13 @@ func safe(x ast.Expr) bool {
 	case *ast.Call:
 		if n.Fn == "py.setitem" && len(n.Args) == 3 && isDict(n.Args[0]) {
 			k, ok := n.Args[1].(*ast.Lit)
-			return ok && k.Val.Kind() == ast.KindString && safe(n.Args[0]) && safe(n.Args[2])
+			return ok && k.Val.Kind() == ast.KindString && safeIn(n.Args[0], bound) && safeIn(n.Args[2], bound)
 		}
 		if !safeCalls[n.Fn] {
 			return false
 		}
 		for _, c := range n.Args {
-			if !safe(c) {
+			if !safeIn(c, bound) {
 				return false
 			}
 		}
@@ -544,7 +550,7 @@ func (l *lowerer) setName(name string, v val, e env, at lexer.Position) (env, []
 		return e.with(name, v), nil
 	}
 	slot := l.newSlot(name)
-	return e.with(name, val{x: &ast.Local{Span: sp, Name: slot}, slot: slot}), []*ast.Let{{Span: sp, Names: []string{slot}, X: v.x}}
+	return e.with(name, val{x: &ast.Local{Span: sp, Name: slot}, slot: slot, lams: v.lams}), []*ast.Let{{Span: sp, Names: []string{slot}, X: v.x}}
 }
 
 // assign applies an assignment or expression statement. A non-nil Let must

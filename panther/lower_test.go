@@ -172,7 +172,7 @@ func TestLower_unsupported(t *testing.T) {
 		{"except of an unknown class", "    try:\n        return 1\n    except MyError:\n        return 2", `unsupported: except of "MyError" (an exception class concord does not raise) at 4:12`},
 		{"loop target that is not a name", "    for x.y in []:\n        pass\n    return 1", "unsupported: for loop target that is not a name at 2:9"},
 		{"mutation of a module constant", "    L.append(1)\n    return 1\nL = []", "unsupported: mutation of module-level L (a name the function does not own) at 2:5"},
-		{"lambda", "    f = lambda x: x\n    return f", "unsupported: lambda at 2:9"},
+		{"lambda", "    f = lambda x: x\n    return f", "unsupported: lambda used as a value at 3:5"},
 		{"with", "    with open('x') as f:\n        return 1", "unsupported: with statement at 2:5"},
 		{"nonlocal", "    nonlocal CACHE\n    return 1", "unsupported: nonlocal statement at 2:5"},
 		{"raise", "    raise ValueError('x')", "unsupported: raise statement at 2:5"},

@@ -26,11 +26,19 @@ type Program struct {
 // expected) and a missing rule() (CodeSchema); unsupported constructs are in
 // Program.Unsupported. It never panics.
 func ParsePython(file string, src []byte) (prog *Program, errs ast.ErrorList) {
+	return ParsePythonWith(file, src, nil)
+}
+
+// ParsePythonWith is ParsePython where the constants of imported global helper
+// modules (event_type.FAILED_LOGIN, from panther_iocs import XZ_AMIS) are read
+// from the modules helpers finds; helpers may be nil.
+func ParsePythonWith(file string, src []byte, helpers HelperSource) (prog *Program, errs ast.ErrorList) {
 	mod, errs := parseModule(file, src)
 	if len(errs) > 0 {
 		return nil, errs
 	}
 	l := newLowerer(file)
+	l.helpers = &helperModules{read: helpers, mods: map[string]*helperModule{}}
 	defer func() {
 		if r := recover(); r != nil {
 			prog = nil

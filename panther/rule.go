@@ -154,7 +154,9 @@ func (r *ruleLoader) python(rule *ast.Rule, n *yaml.Node, readPy func(string) ([
 		return
 	}
 	pyFile := filepath.Join(filepath.Dir(r.file), n.Value)
-	prog, errs := ParsePython(pyFile, src)
+	prog, errs := ParsePythonWith(pyFile, src, func(module string) (string, []byte) {
+		return findGlobalHelper(filepath.Dir(pyFile), module)
+	})
 	r.errs = append(r.errs, errs...)
 	if prog == nil {
 		return

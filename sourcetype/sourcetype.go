@@ -581,19 +581,9 @@ func (lk *lookup) set(o *ast.Object, field string, vals []string) {
 	o.Set(field, mvOf(out))
 }
 
-func values(v ast.Value) []ast.Value {
-	switch v.Kind() {
-	case ast.KindMissing, ast.KindNull:
-		return nil
-	case ast.KindList:
-		return v.AsList()
-	}
-	return []ast.Value{v}
-}
+func values(v ast.Value) []ast.Value { return ast.Multi(v) }
 
-func cloneObject(o *ast.Object) *ast.Object {
-	return &ast.Object{Keys: append([]string(nil), o.Keys...), Vals: append([]ast.Value(nil), o.Vals...)}
-}
+func cloneObject(o *ast.Object) *ast.Object { return o.Clone() }
 
 // Extract flattens a JSON value into Splunk's KV_MODE=json fields: nested keys
 // joined with ".", array elements under "{}", repeated names becoming multivalue
@@ -669,12 +659,4 @@ func epochValue(f float64) ast.Value {
 // a line to View as an ast.String (and as Meta.Raw) instead of parsing it as JSON.
 func (st *SourceType) TextEvents() bool { return st.Known && !st.kvJSON }
 
-func mvOf(vs []ast.Value) ast.Value {
-	switch len(vs) {
-	case 0:
-		return ast.Null
-	case 1:
-		return vs[0]
-	}
-	return ast.List(vs...)
-}
+func mvOf(vs []ast.Value) ast.Value { return ast.MultiOf(vs) }

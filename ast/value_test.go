@@ -1,0 +1,25 @@
+package ast
+
+import "testing"
+
+func TestMultiAndClone(t *testing.T) {
+	for _, tc := range []struct {
+		v    Value
+		want int
+	}{{Missing, 0}, {Null, 0}, {String("a"), 1}, {List(String("a"), Int(1)), 2}} {
+		if got := len(Multi(tc.v)); got != tc.want {
+			t.Errorf("Multi(%s) has %d values, want %d", JSON(tc.v), got, tc.want)
+		}
+	}
+	if !MultiOf(nil).IsNull() || JSON(MultiOf([]Value{Int(1)})) != "1" || JSON(MultiOf([]Value{Int(1), Int(2)})) != "[1,2]" {
+		t.Error("MultiOf")
+	}
+	o := &Object{}
+	o.Set("a", Int(1))
+	c := o.Clone()
+	c.Set("a", Int(2))
+	c.Set("b", Int(3))
+	if v, _ := o.Get("a"); v.AsInt() != 1 || o.Len() != 1 {
+		t.Errorf("changing the clone changed the original: %s", JSON(ObjectOf(o)))
+	}
+}
