@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"fmt"
 	"regexp"
 	"slices"
 	"strconv"
@@ -751,4 +752,113 @@ func init() {
 			return ast.Float(float64(a[0].AsObject().Vals[1].AsInt())), nil
 		}),
 	)
+}
+
+var (
+	fracRe   = regexp.MustCompile(`\.(\d+)`)
+	fracZRe  = regexp.MustCompile(`\.(\d+)Z`)
+	fracSub  = regexp.MustCompile(`\.\d+`)
+	fracZSub = regexp.MustCompile(`\.\d+Z`)
+)
+
+// nanotimeToDatetime is panther_nanotime_to_python_datetime (golang false) and
+// golang_nanotime_to_python_datetime (golang true): the first fraction's
+// first six digits replace every fraction, then strptime with a fixed format.
+func nanotimeToDatetime(pos ast.Pos, v ast.Value, golang bool) (ast.Value, error) {
+	if v.Kind() != ast.KindString {
+		return ast.Null, fail(pos, "TypeError: expected string or bytes-like object, got '%s'", pyType(v))
+	}
+	s := v.AsString()
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return ast.Null, unsupportedf(pos, "nanotime of non-printable or non-ASCII text")
+		}
+	}
+	search, sub, repl, format := fracRe, fracSub, ".", "%Y-%m-%d %H:%M:%S.%f"
+	if golang {
+		search, sub, format = fracZRe, fracZSub, "%Y-%m-%dT%H:%M:%S.%fZ"
+	}
+	m := search.FindStringSubmatch(s)
+	if m == nil {
+		return ast.Null, fail(pos, "AttributeError: 'NoneType' object has no attribute 'group'")
+	}
+	micros := m[1]
+	if len(micros) > 6 {
+		micros = micros[:6]
+	}
+	repl += micros
+	if golang {
+		repl += "Z"
+	}
+	rounded := sub.ReplaceAllLiteralString(s, repl)
+	us, _, ok, _ := strptime(rounded, format)
+	if !ok {
+		return ast.Null, fail(pos, "ValueError: time data %s does not match format %s", ast.String(rounded).Repr(), ast.String(format).Repr())
+	}
+	return mkDatetime(pos, us, false)
+}
+
+func init() {
+	register(
+		fixed("panther.panther_nanotime_to_python_datetime", 1, "panther_base_helpers.panther_nanotime_to_python_datetime", func(_ *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
+			return nanotimeToDatetime(pos, a[0], false)
+		}),
+		fixed("panther.golang_nanotime_to_python_datetime", 1, "panther_base_helpers.golang_nanotime_to_python_datetime", func(_ *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
+			return nanotimeToDatetime(pos, a[0], true)
+		}),
+	)
+}
+
+// pyObjRepr is repr() of a datetime (datetime.datetime(Y, M, D, h, m[, s[,
+// us]][, tzinfo=datetime.timezone.utc])) or a timedelta (normalized days,
+// seconds, microseconds, zero fields left out).
+func pyObjRepr(v ast.Value) (string, bool) {
+	switch pyObjClass(v) {
+	case "datetime":
+		us, aware := dtFields(v)
+		t := time.UnixMicro(us).UTC()
+		s := fmt.Sprintf("datetime.datetime(%d, %d, %d, %d, %d", t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute())
+		if micro := t.Nanosecond() / 1000; micro != 0 {
+			s += fmt.Sprintf(", %d, %d", t.Second(), micro)
+		} else if t.Second() != 0 {
+			s += fmt.Sprintf(", %d", t.Second())
+		}
+		if aware {
+			s += ", tzinfo=datetime.timezone.utc"
+		}
+		return s + ")", true
+	case "timedelta":
+		us := tdUS(v)
+		days := us / usPerDay
+		rem := us % usPerDay
+		if rem < 0 {
+			days, rem = days-1, rem+usPerDay
+		}
+		var parts []string
+		if days != 0 {
+			parts = append(parts, fmt.Sprintf("days=%d", days))
+		}
+		if sec := rem / usPerSec; sec != 0 {
+			parts = append(parts, fmt.Sprintf("seconds=%d", sec))
+		}
+		if micro := rem % usPerSec; micro != 0 {
+			parts = append(parts, fmt.Sprintf("microseconds=%d", micro))
+		}
+		return "datetime.timedelta(" + strings.Join(parts, ", ") + ")", true
+	}
+	return "", false
+}
+
+func init() {
+	plain := Builtins["py.repr"]
+	register(fixed("py.repr", 1, plain.Doc, func(env *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
+		if s, ok := pyObjRepr(a[0]); ok {
+			return ast.String(s), nil
+		}
+		if err := refusePyObjects(pos, "py.repr", a[0]); err != nil {
+			return ast.Null, err
+		}
+		return plain.Impl(env, pos, a)
+	}))
+	pyObjectOK["py.repr"] = true
 }

@@ -174,3 +174,23 @@ func TestTimeModule(t *testing.T) {
 		}
 	}
 }
+
+// TestNanotime: the panther_base_helpers nanotime parsers and repr() of what
+// they give, as CPython 3.11.7 printed them.
+func TestNanotime(t *testing.T) {
+	imp := "from panther_base_helpers import panther_nanotime_to_python_datetime as p, golang_nanotime_to_python_datetime as g\n\n"
+	for _, tt := range []struct{ expr, want string }{
+		{"repr(g('2043-09-17T22:00:00.444444428Z') - p('2023-09-17 21:00:00.000000000'))", "'datetime.timedelta(days=7305, seconds=3600, microseconds=444444)'"},
+		{"repr(p('2023-09-17 21:00:00.5'))", "'datetime.datetime(2023, 9, 17, 21, 0, 0, 500000)'"},
+		{"repr(p('2023-09-17 21:00:05.0'))", "'datetime.datetime(2023, 9, 17, 21, 0, 5)'"},
+		{"p('2023-09-17 21:00:00')", "raise AttributeError"},
+		{"g('2023-09-17T21:00:00.5')", "raise AttributeError"},
+		{"p('2023-09-17T21:00:00.5')", "raise ValueError"},
+		{"p('2023-09-17 21:00:00.1234567 x.9')", "raise ValueError"},
+		{"repr(p('2023-09-17 21:00:00.1') - p('2023-09-17 21:00:01.0'))", "'datetime.timedelta(days=-1, seconds=86399, microseconds=100000)'"},
+	} {
+		if got, _ := runPy(t, imp+"def rule(event):\n    return "+tt.expr+"\n", `{}`, nil); got != tt.want {
+			t.Errorf("%s: got %s, want %s", tt.expr, got, tt.want)
+		}
+	}
+}
