@@ -850,6 +850,7 @@ func pyObjRepr(v ast.Value) (string, bool) {
 }
 
 func init() {
+	// py_builtins.go registers repr() first (init runs in file name order).
 	plain := Builtins["py.repr"]
 	register(fixed("py.repr", 1, plain.Doc, func(env *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
 		if s, ok := pyObjRepr(a[0]); ok {

@@ -237,24 +237,12 @@ func callEnrich(env *Env, pos ast.Pos, method string, a []ast.Value) (ast.Value,
 }
 
 func enrichSpecial(env *Env, pos ast.Pos, class string, matches ast.Value, method string, field ast.Value) (ast.Value, error) {
-	call := func(m string) ast.Value {
+	call := func(m string) (ast.Value, error) {
 		v, _, err := callEnrich(env, pos, m, []ast.Value{enrichObject(class, matches), field})
-		if err != nil {
-			panic(enrichErr{err})
-		}
-		return v
+		return v, err
 	}
 	var out ast.Value
-	err := func() (err error) {
-		defer func() {
-			if r := recover(); r != nil {
-				e, ok := r.(enrichErr)
-				if !ok {
-					panic(r)
-				}
-				err = e.err
-			}
-		}()
+	err := func() error {
 		switch method {
 		case "url":
 			base := "https://otx.alienvault.com/pulse/"
@@ -287,7 +275,10 @@ func enrichSpecial(env *Env, pos ast.Pos, class string, matches ast.Value, metho
 			if class != "GreyNoiseV3ScannerIntelligence" {
 				return fail(pos, "AttributeError: '%s' object has no attribute 'tag_names'", class)
 			}
-			tags := call("tags")
+			tags, err := call("tags")
+			if err != nil {
+				return err
+			}
 			out = ast.List()
 			if tags.Kind() == ast.KindList {
 				var names []ast.Value
@@ -333,7 +324,11 @@ func enrichSpecial(env *Env, pos ast.Pos, class string, matches ast.Value, metho
 					o.Set(f[0], v)
 					continue
 				}
-				o.Set(f[0], call(f[1]))
+				v, err := call(f[1])
+				if err != nil {
+					return err
+				}
+				o.Set(f[0], v)
 			}
 			out = ast.ObjectOf(o)
 		}
@@ -341,8 +336,6 @@ func enrichSpecial(env *Env, pos ast.Pos, class string, matches ast.Value, metho
 	}()
 	return out, err
 }
-
-type enrichErr struct{ err error }
 
 var severityLevels = map[string]int{"INFO": 0, "LOW": 1, "MEDIUM": 2, "HIGH": 3, "CRITICAL": 4}
 
