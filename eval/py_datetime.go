@@ -863,3 +863,35 @@ func init() {
 	}))
 	pyObjectOK["py.repr"] = true
 }
+
+// timedelta's normalized attributes (Python docs, datetime.timedelta: "Only
+// days, seconds and microseconds are stored internally", with 0 <= seconds <
+// 86400 and 0 <= microseconds < 10**6; days carries the sign).
+func init() {
+	for _, attr := range []struct {
+		name string
+		get  func(us int64) int64
+	}{
+		{"days", func(us int64) int64 { return floorDiv(us, usPerDay) }},
+		{"seconds", func(us int64) int64 { return floorMod(us, usPerDay) / usPerSec }},
+		{"microseconds", func(us int64) int64 { return floorMod(us, usPerSec) }},
+	} {
+		pyObjectOK["py.attr."+attr.name] = true
+		register(fixed("py.attr."+attr.name, 1, "timedelta."+attr.name, func(_ *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
+			if pyObjClass(a[0]) != "timedelta" {
+				return ast.Null, noAttr(pos, a[0], attr.name)
+			}
+			return ast.Int(attr.get(tdUS(a[0]))), nil
+		}))
+	}
+}
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if (a%b != 0) && ((a < 0) != (b < 0)) {
+		q--
+	}
+	return q
+}
+
+func floorMod(a, b int64) int64 { return a - floorDiv(a, b)*b }

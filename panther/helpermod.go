@@ -50,7 +50,7 @@ func (l *lowerer) helperModule(module string) *helperModule {
 		return m
 	}
 	h := newLowerer(path)
-	h.helpers = l.helpers
+	h.helpers, h.selfModule = l.helpers, module
 	// Constants of the helper end up in the rule's expression: they share its
 	// bookkeeping (unique local names, which expressions are sets and tuples).
 	h.slots, h.sets, h.tuples = l.slots, l.sets, l.tuples

@@ -22,7 +22,8 @@ var testHelpers = map[string]string{
 		"def _up(s):\n    return s.upper()\n" +
 		"def needs_class(event):\n    return Unknown(event)\n" +
 		"def is_ip_in_network(ip, networks):\n    return 'from source'\n" +
-		"def odd(event):\n    return event.frobnicate()\n",
+		"def odd(event):\n    return event.frobnicate()\n" +
+		"def in_net(ip):\n    return is_ip_in_network(ip, ['10.0.0.0/8'])\n",
 }
 
 // TestHelperModuleFunctions checks calls of global helper functions concord
@@ -45,6 +46,9 @@ func TestHelperModuleFunctions(t *testing.T) {
 		// external, so only the paths that reach it are unsupported.
 		{"body concord cannot run stays external", "from panther_func_helpers import odd\ndef rule(event):\n    if event.get('x'):\n        return odd(event)\n    return 'ok'\n", `{}`, nil, "'ok'"},
 		{"native implementation wins", "from panther_func_helpers import is_ip_in_network\ndef rule(event):\n    return is_ip_in_network('10.0.0.1', ['10.0.0.0/8'])\n", `{}`, nil, "True"},
+		// in_net calls its sibling is_ip_in_network, which concord implements:
+		// the native one runs, not the module's 'from source' body.
+		{"a sibling the evaluator implements", "from panther_func_helpers import in_net\ndef rule(event):\n    return in_net('10.1.2.3')\n", `{}`, nil, "True"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -62,11 +62,14 @@ type moduleConst struct {
 
 // lowerer turns one parsed module into shared AST expressions.
 type lowerer struct {
-	file    string
-	consts  map[string]*moduleConst
-	funcs   map[string]*grammar.Def
-	imports map[string]val
-	defs    []*grammar.Def // in source order
+	// selfModule is the global helper module this lowerer reads ("" for a rule):
+	// its functions that the evaluator implements are called, not inlined.
+	selfModule string
+	file       string
+	consts     map[string]*moduleConst
+	funcs      map[string]*grammar.Def
+	imports    map[string]val
+	defs       []*grammar.Def // in source order
 
 	inlining []string // in-file functions being inlined (recursion guard)
 	budget   int

@@ -7,6 +7,7 @@ import (
 	"github.com/alecthomas/participle/v2/lexer"
 
 	"github.com/concordsec/concord/ast"
+	"github.com/concordsec/concord/eval"
 	"github.com/concordsec/concord/panther/internal/grammar"
 )
 
@@ -52,6 +53,11 @@ func (l *lowerer) lookup(name string, e env, at lexer.Position) val {
 		return v
 	}
 	if f, ok := l.funcs[name]; ok {
+		if _, native := eval.Builtins["panther."+name]; native && l.selfModule != "" {
+			// A helper calling a sibling concord implements natively (time_delta
+			// calls resolve_timestamp_string): the native one, as a rule would.
+			return val{module: l.selfModule, imported: name}
+		}
 		return val{fn: f}
 	}
 	if v, ok := l.imports[name]; ok {
