@@ -2,82 +2,115 @@ package eval
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/concordsec/concord/ast"
 )
 
-// lookupIndex is a lookup table prepared for matching on some fields: exact
-// fields by (possibly case-folded) value, wildcard fields by pattern.
+// lookupIndex is a lookup table prepared, once per rule, for matching on some
+// fields: a map from the match fields' values to the rows holding them, or,
+// when a field is WILDCARD, a pattern per row that each lookup tries.
 type lookupIndex struct {
-	t        *ast.LookupTable
-	cols     []int            // table column of each match field
-	patterns []*regexp.Regexp // per match field: non-nil for WILDCARD fields, per row
-	rowPats  [][]*regexp.Regexp
+	t     *ast.LookupTable
+	cols  []int            // table column of each match field
+	exact map[string][]int // key of the match values -> rows in file order; nil with wildcards
+	pats  [][]*regexp.Regexp
 }
 
 func newLookupIndex(t *ast.LookupTable, fields []ast.LookupField) (*lookupIndex, ast.ErrorList) {
 	var errs ast.ErrorList
 	ix := &lookupIndex{t: t}
+	wildcard := false
 	for _, f := range fields {
-		col := indexOf(t.Fields, f.Table)
+		col := slices.Index(t.Fields, f.Table)
 		if col < 0 {
 			errs.Add(f.Pos(), ast.CodeParse, "lookup "+t.Name+" has no field "+f.Table)
 		}
 		ix.cols = append(ix.cols, col)
+		wildcard = wildcard || t.Wildcard[f.Table]
 	}
 	if errs != nil {
 		return nil, errs
 	}
-	ix.rowPats = make([][]*regexp.Regexp, len(t.Rows))
+	if !wildcard {
+		ix.exact = map[string][]int{}
+		for r, row := range t.Rows {
+			k := ix.key(func(i int) string { return cell(row, ix.cols[i]) })
+			ix.exact[k] = append(ix.exact[k], r)
+		}
+		return ix, nil
+	}
+	ix.pats = make([][]*regexp.Regexp, len(t.Rows))
 	for r, row := range t.Rows {
-		ix.rowPats[r] = make([]*regexp.Regexp, len(fields))
+		ix.pats[r] = make([]*regexp.Regexp, len(fields))
 		for i, f := range fields {
-			if !t.Wildcard[f.Table] || ix.cols[i] >= len(row) {
-				continue
+			pat := regexp.QuoteMeta(cell(row, ix.cols[i]))
+			if t.Wildcard[f.Table] {
+				pat = translateGlob(cell(row, ix.cols[i]), '*', 0)
 			}
-			re, err := compilePattern(ast.MatchWildcard, row[ix.cols[i]], !t.CaseSensitive)
+			if !t.CaseSensitive {
+				pat = "(?i)" + pat
+			}
+			re, err := regexp.Compile("(?s)^" + pat + "$")
 			if err != nil {
-				errs.Add(f.Pos(), ast.CodeParse, "lookup "+t.Name+": bad wildcard "+row[ix.cols[i]])
+				errs.Add(f.Pos(), ast.CodeParse, "lookup "+t.Name+": bad wildcard "+cell(row, ix.cols[i]))
 				continue
 			}
-			ix.rowPats[r][i] = re
+			ix.pats[r][i] = re
 		}
 	}
 	return ix, errs
+}
+
+func cell(row []string, col int) string {
+	if col < len(row) {
+		return row[col]
+	}
+	return ""
+}
+
+// key joins the match values; case_sensitive_match = false folds them.
+func (ix *lookupIndex) key(val func(i int) string) string {
+	var b strings.Builder
+	for i := range ix.cols {
+		v := val(i)
+		if !ix.t.CaseSensitive {
+			v = strings.ToLower(v)
+		}
+		b.WriteString(v)
+		b.WriteByte(0)
+	}
+	return b.String()
 }
 
 // find returns the rows (in file order, at most MaxMatches) whose match
 // fields equal vals.
 func (ix *lookupIndex) find(vals []string) []int {
 	var out []int
-	for r, row := range ix.t.Rows {
-		ok := true
-		for i, col := range ix.cols {
-			cell := ""
-			if col < len(row) {
-				cell = row[col]
-			}
-			switch re := ix.rowPats[r][i]; {
-			case re != nil:
-				ok = re.MatchString(vals[i])
-			case ix.t.CaseSensitive:
-				ok = cell == vals[i]
-			default:
-				ok = strings.EqualFold(cell, vals[i])
-			}
-			if !ok {
-				break
-			}
-		}
-		if ok {
-			out = append(out, r)
-			if ix.t.MaxMatches > 0 && len(out) >= ix.t.MaxMatches {
-				break
+	if ix.exact != nil {
+		out = ix.exact[ix.key(func(i int) string { return vals[i] })]
+	} else {
+		for r := range ix.t.Rows {
+			if !slices.ContainsFunc(ix.pats[r], func(re *regexp.Regexp) bool { return re == nil }) &&
+				allMatch(ix.pats[r], vals) {
+				out = append(out, r)
 			}
 		}
 	}
+	if ix.t.MaxMatches > 0 && len(out) > ix.t.MaxMatches {
+		out = out[:ix.t.MaxMatches]
+	}
 	return out
+}
+
+func allMatch(pats []*regexp.Regexp, vals []string) bool {
+	for i, re := range pats {
+		if !re.MatchString(vals[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // lookupStage follows the lookup page of Splunk's Search Reference and
@@ -103,7 +136,7 @@ func lookupStage(c *ast.LookupCmd) (func([]Row, *runState) ([]Row, error), ast.E
 	}
 	outCols := make([]int, len(outs))
 	for i, o := range outs {
-		outCols[i] = indexOf(c.Table.Fields, o.Table)
+		outCols[i] = slices.Index(c.Table.Fields, o.Table)
 	}
 	return func(rows []Row, rs *runState) ([]Row, error) {
 		for _, r := range rows {
@@ -173,7 +206,7 @@ func (ix *lookupIndex) lookupRow(o *ast.Object, match []ast.LookupField) ([]int,
 	var out []int
 	for _, vals := range combos {
 		for _, m := range ix.find(vals) {
-			if !containsInt(out, m) {
+			if !slices.Contains(out, m) {
 				out = append(out, m)
 			}
 		}
@@ -234,22 +267,4 @@ func hasAll(o *ast.Object, outs []ast.LookupField) bool {
 		}
 	}
 	return true
-}
-
-func indexOf(xs []string, s string) int {
-	for i, x := range xs {
-		if x == s {
-			return i
-		}
-	}
-	return -1
-}
-
-func containsInt(xs []int, n int) bool {
-	for _, x := range xs {
-		if x == n {
-			return true
-		}
-	}
-	return false
 }

@@ -18,6 +18,8 @@ func TestLookupStage(t *testing.T) {
 	}
 	exact := *table
 	exact.Wildcard, exact.CaseSensitive, exact.MinMatches = nil, true, 0
+	folded := exact
+	folded.CaseSensitive, folded.MaxMatches = false, 1
 	f := func(tbl, ev string) ast.LookupField { return ast.LookupField{Table: tbl, Event: ev} }
 	tests := []struct {
 		note  string
@@ -41,6 +43,9 @@ func TestLookupStage(t *testing.T) {
 		{"case-sensitive exact table: no match, OUTPUT removes the field", &exact,
 			ast.LookupCmd{Match: []ast.LookupField{f("api", "eventName")}, Output: []ast.LookupField{f("tactic", "tactic")}},
 			`{"eventName":"stoplogging","tactic":"old"}`, `{"eventName":"stoplogging"}`},
+		{"exact table, case-insensitive, max_matches=1 keeps the first row", &folded,
+			ast.LookupCmd{Match: []ast.LookupField{f("api", "eventName")}, Output: []ast.LookupField{f("tactic", "tactic")}},
+			`{"eventName":"putbucketpolicy"}`, `{"eventName":"putbucketpolicy","tactic":"exfiltration"}`},
 		{"OUTPUTNEW keeps existing values", table,
 			ast.LookupCmd{Match: []ast.LookupField{f("api", "eventName")}, Output: []ast.LookupField{f("tactic", "tactic"), f("risky", "risky")}, OutputNew: true},
 			`{"eventName":"StopLogging","tactic":"old"}`, `{"eventName":"StopLogging","tactic":"old","risky":"true"}`},

@@ -2,6 +2,7 @@ package sourcetype
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -79,7 +80,7 @@ func (t *tagging) apply(o *ast.Object) error {
 	var types, tags []string
 	add := func(list *[]string, xs ...string) {
 		for _, x := range xs {
-			if !containsStr(*list, x) {
+			if !slices.Contains(*list, x) {
 				*list = append(*list, x)
 			}
 		}
@@ -114,13 +115,4 @@ func setMulti(o *ast.Object, field string, xs []string) {
 		vals[i] = ast.String(x)
 	}
 	o.Set(field, mvOf(vals))
-}
-
-func containsStr(xs []string, s string) bool {
-	for _, x := range xs {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

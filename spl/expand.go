@@ -263,10 +263,4 @@ func splitCall(call string) (string, []string, string) {
 	return name, args, ""
 }
 
-func macroArg(s string) string {
-	s = strings.TrimSpace(s)
-	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' {
-		return unquote(s)
-	}
-	return s
-}
+func macroArg(s string) string { return unquoteWord(strings.TrimSpace(s)) }

@@ -78,7 +78,7 @@ func (ls *Lookups) load(name string) (*ast.LookupTable, error) {
 	// transforms.conf defaults: case-sensitive, min_matches 0, max_matches 100
 	// for a lookup without time_field.
 	t := &ast.LookupTable{Name: base, CaseSensitive: true, MaxMatches: 100, DefaultMatch: lf.DefaultMatch, Wildcard: map[string]bool{}}
-	if b, ok := splBool(lf.CaseSensitiveMatch); ok {
+	if b, ok := parseBool(lf.CaseSensitiveMatch); ok {
 		t.CaseSensitive = b
 	}
 	for _, s := range []struct {

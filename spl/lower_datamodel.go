@@ -46,7 +46,7 @@ func (l *lowerer) tstatsPipeline(c *ast.TstatsCmd) (cmds []ast.Command, why stri
 	}
 	for _, o := range c.Options {
 		if o.Name == "prestats" {
-			if b, _ := splBool(o.Value); b {
+			if b, _ := parseBool(o.Value); b {
 				return nil, "tstats prestats=true"
 			}
 		}

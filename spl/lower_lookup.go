@@ -2,6 +2,7 @@ package spl
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/concordsec/concord/ast"
@@ -77,7 +78,7 @@ func (l *lowerer) lookup(args string, argStart int, span ast.Span) ast.Command {
 		return &ast.UnsupportedCmd{Span: span, Name: "lookup"}
 	}
 	for _, f := range append(append([]ast.LookupField(nil), cmd.Match...), cmd.Output...) {
-		if !containsString(cmd.Table.Fields, f.Table) {
+		if !slices.Contains(cmd.Table.Fields, f.Table) {
 			l.errs.Add(f.From, ast.CodeParse, fmt.Sprintf("lookup %s has no field %q (it has %s)", name, f.Table, strings.Join(cmd.Table.Fields, ", ")))
 		}
 	}
@@ -101,7 +102,7 @@ func (l *lowerer) inputlookup(args string, argStart int, span ast.Span) ast.Comm
 			break
 		}
 		if opt, value, ok := strings.Cut(w.text, "="); ok {
-			b, isBool := splBool(unquoteWord(value))
+			b, isBool := parseBool(unquoteWord(value))
 			if !strings.EqualFold(opt, "append") || !isBool {
 				l.unsupported(l.sm.Pos(argStart+w.start), "inputlookup option "+w.text)
 				return &ast.UnsupportedCmd{Span: span, Name: "inputlookup"}
@@ -123,15 +124,6 @@ func (l *lowerer) inputlookup(args string, argStart int, span ast.Span) ast.Comm
 		return &ast.UnsupportedCmd{Span: span, Name: "inputlookup"}
 	}
 	return cmd
-}
-
-func containsString(xs []string, s string) bool {
-	for _, x := range xs {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // outputlookup lowers `outputlookup [name=value]... NAME`.
@@ -168,7 +160,7 @@ func (l *lowerer) iplocation(args string, argStart int, span ast.Span) ast.Comma
 		case "lang":
 			cmd.Lang = value
 		case "allfields":
-			b, ok := splBool(value)
+			b, ok := parseBool(value)
 			if !ok {
 				l.errs.Add(pos, ast.CodeParse, "syntax error in iplocation: allfields must be true or false, got "+value)
 			}

@@ -57,7 +57,7 @@ func (l *lowerer) join(args string, argStart int, span ast.Span) ast.Command {
 			}
 			cmd.Max = n
 		case "overwrite":
-			b, ok := splBool(value)
+			b, ok := parseBool(value)
 			if !ok {
 				l.errs.Add(pos, ast.CodeParse, "syntax error in join: overwrite must be true or false, got "+value)
 			}
@@ -86,15 +86,4 @@ func (l *lowerer) appendCmd(args string, argStart int, span ast.Span) ast.Comman
 		return &ast.UnsupportedCmd{Span: span, Name: "append"}
 	}
 	return &ast.AppendCmd{Span: span, Sub: l.subsearch(*subw, argStart)}
-}
-
-// splBool reads Splunk's boolean option values.
-func splBool(s string) (bool, bool) {
-	switch strings.ToLower(s) {
-	case "t", "true", "1", "yes":
-		return true, true
-	case "f", "false", "0", "no":
-		return false, true
-	}
-	return false, false
 }

@@ -143,11 +143,3 @@ func (l *lowerer) tstats(args string, argStart int, span ast.Span) ast.Command {
 	cmd.Derived = derived
 	return cmd
 }
-
-// unquoteWord removes the double quotes around a word, if it has them.
-func unquoteWord(s string) string {
-	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' {
-		return unquote(s)
-	}
-	return s
-}

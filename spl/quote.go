@@ -23,3 +23,11 @@ func unquote(s string) string {
 	}
 	return b.String()
 }
+
+// unquoteWord removes the double quotes around a word, if it has them.
+func unquoteWord(s string) string {
+	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' {
+		return unquote(s)
+	}
+	return s
+}
