@@ -187,7 +187,7 @@ func mvexpandStage(c *ast.MvexpandCmd) func([]Row, *runState) ([]Row, error) {
 				vs = vs[:c.Limit]
 			}
 			for _, e := range vs {
-				o := cloneObject(r.Fields)
+				o := r.Fields.Clone()
 				o.Set(c.Field, e)
 				out = append(out, Row{Fields: o, Src: r.Src})
 			}

@@ -156,7 +156,7 @@ func streamstatsStage(c *ast.StreamStatsCmd) (func([]Row, *runState) ([]Row, err
 			if !ok {
 				continue
 			}
-			cur := Row{Fields: cloneObject(r.Fields), Src: r.Src}
+			cur := Row{Fields: r.Fields.Clone(), Src: r.Src}
 			members, at := groups[k], seqs[k]
 			if c.Current {
 				members = append(members[:len(members):len(members)], cur)

@@ -41,7 +41,7 @@ func (s *subsearch) run(rs *runState, all []Row) ([]Row, error) {
 			return nil, err
 		}
 		if v.Truth() {
-			rows = append(rows, Row{Fields: cloneObject(r.Fields), Src: r.Src})
+			rows = append(rows, Row{Fields: r.Fields.Clone(), Src: r.Src})
 		}
 	}
 	out, _, err := s.pipe.run(&runState{now: rs.now}, all, rows)
@@ -110,7 +110,7 @@ func joinStage(c *ast.JoinCmd) (subRun, ast.ErrorList) {
 				matches = matches[:c.Max]
 			}
 			for _, m := range matches {
-				joined := cloneObject(r.Fields)
+				joined := r.Fields.Clone()
 				for i, key := range right[m].Fields.Keys {
 					if _, has := joined.Get(key); has && !c.Overwrite {
 						continue
@@ -166,8 +166,6 @@ func mergeSrc(a, b []int) []int {
 	slices.Sort(out)
 	return out
 }
-
-func cloneObject(o *ast.Object) *ast.Object { return o.Clone() }
 
 // subsearchFilterStage keeps the rows that match a result row of the
 // subsearch the way Splunk's implicit `format` writes them into the outer
@@ -279,7 +277,7 @@ func tstatsStage(c *ast.TstatsCmd) (subRun, ast.ErrorList) {
 	return func(all, _ []Row, rs *runState) ([]Row, error) {
 		rows := make([]Row, len(all))
 		for i, r := range all {
-			rows[i] = Row{Fields: cloneObject(r.Fields), Src: r.Src}
+			rows[i] = Row{Fields: r.Fields.Clone(), Src: r.Src}
 		}
 		inner := &runState{now: rs.now}
 		out, _, err := pipe.run(inner, all, rows)

@@ -58,7 +58,7 @@ func TestJoinAndAppend(t *testing.T) {
 		var out []Row
 		for _, r := range all {
 			if v, _ := r.Fields.Get("eventName"); v.AsString() == "CreateLoginProfile" {
-				out = append(out, Row{Fields: cloneObject(r.Fields), Src: r.Src})
+				out = append(out, Row{Fields: r.Fields.Clone(), Src: r.Src})
 			}
 		}
 		return out

@@ -90,21 +90,40 @@ func pantherEnv(ev Event, mocks map[string]ast.Value) *eval.Env {
 
 // SplunkView is the record a Splunk search sees for an event.
 func SplunkView(r *ast.Rule, ev Event) (*ast.Object, error) {
+	return newViewer(r).view(ev)
+}
+
+// viewer resolves each sourcetype's knowledge once for a run of one rule:
+// events of a run share one or two sourcetypes, and resolving takes locks.
+type viewer struct {
+	rule  *ast.Rule
+	known map[string]*sourcetype.SourceType
+}
+
+func newViewer(r *ast.Rule) *viewer {
+	return &viewer{rule: r, known: map[string]*sourcetype.SourceType{}}
+}
+
+func (v *viewer) view(ev Event) (*ast.Object, error) {
 	st := ev.SourceType
-	if st == "" && len(r.LogTypes) > 0 {
-		st = r.LogTypes[0]
+	if st == "" && len(v.rule.LogTypes) > 0 {
+		st = v.rule.LogTypes[0]
 	}
 	if mapped, ok := LogTypeSourceTypes[st]; ok {
 		st = mapped
 	}
-	kt, err := sourcetype.Lookup(st)
-	if err != nil {
-		return nil, err
-	}
-	if msg, first := unknownSourceTypes.Check(st); first {
-		warningsMu.Lock()
-		warnings = append(warnings, msg)
-		warningsMu.Unlock()
+	kt := v.known[st]
+	if kt == nil {
+		var err error
+		if kt, err = sourcetype.Lookup(st); err != nil {
+			return nil, err
+		}
+		v.known[st] = kt
+		if msg, first := unknownSourceTypes.Check(st); first {
+			warningsMu.Lock()
+			warnings = append(warnings, msg)
+			warningsMu.Unlock()
+		}
 	}
 	return kt.View(ev.Value, sourcetype.Meta{Raw: ev.Raw})
 }
@@ -161,8 +180,9 @@ func (c *Compiled) Run(events []Event, mocks map[string]ast.Value) (*Result, err
 		return res, nil
 	}
 	var rows, all []eval.Row
+	views := newViewer(c.Rule)
 	for i, ev := range events {
-		view, err := SplunkView(c.Rule, ev)
+		view, err := views.view(ev)
 		if err != nil {
 			res.Verdicts[i] = Verdict{Err: err}
 			continue

@@ -366,7 +366,7 @@ func (st *SourceType) View(raw ast.Value, meta Meta) (*ast.Object, error) {
 	if !st.Known {
 		return o, st.tagging.apply(o)
 	}
-	extracted := cloneObject(o)
+	extracted := o.Clone()
 	for _, a := range st.aliases {
 		v, ok := extracted.Get(a.From)
 		if !ok {
@@ -377,7 +377,7 @@ func (st *SourceType) View(raw ast.Value, meta Meta) (*ast.Object, error) {
 		}
 		o.Set(a.To, v)
 	}
-	afterAliases := ast.ObjectOf(cloneObject(o))
+	afterAliases := ast.ObjectOf(o.Clone())
 	for _, c := range st.calc {
 		v, err := c.prog.Eval(&eval.Env{Record: afterAliases})
 		if err != nil {
@@ -582,8 +582,6 @@ func (lk *lookup) set(o *ast.Object, field string, vals []string) {
 }
 
 func values(v ast.Value) []ast.Value { return ast.Multi(v) }
-
-func cloneObject(o *ast.Object) *ast.Object { return o.Clone() }
 
 // Extract flattens a JSON value into Splunk's KV_MODE=json fields: nested keys
 // joined with ".", array elements under "{}", repeated names becoming multivalue
