@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"unicode"
 
 	"github.com/concordsec/concord/ast"
 )
@@ -49,7 +50,8 @@ func ParseEvents(path string, data []byte, sourceType string) ([]Event, ast.Erro
 	line := 0
 	for sc.Scan() {
 		line++
-		text := bytes.TrimSpace(sc.Bytes())
+		raw := sc.Bytes()
+		text := bytes.TrimSpace(raw)
 		if len(text) == 0 {
 			continue
 		}
@@ -58,10 +60,12 @@ func ParseEvents(path string, data []byte, sourceType string) ([]Event, ast.Erro
 			err = fmt.Errorf("expected a JSON object, found %s", v.Kind())
 		}
 		if err != nil {
-			col := 1
+			// The decoder's offset counts the bytes before the bad one, in the
+			// trimmed line; columns count from 1 in the line as written.
+			col := len(raw) - len(bytes.TrimLeftFunc(raw, unicode.IsSpace)) + 1
 			var se *json.SyntaxError
 			if errors.As(err, &se) {
-				col = int(se.Offset)
+				col += int(se.Offset)
 			}
 			errs = append(errs, ast.Errorf(ast.Pos{File: display, Line: line, Col: col}, ast.CodeEvent, "malformed JSON event: %v", err))
 			continue
@@ -69,7 +73,7 @@ func ParseEvents(path string, data []byte, sourceType string) ([]Event, ast.Erro
 		events = append(events, Event{Source: fmt.Sprintf("%s:%d", display, line), Raw: string(text), Value: v, SourceType: sourceType})
 	}
 	if err := sc.Err(); err != nil {
-		errs = append(errs, ast.Errorf(ast.Pos{File: path, Line: line + 1}, ast.CodeIO, "%v", err))
+		errs = append(errs, ast.Errorf(ast.Pos{File: display, Line: line + 1}, ast.CodeIO, "%v", err))
 	}
 	return events, errs
 }
