@@ -8,7 +8,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/concordsec/concord/ast"
@@ -286,7 +285,7 @@ func pyFnmatch(_ *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
 		}
 		return ast.Null, fail(pos, "TypeError: expected str, got %s", pyType(bad))
 	}
-	re, err := regexp.Compile(fnmatchRegexp(a[1].AsString()))
+	re, err := cachedRegexp(fnmatchRegexp(a[1].AsString()))
 	if err != nil {
 		return ast.Null, unsupportedf(pos, "fnmatch pattern %q", a[1].AsString())
 	}
@@ -329,49 +328,41 @@ func rePattern(pos ast.Pos, a []ast.Value) (string, int, error) {
 	return p, 1, nil
 }
 
-var reCache = struct {
-	sync.Mutex
-	m map[string]*regexp.Regexp
-}{m: map[string]*regexp.Regexp{}}
-
-var multiline = regexp.MustCompile(`\(\?[a-z]*m`)
+var (
+	pyPatterns   regexpMemo
+	multiline    = regexp.MustCompile(`\(\?[a-z]*m`)
+	leadingFlags = regexp.MustCompile(`^\^\(\?:(\(\?[imsx]+\))`)
+)
 
 // goRegexp compiles a Python pattern with RE2. Python's \Z is RE2's \z; a
 // pattern RE2 cannot run (lookaround, backreferences) is unsupported, never
 // a silent non-match.
 func goRegexp(pos ast.Pos, p, anchor string) (*regexp.Regexp, error) {
-	key := anchor + "\x00" + p
-	reCache.Lock()
-	defer reCache.Unlock()
-	if re, ok := reCache.m[key]; ok {
-		return re, nil
-	}
-	src := strings.ReplaceAll(p, `\Z`, `\z`)
-	if strings.Contains(src, "$") && !strings.Contains(src, `\$`) && !multiline.MatchString(src) {
-		// Python's $ also matches before a final newline; RE2's only at the end.
-		src = strings.ReplaceAll(src, "$", `(?:\n?\z)`)
-		if strings.Contains(p, "[") && strings.Contains(p, "$]") {
-			return nil, unsupportedf(pos, "regex with $ inside a class")
+	return pyPatterns.get(anchor+"\x00"+p, func() (*regexp.Regexp, error) {
+		src := strings.ReplaceAll(p, `\Z`, `\z`)
+		if strings.Contains(src, "$") && !strings.Contains(src, `\$`) && !multiline.MatchString(src) {
+			// Python's $ also matches before a final newline; RE2's only at the end.
+			src = strings.ReplaceAll(src, "$", `(?:\n?\z)`)
+			if strings.Contains(p, "[") && strings.Contains(p, "$]") {
+				return nil, unsupportedf(pos, "regex with $ inside a class")
+			}
 		}
-	}
-	switch anchor {
-	case "match":
-		src = `^(?:` + src + `)`
-	case "fullmatch":
-		src = `^(?:` + src + `)\z`
-	}
-	// Inline flags at the very start stay in front of the anchor.
-	if m := regexp.MustCompile(`^\^\(\?:(\(\?[imsx]+\))`).FindStringSubmatch(src); m != nil {
-		src = m[1] + "^(?:" + src[len(m[0]):]
-	}
-	re, err := regexp.Compile(src)
-	if err != nil {
-		return nil, unsupportedf(pos, "regular expression %q (RE2 cannot run it: %v)", p, err)
-	}
-	if len(reCache.m) < 4096 {
-		reCache.m[key] = re
-	}
-	return re, nil
+		switch anchor {
+		case "match":
+			src = `^(?:` + src + `)`
+		case "fullmatch":
+			src = `^(?:` + src + `)\z`
+		}
+		// Inline flags at the very start stay in front of the anchor.
+		if m := leadingFlags.FindStringSubmatch(src); m != nil {
+			src = m[1] + "^(?:" + src[len(m[0]):]
+		}
+		re, err := regexp.Compile(src)
+		if err != nil {
+			return nil, unsupportedf(pos, "regular expression %q (RE2 cannot run it: %v)", p, err)
+		}
+		return re, nil
+	})
 }
 
 func reRun(pos ast.Pos, kind, p string, s ast.Value) (ast.Value, error) {

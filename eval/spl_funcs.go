@@ -189,28 +189,31 @@ func isInt(v ast.Value) bool {
 	return ok
 }
 
-// Patterns computed per event are compiled once per distinct text.
-var (
-	patternCache sync.Map // string → *regexp.Regexp or error
-	patternCount atomic.Int64
-)
+// regexpMemo compiles each distinct pattern once: patterns computed per event
+// (an SPL match() on a field, a Python re call in a helper) would otherwise
+// compile per event. Only successes are kept, so an error keeps the position
+// of the call that hit it; the size bound stops a stream of distinct
+// patterns from growing it without end.
+type regexpMemo struct {
+	m sync.Map // key → *regexp.Regexp
+	n atomic.Int64
+}
 
-func cachedRegexp(src string) (*regexp.Regexp, error) {
-	if v, ok := patternCache.Load(src); ok {
-		if re, ok := v.(*regexp.Regexp); ok {
-			return re, nil
-		}
-		return nil, v.(error)
+func (c *regexpMemo) get(key string, build func() (*regexp.Regexp, error)) (*regexp.Regexp, error) {
+	if v, ok := c.m.Load(key); ok {
+		return v.(*regexp.Regexp), nil
 	}
-	re, err := regexp.Compile(src)
-	if patternCount.Add(1) < 10000 {
-		if err != nil {
-			patternCache.Store(src, err)
-		} else {
-			patternCache.Store(src, re)
-		}
+	re, err := build()
+	if err == nil && c.n.Add(1) < 10000 {
+		c.m.Store(key, re)
 	}
 	return re, err
+}
+
+var splPatterns regexpMemo
+
+func cachedRegexp(src string) (*regexp.Regexp, error) {
+	return splPatterns.get(src, func() (*regexp.Regexp, error) { return regexp.Compile(src) })
 }
 
 func splCoalesce(_ *Env, _ ast.Pos, a []ast.Value) (ast.Value, error) {
