@@ -154,7 +154,6 @@ func init() {
 		}),
 	)
 	for op, name := range map[string]string{"+": "add", "-": "sub", "*": "mul", "/": "truediv", "//": "floordiv", "%": "mod", "|": "bitor", "&": "bitand", "^": "bitxor", "**": "pow"} {
-		op := op
 		register(fixed("py."+name, 2, "x "+op+" y", func(_ *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
 			return pyArith(op, a[0], a[1], pos)
 		}))

@@ -63,7 +63,6 @@ func init() {
 		}
 	}
 	for m := range enrichMethodNames {
-		m := m
 		if Builtins["py.method."+m] != nil {
 			continue
 		}
@@ -521,7 +520,6 @@ func greynoiseDecode(class, def ast.Value) ast.Value {
 // without the table (its lookups then give None).
 func init() {
 	for class, table := range map[string]string{"IPInfoLocation": "ipinfo_location", "IPInfoASN": "ipinfo_asn", "IPInfoPrivacy": "ipinfo_privacy"} {
-		table := table
 		register(fixed("panther."+class, 1, "panther_ipinfo_helpers."+class+"(event)", func(env *Env, _ ast.Pos, a []ast.Value) (ast.Value, error) {
 			lut := evDeep(env, a[0], ast.Null, "p_enrichment", table)
 			return ast.ObjectOf(&ast.Object{Keys: []string{lutMarker, "matches"}, Vals: []ast.Value{ast.String(table), lut}}), nil

@@ -303,7 +303,6 @@ func init() {
 	)
 	// set methods: only sets have them (concord keeps sets as lists).
 	for _, m := range []string{"intersection", "union", "difference", "symmetric_difference", "issubset", "issuperset", "isdisjoint"} {
-		m := m
 		register(&Builtin{Name: "py.method." + m, MinArgs: 2, MaxArgs: 2, Doc: "set." + m + "(other)", Impl: func(_ *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
 			if a[0].Kind() != ast.KindList {
 				return ast.Null, noAttr(pos, a[0], m)

@@ -359,7 +359,6 @@ func lutLookup(env *Env, matches, field ast.Value, key string) ast.Value {
 func init() {
 	for table, fn := range map[string]string{"ipinfo_location": "get_ipinfo_location", "ipinfo_asn": "get_ipinfo_asn",
 		"ipinfo_privacy": "get_ipinfo_privacy", "misp_warning_lists": "get_misp_warning_lists"} {
-		table := table
 		register(fixed("panther."+fn, 1, "panther_ipinfo_helpers."+fn, func(env *Env, _ ast.Pos, a []ast.Value) (ast.Value, error) {
 			lut := evDeep(env, a[0], ast.Null, "p_enrichment", table)
 			if !lut.Truth() {
@@ -425,7 +424,6 @@ func init() {
 		}
 	}
 	for m := range methods {
-		m := m
 		register(fixed("py.method."+m, 2, "IPInfo "+m+"(match_field)", func(env *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
 			table, matches, ok := lutObject(a[0])
 			if !ok {

@@ -80,7 +80,6 @@ func init() {
 		}),
 	)
 	for _, attr := range []string{"is_private", "is_global", "is_loopback", "is_multicast", "is_link_local", "is_unspecified", "is_reserved", "version"} {
-		attr := attr
 		register(fixed("py.attr."+attr, 1, "IPv4Address/IPv6Address."+attr, func(_ *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
 			if a[0].Kind() != ast.KindString {
 				return ast.Null, noAttr(pos, a[0], attr)

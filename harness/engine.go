@@ -206,7 +206,6 @@ func (c *Compiled) Run(events []Event, mocks map[string]ast.Value) (*Result, err
 		return nil, err
 	}
 	for _, d := range drops {
-		d := d
 		res.Verdicts[d.Event] = Verdict{Reason: d.Reason, Drop: &d}
 	}
 	for _, r := range out {
