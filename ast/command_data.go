@@ -159,3 +159,17 @@ type ForeachCmd struct {
 }
 
 func (*ForeachCmd) commandNode() {}
+
+// AnomalyDetectionCmd is `| anomalydetection [method=histogram]
+// [action=filter|annotate] [pthresh=P] [cutoff=B] [fields...]`: a row is
+// anomalous when the product of its fields' value frequencies is unusually
+// small. PThresh is 0 when Splunk computes the threshold from the data.
+type AnomalyDetectionCmd struct {
+	Span
+	Annotate bool // action=annotate keeps every row; filter keeps the anomalous ones
+	PThresh  float64
+	Cutoff   bool
+	Fields   []string // none: every field of the rows
+}
+
+func (*AnomalyDetectionCmd) commandNode() {}

@@ -200,6 +200,8 @@ func compileCommand(cmd ast.Command) (func([]Row, *runState) ([]Row, error), ast
 		return xmlkvStage(c)
 	case *ast.ForeachCmd:
 		return foreachStage(c)
+	case *ast.AnomalyDetectionCmd:
+		return anomalyStage(c), nil
 	case *ast.OutputlookupCmd:
 		return func(rows []Row, _ *runState) ([]Row, error) { return rows, nil }, nil
 	case *ast.UnsupportedCmd:

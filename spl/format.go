@@ -204,6 +204,21 @@ func FormatCommand(c ast.Command, expr func(ast.Expr) string) string {
 		return "foreach " + fieldList(c.Patterns) + " [" + r.Replace(strings.Join(parts, " | ")) + "]"
 	case *ast.XmlkvCmd:
 		return "xmlkv " + fieldName(c.Field)
+	case *ast.AnomalyDetectionCmd:
+		s := "anomalydetection"
+		if c.Annotate {
+			s += " action=annotate"
+		}
+		if c.PThresh > 0 {
+			s += " pthresh=" + strconv.FormatFloat(c.PThresh, 'g', -1, 64)
+		}
+		if !c.Cutoff {
+			s += " cutoff=false"
+		}
+		if len(c.Fields) > 0 {
+			s += " " + fieldList(c.Fields)
+		}
+		return s
 	case *ast.IplocationCmd:
 		s := "iplocation"
 		if c.Prefix != "" {

@@ -37,6 +37,7 @@ func TestFormatCommandRoundTrip(t *testing.T) {
 		`| addtotals fieldname=total a b`,
 		`| iplocation prefix="src_" allfields=true lang=fr src_ip`,
 		`| xmlkv Message`,
+		`| anomalydetection action=annotate pthresh=0.01 cutoff=false "count" user_type`,
 	} {
 		_, first, errs := ParseSearch("d.yml", ast.Pos{Line: 1, Col: 1}, src, nil)
 		if len(errs) > 0 {

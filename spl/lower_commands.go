@@ -98,6 +98,8 @@ func (l *lowerer) command(name, args string, argStart int, span ast.Span) ast.Co
 		return l.xmlkv(args, argStart, span)
 	case "foreach":
 		return l.foreach(args, argStart, span)
+	case "anomalydetection":
+		return l.anomalydetection(args, argStart, span)
 	}
 	l.unsupported(span.From, name)
 	return &ast.UnsupportedCmd{Span: span, Name: name}

@@ -85,3 +85,28 @@ func TestParseSearch_iplocationErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestParseSearch_anomalydetection(t *testing.T) {
+	// security_content's only use (aws_exfiltration_via_anomalous_getobject_api_activity).
+	_, pipe, errs := ParseSearch("d.yml", ast.Pos{Line: 1, Col: 1}, `| anomalydetection "count" "user_type" "user_arn" action=annotate`, nil)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	c := pipe[0].(*ast.AnomalyDetectionCmd)
+	if !c.Annotate || !c.Cutoff || c.PThresh != 0 || strings.Join(c.Fields, ",") != "count,user_type,user_arn" {
+		t.Errorf("%+v", c)
+	}
+	for _, tc := range []struct{ src, code, want string }{
+		{"| anomalydetection method=zscore a", ast.CodeUnsupported, "unsupported: anomalydetection method=zscore at 1:20"},
+		{"| anomalydetection action=summary", ast.CodeUnsupported, "unsupported: anomalydetection action=summary"},
+		{"| anomalydetection action=flag", ast.CodeParse, "action=flag (expected filter, annotate or summary)"},
+		{"| anomalydetection pthresh=2", ast.CodeParse, "pthresh=2 (expected a probability"},
+		{"| anomalydetection cutoff=maybe", ast.CodeParse, "cutoff=maybe (expected true or false)"},
+		{"| anomalydetection window=5", ast.CodeParse, "unknown option window"},
+	} {
+		_, _, errs := ParseSearch("d.yml", ast.Pos{Line: 1, Col: 1}, tc.src, nil)
+		if !errs.Has(tc.code) || !strings.Contains(errs.Error(), tc.want) {
+			t.Errorf("%s: %v", tc.src, errs)
+		}
+	}
+}

@@ -60,7 +60,7 @@ var Commands = []CommandSupport{
 	{"datamodel", Unsupported, ""},
 	{"multikv", Unsupported, ""},
 	{"extract", Unsupported, ""},
-	{"anomalydetection", Unsupported, "the histogram model is not documented well enough to reproduce"},
+	{"anomalydetection", Partial, "method=histogram, action=filter|annotate: runs where the documented model decides (rows with the same values of every field are not anomalous; with pthresh=, categorical fields give exact probabilities); numerical histogram bins, the computed threshold and the annotation values are undocumented, so such runs are unsupported"},
 	{"map", Unsupported, ""},
 	{"makeresults", Unsupported, ""},
 	{"outputlookup", Partial, "rows pass on; the lookup is not written (a warning says so)"},
