@@ -272,12 +272,12 @@ func (r *Registry) compile(name string, ms *mergedStanza) (*SourceType, []warnin
 	}
 	for _, key := range classes(ms, "EVAL-") {
 		s := ms.keys[key]
-		prog, errs := compileEval(s.ValuePos, s.Value)
+		calc, errs := compileEval(strings.TrimPrefix(key, "EVAL-"), s.ValuePos, s.Value)
 		if errs != nil {
 			warn(s, key, "%s", strings.TrimPrefix(errs[0].Msg, ast.CodeUnsupported+": "))
 			continue
 		}
-		st.calc = append(st.calc, calculated{Field: strings.TrimPrefix(key, "EVAL-"), prog: prog})
+		st.calc = append(st.calc, calc)
 	}
 	for _, key := range classes(ms, "LOOKUP-") {
 		s := ms.keys[key]

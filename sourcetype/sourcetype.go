@@ -76,6 +76,8 @@ type alias struct {
 type calculated struct {
 	Field string
 	prog  *eval.Program
+	reads  []string // the fields the expression reads
+	consts []string // the string constants it compares with
 }
 
 // lookup is an automatic CSV lookup. Up to maxMatches rows (in file order)
@@ -187,11 +189,11 @@ func load(file string) (*SourceType, error) {
 		st.extracts = append(st.extracts, x)
 	}
 	for _, c := range f.Calculated {
-		prog, errs := compileEval(ast.Pos{File: file, Line: c.Eval.Line, Col: c.Eval.Column}, c.Eval.Value)
+		calc, errs := compileEval(c.Field, ast.Pos{File: file, Line: c.Eval.Line, Col: c.Eval.Column}, c.Eval.Value)
 		if errs != nil {
 			return nil, errs
 		}
-		st.calc = append(st.calc, calculated{Field: c.Field, prog: prog})
+		st.calc = append(st.calc, calc)
 	}
 	for _, l := range f.Lookups {
 		data, err := dataFS.ReadFile(path.Join("data", l.File))
@@ -214,12 +216,23 @@ func load(file string) (*SourceType, error) {
 }
 
 // compileEval compiles a calculated field's expression as Splunk's eval reads it.
-func compileEval(pos ast.Pos, src string) (*eval.Program, ast.ErrorList) {
+func compileEval(field string, pos ast.Pos, src string) (calculated, ast.ErrorList) {
 	x, errs := spl.ParseEval(pos.File, pos, src)
 	if errs != nil {
-		return nil, errs
+		return calculated{}, errs
 	}
-	return eval.Compile(x, ast.KeysExact)
+	prog, errs := eval.Compile(x, ast.KeysExact)
+	c := calculated{Field: field, prog: prog}
+	for _, p := range ast.Fields(x) {
+		c.reads = append(c.reads, p[0])
+	}
+	ast.Inspect(x, func(e ast.Expr) bool {
+		if l, ok := e.(*ast.Lit); ok && l.Val.Kind() == ast.KindString {
+			c.consts = append(c.consts, l.Val.AsString())
+		}
+		return true
+	})
+	return c, errs
 }
 
 var asClause = regexp.MustCompile(`(?i)^\s*(\S+)\s+as\s+(\S+)\s*$`)

@@ -1,0 +1,125 @@
+package sourcetype
+
+import (
+	"slices"
+	"strings"
+)
+
+// Origin is where a search-time field comes from in the raw JSON event.
+type Origin struct {
+	Raw []string // raw fields (dotted paths, as KV_MODE=json names them) it is computed from
+	// Consts are the string constants the computation compares raw values
+	// with (a calculated field's `'userIdentity.type' = "AssumedRole"`).
+	Consts []string
+	// Computed: a calculated field or a lookup output, not the raw value
+	// under another name.
+	Computed bool
+	// OK is false when the field depends on the event's whole text (_raw, a
+	// regex extraction from _raw, tags and eventtypes) or on a text event's
+	// layout.
+	OK bool
+}
+
+// Sources follows View's stages backwards (automatic lookups, calculated
+// fields, aliases, extractions, JSON extraction) to the raw fields a
+// search-time field is computed from. It lets a reasoner treat an add-on
+// field as a function of the event as written.
+func (st *SourceType) Sources(field string) Origin {
+	o := Origin{}
+	seen := map[string]bool{}
+	add := func(f string) {
+		if !seen[f] {
+			seen[f] = true
+			o.Raw = append(o.Raw, f)
+		}
+	}
+	o.OK = st.lookupSources(field, add, &o)
+	slices.Sort(o.Raw)
+	slices.Sort(o.Consts)
+	o.Consts = slices.Compact(o.Consts)
+	return o
+}
+
+func (st *SourceType) lookupSources(field string, add func(string), o *Origin) bool {
+	if field == "tag" || field == "eventtype" || strings.HasPrefix(field, "tag::") {
+		return st.tagging == nil
+	}
+	ok := st.calcSources(field, add, o)
+	for _, lk := range st.lookups {
+		for _, out := range lk.output {
+			if out.Field != field {
+				continue
+			}
+			o.Computed = true
+			for _, m := range lk.match {
+				ok = st.calcSources(m.Field, add, o) && ok
+			}
+		}
+	}
+	return ok
+}
+
+func (st *SourceType) calcSources(field string, add func(string), o *Origin) bool {
+	computed, ok := false, true
+	for _, c := range st.calc {
+		if c.Field != field {
+			continue
+		}
+		// A calculated field replaces the field, even with null (View deletes it).
+		computed = true
+		o.Computed = true
+		o.Consts = append(o.Consts, c.consts...)
+		for _, r := range c.reads {
+			ok = st.aliasSources(r, add) && ok
+		}
+	}
+	if computed {
+		return ok
+	}
+	return st.aliasSources(field, add)
+}
+
+func (st *SourceType) aliasSources(field string, add func(string)) bool {
+	ok := true
+	if st.Known {
+		for _, a := range st.aliases {
+			if a.To == field {
+				ok = st.extractSources(a.From, add) && ok
+			}
+		}
+	}
+	// An alias whose source is absent leaves the field as extracted.
+	return st.extractSources(field, add) && ok
+}
+
+func (st *SourceType) extractSources(field string, add func(string)) bool {
+	for _, x := range st.extracts {
+		if x.Format != "" && strings.Contains(x.Format, "$") {
+			return false // names taken from the text: any field may come from it
+		}
+		if !slices.Contains(x.re.SubexpNames(), field) && !strings.Contains(" "+x.Format, " "+field+"::") {
+			continue
+		}
+		if x.Field == "_raw" {
+			return false
+		}
+		add(x.Field)
+	}
+	switch field {
+	case "_raw":
+		return false
+	case "sourcetype", "source":
+		return true
+	case "_time":
+		if st.TimeField == "" {
+			return false
+		}
+		add(st.TimeField)
+		return true
+	}
+	if !st.kvJSON {
+		return false
+	}
+	add(field)
+	return true
+}
