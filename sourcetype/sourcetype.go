@@ -74,8 +74,8 @@ type alias struct {
 }
 
 type calculated struct {
-	Field string
-	prog  *eval.Program
+	Field  string
+	prog   *eval.Program
 	reads  []string // the fields the expression reads
 	consts []string // the string constants it compares with
 }
