@@ -1,0 +1,121 @@
+package equiv
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/concordsec/concord/ast"
+)
+
+// PerEvent is a rule's verdict on one event alone as one expression: Panther's
+// rule(), or Splunk's base search conjoined with the conditions its pipeline
+// puts on a single event (search and where, with rename and eval folded in,
+// and the by-fields of stats and the fields of dedup, which drop rows where
+// they are null). reason says why a pipeline has no per-event form: a
+// condition on an aggregate (`where count > 5`) is a verdict on a set of
+// events, and commands such as lookup or spath are outside the fragment.
+func PerEvent(r *ast.Rule) (x ast.Expr, reason string) {
+	if r.Platform != ast.Splunk {
+		return r.Match, ""
+	}
+	conj := []ast.Expr{r.Match}
+	// subst maps a field name to what it stands for on the raw record, in
+	// terms of the fields the base search saw.
+	subst := map[string]ast.Expr{}
+	aggregated := false       // after stats: only by-fields keep their meaning
+	aggs := map[string]bool{} // names of aggregate fields
+	field := func(name string) ast.Expr {
+		if e, ok := subst[name]; ok {
+			return e
+		}
+		return &ast.Field{Path: []string{name}}
+	}
+	rewriteCond := func(c ast.Expr, what string) (ast.Expr, string) {
+		var bad string
+		out := rewrite(c, func(f *ast.Field) ast.Expr {
+			name := strings.Join(f.Path, ".")
+			if aggs[name] || (aggregated && subst[name] == nil) {
+				bad = fmt.Sprintf("%s on %s, an aggregate: a verdict on a set of events", what, name)
+			}
+			return field(name)
+		})
+		if out == nil {
+			return nil, what + " with an expression outside the fragment"
+		}
+		return out, bad
+	}
+	for _, c := range r.Pipeline {
+		switch c := c.(type) {
+		case *ast.SearchCmd:
+			x, bad := rewriteCond(c.Cond, "search")
+			if bad != "" {
+				return nil, bad
+			}
+			conj = append(conj, x)
+		case *ast.WhereCmd:
+			x, bad := rewriteCond(c.Cond, "where")
+			if bad != "" {
+				return nil, bad
+			}
+			conj = append(conj, x)
+		case *ast.RenameCmd:
+			next := map[string]ast.Expr{}
+			for _, p := range c.Pairs {
+				if strings.Contains(p.From, "*") {
+					return nil, "rename with wildcards"
+				}
+				next[p.To] = field(p.From)
+				next[p.From] = &ast.Lit{Val: ast.Missing}
+			}
+			for k, v := range next {
+				subst[k] = v
+			}
+		case *ast.EvalCmd:
+			if aggregated {
+				return nil, "eval after stats"
+			}
+			for _, a := range c.Assigns {
+				x, bad := rewriteCond(a.X, "eval")
+				if bad != "" {
+					return nil, bad
+				}
+				subst[a.Field] = x
+			}
+		case *ast.StatsCmd:
+			if aggregated {
+				return nil, "a second stats"
+			}
+			kept := map[string]ast.Expr{}
+			for _, b := range c.By {
+				conj = append(conj, &ast.Exists{X: field(b)})
+				kept[b] = field(b)
+			}
+			subst = kept
+			for _, a := range c.Aggs {
+				aggs[a.As] = true
+			}
+			aggregated = true
+		case *ast.DedupCmd:
+			if !c.KeepEmpty {
+				for _, f := range c.Fields {
+					if aggs[f] {
+						return nil, "dedup on an aggregate"
+					}
+					conj = append(conj, &ast.Exists{X: field(f)})
+				}
+			}
+		case *ast.HeadCmd:
+			if c.Count == 0 {
+				return nil, "head 0"
+			}
+		case *ast.TableCmd, *ast.FieldsCmd, *ast.ConvertCmd, *ast.SortCmd, *ast.OutputlookupCmd:
+			// Shape the result rows; one event's row stays a row.
+		default:
+			return nil, fmt.Sprintf("command %s", strings.TrimSuffix(strings.TrimPrefix(fmt.Sprintf("%T", c), "*ast."), "Cmd"))
+		}
+	}
+	if len(conj) == 1 {
+		return conj[0], ""
+	}
+	return &ast.Logic{Op: ast.And, Xs: conj}, ""
+}
