@@ -83,14 +83,14 @@ func variants(c constant) []Class {
 	cases := func(s string) {
 		q := strconv.Quote(s)
 		str(q, s)
-		if u := strings.ToUpper(s); u != s {
-			str(strconv.Quote(u)+" (upper case of "+q+")", u)
-		}
-		if l := strings.ToLower(s); l != s {
-			str(strconv.Quote(l)+" (lower case of "+q+")", l)
-		}
-		if f := flipFirst(s); f != s {
-			str(strconv.Quote(f)+" (first letter of "+q+" in the other case)", f)
+		seen := map[string]bool{s: true}
+		for _, v := range []struct{ val, how string }{
+			{strings.ToUpper(s), "upper case"}, {strings.ToLower(s), "lower case"}, {flipFirst(s), "first letter in the other case"},
+		} {
+			if !seen[v.val] {
+				seen[v.val] = true
+				str(strconv.Quote(v.val)+" ("+v.how+" of "+q+")", v.val)
+			}
 		}
 	}
 	switch c.val.Kind() {
@@ -124,13 +124,12 @@ func variants(c constant) []Class {
 	case ast.MatchExact:
 		cases(s)
 	case ast.MatchWildcard, ast.MatchLike:
-		any, one := "*", ""
+		empty, filled := strings.NewReplacer("*", ""), strings.NewReplacer("*", "x")
 		if c.kind == ast.MatchLike {
-			any, one = "%", "_"
+			empty, filled = strings.NewReplacer("%", "", "_", "x"), strings.NewReplacer("%", "x", "_", "x")
 		}
-		r := strings.NewReplacer(any, "", one, "x")
-		cases(r.Replace(s))
-		cases(strings.NewReplacer(any, "x", one, "x").Replace(s))
+		cases(empty.Replace(s))
+		cases(filled.Replace(s))
 		str(strconv.Quote(s)+" (the pattern as text)", s)
 	case ast.MatchPrefix:
 		cases(s)
@@ -145,8 +144,8 @@ func variants(c constant) []Class {
 	return out
 }
 
-// outside is an address just outside a prefix (the top bit of the host part
-// flipped into the network part); none for /0.
+// outside is an address just outside a prefix (the last bit of the network
+// part flipped); none for /0.
 func outside(p netip.Prefix) (string, bool) {
 	bits := p.Bits()
 	if bits == 0 {
