@@ -219,7 +219,7 @@ func setEvent(s, p *Compiled, ce CompareEvent, set []Event, o *setOutcome, pos i
 			conds = append(conds, Condition{Platform: ast.Splunk, Text: "no event matches the base search", Short: "base search", Pos: s.Rule.Match.Pos(), Decided: true})
 		}
 	} else {
-		conds = append(conds, Condition{Platform: ast.Splunk, Text: fmt.Sprintf("returns %d result rows", o.splunkRows), Short: "rows", Pos: ast.Pos{File: s.Rule.File}})
+		conds = append(conds, Condition{Platform: ast.Splunk, Text: fmt.Sprintf("returns %s", plural(o.splunkRows, "result row")), Short: "rows", Pos: ast.Pos{File: s.Rule.File}})
 	}
 	if !ce.Panther {
 		if o.matched > 0 && threshold > 1 {
@@ -228,7 +228,7 @@ func setEvent(s, p *Compiled, ce CompareEvent, set []Event, o *setOutcome, pos i
 			conds = append(conds, Condition{Platform: ast.Panther, Text: "no event matches rule()", Short: "rule()", Pos: p.Rule.Match.Pos(), Decided: true})
 		}
 	} else {
-		conds = append(conds, Condition{Platform: ast.Panther, Text: fmt.Sprintf("raises %d alerts", o.alerts), Short: "alerts", Pos: ast.Pos{File: p.Rule.File}})
+		conds = append(conds, Condition{Platform: ast.Panther, Text: fmt.Sprintf("raises %s", plural(o.alerts, "alert")), Short: "alerts", Pos: ast.Pos{File: p.Rule.File}})
 	}
 	if pos >= 0 {
 		sv, pv := o.splunk.Verdicts[pos], o.panther.Verdicts[pos]
@@ -250,4 +250,11 @@ func verdictText(hit bool) string {
 		return "match"
 	}
 	return "no match"
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
 }
