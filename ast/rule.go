@@ -50,6 +50,13 @@ type Rule struct {
 	// severity, ...) in source order; each is evaluated for every match.
 	Outputs []Output
 
+	// Threshold is Panther's: the number of matching events with the same dedup
+	// string an alert needs (0 and 1 both mean every match alerts).
+	Threshold int
+	// DedupPeriodMinutes is Panther's window for Threshold and deduplication
+	// (0: the platform default, 60).
+	DedupPeriodMinutes int
+
 	Tests []Test
 	// RiskFields are Splunk rba risk-object (and threat-object) field names, used by
 	// the ESCU test verdict.

@@ -23,6 +23,9 @@ type Event struct {
 	Raw        string
 	Value      ast.Value
 	SourceType string // Splunk sourcetype it is read as; "" means the rule's own
+	// Set names the group the event came in (a file, a rule's tests): where a
+	// verdict is only defined on a set of events, comparisons run each set whole.
+	Set string
 }
 
 // LogTypeSourceTypes maps Panther log types to the Splunk sourcetype of the same data.
@@ -70,7 +73,7 @@ func ParseEvents(path string, data []byte, sourceType string) ([]Event, ast.Erro
 			errs = append(errs, ast.Errorf(ast.Pos{File: display, Line: line, Col: col}, ast.CodeEvent, "malformed JSON event: %v", err))
 			continue
 		}
-		events = append(events, Event{Source: fmt.Sprintf("%s:%d", display, line), Raw: string(text), Value: v, SourceType: sourceType})
+		events = append(events, Event{Source: fmt.Sprintf("%s:%d", display, line), Raw: string(text), Value: v, SourceType: sourceType, Set: display})
 	}
 	if err := sc.Err(); err != nil {
 		errs = append(errs, ast.Errorf(ast.Pos{File: display, Line: line + 1}, ast.CodeIO, "%v", err))

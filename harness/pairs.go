@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -23,13 +24,44 @@ type Pair struct {
 	Accept  []Accepted `yaml:"accept"`
 }
 
-// Accepted is a known, explained difference: disagreements decided by Fields in
-// the given direction do not fail the check.
+// Accepted is a known, explained difference: disagreements in the given
+// direction, decided by one of Fields (or made by mutating one of them) and, when
+// Kinds is set, made by one of those mutation kinds ("original" for the events as
+// given), do not fail the check. At least one of Fields and Kinds must be set.
 type Accepted struct {
 	Fields  []string `yaml:"fields"`
+	Kinds   []string `yaml:"kinds"`
 	Splunk  bool     `yaml:"splunk"`
 	Panther bool     `yaml:"panther"`
 	Reason  string   `yaml:"reason"`
+}
+
+// Covers reports whether the accepted difference covers a disagreement.
+func (a *Accepted) Covers(e CompareEvent) bool {
+	if a.Splunk != e.Splunk || a.Panther != e.Panther || len(a.Fields)+len(a.Kinds) == 0 {
+		return false
+	}
+	if len(a.Kinds) > 0 {
+		kind := e.Kind
+		if kind == "" {
+			kind = OriginalKind
+		}
+		if !slices.Contains(a.Kinds, kind) {
+			return false
+		}
+	}
+	if len(a.Fields) == 0 {
+		return true
+	}
+	deciding := append(append([]string(nil), e.DecidingFields...), strings.Split(e.Field, "+")...)
+	for _, f := range a.Fields {
+		for _, d := range deciding {
+			if strings.EqualFold(f, d) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // LoadPairs reads DIR/pairs.yml; paths in it are relative to DIR. No file means no pairs.
@@ -59,16 +91,9 @@ func LoadPairs(dir string) ([]Pair, error) {
 
 // Accepts returns the accepted difference that covers a disagreement, if any.
 func (p *Pair) Accepts(e CompareEvent) *Accepted {
-	for i, a := range p.Accept {
-		if a.Splunk != e.Splunk || a.Panther != e.Panther {
-			continue
-		}
-		for _, f := range a.Fields {
-			for _, d := range e.DecidingFields {
-				if strings.EqualFold(f, d) {
-					return &p.Accept[i]
-				}
-			}
+	for i := range p.Accept {
+		if p.Accept[i].Covers(e) {
+			return &p.Accept[i]
 		}
 	}
 	return nil

@@ -129,6 +129,11 @@ func loadRuleYAML(file string, src []byte, readPy func(string) ([]byte, error)) 
 			}
 		}
 	}
+	for k, dst := range map[string]*int{"Threshold": &rule.Threshold, "DedupPeriodMinutes": &rule.DedupPeriodMinutes} {
+		if n := keys[k]; n != nil && n.Kind == yaml.ScalarNode {
+			*dst, _ = strconv.Atoi(n.Value) // a non-integer is already a schema error
+		}
+	}
 	if n := keys["Tests"]; n != nil {
 		rule.Tests = r.tests(n)
 	}

@@ -671,3 +671,42 @@ func epochValue(f float64) ast.Value {
 func (st *SourceType) TextEvents() bool { return st.Known && !st.kvJSON }
 
 func mvOf(vs []ast.Value) ast.Value { return ast.MultiOf(vs) }
+
+// Inputs lists the fields a search-time field of this sourcetype is computed
+// from: an alias's source, the fields a calculated field's eval reads, a
+// lookup's input fields, the time field for _time. Nil when the field is not
+// derived (a JSON key, or a field the sourcetype does not know). Comparisons use
+// it to mutate the raw keys behind the fields a search reads.
+func (st *SourceType) Inputs(field string) []string {
+	if st == nil {
+		return nil
+	}
+	var out []string
+	if field == "_time" && st.TimeField != "" {
+		out = append(out, st.TimeField)
+	}
+	for _, a := range st.aliases {
+		if a.To == field {
+			out = append(out, a.From)
+		}
+	}
+	for _, c := range st.calc {
+		if c.Field != field || c.prog == nil {
+			continue
+		}
+		for _, p := range ast.Fields(c.prog.Expr) {
+			out = append(out, strings.Join(p, "."))
+		}
+	}
+	for _, lk := range st.lookups {
+		for _, o := range lk.output {
+			if o.Field != field {
+				continue
+			}
+			for _, m := range lk.match {
+				out = append(out, m.Field)
+			}
+		}
+	}
+	return out
+}

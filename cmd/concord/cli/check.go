@@ -11,6 +11,7 @@ import (
 
 func newCheckCmd(io *streams) *cobra.Command {
 	var format, attackData string
+	var all, noMutants bool
 	cmd := &cobra.Command{
 		Use:   "check DIR",
 		Short: "Test every rule under DIR and compare every Splunk/Panther pair found there",
@@ -18,7 +19,7 @@ func newCheckCmd(io *streams) *cobra.Command {
 			"or, without that file, rules that require the same eventName.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkFormat(format, "text", "json"); err != nil {
+			if err := checkFormat(format, "text", "json", "markdown", "junit"); err != nil {
 				return err
 			}
 			dir := args[0]
@@ -43,32 +44,24 @@ func newCheckCmd(io *streams) *cobra.Command {
 			}
 			failed := false
 			type pairReport struct {
-				cmp      *harness.Comparison
-				accepted map[int]string
-				err      error
+				res *pairResult
+				err error
 			}
 			var reports []pairReport
 			unaccepted := 0
 			for i := range pairs {
 				p := &pairs[i]
-				cmp, errs, err := compareFiles(p.Splunk, p.Panther, nil, opts)
+				cmp, errs, err := compareFiles(p.Splunk, p.Panther, nil, opts, harness.CompareOptions{NoMutants: noMutants})
 				if err == nil && len(errs) > 0 {
 					err = errs
 				}
-				rep := pairReport{cmp: cmp, err: err, accepted: map[int]string{}}
+				rep := pairReport{err: err}
 				if err != nil {
 					failed = true
 				} else {
-					for j, e := range cmp.Events {
-						if e.Agree {
-							continue
-						}
-						if a := p.Accepts(e); a != nil {
-							rep.accepted[j] = a.Reason
-						} else {
-							unaccepted++
-						}
-					}
+					rep.res = newPairResult(cmp, p)
+					_, n := rep.res.counts()
+					unaccepted += n
 				}
 				reports = append(reports, rep)
 			}
@@ -79,23 +72,48 @@ func newCheckCmd(io *streams) *cobra.Command {
 					notHandled++
 				}
 			}
-			if format == "json" {
+			switch format {
+			case "json":
 				var cmps []map[string]any
 				for i, r := range reports {
 					m := map[string]any{"splunk": pairs[i].Splunk, "panther": pairs[i].Panther}
 					if r.err != nil {
 						m["error"] = r.err.Error()
 					} else {
-						m["events"] = r.cmp.Events
-						m["disagree"] = r.cmp.Disagreements()
-						m["accepted"] = len(r.accepted)
+						accepted, _ := r.res.counts()
+						m["events"] = r.res.cmp.Events
+						m["disagree"] = r.res.cmp.Disagreements()
+						m["accepted"] = accepted
+						m["summary"] = r.res.summaryJSON()
 					}
 					cmps = append(cmps, m)
 				}
 				if err := writeJSON(io, map[string]any{"tests": results, "summary": s, "pairs": cmps, "not_handled": notHandled}); err != nil {
 					return err
 				}
-			} else {
+			case "junit":
+				cases := junitCases(results)
+				for i, r := range reports {
+					if r.err != nil {
+						cases = append(cases, junitCase{Classname: pairs[i].Splunk + " vs " + pairs[i].Panther, Name: "compare", Error: &junitMessage{r.err.Error()}})
+						continue
+					}
+					cases = append(cases, junitPairCases(r.res)...)
+				}
+				if err := writeJUnit(io, "concord check", cases); err != nil {
+					return err
+				}
+			case "markdown":
+				fmt.Fprintf(io.out, "# concord check\n\n%d rules (%d could not be handled), %d tests: %d pass, %d fail, %d unsupported, %d error; %d pairs, %d unaccepted disagreements\n\n",
+					len(rules), notHandled, len(results), s.Pass, s.Fail, s.Unsupported, s.Error, len(pairs), unaccepted)
+				for i, r := range reports {
+					if r.err != nil {
+						fmt.Fprintf(io.out, "## %s vs %s\n\nerror: %s\n\n", pairs[i].Splunk, pairs[i].Panther, mdEscape(r.err.Error()))
+						continue
+					}
+					writeMarkdown(io.out, r.res)
+				}
+			default:
 				fmt.Fprintf(io.out, "== tests\n")
 				if err := writeTests(io, "text", results); err != nil {
 					return err
@@ -109,7 +127,7 @@ func newCheckCmd(io *streams) *cobra.Command {
 					if pairs[i].Note != "" {
 						fmt.Fprintf(io.out, "# %s\n", pairs[i].Note)
 					}
-					printComparison(io, r.cmp, r.accepted)
+					printComparison(io, r.res, all)
 				}
 				fmt.Fprintf(io.out, "\n%d rules (%d could not be handled), %d tests: %d pass, %d fail, %d unsupported, %d error; %d pairs, %d unaccepted disagreements\n",
 					len(rules), notHandled, len(results), s.Pass, s.Fail, s.Unsupported, s.Error, len(pairs), unaccepted)
@@ -120,7 +138,9 @@ func newCheckCmd(io *streams) *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	cmd.Flags().StringVar(&format, "format", "text", "output format: text, json, markdown or junit")
+	cmd.Flags().BoolVarP(&all, "events-all", "v", false, "text: list every mutant, not only the events as given")
+	cmd.Flags().BoolVar(&noMutants, "no-mutants", false, "compare the events as given only")
 	cmd.Flags().StringVar(&attackData, "attack-data", "", "local copy of splunk/attack_data")
 	return cmd
 }

@@ -49,10 +49,12 @@ func TestEndToEndGolden(t *testing.T) {
 		args []string
 		code int
 	}{
-		{"check", []string{"check", fixtures}, 0},
 		{"test_json", []string{"test", fixtures, "--format", "json"}, 0},
 		{"compare", []string{"compare", seedSPL, seedPy}, 1},
 		{"compare_json", []string{"compare", seedSPL, seedPy, "--format", "json"}, 1},
+		{"compare_junit", []string{"compare", seedSPL, seedPy, "--format", "junit"}, 1},
+		{"compare_markdown", []string{"compare", seedSPL, seedPy, "--format", "markdown"}, 1},
+		{"compare_no_mutants", []string{"compare", seedSPL, seedPy, "--no-mutants"}, 1},
 		{"run_splunk_json", []string{"run", seedSPL, "--format", "json"}, 0},
 		{"run_panther", []string{"run", seedPy}, 0},
 		{"parse_ast", []string{"parse", fixtures, "--ast"}, 0},
@@ -80,6 +82,7 @@ func TestCompareFindsFailedCallDifference(t *testing.T) {
 			Source                 string
 			Splunk, Panther, Agree bool
 			Why                    string
+			Mutation               string
 		}
 		Summary struct{ Events, Agree, Disagree int }
 	}
@@ -90,7 +93,7 @@ func TestCompareFindsFailedCallDifference(t *testing.T) {
 		t.Fatalf("summary = %+v", r.Summary)
 	}
 	for _, e := range r.Events {
-		if e.Agree {
+		if e.Agree || e.Mutation != "" {
 			continue
 		}
 		if !e.Splunk || e.Panther {

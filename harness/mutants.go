@@ -1,0 +1,77 @@
+package harness
+
+import (
+	"fmt"
+
+	"github.com/concordsec/concord/ast"
+	"github.com/concordsec/concord/mutate"
+)
+
+// mutated is a mutant event with where it came from.
+type mutated struct {
+	mutate.Mutant
+	Event  Event
+	Parent Event
+	index  int // the parent's index in the events given
+}
+
+// MutantSource is the source of a mutant: its parent's source, "~", its label.
+func MutantSource(parent, label string) string { return parent + "~" + label }
+
+// mutants derives the mutants of every event, skipping any whose bytes equal an
+// event already seen (an original or an earlier mutant, from any parent): the
+// same event twice is no more evidence.
+func mutants(events []Event, fields []string, opts CompareOptions) ([]mutated, string) {
+	maxTotal := opts.MaxTotal
+	if maxTotal <= 0 {
+		maxTotal = DefaultMaxMutants
+	}
+	seen := map[string]bool{}
+	key := func(ev Event, v ast.Value) string { return ev.SourceType + "\x00" + ev.Set + "\x00" + ast.JSON(v) }
+	for _, ev := range events {
+		seen[key(ev, ev.Value)] = true
+	}
+	var out []mutated
+	cappedEvents, left := 0, 0
+	for i, ev := range events {
+		if ev.Value.Kind() != ast.KindObject {
+			continue // text events (a VPC flow line) have no keys to mutate
+		}
+		ms, capped := mutate.Event(ev.Value.AsObject(), fields, opts.MaxPerEvent)
+		if capped {
+			cappedEvents++
+		}
+		for _, m := range ms {
+			v := ast.ObjectOf(m.Event)
+			k := key(ev, v)
+			if seen[k] {
+				continue
+			}
+			if len(out) >= maxTotal {
+				left++
+				continue
+			}
+			seen[k] = true
+			me := Event{Source: MutantSource(ev.Source, m.Label), Raw: ast.JSON(v), Value: v, SourceType: ev.SourceType, Set: ev.Set}
+			out = append(out, mutated{Mutant: m, Event: me, Parent: ev, index: i})
+		}
+	}
+	var note string
+	if cappedEvents > 0 {
+		note = fmt.Sprintf("%d events had more mutants than the cap of %d per event", cappedEvents, orDefault(opts.MaxPerEvent, mutate.DefaultMax))
+	}
+	if left > 0 {
+		if note != "" {
+			note += "; "
+		}
+		note += fmt.Sprintf("%d mutants left out over the cap of %d per comparison", left, maxTotal)
+	}
+	return out, note
+}
+
+func orDefault(n, d int) int {
+	if n <= 0 {
+		return d
+	}
+	return n
+}
