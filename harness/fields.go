@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -39,7 +40,7 @@ func ReadFields(s, p *ast.Rule) []string {
 			st, _ = sourcetype.Lookup(name)
 		}
 		for _, f := range splunkSearchFields(s) {
-			for _, raw := range rawFields(st, f, 0) {
+			for _, raw := range rawFields(st, f) {
 				add(raw)
 			}
 		}
@@ -141,25 +142,16 @@ func splunkSearchFields(r *ast.Rule) []string {
 
 // rawFields maps a search-time field to the JSON keys it is read from. Fields
 // Splunk adds itself (sourcetype, source, _raw, ...) have none.
-func rawFields(st *sourcetype.SourceType, f string, depth int) []string {
+func rawFields(st *sourcetype.SourceType, f string) []string {
 	switch f {
 	case "sourcetype", "source", "host", "index", "_raw", "eventtype", "tag", "linecount", "splunk_server":
 		return nil
 	}
-	in := st.Inputs(f)
-	if in == nil || depth > 4 {
-		if strings.HasPrefix(f, "_") {
-			return nil
-		}
-		return []string{f}
+	// An alias's own name is a raw key only in the rare event that carries
+	// it; CloudTrail's do not, so it is no field to mutate.
+	o := st.Sources(f)
+	if !o.Computed && len(o.Raw) > 1 {
+		return slices.DeleteFunc(o.Raw, func(r string) bool { return r == f })
 	}
-	var out []string
-	for _, g := range in {
-		if g == f {
-			out = append(out, f)
-			continue
-		}
-		out = append(out, rawFields(st, g, depth+1)...)
-	}
-	return out
+	return o.Raw
 }

@@ -103,35 +103,3 @@ func TestBuiltinNameOnly(t *testing.T) {
 		}
 	}
 }
-
-// Inputs names the raw keys behind a derived field, which mutation needs.
-func TestBuiltinInputs(t *testing.T) {
-	st, err := Lookup("aws:cloudtrail")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cases := map[string]string{
-		"src":            "sourceIPAddress",
-		"_time":          "eventTime",
-		"vendor_account": "recipientAccountId userIdentity.accountId",
-		"user_name":      "userIdentity.userName userIdentity.sessionContext.sessionIssuer.userName userIdentity.arn",
-		"action":         "eventName responseElements.ConsoleLogin eventName",
-		"eventName":      "",
-	}
-	for field, want := range cases {
-		got := ""
-		for i, f := range st.Inputs(field) {
-			if i > 0 {
-				got += " "
-			}
-			got += f
-		}
-		if got != want {
-			t.Errorf("Inputs(%s) = %q, want %q", field, got, want)
-		}
-	}
-	var none *SourceType
-	if none.Inputs("x") != nil {
-		t.Error("nil sourcetype has inputs")
-	}
-}

@@ -25,6 +25,9 @@ type Origin struct {
 // search-time field is computed from. It lets a reasoner treat an add-on
 // field as a function of the event as written.
 func (st *SourceType) Sources(field string) Origin {
+	if st == nil {
+		return Origin{Raw: []string{field}, OK: true}
+	}
 	o := Origin{}
 	seen := map[string]bool{}
 	add := func(f string) {
