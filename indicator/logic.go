@@ -169,7 +169,11 @@ func either(bs []facts) facts {
 		done[a.Field] = true
 		picks := []Atom{a}
 		for _, b := range bs[1:] {
-			i := slices.IndexFunc(b.req, func(x Atom) bool { return x.Field == a.Field })
+			// Of several atoms on the field, one like a's merges best.
+			i := slices.IndexFunc(b.req, func(x Atom) bool { return x.Field == a.Field && x.Base() == a.Base() })
+			if i < 0 {
+				i = slices.IndexFunc(b.req, func(x Atom) bool { return x.Field == a.Field })
+			}
 			if i < 0 {
 				picks = nil
 				break
