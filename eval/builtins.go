@@ -196,26 +196,32 @@ func pyStrMethod(f func(string) string) func(*Env, ast.Pos, []ast.Value) (ast.Va
 	}
 }
 
+// awsRuleContextFields are the keys panther_aws_helpers.aws_rule_context copies
+// from the event, in its order, with the default each gets when missing.
+var awsRuleContextFields = []struct{ key, def string }{
+	{"eventName", "<MISSING_EVENT_NAME>"},
+	{"eventSource", "<MISSING_ACCOUNT_ID>"},
+	{"awsRegion", "<MISSING_AWS_REGION>"},
+	{"recipientAccountId", "<MISSING_ACCOUNT_ID>"},
+	{"sourceIPAddress", "<MISSING_SOURCE_IP>"},
+	{"userAgent", "<MISSING_USER_AGENT>"},
+	{"userIdentity", "<MISSING_USER_IDENTITY>"},
+}
+
 // pantherAwsRuleContext mirrors panther_aws_helpers.aws_rule_context.
 func pantherAwsRuleContext(env *Env, pos ast.Pos, a []ast.Value) (ast.Value, error) {
 	ev := a[0]
 	if err := pantherflowCheck(pos, ev); err != nil {
 		return ast.Null, err
 	}
-	get := func(k, def string) ast.Value {
-		if v, ok := getFold(ev, k); ok {
-			return v
-		}
-		return ast.String(def)
-	}
 	o := &ast.Object{}
-	o.Set("eventName", get("eventName", "<MISSING_EVENT_NAME>"))
-	o.Set("eventSource", get("eventSource", "<MISSING_ACCOUNT_ID>"))
-	o.Set("awsRegion", get("awsRegion", "<MISSING_AWS_REGION>"))
-	o.Set("recipientAccountId", get("recipientAccountId", "<MISSING_ACCOUNT_ID>"))
-	o.Set("sourceIPAddress", get("sourceIPAddress", "<MISSING_SOURCE_IP>"))
-	o.Set("userAgent", get("userAgent", "<MISSING_USER_AGENT>"))
-	o.Set("userIdentity", get("userIdentity", "<MISSING_USER_IDENTITY>"))
+	for _, f := range awsRuleContextFields {
+		v, ok := getFold(ev, f.key)
+		if !ok {
+			v = ast.String(f.def)
+		}
+		o.Set(f.key, v)
+	}
 	o.Set("PantherFlow Investigation", ast.String(pantherflowInvestigation(ev, "30m")))
 	return ast.ObjectOf(o), nil
 }

@@ -46,7 +46,36 @@ func buildCtx(env *Env, ev ast.Value, fields []ctxField) *ast.Object {
 	return o
 }
 
+// contextKeys are, per alert-context helper written as a table here or in
+// builtins.go, the keys it copies from the event. Reports that list what a rule
+// emits read them through ContextKeys, so the list cannot drift from the
+// implementation.
+var contextKeys = map[string][]string{}
+
+func init() {
+	keys := make([]string, len(awsRuleContextFields))
+	for i, f := range awsRuleContextFields {
+		keys[i] = f.key
+	}
+	contextKeys["panther.aws_rule_context"] = keys
+}
+
+// ContextKeys returns the keys the alert-context helper fn (a Call name such as
+// "panther.aws_rule_context") takes from the event, in the helper's order, and
+// whether concord knows them. Keys the helper computes rather than copies (the
+// PantherFlow Investigation query) are not listed; helpers written as code
+// rather than as a table are not known.
+func ContextKeys(fn string) ([]string, bool) {
+	keys, ok := contextKeys[fn]
+	return append([]string(nil), keys...), ok
+}
+
 func ctxHelper(name string, fields ...ctxField) *Builtin {
+	keys := make([]string, len(fields))
+	for i, f := range fields {
+		keys[i] = f.key
+	}
+	contextKeys["panther."+name] = keys
 	return fixed("panther."+name, 1, name+" (panther-analysis global helper)", func(env *Env, _ ast.Pos, a []ast.Value) (ast.Value, error) {
 		return ast.ObjectOf(buildCtx(env, a[0], fields)), nil
 	})

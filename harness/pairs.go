@@ -8,8 +8,6 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
-
-	"github.com/concordsec/concord/ast"
 )
 
 // PairsFile is the name of the file, at the root of a checked folder, that says
@@ -97,73 +95,4 @@ func (p *Pair) Accepts(e CompareEvent) *Accepted {
 		}
 	}
 	return nil
-}
-
-// eventNameAtoms lists the eventName values a rule requires at the top level of
-// its logic (equality atoms), lowercased; rules that share one are paired when no
-// pairs file says otherwise.
-func eventNameAtoms(r *ast.Rule) []string {
-	var out []string
-	var walk func(x ast.Expr)
-	walk = func(x ast.Expr) {
-		switch n := x.(type) {
-		case *ast.Logic:
-			if n.Op == ast.And {
-				for _, e := range n.Xs {
-					walk(e)
-				}
-			}
-		case *ast.Cond:
-			walk(n.If)
-		case *ast.Truth:
-			walk(n.X)
-		case *ast.Match:
-			if f, ok := n.X.(*ast.Field); ok && isEventName(f) && n.Kind == ast.MatchExact {
-				out = append(out, strings.ToLower(n.Pattern))
-			}
-		case *ast.Compare:
-			if f, ok := n.X.(*ast.Field); ok && isEventName(f) && n.Op == ast.Eq {
-				if l, ok := n.Y.(*ast.Lit); ok && l.Val.Kind() == ast.KindString {
-					out = append(out, strings.ToLower(l.Val.AsString()))
-				}
-			}
-		}
-	}
-	walk(r.Match)
-	return out
-}
-
-func isEventName(f *ast.Field) bool {
-	return len(f.Path) == 1 && strings.EqualFold(f.Path[0], "eventName")
-}
-
-// AutoPairs pairs Splunk and Panther rules that require the same eventName.
-func AutoPairs(rules []*ast.Rule) []Pair {
-	var out []Pair
-	for _, s := range rules {
-		if s.Platform != ast.Splunk {
-			continue
-		}
-		sa := eventNameAtoms(s)
-		for _, p := range rules {
-			if p.Platform != ast.Panther {
-				continue
-			}
-			if shareAny(sa, eventNameAtoms(p)) {
-				out = append(out, Pair{Splunk: s.File, Panther: p.File, Note: "paired automatically: same eventName"})
-			}
-		}
-	}
-	return out
-}
-
-func shareAny(a, b []string) bool {
-	for _, x := range a {
-		for _, y := range b {
-			if x == y {
-				return true
-			}
-		}
-	}
-	return false
 }

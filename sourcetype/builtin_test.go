@@ -103,3 +103,31 @@ func TestBuiltinNameOnly(t *testing.T) {
 		}
 	}
 }
+
+// Pairing reads Splunk field names back to CloudTrail's: only a field that is
+// exactly one alias's copy counts; calculated fields and raw keys do not.
+func TestAliasOf(t *testing.T) {
+	st, err := NewRegistry()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ct := st.Lookup("aws:cloudtrail")
+	cases := []struct {
+		field, want string
+		ok          bool
+	}{
+		{"signature", "eventName", true},
+		{"dest", "eventSource", true},
+		{"user_arn", "userIdentity.arn", true},
+		{"eventName", "", false},      // a raw key, not an alias
+		{"vendor_account", "", false}, // calculated
+		{"user", "", false},           // calculated
+		{"errorCode", "", false},      // raw key overwritten by a calculated field
+	}
+	for _, c := range cases {
+		got, ok := ct.AliasOf(c.field)
+		if got != c.want || ok != c.ok {
+			t.Errorf("AliasOf(%q) = %q, %v; want %q, %v", c.field, got, ok, c.want, c.ok)
+		}
+	}
+}

@@ -29,18 +29,15 @@ func newCheckCmd(io *streams) *cobra.Command {
 				return err
 			}
 			results := runAllTests(rules)
-			pairs, err := harness.LoadPairs(dir)
+			var rs []*ast.Rule
+			for _, l := range rules {
+				if l.compiled != nil {
+					rs = append(rs, l.rule)
+				}
+			}
+			pairs, err := harness.PairsFor(dir, rs)
 			if err != nil {
 				return err
-			}
-			if pairs == nil {
-				var rs []*ast.Rule
-				for _, l := range rules {
-					if l.compiled != nil {
-						rs = append(rs, l.rule)
-					}
-				}
-				pairs = harness.AutoPairs(rs)
 			}
 			failed := false
 			type pairReport struct {

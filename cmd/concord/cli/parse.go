@@ -9,6 +9,7 @@ import (
 
 	"github.com/concordsec/concord/ast"
 	"github.com/concordsec/concord/harness"
+	"github.com/concordsec/concord/indicator"
 	"github.com/concordsec/concord/notation"
 	"github.com/concordsec/concord/spl"
 )
@@ -22,11 +23,25 @@ type parseJSON struct {
 	Message  string   `json:"message"`
 	Warnings []string `json:"warnings,omitempty"`
 	AST      string   `json:"ast,omitempty"`
+	// Indicators, with --indicators, for rules that parsed OK.
+	Indicators *indicatorsJSON `json:"indicators,omitempty"`
+}
+
+type indicatorsJSON struct {
+	Required      []indicator.Atom `json:"required"`
+	Exclusions    []indicator.Atom `json:"exclusions"`
+	Output        []string         `json:"output"`
+	OutputUnknown string           `json:"output_unknown,omitempty"`
+}
+
+func indicatorsOf(r *ast.Rule) *indicatorsJSON {
+	ind := indicator.Extract(r)
+	return &indicatorsJSON{Required: ind.Required, Exclusions: ind.Exclusions, Output: ind.Output, OutputUnknown: ind.OutputUnknown}
 }
 
 func newParseCmd(io *streams) *cobra.Command {
 	var format string
-	var showAST bool
+	var showAST, showIndicators bool
 	cmd := &cobra.Command{
 		Use:   "parse PATH...",
 		Short: "Parse rules and report which ones concord can run",
@@ -46,6 +61,9 @@ func newParseCmd(io *streams) *cobra.Command {
 				p := parseJSON{File: l.file, Platform: platform, ID: id, Name: name, Status: l.status(), Message: l.message(), Warnings: l.warnings()}
 				if showAST && l.rule != nil && l.rule.Match != nil {
 					p.AST = describeLogic(l.rule)
+				}
+				if showIndicators && p.Status == "ok" {
+					p.Indicators = indicatorsOf(l.rule)
 				}
 				counts[p.Status]++
 				out = append(out, p)
@@ -67,6 +85,9 @@ func newParseCmd(io *streams) *cobra.Command {
 				if p.AST != "" {
 					fmt.Fprintln(io.out, indent(p.AST, "    "))
 				}
+				if p.Indicators != nil {
+					writeIndicators(io, p.Indicators)
+				}
 			}
 			fmt.Fprintf(io.out, "%d rules: %d ok, %d unsupported, %d error, %d skipped\n", len(out), counts["ok"], counts["unsupported"], counts["error"], counts["skipped"])
 			if counts["error"] > 0 {
@@ -77,6 +98,8 @@ func newParseCmd(io *streams) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
 	cmd.Flags().BoolVar(&showAST, "ast", false, "show each rule's logic in concord's condition notation")
+	cmd.Flags().BoolVar(&showIndicators, "indicators", false,
+		"show, for each rule parsed OK, the field predicates it requires, those it excludes, and the fields it outputs")
 	return cmd
 }
 
@@ -92,6 +115,34 @@ func describeLogic(r *ast.Rule) string {
 		fmt.Fprintf(&b, "\n%s = %s", o.Name, notation.PrintInline(o.X))
 	}
 	return b.String()
+}
+
+// writeIndicators prints one rule's indicators as an indented block.
+func writeIndicators(io *streams, ind *indicatorsJSON) {
+	atoms := func(label string, as []indicator.Atom) {
+		if len(as) == 0 {
+			fmt.Fprintf(io.out, "    %-11s (none)\n", label)
+			return
+		}
+		for i, a := range as {
+			if i > 0 {
+				label = ""
+			}
+			fmt.Fprintf(io.out, "    %-11s %s\n", label, a)
+		}
+	}
+	atoms("required:", ind.Required)
+	atoms("exclusions:", ind.Exclusions)
+	out := strings.Join(ind.Output, ", ")
+	switch {
+	case ind.OutputUnknown != "" && out == "":
+		out = "unknown (" + ind.OutputUnknown + ")"
+	case ind.OutputUnknown != "":
+		out += " (incomplete: " + ind.OutputUnknown + ")"
+	case out == "":
+		out = "(none)"
+	}
+	fmt.Fprintf(io.out, "    %-11s %s\n", "output:", out)
 }
 
 func describeCommand(c ast.Command) string {
