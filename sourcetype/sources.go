@@ -126,3 +126,17 @@ func (st *SourceType) extractSources(field string, add func(string)) bool {
 	add(field)
 	return true
 }
+
+// AliasOf returns the extracted field a search-time field is a plain copy of
+// (one FIELDALIAS, no calculated field or lookup output over it): the field
+// reads that raw field under another name.
+func (st *SourceType) AliasOf(field string) (from string, ok bool) {
+	o := st.Sources(field)
+	if o.Computed || !o.OK || len(o.Raw) != 2 || !slices.Contains(o.Raw, field) {
+		return "", false
+	}
+	if o.Raw[0] == field {
+		return o.Raw[1], true
+	}
+	return o.Raw[0], true
+}

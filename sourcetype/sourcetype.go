@@ -671,32 +671,3 @@ func epochValue(f float64) ast.Value {
 func (st *SourceType) TextEvents() bool { return st.Known && !st.kvJSON }
 
 func mvOf(vs []ast.Value) ast.Value { return ast.MultiOf(vs) }
-
-// AliasOf returns the extracted field a search-time field is a plain copy of:
-// the From of the one FIELDALIAS that writes it, when no calculated field or
-// automatic lookup writes it afterwards (then its value is not simply the
-// alias's). ok is false for a field that is not such an alias.
-func (st *SourceType) AliasOf(field string) (from string, ok bool) {
-	n := 0
-	for _, a := range st.aliases {
-		if a.To == field {
-			from, n = a.From, n+1
-		}
-	}
-	if n != 1 {
-		return "", false
-	}
-	for _, c := range st.calc {
-		if c.Field == field {
-			return "", false
-		}
-	}
-	for _, lk := range st.lookups {
-		for _, o := range lk.output {
-			if o.Field == field {
-				return "", false
-			}
-		}
-	}
-	return from, true
-}
