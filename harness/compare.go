@@ -128,7 +128,8 @@ func CompareEvents(s, p *ast.Rule, extra []Event) ([]Event, ast.ErrorList) {
 
 // CompareOptions tune a comparison.
 type CompareOptions struct {
-	// NoMutants compares the events as given only.
+	// NoMutants compares the events as given only: no mutants, and no exact
+	// decision (whose counterexamples are events too).
 	NoMutants bool
 	// MaxPerEvent and MaxTotal cap the mutants (0: mutate.DefaultMax and
 	// DefaultMaxMutants).
@@ -181,6 +182,9 @@ func CompareWith(s, p *Compiled, events []Event, opts CompareOptions) (*Comparis
 			pv = Verdict{Err: err}
 		}
 		c.Events = append(c.Events, compareOne(s, p, m.Event, sv, pv, &m))
+	}
+	if !opts.NoMutants {
+		return c, c.prove(s, p, events)
 	}
 	return c, nil
 }

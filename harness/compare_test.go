@@ -201,7 +201,7 @@ func TestProofHook(t *testing.T) {
 	if r.Verdict != VerdictDisagree || len(c.Events) != 2 || c.Events[1].Mutation != "assignment:errorCode=AccessDenied" || c.Events[1].Agree {
 		t.Errorf("counterexample: verdict %s, events %+v", r.Verdict, c.Events)
 	}
-	if len(r.Classes) != 1 || r.Classes[0].Label != "assignment" || r.Matrix.SplunkOnly != 1 {
+	if len(r.Classes) != 1 || r.Classes[0].Label != "assignment:errorCode=AccessDenied" || r.Matrix.SplunkOnly != 1 {
 		t.Errorf("classes %+v matrix %+v", r.Classes, r.Matrix)
 	}
 }

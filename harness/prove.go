@@ -6,6 +6,7 @@ import (
 
 	"github.com/concordsec/concord/ast"
 	"github.com/concordsec/concord/equiv"
+	"github.com/concordsec/concord/mutate"
 	"github.com/concordsec/concord/sourcetype"
 )
 
@@ -37,9 +38,9 @@ func Decide(s, p *Compiled, base Event) (*Decision, error) {
 	}
 	res := equiv.Decide(splunk, equiv.Side{Rule: p.Rule}, base.Value.AsObject())
 	d := &Decision{Result: res}
-	for i, ce := range res.Counterexamples {
+	for _, ce := range res.Counterexamples {
 		d.Events = append(d.Events, Event{
-			Source:     fmt.Sprintf("%s (assignment %d)", base.Source, i+1),
+			Source:     MutantSource(base.Source, "assignment:"+describeChanges(ce.Changes)),
 			SourceType: base.SourceType,
 			Value:      ast.ObjectOf(ce.Event),
 		})
@@ -63,6 +64,80 @@ func Decide(s, p *Compiled, base Event) (*Decision, error) {
 		}
 	}
 	return d, nil
+}
+
+// prove attaches the exact decision, made from the first event both rules
+// hit (else the first either hits, else the first event): its
+// counterexamples are that event changed as little as possible.
+func (c *Comparison) prove(s, p *Compiled, events []Event) error {
+	base, ok := proofBase(c, events)
+	if !ok {
+		return nil
+	}
+	d, err := Decide(s, p, base)
+	if err != nil {
+		return err
+	}
+	proof := &Proof{Equivalent: d.Equivalent()}
+	switch {
+	case d.Decided:
+		n := 0
+		for _, f := range d.Fields {
+			n += len(f.Classes)
+		}
+		proof.Note = fmt.Sprintf("decided exactly over %d value classes of %d fields", n, len(d.Fields))
+	default:
+		proof.Note = "no proof: " + strings.Join(d.Why, "; ")
+	}
+	sr, err := s.Run(d.Events, nil)
+	if err != nil {
+		return fmt.Errorf("splunk %s: %w", s.Rule.File, err)
+	}
+	pr, err := p.Run(d.Events, nil)
+	if err != nil {
+		return fmt.Errorf("panther %s: %w", p.Rule.File, err)
+	}
+	// A counterexample that a mutant already is adds nothing to the report.
+	compared := map[string]bool{}
+	for _, e := range c.Events {
+		compared[ast.JSON(e.Event)] = true
+	}
+	for i, ce := range d.Counterexamples {
+		if compared[ast.JSON(d.Events[i].Value)] {
+			continue
+		}
+		m := mutated{Mutant: mutate.Mutant{Label: describeChanges(ce.Changes), Kind: AssignmentKind, Field: ce.Changes[0].Field}, Event: d.Events[i], Parent: base}
+		proof.Counterexamples = append(proof.Counterexamples, compareOne(s, p, d.Events[i], sr.Verdicts[i], pr.Verdicts[i], &m))
+	}
+	c.SetProof(proof)
+	return nil
+}
+
+// AssignmentKind marks the counterexamples of the exact decision.
+const AssignmentKind mutate.Kind = "assignment"
+
+func proofBase(c *Comparison, events []Event) (Event, bool) {
+	pick := -1
+	for i, e := range c.Events {
+		if i >= len(events) || events[i].Value.Kind() != ast.KindObject {
+			continue
+		}
+		switch {
+		case e.Splunk && e.Panther:
+			return events[i], true
+		case (e.Splunk || e.Panther) && pick < 0:
+			pick = i
+		}
+	}
+	if pick < 0 {
+		for i, ev := range events {
+			if ev.Value.Kind() == ast.KindObject {
+				return events[i], true
+			}
+		}
+		return Event{}, false
+	}
+	return events[pick], true
 }
 
 func splunkSourceType(r *ast.Rule) (*sourcetype.SourceType, error) {

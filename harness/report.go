@@ -153,7 +153,7 @@ func (c *Comparison) Report(accepts func(CompareEvent) *Accepted) *Report {
 		return a.Label < b.Label
 	})
 	switch {
-	case c.Disagreements() > 0, c.Proof != nil && !c.Proof.Equivalent:
+	case c.Disagreements() > 0:
 		r.Verdict = VerdictDisagree
 	case c.Proof != nil && c.Proof.Equivalent:
 		r.Verdict = VerdictEquivalent
@@ -185,8 +185,9 @@ func decidedShorts(e CompareEvent) string {
 // classOf is the class an event's disagreement falls in.
 func classOf(e CompareEvent) (kind, field, label string) {
 	if e.Kind != "" {
-		if e.Kind == "assignment" {
-			return e.Kind, "", "assignment"
+		if e.Kind == string(AssignmentKind) {
+			// One class per assignment: each is a different way to disagree.
+			return e.Kind, strings.TrimPrefix(e.Mutation, "assignment:"), e.Mutation
 		}
 		return e.Kind, e.Field, e.Kind + ":" + e.Field
 	}
@@ -227,7 +228,7 @@ var mutationPhrase = map[string]string{
 	"wildcard":         "%s's value contains a wildcard character (* or %%)",
 	"number-as-string": "the number in %s is written as a string",
 	"string-as-number": "%s holds a number instead of a numeric string",
-	"assignment":       "fields take the prover's counterexample values%.0s",
+	"assignment":       "%s (a counterexample of the exact decision)",
 }
 
 // classWhy is the class's one plain sentence.
