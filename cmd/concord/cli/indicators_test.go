@@ -117,8 +117,8 @@ func TestPairsJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &r); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	if len(r.Pairs) != 11 || r.NotHandled != 6 {
-		t.Fatalf("%d pairs, %d not handled; want 11 and 6:\n%s", len(r.Pairs), r.NotHandled, out)
+	if len(r.Pairs) != 12 || r.NotHandled != 6 {
+		t.Fatalf("%d pairs, %d not handled; want 12 and 6:\n%s", len(r.Pairs), r.NotHandled, out)
 	}
 	// The seed pair ranks among the fixture pairs; its score is lower than 2 since
 	// other fixture detections also search bedrock.amazonaws.com.
