@@ -65,6 +65,7 @@ type Counterexample struct {
 	Event   *ast.Object
 	A, B    bool  // the verdicts the search derived: rule A hits, rule B hits
 	vars    []int // the fields changed
+	classes []int // and their classes
 }
 
 // Result of a decision.
@@ -278,7 +279,7 @@ func (d *decision) newAtom(x ast.Expr, side int, s Side) *atom {
 		if !o.OK {
 			d.why(fmt.Sprintf("%s: field %s depends on the whole event text", s.Rule.Platform, strings.Join(p, ".")))
 		}
-		if o.Computed && !existenceAtom(x) {
+		if o.Computed && !o.ByClass && !existenceAtom(x) {
 			at.exact = false
 		}
 		extra := append([]constant(nil), consts...)
@@ -654,7 +655,7 @@ func (d *decision) minimal() {
 		}
 		if left == 0 {
 			for _, f := range d.found {
-				if subset(f.vars, chosen) {
+				if d.contains(f) {
 					return
 				}
 			}
@@ -679,9 +680,11 @@ func (d *decision) minimal() {
 	}
 }
 
-func subset(a, b []int) bool {
-	for _, x := range a {
-		if !slices.Contains(b, x) {
+// contains reports whether the current assignment makes every change of a
+// counterexample already found (so it cannot be a smaller one).
+func (d *decision) contains(f Counterexample) bool {
+	for i, v := range f.vars {
+		if d.assign[v] != f.classes[i] {
 			return false
 		}
 	}
@@ -721,6 +724,7 @@ func (d *decision) counterexample(a, b bool) Counterexample {
 			continue // the base event's own class
 		}
 		ce.vars = append(ce.vars, i)
+		ce.classes = append(ce.classes, c)
 		ce.Changes = append(ce.Changes, Change{Field: v.name, Class: v.class[c]})
 		ev = withPath(ev, v.path, v.class[c].Value)
 	}

@@ -121,6 +121,19 @@ func TestDecide(t *testing.T) {
 			want: []string{
 				`errorCode another value "concord-other-value" => splunk hit, panther no`,
 				`errorMessage another value "concord-other-value" => splunk hit, panther no`}},
+		// The add-on fills errorCode with "success" when CloudTrail wrote none
+		// (sourcetype/data/aws_cloudtrail.yml): a raw errorCode "success" or an
+		// errorMessage alone passes the search, not aws_cloudtrail_success; a
+		// JSON null is the text "null" to Splunk (KV_MODE=json) but None, a
+		// success, to Panther; a failed console sign-in has no errorCode.
+		{note: "errorCode=success is not aws_cloudtrail_success",
+			search: `sourcetype=aws:cloudtrail eventName=CASE(DeleteDetector) errorCode=success`,
+			python: `event.get("eventName") == "DeleteDetector" and aws_cloudtrail_success(event)`,
+			want: []string{
+				`errorCode null => splunk no, panther hit`,
+				`errorCode "success" => splunk hit, panther no`,
+				`responseElements.ConsoleLogin "Failure" => splunk no, panther hit`,
+				`errorMessage another value "concord-other-value" => splunk hit, panther no`}},
 		{note: "threshold is a verdict on a set",
 			search: `sourcetype=aws:cloudtrail eventName=CASE(DeleteDetector) | stats count by src | where count > 5`,
 			python: `event.get("eventName") == "DeleteDetector"`,

@@ -14,6 +14,10 @@ type Origin struct {
 	// Computed: a calculated field or a lookup output, not the raw value
 	// under another name.
 	Computed bool
+	// ByClass: the field's value depends on the raw fields only through
+	// their nullness and their equality with Consts (no lookup table, no
+	// function such as replace or lower on the way).
+	ByClass bool
 	// OK is false when the field depends on the event's whole text (_raw, a
 	// regex extraction from _raw, tags and eventtypes) or on a text event's
 	// layout.
@@ -28,7 +32,7 @@ func (st *SourceType) Sources(field string) Origin {
 	if st == nil {
 		return Origin{Raw: []string{field}, OK: true}
 	}
-	o := Origin{}
+	o := Origin{ByClass: true}
 	seen := map[string]bool{}
 	add := func(f string) {
 		if !seen[f] {
@@ -53,7 +57,7 @@ func (st *SourceType) lookupSources(field string, add func(string), o *Origin) b
 			if out.Field != field {
 				continue
 			}
-			o.Computed = true
+			o.Computed, o.ByClass = true, false
 			for _, m := range lk.match {
 				ok = st.calcSources(m.Field, add, o) && ok
 			}
@@ -71,6 +75,7 @@ func (st *SourceType) calcSources(field string, add func(string), o *Origin) boo
 		// A calculated field replaces the field, even with null (View deletes it).
 		computed = true
 		o.Computed = true
+		o.ByClass = o.ByClass && c.byClass
 		o.Consts = append(o.Consts, c.consts...)
 		for _, r := range c.reads {
 			ok = st.aliasSources(r, add) && ok

@@ -35,7 +35,15 @@ func TestSourcesCloudTrail(t *testing.T) {
 		}
 	}
 	// action comes from the eventName table and, for sign-ins, the outcome.
-	if o := st.Sources("action"); !o.OK || !o.Computed || !strings.Contains(strings.Join(o.Raw, " "), "eventName") {
+	if o := st.Sources("action"); !o.OK || !o.Computed || o.ByClass || !strings.Contains(strings.Join(o.Raw, " "), "eventName") {
 		t.Errorf("action: %+v", o)
+	}
+	// errorCode is coalesce and if over raw values and constants; user takes
+	// the tail of an ARN with replace().
+	if o := st.Sources("errorCode"); !o.ByClass {
+		t.Errorf("errorCode: %+v", o)
+	}
+	if o := st.Sources("user"); o.ByClass {
+		t.Errorf("user: %+v", o)
 	}
 }

@@ -78,6 +78,10 @@ type calculated struct {
 	prog   *eval.Program
 	reads  []string // the fields the expression reads
 	consts []string // the string constants it compares with
+	// byClass: the result depends on its inputs only through their nullness
+	// and equality with consts (coalesce, if, case, =, isnull, ...), so value
+	// classes built from consts cover it.
+	byClass bool
 }
 
 // lookup is an automatic CSV lookup. Up to maxMatches rows (in file order)
@@ -215,6 +219,10 @@ func load(file string) (*SourceType, error) {
 	return st, nil
 }
 
+// byClassFuncs pass values through or test them against constants, nothing
+// more.
+var byClassFuncs = map[string]bool{"coalesce": true, "case": true, "null": true, "true": true, "isnotnull": true}
+
 // compileEval compiles a calculated field's expression as Splunk's eval reads it.
 func compileEval(field string, pos ast.Pos, src string) (calculated, ast.ErrorList) {
 	x, errs := spl.ParseEval(pos.File, pos, src)
@@ -226,9 +234,20 @@ func compileEval(field string, pos ast.Pos, src string) (calculated, ast.ErrorLi
 	for _, p := range ast.Fields(x) {
 		c.reads = append(c.reads, p[0])
 	}
+	c.byClass = true
 	ast.Inspect(x, func(e ast.Expr) bool {
-		if l, ok := e.(*ast.Lit); ok && l.Val.Kind() == ast.KindString {
-			c.consts = append(c.consts, l.Val.AsString())
+		switch n := e.(type) {
+		case *ast.Lit:
+			if n.Val.Kind() == ast.KindString {
+				c.consts = append(c.consts, n.Val.AsString())
+			}
+		case *ast.Call:
+			c.byClass = c.byClass && byClassFuncs[strings.TrimPrefix(n.Fn, "spl.")]
+		case *ast.Field, *ast.Cond, *ast.IsNull, *ast.Exists, *ast.Logic, *ast.Not:
+		case *ast.Compare:
+			c.byClass = c.byClass && (n.Op == ast.Eq || n.Op == ast.Ne)
+		default:
+			c.byClass = false
 		}
 		return true
 	})

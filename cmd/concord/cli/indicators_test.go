@@ -134,7 +134,9 @@ func TestPairsJSON(t *testing.T) {
 	if got, want := atomsText(seed.Shared), "eventName eq_ci DeleteModelInvocationLoggingConfiguration; eventSource eq_ci bedrock.amazonaws.com"; got != want {
 		t.Errorf("shared:\ngot  %s\nwant %s", got, want)
 	}
-	if last := r.Pairs[len(r.Pairs)-1]; last.Score != 0.5 || !strings.HasSuffix(last.Panther, "good.yml") {
+	// DeleteTrail is required by the test rules and by fixture pairs too, so
+	// the good.yml pair shares a common value: the weakest score.
+	if last := r.Pairs[len(r.Pairs)-1]; last.Score >= seed.Score || !strings.HasSuffix(last.Panther, "good.yml") {
 		t.Errorf("weakest pair: %+v", last)
 	}
 
