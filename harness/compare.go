@@ -154,8 +154,9 @@ func Compare(s, p *Compiled, events []Event) (*Comparison, error) {
 func CompareWith(s, p *Compiled, events []Event, opts CompareOptions) (*Comparison, error) {
 	c := &Comparison{Splunk: s.Rule, Panther: p.Rule, Fields: ReadFields(s.Rule, p.Rule), SetLevel: SetLevelReason(s.Rule, p.Rule)}
 	var muts []mutated
+	var seen map[string]bool
 	if !opts.NoMutants {
-		muts, c.Capped = mutants(events, c.Fields, opts)
+		muts, c.Capped, seen = mutants(events, c.Fields, opts)
 		c.Mutants = len(muts)
 	}
 	if c.SetLevel != "" {
@@ -184,7 +185,7 @@ func CompareWith(s, p *Compiled, events []Event, opts CompareOptions) (*Comparis
 		c.Events = append(c.Events, compareOne(s, p, m.Event, sv, pv, &m))
 	}
 	if !opts.NoMutants {
-		return c, c.prove(s, p, events)
+		return c, c.prove(s, p, events, seen)
 	}
 	return c, nil
 }

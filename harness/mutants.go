@@ -18,20 +18,23 @@ type mutated struct {
 // MutantSource is the source of a mutant: its parent's source, "~", its label.
 func MutantSource(parent, label string) string { return parent + "~" + label }
 
+// eventKey is what makes two events the same evidence: their bytes, as read
+// with the same sourcetype, in the same set.
+func eventKey(ev Event, raw string) string { return ev.SourceType + "\x00" + ev.Set + "\x00" + raw }
+
 // mutants derives the mutants of every event, skipping any whose bytes equal an
 // event already seen (an original or an earlier mutant, from any parent): the
-// same event twice is no more evidence.
-func mutants(events []Event, fields []string, opts CompareOptions) ([]mutated, string) {
+// same event twice is no more evidence. seen holds the keys of every event
+// compared, for later evidence to be checked against.
+func mutants(events []Event, fields []string, opts CompareOptions) (out []mutated, note string, seen map[string]bool) {
 	maxTotal := opts.MaxTotal
 	if maxTotal <= 0 {
 		maxTotal = DefaultMaxMutants
 	}
-	seen := map[string]bool{}
-	key := func(ev Event, v ast.Value) string { return ev.SourceType + "\x00" + ev.Set + "\x00" + ast.JSON(v) }
+	seen = map[string]bool{}
 	for _, ev := range events {
-		seen[key(ev, ev.Value)] = true
+		seen[eventKey(ev, ast.JSON(ev.Value))] = true
 	}
-	var out []mutated
 	cappedEvents, left := 0, 0
 	for i, ev := range events {
 		if ev.Value.Kind() != ast.KindObject {
@@ -43,7 +46,8 @@ func mutants(events []Event, fields []string, opts CompareOptions) ([]mutated, s
 		}
 		for _, m := range ms {
 			v := ast.ObjectOf(m.Event)
-			k := key(ev, v)
+			raw := ast.JSON(v)
+			k := eventKey(ev, raw)
 			if seen[k] {
 				continue
 			}
@@ -52,11 +56,10 @@ func mutants(events []Event, fields []string, opts CompareOptions) ([]mutated, s
 				continue
 			}
 			seen[k] = true
-			me := Event{Source: MutantSource(ev.Source, m.Label), Raw: ast.JSON(v), Value: v, SourceType: ev.SourceType, Set: ev.Set}
+			me := Event{Source: MutantSource(ev.Source, m.Label), Raw: raw, Value: v, SourceType: ev.SourceType, Set: ev.Set}
 			out = append(out, mutated{Mutant: m, Event: me, Parent: ev, index: i})
 		}
 	}
-	var note string
 	if cappedEvents > 0 {
 		note = fmt.Sprintf("%d events had more mutants than the cap of %d per event", cappedEvents, orDefault(opts.MaxPerEvent, mutate.DefaultMax))
 	}
@@ -66,7 +69,7 @@ func mutants(events []Event, fields []string, opts CompareOptions) ([]mutated, s
 		}
 		note += fmt.Sprintf("%d mutants left out over the cap of %d per comparison", left, maxTotal)
 	}
-	return out, note
+	return out, note, seen
 }
 
 func orDefault(n, d int) int {

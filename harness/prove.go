@@ -15,7 +15,10 @@ import (
 // one the engine shows, not only one the decision derived).
 type Decision struct {
 	equiv.Result
-	Events []Event // the counterexamples as events, in Result.Counterexamples order
+	// Events are the counterexamples as events, in Result.Counterexamples
+	// order, and Splunk and Panther the whole rules' verdicts on them.
+	Events          []Event
+	Splunk, Panther []Verdict
 }
 
 // Decide runs the exact decision for a Splunk and a Panther rule, changing
@@ -39,10 +42,13 @@ func Decide(s, p *Compiled, base Event) (*Decision, error) {
 	res := equiv.Decide(splunk, equiv.Side{Rule: p.Rule}, base.Value.AsObject())
 	d := &Decision{Result: res}
 	for _, ce := range res.Counterexamples {
+		v := ast.ObjectOf(ce.Event)
 		d.Events = append(d.Events, Event{
 			Source:     MutantSource(base.Source, "assignment:"+describeChanges(ce.Changes)),
 			SourceType: base.SourceType,
-			Value:      ast.ObjectOf(ce.Event),
+			Set:        base.Set,
+			Raw:        ast.JSON(v),
+			Value:      v,
 		})
 	}
 	if len(d.Events) == 0 {
@@ -56,6 +62,7 @@ func Decide(s, p *Compiled, base Event) (*Decision, error) {
 	if err != nil {
 		return nil, fmt.Errorf("panther %s: %w", p.Rule.File, err)
 	}
+	d.Splunk, d.Panther = sr.Verdicts, pr.Verdicts
 	for i, ce := range res.Counterexamples {
 		if sr.Verdicts[i].Hit != ce.A || pr.Verdicts[i].Hit != ce.B {
 			d.Decided = false
@@ -69,7 +76,7 @@ func Decide(s, p *Compiled, base Event) (*Decision, error) {
 // prove attaches the exact decision, made from the first event both rules
 // hit (else the first either hits, else the first event): its
 // counterexamples are that event changed as little as possible.
-func (c *Comparison) prove(s, p *Compiled, events []Event) error {
+func (c *Comparison) prove(s, p *Compiled, events []Event, seen map[string]bool) error {
 	base, ok := proofBase(c, events)
 	if !ok {
 		return nil
@@ -89,25 +96,13 @@ func (c *Comparison) prove(s, p *Compiled, events []Event) error {
 	default:
 		proof.Note = "no proof: " + strings.Join(d.Why, "; ")
 	}
-	sr, err := s.Run(d.Events, nil)
-	if err != nil {
-		return fmt.Errorf("splunk %s: %w", s.Rule.File, err)
-	}
-	pr, err := p.Run(d.Events, nil)
-	if err != nil {
-		return fmt.Errorf("panther %s: %w", p.Rule.File, err)
-	}
-	// A counterexample that a mutant already is adds nothing to the report.
-	compared := map[string]bool{}
-	for _, e := range c.Events {
-		compared[ast.JSON(e.Event)] = true
-	}
 	for i, ce := range d.Counterexamples {
-		if compared[ast.JSON(d.Events[i].Value)] {
+		// A counterexample that a mutant already is adds nothing to the report.
+		if seen[eventKey(d.Events[i], d.Events[i].Raw)] {
 			continue
 		}
 		m := mutated{Mutant: mutate.Mutant{Label: describeChanges(ce.Changes), Kind: AssignmentKind, Field: ce.Changes[0].Field}, Event: d.Events[i], Parent: base}
-		proof.Counterexamples = append(proof.Counterexamples, compareOne(s, p, d.Events[i], sr.Verdicts[i], pr.Verdicts[i], &m))
+		proof.Counterexamples = append(proof.Counterexamples, compareOne(s, p, d.Events[i], d.Splunk[i], d.Panther[i], &m))
 	}
 	c.SetProof(proof)
 	return nil
