@@ -93,6 +93,19 @@ func SplunkView(r *ast.Rule, ev Event) (*ast.Object, error) {
 	return newViewer(r).view(ev)
 }
 
+// sourceTypeName is the sourcetype an event is read with: its own, else the
+// rule's first log type, a Panther log type named as Splunk's sourcetype.
+func sourceTypeName(r *ast.Rule, eventSourceType string) string {
+	st := eventSourceType
+	if st == "" && len(r.LogTypes) > 0 {
+		st = r.LogTypes[0]
+	}
+	if mapped, ok := LogTypeSourceTypes[st]; ok {
+		st = mapped
+	}
+	return st
+}
+
 // viewer resolves each sourcetype's knowledge once for a run of one rule:
 // events of a run share one or two sourcetypes, and resolving takes locks.
 type viewer struct {
@@ -105,13 +118,7 @@ func newViewer(r *ast.Rule) *viewer {
 }
 
 func (v *viewer) view(ev Event) (*ast.Object, error) {
-	st := ev.SourceType
-	if st == "" && len(v.rule.LogTypes) > 0 {
-		st = v.rule.LogTypes[0]
-	}
-	if mapped, ok := LogTypeSourceTypes[st]; ok {
-		st = mapped
-	}
+	st := sourceTypeName(v.rule, ev.SourceType)
 	kt := v.known[st]
 	if kt == nil {
 		var err error

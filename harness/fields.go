@@ -31,14 +31,7 @@ func ReadFields(s, p *ast.Rule) []string {
 		}
 	}
 	if s != nil {
-		var st *sourcetype.SourceType
-		if len(s.LogTypes) > 0 {
-			name := s.LogTypes[0]
-			if m, ok := LogTypeSourceTypes[name]; ok {
-				name = m
-			}
-			st, _ = sourcetype.Lookup(name)
-		}
+		st, _ := sourcetype.Lookup(sourceTypeName(s, ""))
 		for _, f := range splunkSearchFields(s) {
 			for _, raw := range rawFields(st, f) {
 				add(raw)
@@ -143,10 +136,6 @@ func splunkSearchFields(r *ast.Rule) []string {
 // rawFields maps a search-time field to the JSON keys it is read from. Fields
 // Splunk adds itself (sourcetype, source, _raw, ...) have none.
 func rawFields(st *sourcetype.SourceType, f string) []string {
-	switch f {
-	case "sourcetype", "source", "host", "index", "_raw", "eventtype", "tag", "linecount", "splunk_server":
-		return nil
-	}
 	// An alias's own name is a raw key only in the rare event that carries
 	// it; CloudTrail's do not, so it is no field to mutate.
 	o := st.Sources(f)

@@ -24,7 +24,7 @@ type Decision struct {
 // Decide runs the exact decision for a Splunk and a Panther rule, changing
 // base (a real event) as little as possible for each counterexample.
 func Decide(s, p *Compiled, base Event) (*Decision, error) {
-	st, err := splunkSourceType(s.Rule)
+	st, err := sourcetype.Lookup(sourceTypeName(s.Rule, base.SourceType))
 	if err != nil {
 		return nil, err
 	}
@@ -133,17 +133,6 @@ func proofBase(c *Comparison, events []Event) (Event, bool) {
 		return Event{}, false
 	}
 	return events[pick], true
-}
-
-func splunkSourceType(r *ast.Rule) (*sourcetype.SourceType, error) {
-	st := ""
-	if len(r.LogTypes) > 0 {
-		st = r.LogTypes[0]
-	}
-	if mapped, ok := LogTypeSourceTypes[st]; ok {
-		st = mapped
-	}
-	return sourcetype.Lookup(st)
 }
 
 func describeChanges(cs []equiv.Change) string {

@@ -30,7 +30,7 @@ type Origin struct {
 // field as a function of the event as written.
 func (st *SourceType) Sources(field string) Origin {
 	if st == nil {
-		return Origin{Raw: []string{field}, OK: true}
+		return Origin{Raw: []string{field}, OK: true, ByClass: true}
 	}
 	o := Origin{ByClass: true}
 	seen := map[string]bool{}
@@ -116,8 +116,8 @@ func (st *SourceType) extractSources(field string, add func(string)) bool {
 	switch field {
 	case "_raw":
 		return false
-	case "sourcetype", "source":
-		return true
+	case "sourcetype", "source", "host", "index", "linecount", "splunk_server":
+		return true // Splunk's own metadata, not the event's
 	case "_time":
 		if st.TimeField == "" {
 			return false

@@ -24,6 +24,7 @@ func TestSourcesCloudTrail(t *testing.T) {
 		{"errorCode", "errorCode responseElements.ConsoleLogin", `["Failure" "failure" "success"]`, true, true},
 		{"vendor_product", "", `["AWS CloudTrail"]`, true, true},
 		{"sourcetype", "", "[]", false, true},
+		{"host", "", "[]", false, true}, // Splunk metadata, never a JSON key
 		{"_time", "eventTime", "[]", false, true},
 		{"_raw", "", "[]", false, false},
 	} {

@@ -219,9 +219,6 @@ func load(file string) (*SourceType, error) {
 	return st, nil
 }
 
-// byClassFuncs pass values through or test them against constants, nothing
-// more.
-var byClassFuncs = map[string]bool{"coalesce": true, "case": true, "null": true, "true": true, "isnotnull": true}
 
 // compileEval compiles a calculated field's expression as Splunk's eval reads it.
 func compileEval(field string, pos ast.Pos, src string) (calculated, ast.ErrorList) {
@@ -242,7 +239,9 @@ func compileEval(field string, pos ast.Pos, src string) (calculated, ast.ErrorLi
 				c.consts = append(c.consts, n.Val.AsString())
 			}
 		case *ast.Call:
-			c.byClass = c.byClass && byClassFuncs[strings.TrimPrefix(n.Fn, "spl.")]
+			// if, case, isnotnull, null() and true() are nodes of their own;
+			// coalesce is the one call that only passes values through.
+			c.byClass = c.byClass && n.Fn == "spl.coalesce"
 		case *ast.Field, *ast.Cond, *ast.IsNull, *ast.Exists, *ast.Logic, *ast.Not:
 		case *ast.Compare:
 			c.byClass = c.byClass && (n.Op == ast.Eq || n.Op == ast.Ne)
