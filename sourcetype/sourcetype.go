@@ -219,7 +219,6 @@ func load(file string) (*SourceType, error) {
 	return st, nil
 }
 
-
 // compileEval compiles a calculated field's expression as Splunk's eval reads it.
 func compileEval(field string, pos ast.Pos, src string) (calculated, ast.ErrorList) {
 	x, errs := spl.ParseEval(pos.File, pos, src)
