@@ -34,6 +34,7 @@ func anomalyStage(c *ast.AnomalyDetectionCmd) func([]Row, *runState) ([]Row, err
 		fields := c.Fields
 		if len(fields) == 0 {
 			fields = fieldNames(rows)
+			sort.Strings(fields)
 		}
 		prob := make([]float64, len(rows))
 		for i := range prob {
@@ -111,7 +112,7 @@ func anomalyStage(c *ast.AnomalyDetectionCmd) func([]Row, *runState) ([]Row, err
 	}
 }
 
-// fieldNames is every field name of the rows, sorted.
+// fieldNames is every field name of the rows, in the order first seen.
 func fieldNames(rows []Row) []string {
 	seen := map[string]bool{}
 	var out []string
@@ -123,6 +124,5 @@ func fieldNames(rows []Row) []string {
 			}
 		}
 	}
-	sort.Strings(out)
 	return out
 }

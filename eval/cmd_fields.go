@@ -63,15 +63,7 @@ func fillnullStage(c *ast.FillnullCmd) func([]Row, *runState) ([]Row, error) {
 	return func(rows []Row, rs *runState) ([]Row, error) {
 		fields := c.Fields
 		if len(fields) == 0 {
-			seen := map[string]bool{}
-			for _, r := range rows {
-				for _, k := range r.Fields.Keys {
-					if !seen[k] {
-						seen[k] = true
-						fields = append(fields, k)
-					}
-				}
-			}
+			fields = fieldNames(rows)
 		}
 		for _, r := range rows {
 			for _, f := range fields {
