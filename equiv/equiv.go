@@ -22,6 +22,7 @@ import (
 
 	"github.com/concordsec/concord/ast"
 	"github.com/concordsec/concord/eval"
+	"github.com/concordsec/concord/notation"
 	"github.com/concordsec/concord/sourcetype"
 )
 
@@ -80,7 +81,6 @@ type Result struct {
 	Why             []string
 	Fields          []FieldClasses
 	Counterexamples []Counterexample
-	Nodes           int // search nodes visited
 }
 
 // Equivalent: decided with no counterexample.
@@ -216,7 +216,7 @@ func (d *decision) why(s string) {
 }
 
 func (d *decision) result() Result {
-	r := Result{Decided: len(d.whys) == 0, Why: d.whys, Counterexamples: d.found, Nodes: d.nodes}
+	r := Result{Decided: len(d.whys) == 0, Why: d.whys, Counterexamples: d.found}
 	for _, v := range d.varList {
 		r.Fields = append(r.Fields, FieldClasses{Field: v.name, Classes: v.class})
 	}
@@ -773,10 +773,9 @@ func withPath(o *ast.Object, path []string, v ast.Value) *ast.Object {
 }
 
 func describe(x ast.Expr) string {
-	p := x.Pos()
-	s := fmt.Sprintf("%T", x)
-	if p.Line > 0 {
-		s += fmt.Sprintf(" at %s", p)
+	s := notation.PrintInline(x)
+	if p := x.Pos(); p.Line > 0 {
+		s += fmt.Sprintf(" (%s)", p)
 	}
 	return s
 }
