@@ -11,29 +11,51 @@ import (
 // template once per field, which a reflective copy does for node types added
 // later too.
 func Substitute[T any](n T, r *strings.Replacer) T {
+	return deepCopy(n, copier{str: r.Replace})
+}
+
+// MapFields returns a deep copy of an expression in which every field
+// reference is replaced by what f returns for it: a Splunk search's
+// conditions restated in terms of the fields before a rename or eval.
+func MapFields(x Expr, f func(*Field) Expr) Expr {
+	return deepCopy(x, copier{str: func(s string) string { return s }, field: f})
+}
+
+func deepCopy[T any](n T, c copier) T {
 	v := reflect.ValueOf(&n).Elem()
 	out := reflect.New(v.Type()).Elem()
-	substitute(out, v, r)
+	c.copy(out, v)
 	return out.Interface().(T)
 }
 
-func substitute(dst, src reflect.Value, r *strings.Replacer) {
+// copier copies a node tree, changing strings with str and, when field is
+// set, replacing field references.
+type copier struct {
+	str   func(string) string
+	field func(*Field) Expr
+}
+
+func (c copier) copy(dst, src reflect.Value) {
 	switch src.Kind() {
 	case reflect.String:
-		dst.SetString(r.Replace(src.String()))
+		dst.SetString(c.str(src.String()))
 	case reflect.Pointer:
 		if src.IsNil() {
 			return
 		}
 		p := reflect.New(src.Elem().Type())
-		substitute(p.Elem(), src.Elem(), r)
+		c.copy(p.Elem(), src.Elem())
 		dst.Set(p)
 	case reflect.Interface:
 		if src.IsNil() {
 			return
 		}
+		if f, ok := src.Interface().(*Field); ok && c.field != nil {
+			dst.Set(reflect.ValueOf(c.field(f)))
+			return
+		}
 		e := reflect.New(src.Elem().Type()).Elem()
-		substitute(e, src.Elem(), r)
+		c.copy(e, src.Elem())
 		dst.Set(e)
 	case reflect.Slice:
 		if src.IsNil() {
@@ -41,7 +63,7 @@ func substitute(dst, src reflect.Value, r *strings.Replacer) {
 		}
 		s := reflect.MakeSlice(src.Type(), src.Len(), src.Len())
 		for i := 0; i < src.Len(); i++ {
-			substitute(s.Index(i), src.Index(i), r)
+			c.copy(s.Index(i), src.Index(i))
 		}
 		dst.Set(s)
 	case reflect.Map:
@@ -52,9 +74,9 @@ func substitute(dst, src reflect.Value, r *strings.Replacer) {
 		it := src.MapRange()
 		for it.Next() {
 			k := reflect.New(it.Key().Type()).Elem()
-			substitute(k, it.Key(), r)
+			c.copy(k, it.Key())
 			val := reflect.New(it.Value().Type()).Elem()
-			substitute(val, it.Value(), r)
+			c.copy(val, it.Value())
 			m.SetMapIndex(k, val)
 		}
 		dst.Set(m)
@@ -62,7 +84,7 @@ func substitute(dst, src reflect.Value, r *strings.Replacer) {
 		if src.Type() == valueType {
 			v := src.Interface().(Value)
 			if v.Kind() == KindString {
-				v = String(r.Replace(v.AsString()))
+				v = String(c.str(v.AsString()))
 			}
 			dst.Set(reflect.ValueOf(v))
 			return
@@ -71,7 +93,7 @@ func substitute(dst, src reflect.Value, r *strings.Replacer) {
 			if !dst.Field(i).CanSet() {
 				continue // unexported fields stay zero; AST nodes have none
 			}
-			substitute(dst.Field(i), src.Field(i), r)
+			c.copy(dst.Field(i), src.Field(i))
 		}
 	default:
 		dst.Set(src)

@@ -22,3 +22,35 @@ func TestSubstitute(t *testing.T) {
 		t.Error("Substitute changed its input")
 	}
 }
+
+func TestMapFields(t *testing.T) {
+	orig := &Logic{Op: And, Xs: []Expr{
+		&Match{X: &Field{Path: []string{"user"}}, Pattern: "user"},
+		&Exists{X: &Field{Path: []string{"src"}}},
+	}}
+	got := MapFields(orig, func(f *Field) Expr {
+		if f.Path[0] == "user" {
+			return &Field{Path: []string{"user_name"}}
+		}
+		return &Lit{Val: Missing}
+	})
+	want := `Logic
+  Op: and
+  Xs: [2]
+    [0] Match
+      X: Field
+        Path: ["user_name"]
+      Kind: exact
+      Pattern: "user"
+      Dialect: python
+    [1] Exists
+      X: Lit
+        Val: missing
+`
+	if Dump(got) != want {
+		t.Errorf("got\n%s\nwant\n%s", Dump(got), want)
+	}
+	if orig.Xs[0].(*Match).X.(*Field).Path[0] != "user" {
+		t.Error("MapFields changed its input")
+	}
+}

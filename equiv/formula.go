@@ -32,16 +32,13 @@ func PerEvent(r *ast.Rule) (x ast.Expr, reason string) {
 	}
 	rewriteCond := func(c ast.Expr, what string) (ast.Expr, string) {
 		var bad string
-		out := rewrite(c, func(f *ast.Field) ast.Expr {
+		out := ast.MapFields(c, func(f *ast.Field) ast.Expr {
 			name := strings.Join(f.Path, ".")
 			if aggs[name] || (aggregated && subst[name] == nil) {
 				bad = fmt.Sprintf("%s on %s, an aggregate: a verdict on a set of events", what, name)
 			}
 			return field(name)
 		})
-		if out == nil {
-			return nil, what + " with an expression outside the fragment"
-		}
 		return out, bad
 	}
 	for _, c := range r.Pipeline {
