@@ -97,7 +97,7 @@ const (
 // Decide searches for events on which a and b disagree, starting from base
 // (a real event, so a counterexample changes it as little as possible).
 func Decide(a, b Side, base *ast.Object) Result {
-	d := &decision{base: base, vars: map[string]int{}}
+	d := &decision{base: base, vars: map[string]int{}, views: map[string]*ast.Object{}}
 	var roots [2]*node
 	for i, s := range []Side{a, b} {
 		x, reason := PerEvent(s.Rule)
@@ -201,7 +201,8 @@ type decision struct {
 	roots   [2]*node
 	assign  []int
 	nodes   int
-	first   Counterexample // the first disagreement the search met
+	views   map[string]*ast.Object // Splunk views by fields and classes
+	first   Counterexample         // the first disagreement the search met
 	found   []Counterexample
 	whys    []string
 }
@@ -363,7 +364,7 @@ func (d *decision) tabulate(at *atom) bool {
 		for j, v := range at.vars {
 			setPath(raw, d.varList[v].path, d.varList[v].class[idx[j]].Value)
 		}
-		o := at.eval(raw)
+		o := at.eval(d.record(at, raw, idx))
 		at.table[key(idx)] = o
 		at.any |= o
 		j := 0
@@ -380,17 +381,28 @@ func (d *decision) tabulate(at *atom) bool {
 	}
 }
 
-func (at *atom) eval(raw *ast.Object) outcome {
-	if at.prog == nil {
-		return oE
+// record is what an atom reads for an assignment of its fields' classes:
+// the raw event, or the Splunk search's view of it, built once for all the
+// atoms that read the same fields (a view runs every calculated field).
+func (d *decision) record(at *atom, raw *ast.Object, idx []int) *ast.Object {
+	if at.side.View == nil {
+		return raw
 	}
-	rec := raw
-	if at.side.View != nil {
-		v, err := at.side.View(raw)
-		if err != nil {
-			return oE
-		}
-		rec = v
+	k := fmt.Sprint(at.vars, idx)
+	if v, ok := d.views[k]; ok {
+		return v
+	}
+	v, err := at.side.View(raw)
+	if err != nil {
+		v = nil
+	}
+	d.views[k] = v
+	return v
+}
+
+func (at *atom) eval(rec *ast.Object) outcome {
+	if at.prog == nil || rec == nil {
+		return oE // no program, or the view could not be built
 	}
 	val, err := at.prog.Eval(&eval.Env{Record: ast.ObjectOf(rec)})
 	switch {
