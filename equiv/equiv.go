@@ -786,6 +786,9 @@ func withPath(o *ast.Object, path []string, v ast.Value) *ast.Object {
 
 func describe(x ast.Expr) string {
 	s := notation.PrintInline(x)
+	if r := []rune(s); len(r) > 100 {
+		s = string(r[:100]) + "…"
+	}
 	if p := x.Pos(); p.Line > 0 {
 		s += fmt.Sprintf(" (%s)", p)
 	}

@@ -63,8 +63,10 @@ func Decide(s, p *Compiled, base Event) (*Decision, error) {
 		return nil, fmt.Errorf("panther %s: %w", p.Rule.File, err)
 	}
 	d.Splunk, d.Panther = sr.Verdicts, pr.Verdicts
+	// Outside the fragment the derived verdicts are only a guide; inside it a
+	// difference from the engine means the decision is wrong, and says so.
 	for i, ce := range res.Counterexamples {
-		if sr.Verdicts[i].Hit != ce.A || pr.Verdicts[i].Hit != ce.B {
+		if res.Decided && (sr.Verdicts[i].Hit != ce.A || pr.Verdicts[i].Hit != ce.B) {
 			d.Decided = false
 			d.Why = append(d.Why, fmt.Sprintf("on assignment %d (%s) the rules give splunk=%v panther=%v, not the derived splunk=%v panther=%v",
 				i+1, describeChanges(ce.Changes), sr.Verdicts[i].Hit, pr.Verdicts[i].Hit, ce.A, ce.B))
