@@ -16,7 +16,7 @@ func newCheckCmd(io *streams) *cobra.Command {
 		Use:   "check DIR",
 		Short: "Test every rule under DIR and compare every Splunk/Panther pair found there",
 		Long: "Test every rule under DIR and compare every Splunk/Panther pair: the pairs listed in DIR/pairs.yml, " +
-			"or, without that file, rules that require the same eventName.",
+			"and the automatic pairs (as `concord pairs` finds them) scoring at least 0.5 that it does not list.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkFormat(format, "text", "json", "markdown", "junit"); err != nil {
