@@ -1,6 +1,8 @@
 package harness
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -245,5 +247,33 @@ func TestDiff(t *testing.T) {
 	want := []string{`- "K": "x"`, `+ "k": "x"`, `- "n.t": "u"`, `+ "n.t": "U"`, `- "n.v": 2`, `+ "e": null`}
 	if !slices.Equal(got, want) {
 		t.Errorf("Diff = %q, want %q", got, want)
+	}
+}
+
+// A pairs file whose accept entry cannot match anything is refused, naming
+// the pair: YAML reads an unquoted null in a list as "".
+func TestLoadPairsChecksAccepts(t *testing.T) {
+	for _, tc := range []struct{ accept, want string }{
+		{"kinds: [null]", `accept 1: unknown kind ""`},
+		{"kinds: [case]", `accept 1: unknown kind "case"`},
+		{"reason: nothing to match", "accept 1: give fields, kinds or both"},
+	} {
+		dir := t.TempDir()
+		yml := "pairs:\n  - splunk: s.yml\n    panther: p.yml\n    accept:\n      - splunk: true\n        panther: false\n        " + tc.accept + "\n"
+		if err := os.WriteFile(filepath.Join(dir, PairsFile), []byte(yml), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := LoadPairs(dir)
+		if err == nil || !strings.Contains(err.Error(), "pair 1 (s.yml): "+tc.want) {
+			t.Errorf("%s: %v", tc.accept, err)
+		}
+	}
+	dir := t.TempDir()
+	ok := "pairs:\n  - splunk: s.yml\n    panther: p.yml\n    accept:\n      - kinds: [\"null\", original, assignment]\n        reason: fine\n"
+	if err := os.WriteFile(filepath.Join(dir, PairsFile), []byte(ok), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadPairs(dir); err != nil {
+		t.Errorf("valid kinds refused: %v", err)
 	}
 }

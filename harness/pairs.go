@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/concordsec/concord/mutate"
 )
 
 // PairsFile is the name of the file, at the root of a checked folder, that says
@@ -81,10 +83,29 @@ func LoadPairs(dir string) ([]Pair, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	for i := range f.Pairs {
+		if err := f.Pairs[i].check(); err != nil {
+			return nil, fmt.Errorf("%s: pair %d (%s): %w", path, i+1, f.Pairs[i].Splunk, err)
+		}
 		f.Pairs[i].Splunk = filepath.Join(dir, f.Pairs[i].Splunk)
 		f.Pairs[i].Panther = filepath.Join(dir, f.Pairs[i].Panther)
 	}
 	return f.Pairs, nil
+}
+
+// check refuses an accepted difference that could match nothing: no fields
+// and no kinds, or a kind that is not one (YAML reads a bare null as "").
+func (p *Pair) check() error {
+	for j, a := range p.Accept {
+		if len(a.Fields)+len(a.Kinds) == 0 {
+			return fmt.Errorf("accept %d: give fields, kinds or both", j+1)
+		}
+		for _, k := range a.Kinds {
+			if k != OriginalKind && k != string(AssignmentKind) && !slices.Contains(mutate.Kinds, mutate.Kind(k)) {
+				return fmt.Errorf("accept %d: unknown kind %q (expected original, assignment or a mutation kind: %v; quote \"null\")", j+1, k, mutate.Kinds)
+			}
+		}
+	}
+	return nil
 }
 
 // Accepts returns the accepted difference that covers a disagreement, if any.
