@@ -30,7 +30,7 @@ type Pair struct {
 // given), do not fail the check. At least one of Fields and Kinds must be set.
 type Accepted struct {
 	Fields  []string `yaml:"fields"`
-	Kinds   []string `yaml:"kinds"`
+	Kinds   KindList `yaml:"kinds"`
 	Splunk  bool     `yaml:"splunk"`
 	Panther bool     `yaml:"panther"`
 	Reason  string   `yaml:"reason"`
@@ -90,6 +90,23 @@ func LoadPairs(dir string) ([]Pair, error) {
 		f.Pairs[i].Panther = filepath.Join(dir, f.Pairs[i].Panther)
 	}
 	return f.Pairs, nil
+}
+
+// KindList is an accept entry's mutation kinds. YAML drops a bare null from
+// a list, and null is a kind, so a null item is an error asking for quotes.
+type KindList []string
+
+func (k *KindList) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind != yaml.SequenceNode {
+		return fmt.Errorf("line %d: kinds must be a list", n.Line)
+	}
+	for _, item := range n.Content {
+		if item.Tag == "!!null" {
+			return fmt.Errorf("line %d column %d: a bare null in kinds; write \"null\" for the null mutation", item.Line, item.Column)
+		}
+		*k = append(*k, item.Value)
+	}
+	return nil
 }
 
 // check refuses an accepted difference that could match nothing: no fields
