@@ -70,9 +70,13 @@ type Comparison struct {
 }
 
 // Proof is an exact decision about a pair, made by a prover rather than by
-// running events. Equivalent with no disagreement on the evidence makes the
-// verdict "equivalent"; counterexamples join the events.
+// running events. Equivalent with no disagreement on the evidence (other than
+// key-case mutants, outside the decision) makes the verdict "equivalent";
+// counterexamples join the events.
 type Proof struct {
+	// Decided: the rules were inside the decision's fragment, so Equivalent
+	// is a proof either way; otherwise Note says what was outside it.
+	Decided         bool
 	Equivalent      bool
 	Note            string
 	Counterexamples []CompareEvent

@@ -194,10 +194,22 @@ func TestProofHook(t *testing.T) {
 	if v := c.Report(nil).Verdict; v != VerdictAgreeOnEvidence {
 		t.Errorf("no proof: %s", v)
 	}
-	c.SetProof(&Proof{Equivalent: true, Note: "by hand"})
+	c.SetProof(&Proof{Decided: true, Equivalent: true, Note: "by hand"})
 	if v := c.Report(nil).Verdict; v != VerdictEquivalent {
 		t.Errorf("equivalent proof: %s", v)
 	}
+	// The decision takes keys as CloudTrail spells them: a key-case mutant
+	// differing is outside what it proved, any other difference refutes it.
+	keyCase := CompareEvent{Source: "a~key-case", Panther: true, Kind: "key-case", Field: "eventName"}
+	c.Events = append(c.Events, keyCase)
+	if v := c.Report(nil).Verdict; v != VerdictEquivalent {
+		t.Errorf("equivalent proof, key-case mutant differs: %s", v)
+	}
+	c.Events = append(c.Events, CompareEvent{Source: "a~missing", Panther: true, Kind: "missing", Field: "eventName"})
+	if v := c.Report(nil).Verdict; v != VerdictDisagree {
+		t.Errorf("equivalent proof, missing mutant differs: %s", v)
+	}
+	c.Events = c.Events[:1]
 	c.SetProof(&Proof{Counterexamples: []CompareEvent{{Source: "prover", Splunk: true, Mutation: "errorCode=AccessDenied"}}})
 	r := c.Report(nil)
 	if r.Verdict != VerdictDisagree || len(c.Events) != 2 || c.Events[1].Mutation != "assignment:errorCode=AccessDenied" || c.Events[1].Agree {

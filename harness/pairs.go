@@ -66,11 +66,17 @@ func (a *Accepted) Covers(e CompareEvent) bool {
 
 // LoadPairs reads DIR/pairs.yml; paths in it are relative to DIR. No file means no pairs.
 func LoadPairs(dir string) ([]Pair, error) {
-	path := filepath.Join(dir, PairsFile)
-	data, err := os.ReadFile(path)
+	pairs, err := LoadPairsFile(filepath.Join(dir, PairsFile))
 	if os.IsNotExist(err) {
 		return nil, nil
 	}
+	return pairs, err
+}
+
+// LoadPairsFile reads a pairs file; paths in it are relative to its folder.
+func LoadPairsFile(path string) ([]Pair, error) {
+	dir := filepath.Dir(path)
+	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
@@ -123,6 +129,25 @@ func (p *Pair) check() error {
 		}
 	}
 	return nil
+}
+
+// FindPair is the pair that names these two files, or nil.
+func FindPair(pairs []Pair, splunk, panther string) *Pair {
+	for i := range pairs {
+		if samePath(pairs[i].Splunk, splunk) && samePath(pairs[i].Panther, panther) {
+			return &pairs[i]
+		}
+	}
+	return nil
+}
+
+func samePath(a, b string) bool {
+	if filepath.Clean(a) == filepath.Clean(b) {
+		return true
+	}
+	aa, err1 := filepath.Abs(a)
+	ab, err2 := filepath.Abs(b)
+	return err1 == nil && err2 == nil && aa == ab
 }
 
 // Accepts returns the accepted difference that covers a disagreement, if any.

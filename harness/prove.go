@@ -87,14 +87,14 @@ func (c *Comparison) prove(s, p *Compiled, events []Event, seen map[string]bool)
 	if err != nil {
 		return err
 	}
-	proof := &Proof{Equivalent: d.Equivalent()}
+	proof := &Proof{Decided: d.Decided, Equivalent: d.Equivalent()}
 	switch {
 	case d.Decided:
 		n := 0
 		for _, f := range d.Fields {
 			n += len(f.Classes)
 		}
-		proof.Note = fmt.Sprintf("decided exactly over %d value classes of %d fields", n, len(d.Fields))
+		proof.Note = fmt.Sprintf("decided exactly over %d value classes of %d fields, keys spelled as the log type spells them", n, len(d.Fields))
 	default:
 		proof.Note = "no proof: " + strings.Join(d.Why, "; ")
 	}

@@ -6,12 +6,14 @@ import (
 	"strings"
 
 	"github.com/concordsec/concord/ast"
+	"github.com/concordsec/concord/mutate"
 )
 
 // Verdicts of a comparison, as the JSON contract spells them.
 const (
-	// VerdictEquivalent: a prover decided the rules agree on every event, and
-	// no evidence contradicts it.
+	// VerdictEquivalent: a prover decided the rules agree on every event whose
+	// keys are spelled as the log type spells them, and no evidence inside that
+	// domain contradicts it (key-case mutants, outside it, may still differ).
 	VerdictEquivalent = "equivalent"
 	// VerdictDisagree: some event (accepted or not) gets different verdicts,
 	// or a prover decided the rules differ.
@@ -153,14 +155,28 @@ func (c *Comparison) Report(accepts func(CompareEvent) *Accepted) *Report {
 		return a.Label < b.Label
 	})
 	switch {
+	case c.Proof != nil && c.Proof.Equivalent && c.disagreeOnlyOutsideProof():
+		r.Verdict = VerdictEquivalent
 	case c.Disagreements() > 0:
 		r.Verdict = VerdictDisagree
-	case c.Proof != nil && c.Proof.Equivalent:
-		r.Verdict = VerdictEquivalent
 	default:
 		r.Verdict = VerdictAgreeOnEvidence
 	}
 	return r
+}
+
+// disagreeOnlyOutsideProof reports whether every disagreeing event lies
+// outside the exact decision's domain: the decision takes keys as the log type
+// spells them, because Panther matches a key in any case and Splunk only in its
+// own, so every pair differs on a key spelled otherwise and no proof could
+// exist if that counted.
+func (c *Comparison) disagreeOnlyOutsideProof() bool {
+	for _, e := range c.Events {
+		if !e.Agree && e.Kind != string(mutate.KeyCase) {
+			return false
+		}
+	}
+	return true
 }
 
 // inherits reports whether a mutant disagrees the way its parent does, for the

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -40,10 +41,6 @@ func newCheckCmd(io *streams) *cobra.Command {
 				return err
 			}
 			failed := false
-			type pairReport struct {
-				res *pairResult
-				err error
-			}
 			var reports []pairReport
 			unaccepted := 0
 			for i := range pairs {
@@ -101,8 +98,8 @@ func newCheckCmd(io *streams) *cobra.Command {
 					return err
 				}
 			case "markdown":
-				fmt.Fprintf(io.out, "# concord check\n\n%d rules (%d could not be handled), %d tests: %d pass, %d fail, %d unsupported, %d error; %d pairs, %d unaccepted disagreements\n\n",
-					len(rules), notHandled, len(results), s.Pass, s.Fail, s.Unsupported, s.Error, len(pairs), unaccepted)
+				fmt.Fprintf(io.out, "# concord check\n\n%d rules (%d could not be handled), %d tests: %d pass, %d fail, %d unsupported, %d error; %d pairs%s, %d unaccepted disagreements\n\n",
+					len(rules), notHandled, len(results), s.Pass, s.Fail, s.Unsupported, s.Error, len(pairs), verdictCounts(reports), unaccepted)
 				for i, r := range reports {
 					if r.err != nil {
 						fmt.Fprintf(io.out, "## %s vs %s\n\nerror: %s\n\n", pairs[i].Splunk, pairs[i].Panther, mdEscape(r.err.Error()))
@@ -126,8 +123,8 @@ func newCheckCmd(io *streams) *cobra.Command {
 					}
 					printComparison(io, r.res, all)
 				}
-				fmt.Fprintf(io.out, "\n%d rules (%d could not be handled), %d tests: %d pass, %d fail, %d unsupported, %d error; %d pairs, %d unaccepted disagreements\n",
-					len(rules), notHandled, len(results), s.Pass, s.Fail, s.Unsupported, s.Error, len(pairs), unaccepted)
+				fmt.Fprintf(io.out, "\n%d rules (%d could not be handled), %d tests: %d pass, %d fail, %d unsupported, %d error; %d pairs%s, %d unaccepted disagreements\n",
+					len(rules), notHandled, len(results), s.Pass, s.Fail, s.Unsupported, s.Error, len(pairs), verdictCounts(reports), unaccepted)
 			}
 			if failed || unaccepted > 0 || s.Fail > 0 || s.Error > 0 {
 				return exitError{ExitFailed}
@@ -140,4 +137,33 @@ func newCheckCmd(io *streams) *cobra.Command {
 	cmd.Flags().BoolVar(&noMutants, "no-mutants", false, "compare the events as given only")
 	cmd.Flags().StringVar(&attackData, "attack-data", "", "local copy of splunk/attack_data")
 	return cmd
+}
+
+// pairReport is one pair compared, or why it could not be.
+type pairReport struct {
+	res *pairResult
+	err error
+}
+
+// verdictCounts says how many pairs got each verdict, as " (1 equivalent,
+// 9 disagree)"; pairs that could not be compared count as "error".
+func verdictCounts(reports []pairReport) string {
+	n := map[string]int{}
+	for _, r := range reports {
+		if r.err != nil {
+			n["error"]++
+			continue
+		}
+		n[r.res.rep.Verdict]++
+	}
+	var parts []string
+	for _, v := range []string{harness.VerdictEquivalent, harness.VerdictAgreeOnEvidence, harness.VerdictDisagree, "error"} {
+		if n[v] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n[v], v))
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(parts, ", ") + ")"
 }

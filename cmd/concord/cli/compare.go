@@ -10,7 +10,7 @@ import (
 )
 
 func newCompareCmd(io *streams) *cobra.Command {
-	var format, attackData string
+	var format, attackData, pairsFile string
 	var eventFiles []string
 	var all, noMutants bool
 	cmd := &cobra.Command{
@@ -24,16 +24,27 @@ func newCompareCmd(io *streams) *cobra.Command {
 			if err := checkFormat(format, "text", "json", "junit", "markdown"); err != nil {
 				return err
 			}
+			var pair *harness.Pair
+			if pairsFile != "" {
+				pairs, err := harness.LoadPairsFile(pairsFile)
+				if err != nil {
+					return usageError{fmt.Errorf("--pairs: %w", err)}
+				}
+				if pair = harness.FindPair(pairs, args[0], args[1]); pair == nil {
+					return usageError{fmt.Errorf("--pairs: %s does not pair %s with %s", pairsFile, args[0], args[1])}
+				}
+			}
 			opts := harness.Options{AttackDataDir: attackData}
 			cmp, errs, err := compareFiles(args[0], args[1], eventFiles, opts, harness.CompareOptions{NoMutants: noMutants})
 			errs.Print(io.err)
 			if err != nil {
 				return err
 			}
-			if err := writeComparison(io, format, newPairResult(cmp, nil), all); err != nil {
+			res := newPairResult(cmp, pair)
+			if err := writeComparison(io, format, res, all); err != nil {
 				return err
 			}
-			if cmp.Disagreements() > 0 || len(errs) > 0 {
+			if _, unaccepted := res.counts(); unaccepted > 0 || len(errs) > 0 {
 				return exitError{ExitFailed}
 			}
 			return nil
@@ -42,6 +53,7 @@ func newCompareCmd(io *streams) *cobra.Command {
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text, json, junit or markdown")
 	cmd.Flags().StringArrayVar(&eventFiles, "events", nil, "extra file of JSON events of the rules' log type (repeatable)")
 	cmd.Flags().StringVar(&attackData, "attack-data", "", "local copy of splunk/attack_data")
+	cmd.Flags().StringVar(&pairsFile, "pairs", "", "pairs file (as check reads DIR/pairs.yml) whose note and accepted differences for this pair apply")
 	cmd.Flags().BoolVarP(&all, "events-all", "v", false, "text: list every mutant, not only the events as given")
 	cmd.Flags().BoolVar(&noMutants, "no-mutants", false, "compare the events as given only")
 	return cmd

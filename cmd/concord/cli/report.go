@@ -85,7 +85,7 @@ func (r *pairResult) summaryJSON() map[string]any {
 		s["capped"] = r.cmp.Capped
 	}
 	if p := r.cmp.Proof; p != nil {
-		s["proof"] = map[string]any{"equivalent": p.Equivalent, "note": p.Note}
+		s["proof"] = map[string]any{"decided": p.Decided, "equivalent": p.Equivalent, "note": p.Note}
 	}
 	return s
 }
@@ -252,6 +252,16 @@ func writeMarkdown(w io.Writer, r *pairResult) {
 	}
 	if cmp.Capped != "" {
 		fmt.Fprintf(w, "Capped: %s.\n\n", cmp.Capped)
+	}
+	if p := cmp.Proof; p != nil {
+		result := "not equivalent, "
+		switch {
+		case !p.Decided:
+			result = ""
+		case p.Equivalent:
+			result = "equivalent, "
+		}
+		fmt.Fprintf(w, "Exact decision: %s%s.\n\n", result, mdEscape(p.Note))
 	}
 	m := r.rep.Matrix
 	fmt.Fprintf(w, "| | Panther hit | Panther no hit |\n|---|---:|---:|\n| **Splunk hit** | %d | %d |\n| **Splunk no hit** | %d | %d |\n\n", m.Both, m.SplunkOnly, m.PantherOnly, m.Neither)
