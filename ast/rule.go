@@ -58,6 +58,9 @@ type Rule struct {
 	DedupPeriodMinutes int
 
 	Tests []Test
+	// Meta is what the rule says about itself, for people and for converting
+	// it to the other platform; evaluation never reads it.
+	Meta Meta
 	// RiskFields are Splunk rba risk-object (and threat-object) field names, used by
 	// the ESCU test verdict.
 	RiskObjects   []string
@@ -74,6 +77,31 @@ type Rule struct {
 	// TestSkip, when set, is why the platform's own test tool skips the rule's
 	// tests although the rule runs (manual_test, non-production, Correlation).
 	TestSkip string
+}
+
+// Meta is a rule's description in the terms both platforms share.
+type Meta struct {
+	Description         string
+	References          []string
+	Author              string
+	Date                string
+	HowToImplement      string // Splunk how_to_implement
+	KnownFalsePositives string // Splunk known_false_positives
+	Runbook             string // Panther Runbook
+	// MITRE lists ATT&CK ids as written: Splunk technique ids ("T1562.001"),
+	// Panther "TACTIC:TECHNIQUE" pairs ("TA0005:T1562.001").
+	MITRE []string
+	Tags  []string // Panther Tags, Splunk analytic stories
+	// Severity is Panther's (Info ... Critical); RiskScore Splunk's (0-100,
+	// the highest rba risk object score, or tags.risk_score).
+	Severity  string
+	RiskScore int
+	// Message is Splunk's rba (or tags) message, with $field$ placeholders.
+	Message string
+	// SummaryAttributes are Panther's; DataSources Splunk's data_source.
+	SummaryAttributes []string
+	DataSources       []string
+	Type              string // Splunk detection type (TTP, Anomaly, ...)
 }
 
 // Output is one named Panther output function.

@@ -137,6 +137,7 @@ func loadRuleYAML(file string, src []byte, readPy func(string) ([]byte, error)) 
 	if n := keys["Tests"]; n != nil {
 		rule.Tests = r.tests(n)
 	}
+	rule.Meta = ruleMeta(keys)
 	if n := keys["Detection"]; n != nil {
 		rule.Match = r.matchBlock(n, "Detection", false, &rule.Unsupported)
 	}
@@ -524,4 +525,41 @@ func (r *ruleLoader) derived(root, base *yaml.Node) (*ast.Rule, ast.ErrorList) {
 	rule.Unsupported.Add(r.at(base), ast.CodeUnsupported, fmt.Sprintf("unsupported: derived detections (BaseDetection %q)", base.Value))
 	r.errs.Sort()
 	return rule, r.errs
+}
+
+// ruleMeta is the rule's description, in the shared terms. Keys of the wrong
+// shape are schema errors already; they read as empty here.
+func ruleMeta(keys map[string]*yaml.Node) ast.Meta {
+	str := func(k string) string {
+		if n := keys[k]; n != nil && n.Kind == yaml.ScalarNode {
+			return n.Value
+		}
+		return ""
+	}
+	list := func(n *yaml.Node) []string {
+		var out []string
+		if n != nil && n.Kind == yaml.SequenceNode {
+			for _, c := range n.Content {
+				if c.Kind == yaml.ScalarNode {
+					out = append(out, c.Value)
+				}
+			}
+		}
+		return out
+	}
+	m := ast.Meta{
+		Description: str("Description"), Runbook: str("Runbook"), Author: str("CreatedBy"),
+		Severity: str("Severity"), Tags: list(keys["Tags"]), SummaryAttributes: list(keys["SummaryAttributes"]),
+	}
+	if ref := str("Reference"); ref != "" {
+		m.References = []string{ref}
+	}
+	if n := keys["Reports"]; n != nil && n.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == "MITRE ATT&CK" {
+				m.MITRE = list(n.Content[i+1])
+			}
+		}
+	}
+	return m
 }

@@ -80,6 +80,7 @@ func LoadDetection(path string, opts LoadOptions) (*ast.Rule, ast.ErrorList) {
 	rule.Warnings = unknown
 	errs.Append(dups)
 	rule.TestSkip = testSkip(&df)
+	rule.Meta = meta(&df)
 	riskAndThreatObjects(rule, &df)
 	rule.Tests = tests(path, top, &df, opts)
 	// contentctl builds no search for deprecated detections; they live under
@@ -278,4 +279,21 @@ func testSkip(df *detectionFile) string {
 		return "detection type Correlation cannot be tested by contentctl"
 	}
 	return ""
+}
+
+// meta is the detection's description, in the shared terms.
+func meta(df *detectionFile) ast.Meta {
+	m := ast.Meta{
+		Description: df.Description, References: df.References, Author: df.Author, Date: df.Date,
+		HowToImplement: df.HowToImplement, KnownFalsePositives: df.KnownFalsePositives,
+		MITRE: df.Tags.MitreAttackID, Tags: df.Tags.AnalyticStory, DataSources: df.DataSource,
+		Type: df.Type, RiskScore: df.Tags.RiskScore, Message: df.Tags.Message,
+	}
+	if df.RBA != nil {
+		m.Message = df.RBA.Message
+		for _, o := range df.RBA.RiskObjects {
+			m.RiskScore = max(m.RiskScore, o.Score)
+		}
+	}
+	return m
 }

@@ -22,20 +22,30 @@ var detectionKeys = map[string]bool{
 // checked against detectionKeys separately, so unknown ones are reported with
 // their position rather than failing the decode.
 type detectionFile struct {
-	Name       string          `yaml:"name"`
-	ID         string          `yaml:"id"`
-	Status     string          `yaml:"status"`
-	Type       string          `yaml:"type"`
-	DataSource []string        `yaml:"data_source"`
-	Search     string          `yaml:"search"`
-	Tags       detectionTags   `yaml:"tags"`
-	RBA        *detectionRBA   `yaml:"rba"`
-	Tests      []detectionTest `yaml:"tests"`
+	Name                string          `yaml:"name"`
+	ID                  string          `yaml:"id"`
+	Date                string          `yaml:"date"`
+	Author              string          `yaml:"author"`
+	Status              string          `yaml:"status"`
+	Type                string          `yaml:"type"`
+	Description         string          `yaml:"description"`
+	DataSource          []string        `yaml:"data_source"`
+	Search              string          `yaml:"search"`
+	HowToImplement      string          `yaml:"how_to_implement"`
+	KnownFalsePositives string          `yaml:"known_false_positives"`
+	References          []string        `yaml:"references"`
+	Tags                detectionTags   `yaml:"tags"`
+	RBA                 *detectionRBA   `yaml:"rba"`
+	Tests               []detectionTest `yaml:"tests"`
 }
 
 type detectionTags struct {
-	ManualTest string       `yaml:"manual_test"`
-	Observable []observable `yaml:"observable"` // 2024
+	ManualTest    string       `yaml:"manual_test"`
+	Observable    []observable `yaml:"observable"` // 2024
+	AnalyticStory []string     `yaml:"analytic_story"`
+	MitreAttackID []string     `yaml:"mitre_attack_id"`
+	RiskScore     int          `yaml:"risk_score"` // 2024
+	Message       string       `yaml:"message"`    // 2024
 }
 
 type observable struct {

@@ -1,0 +1,197 @@
+// Package portable is a detection in the form every target can express: a
+// boolean combination of tests of raw event fields against constants, with the
+// semantics each test has stated once, here, so that a printer for Splunk, for
+// Panther or for Sigma can say the same thing in its own language (or list
+// where it cannot).
+//
+// The semantics, for every Atom:
+//   - A field is a path of JSON keys spelled as the log type spells them
+//     (CloudTrail's "userIdentity", "type"). Key case is not part of the
+//     meaning: Panther finds a key in any case, Splunk only in its own, and no
+//     printer can change that (a lossy point of every Splunk/Panther pair).
+//   - A value test (everything but Exists) holds only for a string value: a
+//     missing key, JSON null, a number, a boolean, a list or an object never
+//     matches it. (Splunk matches numbers and booleans by their text; a
+//     front end that reads such a test from a Splunk search records a lossy
+//     point when a constant looks like one.)
+//   - Fold compares case-insensitively (Unicode simple folding, as
+//     strings.EqualFold).
+//   - Not is plain boolean negation: Not(eventName = "X") holds on an event
+//     with no eventName (Splunk's `NOT eventName=X`, not `eventName!=X`).
+package portable
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/concordsec/concord/ast"
+)
+
+// Expr is a condition: *And, *Or, *Not or *Atom.
+type Expr interface{ portable() }
+
+// And holds when every X holds (true when empty).
+type And struct{ Xs []Expr }
+
+// Or holds when some X holds (false when empty).
+type Or struct{ Xs []Expr }
+
+// Not holds when X does not.
+type Not struct{ X Expr }
+
+// Op is what an Atom tests.
+type Op string
+
+const (
+	Eq       Op = "eq"       // the value is one of Values
+	Wildcard Op = "wildcard" // the value matches one of Values, * standing for any run of characters
+	Prefix   Op = "prefix"   // the value starts with one of Values
+	Suffix   Op = "suffix"   // the value ends with one of Values
+	Contains Op = "contains" // the value contains one of Values
+	Regex    Op = "regex"    // one of Values (RE2, unanchored) matches the value
+	CIDR     Op = "cidr"     // the value is an IP address inside one of Values (prefixes)
+	Lt       Op = "lt"       // numeric comparisons: the value is a number (or a
+	Le       Op = "le"       // string holding one) and compares so with Values[0]
+	Gt       Op = "gt"
+	Ge       Op = "ge"
+	Exists   Op = "exists" // the key is present and not null (any type, "" included)
+	// Success is a known predicate: the API call succeeded (for CloudTrail,
+	// neither errorCode nor errorMessage is set to a non-empty value), which
+	// Panther spells aws_cloudtrail_success(event).
+	Success Op = "success"
+)
+
+// Atom is one test of one field.
+type Atom struct {
+	Field  []string
+	Op     Op
+	Values []string
+	Fold   bool
+}
+
+func (*And) portable()  {}
+func (*Or) portable()   {}
+func (*Not) portable()  {}
+func (*Atom) portable() {}
+
+// Path is the field's dotted name.
+func (a *Atom) Path() string { return strings.Join(a.Field, ".") }
+
+// String is the condition in a compact notation for messages and tests:
+// `eventName eq "A"|"B"`, `eventName ieq "a"` (folded), `not (...)`,
+// `(... and ...)`.
+func String(x Expr) string {
+	switch x := x.(type) {
+	case *And:
+		return join(x.Xs, " and ", "true")
+	case *Or:
+		return join(x.Xs, " or ", "false")
+	case *Not:
+		return "not " + String(x.X)
+	case *Atom:
+		op := string(x.Op)
+		if x.Fold {
+			op = "i" + op
+		}
+		var vals []string
+		for _, v := range x.Values {
+			vals = append(vals, fmt.Sprintf("%q", v))
+		}
+		s := op
+		if len(x.Field) > 0 {
+			s = x.Path() + " " + op
+		}
+		if len(vals) > 0 {
+			s += " " + strings.Join(vals, "|")
+		}
+		return s
+	}
+	return fmt.Sprintf("%T", x)
+}
+
+func join(xs []Expr, sep, empty string) string {
+	if len(xs) == 0 {
+		return empty
+	}
+	parts := make([]string, len(xs))
+	for i, x := range xs {
+		parts[i] = String(x)
+	}
+	return "(" + strings.Join(parts, sep) + ")"
+}
+
+// Fields lists the fields a condition reads, in first-use order.
+func Fields(x Expr) [][]string {
+	var out [][]string
+	seen := map[string]bool{}
+	var walk func(Expr)
+	walk = func(x Expr) {
+		switch x := x.(type) {
+		case *And:
+			for _, y := range x.Xs {
+				walk(y)
+			}
+		case *Or:
+			for _, y := range x.Xs {
+				walk(y)
+			}
+		case *Not:
+			walk(x.X)
+		case *Atom:
+			if k := x.Path(); !seen[k] {
+				seen[k] = true
+				out = append(out, x.Field)
+			}
+		}
+	}
+	walk(x)
+	return out
+}
+
+// Rule is a detection ready to be written for another platform.
+type Rule struct {
+	// Name is the display name; ID the source rule's id.
+	Name, ID string
+	// LogType is Panther's name of the events' type ("AWS.CloudTrail"); printers
+	// map it to their own (Splunk's aws:cloudtrail and its macro).
+	LogType string
+	Meta    ast.Meta
+	Cond    Expr
+	// Output lists raw fields worth showing with an alert (Panther's
+	// SummaryAttributes, the values a Splunk stats keeps).
+	Output [][]string
+	// Title is the alert's one-line summary: text and raw fields.
+	Title []TitlePart
+	// Tests are events with the verdict the source rule gives them.
+	Tests []Test
+	// Lossy lists where the conversion cannot say exactly what the source
+	// says; verification accepts the differences they name, and no other.
+	Lossy []Lossy
+}
+
+// TitlePart is literal Text, or the value of Field when Field is set.
+type TitlePart struct {
+	Text  string
+	Field []string
+}
+
+// Test is an event and whether the source rule matches it.
+type Test struct {
+	Name     string
+	Expected bool
+	Event    ast.Value // a JSON object
+}
+
+// Lossy is one point where the target cannot say what the source says, with
+// the disagreement it allows: events decided by (or mutated in) one of
+// Fields, or made by one of the mutation Kinds, on which the source rule
+// (Source true) or the converted one (Source false) matches and the other does
+// not. Both directions when Either is set.
+type Lossy struct {
+	Fields []string
+	Kinds  []string
+	// SourceHits: the direction of the allowed difference (the source
+	// matches, the conversion does not); Either allows both.
+	SourceHits, Either bool
+	Reason             string
+}
