@@ -15,10 +15,36 @@ import (
 // condition on an aggregate (`where count > 5`) is a verdict on a set of
 // events, and commands such as lookup or spath are outside the fragment.
 func PerEvent(r *ast.Rule) (x ast.Expr, reason string) {
+	f, reason := Split(r)
+	if reason != "" {
+		return nil, reason
+	}
+	conj := append(f.Conds, f.Drops...)
+	if len(conj) == 1 {
+		return conj[0], ""
+	}
+	return &ast.Logic{Op: ast.And, Xs: conj}, ""
+}
+
+// Form is a rule's per-event verdict in parts: Conds are the conditions its
+// author wrote (the base search, search and where), Drops the fields whose
+// null value drops the event from the results (stats by-fields, dedup
+// fields), as Exists conditions, and Values what each output field of a
+// stats stands for (values(X) as Y: Y is X), in terms of the base search's
+// fields.
+type Form struct {
+	Conds, Drops []ast.Expr
+	Values       map[string]ast.Expr
+}
+
+// Split is PerEvent in parts (see Form).
+func Split(r *ast.Rule) (Form, string) {
 	if r.Platform != ast.Splunk {
-		return r.Match, ""
+		return Form{Conds: []ast.Expr{r.Match}}, ""
 	}
 	conj := []ast.Expr{r.Match}
+	var drops []ast.Expr
+	values := map[string]ast.Expr{}
 	// subst maps a field name to what it stands for on the raw record, in
 	// terms of the fields the base search saw.
 	subst := map[string]ast.Expr{}
@@ -46,20 +72,20 @@ func PerEvent(r *ast.Rule) (x ast.Expr, reason string) {
 		case *ast.SearchCmd:
 			x, bad := rewriteCond(c.Cond, "search")
 			if bad != "" {
-				return nil, bad
+				return Form{}, bad
 			}
 			conj = append(conj, x)
 		case *ast.WhereCmd:
 			x, bad := rewriteCond(c.Cond, "where")
 			if bad != "" {
-				return nil, bad
+				return Form{}, bad
 			}
 			conj = append(conj, x)
 		case *ast.RenameCmd:
 			next := map[string]ast.Expr{}
 			for _, p := range c.Pairs {
 				if strings.Contains(p.From, "*") {
-					return nil, "rename with wildcards"
+					return Form{}, "rename with wildcards"
 				}
 				next[p.To] = field(p.From)
 				next[p.From] = &ast.Lit{Val: ast.Missing}
@@ -69,50 +95,53 @@ func PerEvent(r *ast.Rule) (x ast.Expr, reason string) {
 			}
 		case *ast.EvalCmd:
 			if aggregated {
-				return nil, "eval after stats"
+				return Form{}, "eval after stats"
 			}
 			for _, a := range c.Assigns {
 				x, bad := rewriteCond(a.X, "eval")
 				if bad != "" {
-					return nil, bad
+					return Form{}, bad
 				}
 				subst[a.Field] = x
 			}
 		case *ast.StatsCmd:
 			if aggregated {
-				return nil, "a second stats"
+				return Form{}, "a second stats"
 			}
 			kept := map[string]ast.Expr{}
 			for _, b := range c.By {
-				conj = append(conj, &ast.Exists{X: field(b)})
+				drops = append(drops, &ast.Exists{X: field(b)})
 				kept[b] = field(b)
 			}
-			subst = kept
 			for _, a := range c.Aggs {
 				aggs[a.As] = true
+				if (a.Fn == "values" || a.Fn == "latest" || a.Fn == "earliest" || a.Fn == "first" || a.Fn == "last") && a.Arg != "" {
+					values[a.As] = field(a.Arg)
+				}
 			}
+			for b, x := range kept {
+				values[b] = x
+			}
+			subst = kept
 			aggregated = true
 		case *ast.DedupCmd:
 			if !c.KeepEmpty {
 				for _, f := range c.Fields {
 					if aggs[f] {
-						return nil, "dedup on an aggregate"
+						return Form{}, "dedup on an aggregate"
 					}
-					conj = append(conj, &ast.Exists{X: field(f)})
+					drops = append(drops, &ast.Exists{X: field(f)})
 				}
 			}
 		case *ast.HeadCmd:
 			if c.Count == 0 {
-				return nil, "head 0"
+				return Form{}, "head 0"
 			}
 		case *ast.TableCmd, *ast.FieldsCmd, *ast.ConvertCmd, *ast.SortCmd, *ast.OutputlookupCmd:
 			// Shape the result rows; one event's row stays a row.
 		default:
-			return nil, fmt.Sprintf("command %s", strings.TrimSuffix(strings.TrimPrefix(fmt.Sprintf("%T", c), "*ast."), "Cmd"))
+			return Form{}, fmt.Sprintf("command %s", strings.TrimSuffix(strings.TrimPrefix(fmt.Sprintf("%T", c), "*ast."), "Cmd"))
 		}
 	}
-	if len(conj) == 1 {
-		return conj[0], ""
-	}
-	return &ast.Logic{Op: ast.And, Xs: conj}, ""
+	return Form{Conds: conj, Drops: drops, Values: values}, ""
 }

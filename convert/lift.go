@@ -1,0 +1,559 @@
+// Package convert turns a rule of one platform into another's: it lifts the
+// rule's shared AST into portable form (what the rule tests, per raw field,
+// and where that cannot be said exactly), has the target's printer write it,
+// and verifies the result against the original with the cross-check.
+package convert
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/concordsec/concord/ast"
+	"github.com/concordsec/concord/equiv"
+	"github.com/concordsec/concord/notation"
+	"github.com/concordsec/concord/portable"
+	"github.com/concordsec/concord/sourcetype"
+)
+
+// Error is a construct the conversion cannot express, at its position.
+type Error struct {
+	Pos    ast.Pos
+	Reason string
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("%s: cannot convert: %s", e.Pos, e.Reason) }
+
+// lifter lifts one rule's conditions.
+type lifter struct {
+	rule  *ast.Rule
+	st    *sourcetype.SourceType // Splunk: the add-on's view of the raw event
+	lossy []portable.Lossy
+	// defaults are event.get(k, "x") reads: a missing key reads as "x".
+	defaults []defaulted
+	// cased: the last field read went through upper() (else lower()).
+	cased bool
+}
+
+type defaulted struct{ field, value string }
+
+// Condition lifts a rule's per-event verdict into portable form. For a
+// Splunk search that is the base search with its search and where clauses
+// (renames and evals folded in); the events its stats or dedup drop for a
+// null field become lossy points rather than conditions, since they are an
+// artifact of the result's shape. A Panther rule's rule() is lifted with its
+// helpers inlined; aws_cloudtrail_success stays a known predicate.
+func Condition(r *ast.Rule) (portable.Expr, []portable.Lossy, error) {
+	l := &lifter{rule: r}
+	if r.Platform == ast.Splunk {
+		if len(r.LogTypes) > 0 {
+			if st, err := sourcetype.Lookup(r.LogTypes[0]); err == nil {
+				l.st = st
+			}
+		}
+	}
+	form, reason := equiv.Split(r)
+	if reason != "" {
+		return nil, nil, &Error{Pos: ast.Pos{File: r.File}, Reason: "the search has no per-event form: " + reason}
+	}
+	var conj []portable.Expr
+	for _, c := range form.Conds {
+		x, err := l.lift(c)
+		if err != nil {
+			return nil, nil, err
+		}
+		conj = append(conj, x)
+	}
+	x := Simplify(&portable.And{Xs: conj})
+	for _, d := range form.Drops {
+		l.drop(d, x)
+	}
+	return x, l.lossy, nil
+}
+
+// drop records a stats by-field or dedup field as a lossy point, unless the
+// condition already requires the field.
+func (l *lifter) drop(d ast.Expr, cond portable.Expr) {
+	ex, ok := d.(*ast.Exists)
+	if !ok {
+		return
+	}
+	f, ok := ex.X.(*ast.Field)
+	if !ok {
+		return
+	}
+	name := strings.Join(f.Path, ".")
+	raw := []string{name}
+	if l.st != nil {
+		if o := l.st.Sources(name); len(o.Raw) > 0 {
+			raw = o.Raw
+		}
+	}
+	// An alias lists the raw field it reads and its own name (a raw key of
+	// that name would do too); the condition requiring any of them is enough.
+	others := slices.DeleteFunc(slices.Clone(raw), func(r string) bool { return r == name })
+	if requires(cond, strings.Split(name, ".")) || (len(others) == 1 && requires(cond, strings.Split(others[0], "."))) {
+		return
+	}
+	l.lossy = append(l.lossy, portable.Lossy{
+		Fields: append([]string{name}, others...), Kinds: []string{"missing", "null", "empty", "array", "value-case", "wildcard", "assignment"},
+		Reason: fmt.Sprintf("The Splunk search's stats (or dedup) drops an event in which %s is null; the conversion does not test it.", name),
+	})
+}
+
+// requires reports whether every event the condition accepts has the field
+// (a top-level value test or exists on it).
+func requires(x portable.Expr, field []string) bool {
+	switch x := x.(type) {
+	case *portable.And:
+		for _, y := range x.Xs {
+			if requires(y, field) {
+				return true
+			}
+		}
+	case *portable.Or:
+		if len(x.Xs) == 0 {
+			return false
+		}
+		for _, y := range x.Xs {
+			if !requires(y, field) {
+				return false
+			}
+		}
+		return true
+	case *portable.Atom:
+		return x.Op != portable.Success && slices.Equal(x.Field, field)
+	}
+	return false
+}
+
+func (l *lifter) fail(x ast.Expr, why string) error {
+	s := notation.PrintInline(x)
+	if len(s) > 120 {
+		s = s[:117] + "..."
+	}
+	pos := x.Pos()
+	if pos.File == "" {
+		pos.File = l.rule.File
+	}
+	return &Error{Pos: pos, Reason: fmt.Sprintf("%s (%s)", why, s)}
+}
+
+// lift turns a boolean AST expression into portable form.
+func (l *lifter) lift(x ast.Expr) (portable.Expr, error) {
+	if l.rule.Platform == ast.Splunk && selectsLogType(x) {
+		return &portable.And{}, nil // the log type says it
+	}
+	if l.rule.Platform == ast.Splunk && l.st != nil {
+		if p, ok := l.addonErrorCode(x); ok {
+			return p, nil
+		}
+	}
+	switch n := x.(type) {
+	case *ast.Logic:
+		var xs []portable.Expr
+		for _, y := range n.Xs {
+			p, err := l.lift(y)
+			if err != nil {
+				return nil, err
+			}
+			xs = append(xs, p)
+		}
+		if n.Op == ast.And {
+			return &portable.And{Xs: xs}, nil
+		}
+		return &portable.Or{Xs: xs}, nil
+	case *ast.Not:
+		p, err := l.lift(n.X)
+		if err != nil {
+			return nil, err
+		}
+		if l.rule.Platform == ast.Panther && raises(n.X) {
+			l.lossy = append(l.lossy, portable.Lossy{Fields: fieldsOf(n.X), Kinds: []string{"missing", "null", "array", "number-as-string", "string-as-number", "key-case"}, Either: true,
+				Reason: "Panther raises on a value that is not a string here, and a rule that raises does not alert; under `not` the portable form matches such an event."})
+		}
+		return &portable.Not{X: p}, nil
+	case *ast.Cond:
+		// Python's early returns (`if not c: return False`) lower to if(c, a, b).
+		c, err := l.lift(n.If)
+		if err != nil {
+			return nil, err
+		}
+		a, err := l.lift(n.Then)
+		if err != nil {
+			return nil, err
+		}
+		b, err := l.lift(n.Else)
+		if err != nil {
+			return nil, err
+		}
+		return &portable.Or{Xs: []portable.Expr{
+			&portable.And{Xs: []portable.Expr{c, a}},
+			&portable.And{Xs: []portable.Expr{&portable.Not{X: c}, b}},
+		}}, nil
+	case *ast.Helper:
+		if n.Name == "aws_cloudtrail_success" {
+			return &portable.Atom{Op: portable.Success}, nil
+		}
+		return l.lift(n.Body)
+	case *ast.Truth:
+		return l.lift(n.X)
+	case *ast.Lit:
+		if n.Val.Kind() == ast.KindBool {
+			if n.Val.AsBool() {
+				return &portable.And{}, nil
+			}
+			return &portable.Or{}, nil
+		}
+		return nil, l.fail(x, "a constant that is not a boolean")
+	case *ast.Exists:
+		f, fold, err := l.field(n.X)
+		if err != nil || fold {
+			return nil, l.fail(x, "exists on something other than a field")
+		}
+		return l.atom(f, portable.Exists, nil, false, x)
+	case *ast.IsNull:
+		f, fold, err := l.field(n.X)
+		if err != nil || fold {
+			return nil, l.fail(x, "a null test on something other than a field")
+		}
+		a, err := l.atom(f, portable.Exists, nil, false, x)
+		if err != nil {
+			return nil, err
+		}
+		return &portable.Not{X: a}, nil
+	case *ast.Match:
+		return l.match(n)
+	case *ast.Compare:
+		return l.compare(n)
+	case *ast.In:
+		return l.in(n)
+	case *ast.Call:
+		if n.Fn == "cidrmatch" && len(n.Args) == 2 {
+			if c, ok := str(n.Args[0]); ok {
+				f, _, err := l.field(n.Args[1])
+				if err == nil {
+					return l.atom(f, portable.CIDR, []string{c}, false, x)
+				}
+			}
+		}
+	case *ast.Default, *ast.Field:
+		f, fold, err := l.field(x)
+		if err == nil && !fold {
+			// A field read for its truth: Python truthiness (a non-empty
+			// string, a non-zero number, a non-empty list...).
+			ex, err := l.atom(f, portable.Exists, nil, false, x)
+			if err != nil {
+				return nil, err
+			}
+			empty, _ := l.atom(f, portable.Eq, []string{""}, false, x)
+			l.lossy = append(l.lossy, portable.Lossy{Fields: []string{strings.Join(f, ".")}, Either: true, Kinds: []string{"array", "number-as-string", "string-as-number", "assignment", "key-case"},
+				Reason: "The rule tests the value's truth; the conversion tests that it is present and not empty, which differs for 0, false and empty lists or objects."})
+			return &portable.And{Xs: []portable.Expr{ex, &portable.Not{X: empty}}}, nil
+		}
+	}
+	return nil, l.fail(x, "outside the field-condition subset")
+}
+
+// raises: a Python string method or comparison that raises on a non-string.
+func raises(x ast.Expr) bool {
+	switch n := x.(type) {
+	case *ast.Match:
+		return !n.Search && n.Dialect == ast.Python
+	case *ast.Compare:
+		_, lower := n.X.(*ast.Call)
+		return lower && n.Dialect == ast.Python
+	}
+	return false
+}
+
+func fieldsOf(x ast.Expr) []string {
+	var out []string
+	for _, f := range ast.Fields(x) {
+		out = append(out, strings.Join(f, "."))
+	}
+	return out
+}
+
+func (l *lifter) match(n *ast.Match) (portable.Expr, error) {
+	f, fold, err := l.field(n.X)
+	if err != nil {
+		return nil, l.fail(n, err.Error())
+	}
+	fold = fold || n.Fold
+	pattern := n.Pattern
+	var op portable.Op
+	switch n.Kind {
+	case ast.MatchExact:
+		op = portable.Eq
+	case ast.MatchWildcard:
+		op = portable.Wildcard
+		if !strings.Contains(pattern, "*") {
+			op = portable.Eq
+		}
+	case ast.MatchPrefix:
+		op = portable.Prefix
+	case ast.MatchSuffix:
+		op = portable.Suffix
+	case ast.MatchContains:
+		op = portable.Contains
+	case ast.MatchRegex:
+		op = portable.Regex
+		if fold {
+			pattern, fold = "(?i)"+pattern, false
+		}
+	default:
+		return nil, l.fail(n, "a "+n.Kind.String()+" match")
+	}
+	if n.Search || n.Dialect == ast.SPLEval {
+		l.byText(f, []string{pattern})
+	}
+	return l.atom(f, op, []string{pattern}, fold, n)
+}
+
+var numberish = regexp.MustCompile(`^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$`)
+
+// byText: Splunk compares a JSON number or boolean by its text, and sees a
+// JSON null as the text "null"; the portable form matches strings only.
+func (l *lifter) byText(field []string, values []string) {
+	for _, v := range values {
+		lv := strings.ToLower(v)
+		if numberish.MatchString(v) || lv == "true" || lv == "false" || lv == "null" || strings.Trim(v, "*") == "" {
+			l.lossy = append(l.lossy, portable.Lossy{Fields: []string{strings.Join(field, ".")}, Either: true,
+				Kinds: []string{"number-as-string", "string-as-number", "null", "assignment"},
+				Reason: fmt.Sprintf("Splunk compares a JSON number, boolean or null by its text, so %q also matches such a value; the conversion matches strings only.", v)})
+			return
+		}
+	}
+}
+
+func (l *lifter) compare(n *ast.Compare) (portable.Expr, error) {
+	x, y, op := n.X, n.Y, n.Op
+	if _, ok := x.(*ast.Lit); ok {
+		x, y = y, x
+		op = map[ast.CmpOp]ast.CmpOp{ast.Lt: ast.Gt, ast.Le: ast.Ge, ast.Gt: ast.Lt, ast.Ge: ast.Le, ast.Eq: ast.Eq, ast.Ne: ast.Ne}[op]
+	}
+	lit, ok := y.(*ast.Lit)
+	if !ok {
+		return nil, l.fail(n, "a comparison of two fields or expressions")
+	}
+	f, fold, err := l.field(x)
+	if err != nil {
+		return nil, l.fail(n, err.Error())
+	}
+	switch op {
+	case ast.Eq, ast.Ne:
+		if lit.Val.Kind() != ast.KindString {
+			return nil, l.fail(n, "an equality with a constant that is not a string")
+		}
+		v := lit.Val.AsString()
+		if n.Dialect == ast.SPLEval {
+			l.byText(f, []string{v})
+		}
+		a, err := l.atom(f, portable.Eq, []string{v}, fold, n)
+		if err != nil || op == ast.Eq {
+			return a, err
+		}
+		if n.Dialect == ast.SPLEval {
+			// x != "v" is null, so false, when x is null.
+			ex, _ := l.atom(f, portable.Exists, nil, false, n)
+			return &portable.And{Xs: []portable.Expr{ex, &portable.Not{X: a}}}, nil
+		}
+		return &portable.Not{X: a}, nil
+	default:
+		var num string
+		switch lit.Val.Kind() {
+		case ast.KindInt:
+			num = fmt.Sprint(lit.Val.AsInt())
+		case ast.KindFloat:
+			num = fmt.Sprint(lit.Val.AsFloat())
+		default:
+			return nil, l.fail(n, "an ordering comparison with a constant that is not a number")
+		}
+		o := map[ast.CmpOp]portable.Op{ast.Lt: portable.Lt, ast.Le: portable.Le, ast.Gt: portable.Gt, ast.Ge: portable.Ge}[op]
+		l.lossy = append(l.lossy, portable.Lossy{Fields: []string{strings.Join(f, ".")}, Either: true, Kinds: []string{"number-as-string", "string-as-number", "assignment", "empty", "value-case", "wildcard"},
+			Reason: "The platforms order a value that is not a number differently (Splunk compares it as text, Python raises); the conversion's comparison holds for numbers only."})
+		return l.atom(f, o, []string{num}, false, n)
+	}
+}
+
+func (l *lifter) in(n *ast.In) (portable.Expr, error) {
+	list, ok := n.Y.(*ast.ListLit)
+	if !ok {
+		return nil, l.fail(n, "membership in something other than a list of constants")
+	}
+	f, fold, err := l.field(n.X)
+	if err != nil {
+		return nil, l.fail(n, err.Error())
+	}
+	var vals []string
+	for _, e := range list.Elems {
+		s, ok := str(e)
+		if !ok {
+			return nil, l.fail(n, "membership in a list holding something other than strings")
+		}
+		vals = append(vals, s)
+	}
+	if n.Dialect == ast.SPLEval {
+		l.byText(f, vals)
+	}
+	return l.atom(f, portable.Eq, vals, fold, n)
+}
+
+func str(x ast.Expr) (string, bool) {
+	if lit, ok := x.(*ast.Lit); ok && lit.Val.Kind() == ast.KindString {
+		return lit.Val.AsString(), true
+	}
+	return "", false
+}
+
+// field resolves a field read to its raw JSON path: through Python's
+// defaults (event.get(k) and deep_get(..., default=None) read the value as
+// it is), a lower()/upper() call (fold), and for Splunk the add-on's aliases.
+func (l *lifter) field(x ast.Expr) ([]string, bool, error) {
+	switch n := x.(type) {
+	case *ast.Field:
+		if l.rule.Platform == ast.Panther {
+			return n.Path, false, nil
+		}
+		name := strings.Join(n.Path, ".")
+		if l.st != nil {
+			o := l.st.Sources(name)
+			if o.Computed || !o.OK || len(o.Raw) != 1 {
+				return nil, false, fmt.Errorf("%s is computed by the Splunk add-on, not a field of the raw event", name)
+			}
+			name = o.Raw[0]
+		}
+		if strings.Contains(name, "{}") {
+			return nil, false, fmt.Errorf("%s is a multivalue field of a JSON array", name)
+		}
+		return strings.Split(name, "."), false, nil
+	case *ast.Default:
+		if lit, ok := n.Else.(*ast.Lit); ok && lit.Val.IsNullish() {
+			return l.field(n.X)
+		}
+		if lit, ok := n.Else.(*ast.Lit); ok && lit.Val.Kind() == ast.KindString {
+			// event.get(k, "x"): a missing key reads as "x". Exact as long
+			// as the tests never look for that value, which atom checks.
+			f, fold, err := l.field(n.X)
+			if err == nil {
+				l.defaults = append(l.defaults, defaulted{strings.Join(f, "."), lit.Val.AsString()})
+			}
+			return f, fold, err
+		}
+	case *ast.Call:
+		switch n.Fn {
+		case "lower", "upper", "py.str.lower", "py.str.upper":
+			if len(n.Args) == 1 {
+				f, _, err := l.field(n.Args[0])
+				if err == nil {
+					l.cased = strings.HasSuffix(n.Fn, "upper")
+				}
+				return f, true, err
+			}
+		}
+	}
+	return nil, false, fmt.Errorf("not a field of the event")
+}
+
+// atom builds one test, refusing the cases where a default or a case
+// conversion makes the source mean something else than the plain test.
+func (l *lifter) atom(f []string, op portable.Op, vals []string, fold bool, src ast.Expr) (portable.Expr, error) {
+	path := strings.Join(f, ".")
+	for _, d := range l.defaults {
+		if d.field != path {
+			continue
+		}
+		for _, v := range vals {
+			if v == d.value || (fold && strings.EqualFold(v, d.value)) {
+				return nil, l.fail(src, fmt.Sprintf("a missing %s reads as %q, the value tested", path, d.value))
+			}
+		}
+	}
+	if fold && (op == portable.Eq) && l.rule.Platform == ast.Panther {
+		// x.lower() == "ABC" never holds; the portable form would.
+		var kept []string
+		for _, v := range vals {
+			conv := strings.ToLower(v)
+			if l.cased {
+				conv = strings.ToUpper(v)
+			}
+			if conv == v {
+				kept = append(kept, v)
+			}
+		}
+		if len(kept) == 0 {
+			return &portable.Or{}, nil
+		}
+		vals = kept
+	}
+	return &portable.Atom{Field: f, Op: op, Values: vals, Fold: fold}, nil
+}
+
+// selectsLogType: a test of Splunk's metadata fields (sourcetype, source,
+// index, host), which pick the events rather than test them.
+func selectsLogType(x ast.Expr) bool {
+	var f ast.Expr
+	switch n := x.(type) {
+	case *ast.Match:
+		f = n.X
+	case *ast.Compare:
+		f = n.X
+	case *ast.In:
+		f = n.X
+	case *ast.Exists:
+		f = n.X
+	}
+	if fld, ok := f.(*ast.Field); ok && len(fld.Path) == 1 {
+		switch fld.Path[0] {
+		case "sourcetype", "source", "index", "host":
+			return true
+		}
+	}
+	return false
+}
+
+// addonErrorCode lifts the Splunk Add-on for AWS's errorCode, which is
+// "success" when the raw record has none (and "failure" for a failed console
+// sign-in): errorCode=success is the add-on's spelling of a successful call.
+func (l *lifter) addonErrorCode(x ast.Expr) (portable.Expr, bool) {
+	var f ast.Expr
+	var value string
+	switch n := x.(type) {
+	case *ast.Match:
+		if n.Kind != ast.MatchExact && n.Kind != ast.MatchWildcard {
+			return nil, false
+		}
+		f, value = n.X, n.Pattern
+		if !n.Fold {
+			value = "?" + value // only the exact spelling "success" is meant
+		}
+	case *ast.Compare:
+		s, ok := str(n.Y)
+		if !ok || n.Op != ast.Eq {
+			return nil, false
+		}
+		f, value = n.X, s
+	case *ast.Exists:
+		f, value = n.X, "*"
+	default:
+		return nil, false
+	}
+	fld, ok := f.(*ast.Field)
+	if !ok || len(fld.Path) != 1 || fld.Path[0] != "errorCode" || !l.st.Sources("errorCode").Computed {
+		return nil, false
+	}
+	switch strings.ToLower(value) {
+	case "*":
+		return &portable.And{}, true // the add-on always sets it
+	case "success", "?success":
+		l.lossy = append(l.lossy, portable.Lossy{
+			Fields: []string{"errorCode", "errorMessage", "responseElements.ConsoleLogin"},
+			Kinds:  []string{"assignment", "error-fields", "missing", "null", "empty", "array", "value-case", "key-case"}, Either: true,
+			Reason: "The Splunk Add-on for AWS sets errorCode to \"success\" when the record has none (an empty or \"null\" errorCode, or an errorMessage alone, are not failures to it); the conversion's successful call is Panther's aws_cloudtrail_success: neither errorCode nor errorMessage set.",
+		})
+		return &portable.Atom{Op: portable.Success}, true
+	}
+	return nil, false
+}

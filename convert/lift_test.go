@@ -1,0 +1,102 @@
+package convert
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/concordsec/concord/harness"
+	"github.com/concordsec/concord/portable"
+)
+
+const (
+	scCloud = "../fixtures/security_content/detections/cloud/"
+	paCT    = "../fixtures/panther-analysis/rules/aws_cloudtrail_rules/"
+)
+
+func compiled(t *testing.T, file string) *harness.Compiled {
+	t.Helper()
+	r, errs := harness.LoadRule(file, harness.Options{})
+	if r == nil || len(errs) > 0 {
+		t.Fatalf("%s: %v", file, errs)
+	}
+	c, errs := harness.Compile(r)
+	if c == nil {
+		t.Fatalf("%s: %v", file, errs)
+	}
+	return c
+}
+
+// Each platform's spelling of a condition lifts to the same portable test:
+// Splunk search terms fold case, its where == does not (and a term repeated
+// exactly in a where clause is the exact test), the add-on's errorCode=success
+// is a successful call, Python's early returns are and/or, truthiness is
+// "present and not empty".
+func TestCondition(t *testing.T) {
+	for _, c := range []struct{ file, want string }{
+		{scCloud + "aws_s3_bucket_versioning_suspended.yml", `(eventSource eq "s3.amazonaws.com" and eventName eq "PutBucketVersioning" and (requestParameters.VersioningConfiguration.Status eq "Suspended" or requestParameters.VersioningConfiguration.Status eq "Disabled"))`},
+		{paCT + "aws_s3_bucket_versioning_suspended.yml", `(eventSource eq "s3.amazonaws.com" and eventName eq "PutBucketVersioning" and requestParameters.VersioningConfiguration.Status eq "Suspended"|"Disabled")`},
+		{scCloud + "aws_kms_key_disabled_or_scheduled_for_deletion.yml", `(eventSource ieq "kms.amazonaws.com" and (eventName ieq "ScheduleKeyDeletion" or eventName ieq "DisableKey") and success)`},
+		{paCT + "aws_cloudtrail_logging_stopped_or_deleted.yml", `(success and eventName eq "StopLogging"|"DeleteTrail" and not userIdentity.sessionContext.sessionIssuer.userName eq "AWSControlTowerExecution")`},
+		{paCT + "aws_console_login_no_mfa.yml", `(eventName eq "ConsoleLogin" and responseElements.ConsoleLogin eq "Success" and additionalEventData.MFAUsed eq "No" and not (additionalEventData.SamlProviderArn exists and not additionalEventData.SamlProviderArn eq ""))`},
+	} {
+		got, _, err := Condition(compiled(t, c.file).Rule)
+		if err != nil {
+			t.Errorf("%s: %v", c.file, err)
+			continue
+		}
+		if s := portable.String(got); s != c.want {
+			t.Errorf("%s:\ngot  %s\nwant %s", c.file, s, c.want)
+		}
+	}
+}
+
+// What cannot be said per field is refused with the position of the
+// construct and why.
+func TestConditionRefused(t *testing.T) {
+	for _, c := range []struct{ file, want string }{
+		{scCloud + "aws_burst_of_failed_discovery_calls.yml", "no per-event form: command Bin"},
+		{scCloud + "aws_security_group_ingress_open_to_internet.yml", "aws_security_group_ingress_open_to_internet.yml:12:86: cannot convert: requestParameters.ipPermissions.items{}.ipRanges.items{}.cidrIp is a multivalue field"},
+		{paCT + "aws_iam_user_or_key_created.yml", "aws_iam_user_or_key_created.py:15:16: cannot convert: a comparison of two fields"},
+	} {
+		_, _, err := Condition(compiled(t, c.file).Rule)
+		var e *Error
+		if !errors.As(err, &e) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: got %v, want %q", c.file, err, c.want)
+		}
+	}
+}
+
+// Lift keeps what the rule shows and its tests with the rule's own verdicts,
+// and adds negatives from the first true positive.
+func TestLift(t *testing.T) {
+	p, _, err := Lift(compiled(t, scCloud+"aws_s3_bucket_versioning_suspended.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.LogType != "AWS.CloudTrail" || p.Meta.RiskScore != 56 || len(p.Meta.MITRE) != 1 || p.Meta.MITRE[0] != "T1490" {
+		t.Errorf("log type %s meta %+v", p.LogType, p.Meta)
+	}
+	var title []string
+	for _, tp := range p.Title {
+		title = append(title, tp.Text+strings.Join(tp.Field, "."))
+	}
+	if got := strings.Join(title, "|"); got != "User |userIdentity.arn| asked to suspend versioning of bucket |requestParameters.bucketName| in account |recipientAccountId| from |sourceIPAddress" {
+		t.Errorf("title %s", got)
+	}
+	var verdicts []string
+	for _, tc := range p.Tests {
+		verdicts = append(verdicts, tc.Name+"="+map[bool]string{true: "T", false: "F"}[tc.Expected])
+	}
+	want := "Attack data event 1=F|Attack data event 2=T|Attack data event 3=T|Attack data event 4=F|Attack data event 5=F|eventName GetBucketVersioning, not PutBucketVersioning=F"
+	if got := strings.Join(verdicts, "|"); got != want {
+		t.Errorf("tests:\ngot  %s\nwant %s", got, want)
+	}
+	// The stats groups by dest and signature, which the condition requires:
+	// nothing is dropped, so nothing is lossy but JSON values by their text.
+	for _, l := range p.Lossy {
+		if strings.Contains(l.Reason, "drops") {
+			t.Errorf("lossy: %+v", l)
+		}
+	}
+}
