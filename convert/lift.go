@@ -321,7 +321,7 @@ func (l *lifter) byText(field []string, values []string) {
 		lv := strings.ToLower(v)
 		if numberish.MatchString(v) || lv == "true" || lv == "false" || lv == "null" || strings.Trim(v, "*") == "" {
 			l.lossy = append(l.lossy, portable.Lossy{Fields: []string{strings.Join(field, ".")}, Either: true,
-				Kinds: []string{"number-as-string", "string-as-number", "null", "assignment"},
+				Kinds:  []string{"number-as-string", "string-as-number", "null", "assignment"},
 				Reason: fmt.Sprintf("Splunk compares a JSON number, boolean or null by its text, so %q also matches such a value; the conversion matches strings only.", v)})
 			return
 		}

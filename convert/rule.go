@@ -3,8 +3,8 @@ package convert
 import (
 	"fmt"
 	"maps"
-	"slices"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/concordsec/concord/ast"
