@@ -1,0 +1,52 @@
+package convert
+
+import (
+	"testing"
+
+	"github.com/concordsec/concord/harness"
+	"github.com/concordsec/concord/portable"
+)
+
+// Verification accepts the differences lossy points name and no other: the
+// S3 versioning pair differs only in key case; the KMS pair also differs where
+// the Splunk search drops events and folds case, which key case does not cover.
+func TestVerify(t *testing.T) {
+	pa := compiled(t, paCT+"aws_s3_bucket_versioning_suspended.yml")
+	sc := compiled(t, scCloud+"aws_s3_bucket_versioning_suspended.yml")
+	v, _, err := Verify(pa, sc, []portable.Lossy{KeyCase}, harness.CompareOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Unaccepted != 0 || v.Comparison.Disagreements() == 0 || v.Pair.Splunk != sc.Rule.File {
+		t.Errorf("S3: %d unaccepted of %d disagreeing, pair %+v", v.Unaccepted, v.Comparison.Disagreements(), v.Pair)
+	}
+	v, _, err = Verify(pa, sc, nil, harness.CompareOptions{})
+	if err != nil || v.Unaccepted != v.Comparison.Disagreements() {
+		t.Errorf("S3 without lossy points: %v, %d unaccepted", err, v.Unaccepted)
+	}
+	kms := compiled(t, paCT+"aws_kms_key_disabled_or_deletion_scheduled.yml")
+	kmsSPL := compiled(t, scCloud+"aws_kms_key_disabled_or_scheduled_for_deletion.yml")
+	v, _, err = Verify(kmsSPL, kms, []portable.Lossy{KeyCase}, harness.CompareOptions{})
+	if err != nil || v.Unaccepted == 0 {
+		t.Errorf("KMS: %v, %d unaccepted", err, v.Unaccepted)
+	}
+	if _, _, err := Verify(pa, kms, nil, harness.CompareOptions{}); err == nil {
+		t.Error("two Panther rules verified")
+	}
+}
+
+// A lossy point allows one direction, or both with Either, in terms of the
+// platforms: the source's hits or the conversion's.
+func TestAccepts(t *testing.T) {
+	a := accepts(portable.Lossy{Fields: []string{"dest"}, SourceHits: false}, "splunk")
+	if len(a) != 1 || a[0].Splunk || !a[0].Panther {
+		t.Errorf("splunk source, conversion hits: %+v", a)
+	}
+	a = accepts(portable.Lossy{Fields: []string{"x"}, SourceHits: true}, "panther")
+	if len(a) != 1 || a[0].Splunk || !a[0].Panther {
+		t.Errorf("panther source hits: %+v", a)
+	}
+	if a = accepts(KeyCase, "splunk"); len(a) != 2 || a[0].Splunk == a[1].Splunk {
+		t.Errorf("either: %+v", a)
+	}
+}
