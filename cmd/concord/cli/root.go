@@ -91,7 +91,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 		}
 		return loadAddons(io, append(filepath.SplitList(os.Getenv("CONCORD_ADDONS")), addons...))
 	}
-	root.AddCommand(newParseCmd(io), newRunCmd(io), newTestCmd(io), newCompareCmd(io), newCheckCmd(io), newPairsCmd(io))
+	root.AddCommand(newParseCmd(io), newRunCmd(io), newTestCmd(io), newCompareCmd(io), newCheckCmd(io), newPairsCmd(io), newConvertCmd(io))
 	return root
 }
 

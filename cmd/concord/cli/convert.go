@@ -1,0 +1,218 @@
+package cli
+
+import (
+	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/concordsec/concord/ast"
+	"github.com/concordsec/concord/convert"
+	"github.com/concordsec/concord/harness"
+)
+
+// conversion is one rule converted (or why not), for the report.
+type conversion struct {
+	Source string          `json:"source"`
+	To     string          `json:"to"`
+	Files  []string        `json:"files"`
+	Lossy  []lossyJSON     `json:"lossy"`
+	Verify *verifyJSON     `json:"verify,omitempty"`
+	Error  string          `json:"error,omitempty"`
+	result *convert.Result // nil on error
+	pair   *pairResult     // the verification, when run
+	errs   ast.ErrorList
+}
+
+type lossyJSON struct {
+	Fields    []string `json:"fields"`
+	Kinds     []string `json:"kinds"`
+	Direction string   `json:"direction"` // source, conversion or either: which one matches where they differ
+	Reason    string   `json:"reason"`
+}
+
+type verifyJSON struct {
+	Verdict    string `json:"verdict"`
+	Events     int    `json:"events"`
+	Disagree   int    `json:"disagree"`
+	Unaccepted int    `json:"unaccepted"`
+	Proof      string `json:"proof,omitempty"`
+}
+
+func newConvertCmd(io *streams) *cobra.Command {
+	var to, outDir, format string
+	var verify, yamlDetection bool
+	cmd := &cobra.Command{
+		Use:   "convert --to panther|splunk|sigma RULE... [-o DIR] [--verify]",
+		Short: "Convert rules to another platform's format, listing what cannot be said exactly, and verify the result",
+		Long: "Convert each rule (a Splunk detection or a Panther rule, or a folder of them) through concord's shared AST. " +
+			"Without -o the files are printed; -o DIR writes a tree the target's tools (and concord) run as it is " +
+			"(Panther: DIR/rules/NAME.yml and NAME.py; Splunk: DIR/detections/<category>/NAME.yml with its macros and attack data). " +
+			"Every point where the target cannot say exactly what the source says is listed. --verify cross-checks each " +
+			"conversion with its source (tests, attack data, mutants, the exact decision) and fails on any difference " +
+			"the lossy points do not name.",
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkFormat(format, "text", "json"); err != nil {
+				return err
+			}
+			target := convert.Target(to)
+			if !slices.Contains(convert.Targets, target) {
+				return usageError{fmt.Errorf("--to %q: expected one of %v", to, convert.Targets)}
+			}
+			rules, err := loadRules(args, harness.Options{})
+			if err != nil {
+				return err
+			}
+			var convs []*conversion
+			failed := 0
+			for _, l := range rules {
+				c := convertOne(l, convert.Options{To: target, YAMLDetection: yamlDetection}, outDir, verify)
+				if c.Error != "" || (c.Verify != nil && c.Verify.Unaccepted > 0) {
+					failed++
+				}
+				convs = append(convs, c)
+			}
+			for _, c := range convs {
+				c.errs.Print(io.err)
+			}
+			if format == "json" {
+				if err := writeJSON(io, map[string]any{"conversions": convs, "summary": map[string]int{"rules": len(convs), "failed": failed}}); err != nil {
+					return err
+				}
+			} else {
+				writeConversions(io, convs, outDir == "")
+				fmt.Fprintf(io.out, "%d rules, %d converted%s, %d not\n", len(convs), len(convs)-failed, map[bool]string{true: " and verified", false: ""}[verify], failed)
+			}
+			if failed > 0 {
+				return exitError{ExitFailed}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&to, "to", "", "target format: panther, splunk or sigma")
+	cmd.Flags().StringVarP(&outDir, "output", "o", "", "write the converted tree under DIR (else print the files)")
+	cmd.Flags().BoolVar(&verify, "verify", false, "cross-check each conversion with its source; fail on a difference no lossy point names")
+	cmd.Flags().BoolVar(&yamlDetection, "yaml-detection", false, "panther: write a YAML simple detection when the logic fits one")
+	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	_ = cmd.MarkFlagRequired("to")
+	return cmd
+}
+
+// convertOne converts one loaded rule, writes it (under dir, or a temporary
+// folder to verify it) and verifies it when asked.
+func convertOne(l *loaded, opts convert.Options, dir string, verify bool) *conversion {
+	c := &conversion{Source: l.file, To: string(opts.To), Files: []string{}, Lossy: []lossyJSON{}, errs: l.errs}
+	if l.compiled == nil {
+		c.Error = fmt.Sprintf("cannot be converted: %s: %s", l.status(), l.message())
+		return c
+	}
+	res, errs, err := convert.Convert(l.compiled, opts)
+	c.errs.Append(errs)
+	if err != nil {
+		c.Error = err.Error()
+		return c
+	}
+	c.result = res
+	for _, p := range res.Lossy {
+		dir := "conversion"
+		switch {
+		case p.Either:
+			dir = "either"
+		case p.SourceHits:
+			dir = "source"
+		}
+		c.Lossy = append(c.Lossy, lossyJSON{Fields: nonNil(p.Fields), Kinds: nonNil(p.Kinds), Direction: dir, Reason: p.Reason})
+	}
+	root := dir
+	if root == "" && verify {
+		tmp, err := os.MkdirTemp("", "concord-convert-")
+		if err != nil {
+			c.Error = err.Error()
+			return c
+		}
+		defer os.RemoveAll(tmp)
+		root = tmp
+	}
+	for _, name := range slices.Sorted(maps.Keys(res.Files)) {
+		c.Files = append(c.Files, filepath.Join(dir, name))
+	}
+	if root == "" {
+		return c
+	}
+	if err := res.Write(root); err != nil {
+		c.Error = err.Error()
+		return c
+	}
+	if !verify {
+		return c
+	}
+	if opts.To == convert.ToSigma {
+		c.Error = "verify: concord does not run Sigma rules; verify a conversion to splunk or panther"
+		return c
+	}
+	dst := loadOne(filepath.Join(root, res.Main), harness.Options{})
+	if dst.compiled == nil {
+		c.Error = fmt.Sprintf("verify: the converted rule does not load: %s: %s", dst.status(), dst.message())
+		return c
+	}
+	v, errs, err := convert.Verify(l.compiled, dst.compiled, res.Lossy, harness.CompareOptions{})
+	c.errs.Append(errs)
+	if err != nil {
+		c.Error = err.Error()
+		return c
+	}
+	c.pair = newPairResult(v.Comparison, &v.Pair)
+	c.Verify = &verifyJSON{Verdict: c.pair.rep.Verdict, Events: len(v.Comparison.Events), Disagree: v.Comparison.Disagreements(), Unaccepted: v.Unaccepted}
+	if p := v.Comparison.Proof; p != nil {
+		c.Verify.Proof = p.Note
+	}
+	return c
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// writeConversions prints each conversion: its files (their text when
+// printing), its lossy points, and its verification.
+func writeConversions(io *streams, convs []*conversion, printFiles bool) {
+	for _, c := range convs {
+		if c.Error != "" && c.result == nil {
+			fmt.Fprintf(io.out, "%s: %s\n", c.Source, c.Error)
+			continue
+		}
+		fmt.Fprintf(io.out, "%s -> %s\n", c.Source, c.To)
+		for _, f := range c.Files {
+			fmt.Fprintf(io.out, "  wrote %s\n", f)
+		}
+		if printFiles {
+			for _, name := range slices.Sorted(maps.Keys(c.result.Files)) {
+				fmt.Fprintf(io.out, "==> %s <==\n%s", name, c.result.Files[name])
+				if data := c.result.Files[name]; len(data) > 0 && data[len(data)-1] != '\n' {
+					fmt.Fprintln(io.out)
+				}
+			}
+		}
+		for _, l := range c.Lossy {
+			what := strings.Join(append(append([]string(nil), l.Fields...), l.Kinds...), ", ")
+			fmt.Fprintf(io.out, "  lossy (%s matches; %s): %s\n", l.Direction, what, l.Reason)
+		}
+		if c.Verify != nil {
+			fmt.Fprintf(io.out, "  verify: %s, %d events, %d differ, %d outside the lossy points\n", c.Verify.Verdict, c.Verify.Events, c.Verify.Disagree, c.Verify.Unaccepted)
+			if c.Verify.Unaccepted > 0 {
+				printComparison(io, c.pair, false)
+			}
+		}
+		if c.Error != "" {
+			fmt.Fprintf(io.out, "  error: %s\n", c.Error)
+		}
+	}
+}

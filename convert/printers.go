@@ -1,0 +1,4 @@
+package convert
+
+// printers are the targets' printers.
+var printers = map[Target]printer{}
