@@ -29,6 +29,9 @@ type Options struct {
 	To Target
 	// YAMLDetection: a Panther simple detection (YAML only) rather than Python.
 	YAMLDetection bool
+	// BaseName names the written files (no extension); by default the
+	// printer derives it from the rule's name.
+	BaseName string
 }
 
 // Printed is what a target's printer makes of a portable rule: files by path

@@ -111,6 +111,7 @@ func convertOne(l *loaded, opts convert.Options, dir string, verify bool) *conve
 		c.Error = fmt.Sprintf("cannot be converted: %s: %s", l.status(), l.message())
 		return c
 	}
+	opts.BaseName = strings.TrimSuffix(filepath.Base(l.file), filepath.Ext(l.file))
 	res, errs, err := convert.Convert(l.compiled, opts)
 	c.errs.Append(errs)
 	if err != nil {
