@@ -150,6 +150,12 @@ func TestLoadErrors(t *testing.T) {
 		{"second document", head + "    a:\n        f: x\n    condition: a\n---\ntitle: U\n", []string{
 			"r.yml:9:1: unsupported: a second YAML document (Sigma rule collections and `action: global` are not read) at 9:1",
 		}},
+		{"re then contains", head + "    a:\n        f|re|contains: x\n    condition: a\n", []string{
+			"r.yml:7:14: unsupported: modifier \"contains\" after re at 7:14",
+		}},
+		{"merge key", head + "    a: &m\n        f: x\n    b:\n        <<: *m\n        g: y\n    condition: a and b\n", []string{
+			"r.yml:9:9: unsupported: a YAML merge key (<<) in \"b\" at 9:9",
+		}},
 		{"fieldref", head + "    a:\n        f|fieldref: g\n    condition: a\n", []string{
 			"r.yml:7:11: unsupported: modifier \"fieldref\" (it compares two fields) at 7:11",
 		}},

@@ -133,6 +133,10 @@ func (l *loader) pairs(m *yaml.Node, where string) (keys []*yaml.Node, vals []*y
 			l.schemaf(k, "a key%s must be a string", where)
 			continue
 		}
+		if k.Tag == "!!merge" {
+			l.unsupported(k, "a YAML merge key (<<)"+where)
+			continue
+		}
 		if seen[k.Value] {
 			l.schemaf(k, "duplicate key %q%s", k.Value, where)
 			continue
@@ -538,6 +542,11 @@ func (l *loader) parseKey(k *yaml.Node) (it item, ok bool) {
 		switch kind {
 		case modType:
 			switch {
+			case it.typ == "re" && (name == "contains" || name == "startswith" || name == "endswith"):
+				// pySigma widens the expression with .* where it is not
+				// anchored; concord does not follow that.
+				l.unsupportedAt(pos, fmt.Sprintf("modifier %q after re", name))
+				ok = false
 			case it.typ != "":
 				l.errs = append(l.errs, ast.Errorf(pos, ast.CodeSchema, "modifier %q after %q: a value is compared one way (expected one of contains, startswith, endswith, re, cidr, exists, lt, lte, gt, gte)", name, it.typ))
 				ok = false
