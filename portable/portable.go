@@ -15,7 +15,7 @@
 //     front end that reads such a test from a Splunk search records a lossy
 //     point when a constant looks like one.)
 //   - Fold compares case-insensitively (Unicode simple folding, as
-//     strings.EqualFold).
+//     strings.EqualFold); on a Regex it matches case-insensitively, as (?i).
 //   - Not is plain boolean negation: Not(eventName = "X") holds on an event
 //     with no eventName (Splunk's `NOT eventName=X`, not `eventName!=X`).
 package portable
