@@ -13,6 +13,8 @@ import (
 	"github.com/concordsec/concord/ast"
 	"github.com/concordsec/concord/convert"
 	"github.com/concordsec/concord/harness"
+	"github.com/concordsec/concord/portable"
+	"github.com/concordsec/concord/sigma"
 )
 
 // conversion is one rule converted (or why not), for the report.
@@ -44,7 +46,7 @@ type verifyJSON struct {
 }
 
 func newConvertCmd(io *streams) *cobra.Command {
-	var to, outDir, format string
+	var to, from, outDir, format string
 	var verify, yamlDetection bool
 	cmd := &cobra.Command{
 		Use:   "convert --to panther|splunk|sigma RULE... [-o DIR] [--verify]",
@@ -64,18 +66,33 @@ func newConvertCmd(io *streams) *cobra.Command {
 			if !slices.Contains(convert.Targets, target) {
 				return usageError{fmt.Errorf("--to %q: expected one of %v", to, convert.Targets)}
 			}
-			rules, err := loadRules(args, harness.Options{})
-			if err != nil {
-				return err
-			}
+			opts := convert.Options{To: target, YAMLDetection: yamlDetection}
 			var convs []*conversion
+			switch from {
+			case "":
+				rules, err := loadRules(args, harness.Options{})
+				if err != nil {
+					return err
+				}
+				for _, l := range rules {
+					convs = append(convs, convertOne(l, opts, outDir, verify))
+				}
+			case "sigma":
+				files, err := sigmaFiles(args)
+				if err != nil {
+					return err
+				}
+				for _, f := range files {
+					convs = append(convs, convertSigma(f, opts, outDir, verify))
+				}
+			default:
+				return usageError{fmt.Errorf("--from %q: only sigma is read this way (Splunk and Panther rules are recognised by their files)", from)}
+			}
 			failed := 0
-			for _, l := range rules {
-				c := convertOne(l, convert.Options{To: target, YAMLDetection: yamlDetection}, outDir, verify)
+			for _, c := range convs {
 				if c.Error != "" || (c.Verify != nil && c.Verify.Unaccepted > 0) {
 					failed++
 				}
-				convs = append(convs, c)
 			}
 			for _, c := range convs {
 				c.errs.Print(io.err)
@@ -95,6 +112,7 @@ func newConvertCmd(io *streams) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&to, "to", "", "target format: panther, splunk or sigma")
+	cmd.Flags().StringVar(&from, "from", "", "read the RULEs as sigma rules (files or folders of .yml)")
 	cmd.Flags().StringVarP(&outDir, "output", "o", "", "write the converted tree under DIR (else print the files)")
 	cmd.Flags().BoolVar(&verify, "verify", false, "cross-check each conversion with its source; fail on a difference no lossy point names")
 	cmd.Flags().BoolVar(&yamlDetection, "yaml-detection", false, "panther: write a YAML simple detection when the logic fits one")
@@ -118,17 +136,7 @@ func convertOne(l *loaded, opts convert.Options, dir string, verify bool) *conve
 		c.Error = err.Error()
 		return c
 	}
-	c.result = res
-	for _, p := range res.Lossy {
-		dir := "conversion"
-		switch {
-		case p.Either:
-			dir = "either"
-		case p.SourceHits:
-			dir = "source"
-		}
-		c.Lossy = append(c.Lossy, lossyJSON{Fields: nonNil(p.Fields), Kinds: nonNil(p.Kinds), Direction: dir, Reason: p.Reason})
-	}
+	c.setResult(res, dir)
 	root := dir
 	if root == "" && verify {
 		tmp, err := os.MkdirTemp("", "concord-convert-")
@@ -138,9 +146,6 @@ func convertOne(l *loaded, opts convert.Options, dir string, verify bool) *conve
 		}
 		defer os.RemoveAll(tmp)
 		root = tmp
-	}
-	for _, name := range slices.Sorted(maps.Keys(res.Files)) {
-		c.Files = append(c.Files, filepath.Join(dir, name))
 	}
 	if root == "" {
 		return c
@@ -161,18 +166,41 @@ func convertOne(l *loaded, opts convert.Options, dir string, verify bool) *conve
 		c.Error = fmt.Sprintf("verify: the converted rule does not load: %s: %s", dst.status(), dst.message())
 		return c
 	}
-	v, errs, err := convert.Verify(l.compiled, dst.compiled, res.Lossy, harness.CompareOptions{})
+	c.verify(l.compiled, dst.compiled, res.Lossy)
+	return c
+}
+
+// setResult records a conversion's files (under dir) and lossy points.
+func (c *conversion) setResult(res *convert.Result, dir string) {
+	c.result = res
+	for _, name := range slices.Sorted(maps.Keys(res.Files)) {
+		c.Files = append(c.Files, filepath.Join(dir, name))
+	}
+	for _, p := range res.Lossy {
+		dir := "conversion"
+		switch {
+		case p.Either:
+			dir = "either"
+		case p.SourceHits:
+			dir = "source"
+		}
+		c.Lossy = append(c.Lossy, lossyJSON{Fields: nonNil(p.Fields), Kinds: nonNil(p.Kinds), Direction: dir, Reason: p.Reason})
+	}
+}
+
+// verify cross-checks two rules with the lossy points as accepted differences.
+func (c *conversion) verify(src, dst *harness.Compiled, lossy []portable.Lossy) {
+	v, errs, err := convert.Verify(src, dst, lossy, harness.CompareOptions{})
 	c.errs.Append(errs)
 	if err != nil {
 		c.Error = err.Error()
-		return c
+		return
 	}
 	c.pair = newPairResult(v.Comparison, &v.Pair)
 	c.Verify = &verifyJSON{Verdict: c.pair.rep.Verdict, Events: len(v.Comparison.Events), Disagree: v.Comparison.Disagreements(), Unaccepted: v.Unaccepted}
 	if p := v.Comparison.Proof; p != nil {
 		c.Verify.Proof = p.Note
 	}
-	return c
 }
 
 func nonNil(s []string) []string {
@@ -216,4 +244,90 @@ func writeConversions(io *streams, convs []*conversion, printFiles bool) {
 			fmt.Fprintf(io.out, "  error: %s\n", c.Error)
 		}
 	}
+}
+
+// sigmaFiles lists the .yml files of the paths (folders walked).
+func sigmaFiles(paths []string) ([]string, error) {
+	var out []string
+	for _, p := range paths {
+		err := filepath.WalkDir(p, func(path string, d os.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if !d.IsDir() && (strings.HasSuffix(path, ".yml") || strings.HasSuffix(path, ".yaml")) {
+				out = append(out, path)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// convertSigma prints a Sigma rule for the target. concord does not run
+// Sigma rules, so --verify cross-checks what they mean on the two platforms
+// it runs: the rule converted to Splunk against the rule converted to Panther.
+func convertSigma(file string, opts convert.Options, dir string, verify bool) *conversion {
+	c := &conversion{Source: file, To: string(opts.To), Files: []string{}, Lossy: []lossyJSON{}}
+	r, errs := sigma.Load(file)
+	c.errs = errs
+	if r == nil || len(errs) > 0 {
+		c.Error = "cannot be converted: " + errs.Error()
+		return c
+	}
+	opts.BaseName = strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
+	res, _, err := convert.Print(r, opts, nil)
+	if err != nil {
+		c.Error = err.Error()
+		return c
+	}
+	c.setResult(res, dir)
+	if dir != "" {
+		if err := res.Write(dir); err != nil {
+			c.Error = err.Error()
+			return c
+		}
+	}
+	if !verify {
+		return c
+	}
+	if opts.To == convert.ToSigma {
+		c.Error = "verify: a Sigma rule converted to Sigma; verify a conversion to splunk or panther"
+		return c
+	}
+	other := convert.ToSplunk
+	if opts.To == convert.ToSplunk {
+		other = convert.ToPanther
+	}
+	res2, _, err := convert.Print(r, convert.Options{To: other, BaseName: opts.BaseName}, nil)
+	if err != nil {
+		c.Error = fmt.Sprintf("verify: converting to %s too: %v", other, err)
+		return c
+	}
+	tmp, err := os.MkdirTemp("", "concord-convert-")
+	if err != nil {
+		c.Error = err.Error()
+		return c
+	}
+	defer os.RemoveAll(tmp)
+	var compiled []*loaded
+	for i, rr := range []*convert.Result{res, res2} {
+		root := filepath.Join(tmp, fmt.Sprint(i))
+		if err := rr.Write(root); err != nil {
+			c.Error = err.Error()
+			return c
+		}
+		l := loadOne(filepath.Join(root, rr.Main), harness.Options{})
+		if l.compiled == nil {
+			c.Error = fmt.Sprintf("verify: the %s conversion does not load: %s: %s", []convert.Target{opts.To, other}[i], l.status(), l.message())
+			return c
+		}
+		compiled = append(compiled, l)
+	}
+	// Both come from one rule: the lossy points of either may separate them.
+	lossy := append(append([]portable.Lossy(nil), res.Lossy...), res2.Lossy...)
+	c.verify(compiled[0].compiled, compiled[1].compiled, lossy)
+	return c
 }
