@@ -326,8 +326,13 @@ func convertSigma(file string, opts convert.Options, dir string, verify bool) *c
 		}
 		compiled = append(compiled, l)
 	}
-	// Both come from one rule: the lossy points of either may separate them.
-	lossy := append(append([]portable.Lossy(nil), res.Lossy...), res2.Lossy...)
+	// Both come from one rule: the lossy points of either may separate them,
+	// in either direction (each was stated against the Sigma rule).
+	var lossy []portable.Lossy
+	for _, l := range append(append([]portable.Lossy(nil), res.Lossy...), res2.Lossy...) {
+		l.Either = true
+		lossy = append(lossy, l)
+	}
 	c.verify(compiled[0].compiled, compiled[1].compiled, lossy)
 	return c
 }
