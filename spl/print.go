@@ -78,6 +78,10 @@ type splunkLogType struct {
 	// standard are the fields every printed stats keeps (user is the risk
 	// object, src the threat object).
 	standard []string
+	// userFallback fills user where the add-on derives none (its user is a
+	// user name, an assumed role's session name or the invoking service: a
+	// root call has none), so that every matching event carries a risk object.
+	userFallback string
 }
 
 type shown struct{ field, name string }
@@ -124,7 +128,8 @@ var splunkLogTypes = map[string]*splunkLogType{
 			"recipientAccountId": {"vendor_account", "vendor_account"},
 			"errorCode":          {"errorCode", "error_code"}, // the add-on's: "success" when the call succeeded
 		},
-		standard: []string{"src", "user", "user_agent", "vendor_account", "vendor_region"},
+		standard:     []string{"src", "user", "user_agent", "vendor_account", "vendor_region"},
+		userFallback: "user_arn",
 	},
 }
 
@@ -273,6 +278,9 @@ func (p *printer) search() ([]string, error) {
 	lines = append(lines, p.spaths...)
 	lines = append(lines, "| where "+cond)
 	lines = append(lines, p.evals...)
+	if f := p.slt.userFallback; f != "" {
+		lines = append(lines, "| eval user=coalesce(user, "+f+")")
+	}
 	lines = append(lines, p.stats,
 		"| `security_content_ctime(firstTime)`",
 		"| `security_content_ctime(lastTime)`",

@@ -117,7 +117,9 @@ var printCases = []printCase{
 				Output: fields("userIdentity.arn", "sourceIPAddress", "requestParameters.name"),
 				Title:  title("CloudTrail trail [", "$requestParameters.name", "] deleted by ", "$userIdentity.arn"),
 				Tests: []portable.Test{
-					{Name: "trail deleted", Expected: true, Event: event(tb, `{"eventSource":"cloudtrail.amazonaws.com","eventName":"DeleteTrail","requestParameters":{"name":"org-trail"}}`)},
+					// The account's root user: the add-on derives no user from it.
+					{Name: "trail deleted by root", Expected: true, Event: event(tb, `{"eventSource":"cloudtrail.amazonaws.com","eventName":"DeleteTrail","requestParameters":{"name":"org-trail"},`+
+						`"userIdentity":{"type":"Root","principalId":"111122223333","arn":"arn:aws:iam::111122223333:root","accountId":"111122223333"}}`)},
 					{Name: "trail created", Expected: false, Event: event(tb, `{"eventSource":"cloudtrail.amazonaws.com","eventName":"CreateTrail","requestParameters":{"name":"org-trail"}}`)},
 				},
 			}
@@ -267,6 +269,61 @@ var printCases = []printCase{
 			// spath gives a list as its JSON text, which contains the value.
 			// (Eq: ["AccessDenied"] is not "AccessDenied".)
 		},
+	},
+	{
+		// Constants that == cannot take as they are: quotes and a backslash,
+		// a number's text, a backtick (a macro call to Splunk), and a
+		// case-insensitive prefix with letters lower() and folding disagree on.
+		name: "odd_constants",
+		rule: func(tb testing.TB) *portable.Rule {
+			return &portable.Rule{
+				Name: "AWS Odd Constants", ID: "AWS.OddConstants", LogType: "AWS.CloudTrail",
+				Meta: ast.Meta{Description: "Constants that need quoting.", MITRE: []string{"T1190"}},
+				Cond: and(
+					atom("eventName", portable.Eq, `Put"Quote\Back`),
+					atom("requestParameters.port", portable.Eq, "443"),
+					atom("eventSource", portable.Suffix, ".amazonaws.com"),
+					not(atom("userAgent", portable.Contains, "`whoami`")),
+					folded(atom("requestParameters.mode", portable.Prefix, "Strict")),
+				),
+				Output: fields("requestParameters.port", "requestParameters.mode"),
+				Tests: []portable.Test{
+					{Name: "all odd", Expected: true, Event: event(tb, `{"eventSource":"example.amazonaws.com","eventName":"Put\"Quote\\Back",`+
+						`"requestParameters":{"port":"443","mode":"STRICT-transport"}}`)},
+					{Name: "backtick agent", Expected: false, Event: event(tb, `{"eventSource":"example.amazonaws.com","eventName":"Put\"Quote\\Back",`+
+						`"userAgent":"x `+"`whoami`"+` y","requestParameters":{"port":"443","mode":"strict"}}`)},
+				},
+			}
+		},
+		diffs: []string{
+			// A JSON number reads as the text 443.
+			"requestParameters.port=as-number0",
+			// lower() is not Unicode simple folding: 'ſ' folds to 's' but
+			// does not lower to it; 'İ' lowers to 'i' but does not fold to it.
+			"requestParameters.mode=fold-fold-only", "requestParameters.mode=fold-lower-only",
+		},
+	},
+	{
+		// Keys that are not plain names: quoted in where, copied by eval for
+		// stats, quoted as an spath path.
+		name: "dashed_keys",
+		rule: func(tb testing.TB) *portable.Rule {
+			return &portable.Rule{
+				Name: "AWS S3 Request With Extended Id", ID: "AWS.S3.ExtendedId", LogType: "AWS.CloudTrail",
+				Cond: and(
+					atom("eventName", portable.Eq, "GetObject"),
+					atom("additionalEventData.x-amz-id-2", portable.Exists),
+					atom("requestParameters.key", portable.Prefix, "tax returns/"),
+				),
+				Output: fields("additionalEventData.x-amz-id-2", "requestParameters.key"),
+				Title:  title("Request ", "$additionalEventData.x-amz-id-2", " read ", "$requestParameters.key"),
+				Tests: []portable.Test{
+					{Name: "read", Expected: true, Event: event(tb, `{"eventSource":"s3.amazonaws.com","eventName":"GetObject",`+
+						`"requestParameters":{"key":"tax returns/2024.pdf"},"additionalEventData":{"x-amz-id-2":"abc="}}`)},
+				},
+			}
+		},
+		diffs: []string{"additionalEventData.x-amz-id-2=string-null"},
 	},
 	{
 		// No test event the rule matches: no attack data, a manual test.
@@ -592,6 +649,9 @@ func variants(x portable.Expr) []variant {
 				add(x.Field, "lower"+n, ast.String(strings.ToLower(m)), false)
 				add(x.Field, "list"+n, ast.List(ast.String(m)), false)
 				add(x.Field, "padded"+n, ast.String(" "+m+" "), false)
+				if f, err := strconv.ParseFloat(m, 64); err == nil {
+					add(x.Field, "as-number"+n, ast.Float(f), false)
+				}
 			}
 			switch x.Op {
 			case portable.Eq, portable.Prefix, portable.Contains, portable.Wildcard:
@@ -600,6 +660,13 @@ func variants(x portable.Expr) []variant {
 					for _, m := range match {
 						if strings.ContainsRune(strings.ToLower(m), 'i') {
 							add(x.Field, "fold-lower-only", ast.String(strings.Replace(strings.ToLower(m), "i", "İ", 1)), false)
+							break
+						}
+					}
+					// 'ſ' folds to 's' but lowers to itself.
+					for _, m := range match {
+						if strings.ContainsRune(strings.ToLower(m), 's') {
+							add(x.Field, "fold-fold-only", ast.String(strings.Replace(strings.ToLower(m), "s", "ſ", 1)), false)
 							break
 						}
 					}
@@ -1001,4 +1068,101 @@ func kleene(t *testing.T, x ast.Expr, env *eval.Env) ast.Value {
 		return ast.Null
 	}
 	return ast.Bool(v.Truth())
+}
+
+// TestPrintAtoms: what each kind of test prints as (the spath commands the
+// where clause needs, then the where clause).
+func TestPrintAtoms(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		cond portable.Expr
+		want string
+	}{
+		{"eq", atom("eventName", portable.Eq, "DeleteTrail"), `eventName=="DeleteTrail"`},
+		{"eq list", atom("eventName", portable.Eq, "A", "B"), `eventName IN ("A", "B")`},
+		{"eq folded", folded(atom("eventName", portable.Eq, "DeleteTrail")), `lower(eventName)=="deletetrail"`},
+		{"eq folded, no letters", folded(atom("requestParameters.port", portable.Eq, "8-0")), `'requestParameters.port'=="8-0"`},
+		{"eq number text", atom("requestParameters.port", portable.Eq, "443", "1.0"), `match('requestParameters.port', "^(?:443|1\\.0)\\z")`},
+		{"eq quotes", atom("eventName", portable.Eq, `a"b\c`), `eventName=="a\"b\\c"`},
+		{"eq control character", atom("eventName", portable.Eq, "a\tb"), `match(eventName, "^a\\x{9}b\\z")`},
+		{"prefix", atom("requestParameters.roleArn", portable.Prefix, "arn:aws:iam::"), `match('requestParameters.roleArn', "^arn:aws:iam::")`},
+		{"suffix", atom("eventSource", portable.Suffix, ".amazonaws.com"), `match(eventSource, "\\.amazonaws\\.com\\z")`},
+		{"contains", atom("errorMessage", portable.Contains, "denied", "(x)"), `match(errorMessage, "(?:denied|\\(x\\))")`},
+		{"wildcard", atom("eventName", portable.Wildcard, "Get*"), `match(eventName, "(?s)^Get.*\\z")`},
+		{"wildcard without a star", atom("eventName", portable.Wildcard, "Get"), `match(eventName, "^Get\\z")`},
+		{"regex", atom("userAgent", portable.Regex, `^curl/\d+`), `match(userAgent, "^curl/\\d+")`},
+		{"regex folded", folded(atom("userAgent", portable.Regex, "a", "b")), `match(userAgent, "(?i)(?:a)|(?:b)")`},
+		{"cidr", atom("sourceIPAddress", portable.CIDR, "10.0.0.0/8", "2001:db8::/32"), `cidrmatch("10.0.0.0/8", sourceIPAddress) OR cidrmatch("2001:db8::/32", sourceIPAddress)`},
+		{"lt", atom("x.n", portable.Lt, "1e3"), `isnum('x.n') AND 'x.n'<1000`},
+		{"ge negative", atom("n", portable.Ge, "-2.5"), `isnum(n) AND n>=-2.5`},
+		{"exists", atom("responseElements", portable.Exists),
+			`| spath output=raw_responseElements path=responseElements | where isnotnull(raw_responseElements) AND raw_responseElements!="null"`},
+		{"success", atom("", portable.Success),
+			`| spath output=raw_errorCode path=errorCode | spath output=raw_errorMessage path=errorMessage | where (isnull(raw_errorCode) OR raw_errorCode=="" OR raw_errorCode=="null") AND (isnull(raw_errorMessage) OR raw_errorMessage=="" OR raw_errorMessage=="null")`},
+		{"a field the add-on sets", atom("errorCode", portable.Eq, "AccessDenied"),
+			`| spath output=raw_errorCode path=errorCode | where raw_errorCode=="AccessDenied"`},
+		{"not", not(atom("eventName", portable.Eq, "A")), `NOT (isnotnull(eventName) AND eventName=="A")`},
+		{"not cidr", not(atom("src_ip", portable.CIDR, "10.0.0.0/8")),
+			`| spath output=raw_src_ip path=src_ip | where NOT (isnotnull(raw_src_ip) AND cidrmatch("10.0.0.0/8", raw_src_ip))`},
+		{"not of and", not(and(atom("a", portable.Eq, "1x"), atom("b", portable.Prefix, "p"))),
+			`NOT (isnotnull(a) AND a=="1x" AND isnotnull(b) AND match(b, "^p"))`},
+		{"and of ors", and(or(atom("a", portable.Eq, "x"), atom("b", portable.Eq, "y")), atom("c", portable.Eq, "z")),
+			`(a=="x" OR b=="y") AND c=="z"`},
+		{"or of ands", or(and(atom("a", portable.Eq, "x"), atom("b", portable.Eq, "y")), atom("c", portable.Eq, "z")),
+			`(a=="x" AND b=="y") OR c=="z"`},
+		{"empty and", and(), `true()`},
+		{"empty or", or(), `false()`},
+		{"keyword field", atom("OR", portable.Eq, "x"), `'OR'=="x"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := spl.PrintDetection(&portable.Rule{Name: "X", ID: "X", LogType: "AWS.CloudTrail", Cond: tc.cond}, spl.PrintOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, l := range strings.Split(string(p.Files[p.Detection]), "\n") {
+				if strings.HasPrefix(l, "  | spath ") || strings.HasPrefix(l, "  | where ") {
+					got = append(got, strings.TrimPrefix(l, "  "))
+				}
+			}
+			want := tc.want
+			if !strings.HasPrefix(want, "| ") {
+				want = "| where " + want
+			}
+			if g := strings.Join(got, " "); g != want {
+				t.Errorf("got  %s\nwant %s", g, want)
+			}
+		})
+	}
+}
+
+// TestPrintStatsKeepsAcceptedEvents: stats groups only by fields the
+// condition makes non-null; with none, by sourcetype.
+func TestPrintStatsKeepsAcceptedEvents(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		cond portable.Expr
+		by   string
+	}{
+		{"eq", and(atom("eventSource", portable.Eq, "s3.amazonaws.com"), atom("eventName", portable.Prefix, "Get")), "by dest signature"},
+		{"or of the same field", or(atom("eventName", portable.Eq, "A"), atom("eventName", portable.Wildcard, "B*")), "by signature"},
+		{"or of two fields", or(atom("eventName", portable.Eq, "A"), atom("eventSource", portable.Eq, "B")), "by sourcetype"},
+		{"not", not(atom("eventName", portable.Eq, "A")), "by sourcetype"},
+		{"exists", atom("eventName", portable.Exists), "by sourcetype"},
+		{"no alias", atom("requestParameters.bucketName", portable.Eq, "b"), "by sourcetype"},
+		{"caller", and(atom("sourceIPAddress", portable.CIDR, "10.0.0.0/8"), atom("userAgent", portable.Contains, "cli")), "by src user_agent"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := spl.PrintDetection(&portable.Rule{Name: "X", ID: "X", LogType: "AWS.CloudTrail", Cond: tc.cond}, spl.PrintOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			text := string(p.Files[p.Detection])
+			i := strings.Index(text, "| stats ")
+			line := text[i : i+strings.IndexByte(text[i:], '\n')]
+			if !strings.HasSuffix(line, " "+tc.by) {
+				t.Errorf("stats: %s\nwant ... %s", line, tc.by)
+			}
+		})
+	}
 }
