@@ -708,14 +708,14 @@ func isNumberText(s string) bool {
 }
 
 // needsRegex: a constant that == cannot compare as text, or that cannot be
-// written in a string on one line.
+// written in a string on one line of the YAML block.
 func needsRegex(s string) bool {
-	return isNumberText(s) || strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) || r == '`' || r == utf8.RuneError }) >= 0
+	return isNumberText(s) || strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) || r == utf8.RuneError }) >= 0
 }
 
 // quoteLiteral is a regex matching s literally, in syntax RE2 and PCRE read
-// alike: metacharacters escaped, control characters and backticks (which
-// Splunk would take for a macro call) as \x{...}.
+// alike: metacharacters escaped, control characters as \x{...}. (Backticks
+// stay: Splunk expands no macro inside a quoted string, see README.md.)
 func quoteLiteral(s string) string {
 	return escapeControls(regexp.QuoteMeta(s))
 }
@@ -723,7 +723,7 @@ func quoteLiteral(s string) string {
 func escapeControls(s string) string {
 	var b strings.Builder
 	for _, r := range s {
-		if unicode.IsControl(r) || r == '`' {
+		if unicode.IsControl(r) {
 			fmt.Fprintf(&b, `\x{%x}`, r)
 			continue
 		}

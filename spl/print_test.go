@@ -272,7 +272,7 @@ var printCases = []printCase{
 	},
 	{
 		// Constants that == cannot take as they are: quotes and a backslash,
-		// a number's text, a backtick (a macro call to Splunk), and a
+		// a number's text, a backtick (which Splunk leaves alone inside quotes), and a
 		// case-insensitive prefix with letters lower() and folding disagree on.
 		name: "odd_constants",
 		rule: func(tb testing.TB) *portable.Rule {
@@ -517,7 +517,19 @@ func hit(t *testing.T, c *harness.Compiled, ev ast.Value) bool {
 // missing, JSON null, a number, a list, "", ...) and compares each verdict
 // with the portable semantics, evaluated here on the raw event. A verdict may
 // differ only where the case lists the difference and a lossy point of the
-// printer names the field and the direction.
+// printer names the field and the direction. The Splunk facts the printed
+// search depends on, as concord runs them:
+//   - KV_MODE=json extraction (Splunk's "Extract fields from structured
+//     data"; concord's sourcetype.Extract): a JSON list is extracted as
+//     field{} (the plain field is missing), an object as field.key, true,
+//     false and null as the text "true", "false", "null".
+//   - eval == is case-sensitive and compares two values that read as numbers
+//     numerically (Search Reference, "Comparison and Conditional functions";
+//     eval/ops.go compareSPL); a null operand gives null, which where drops.
+//   - search terms are case-insensitive (Search Manual, "Use CASE() and
+//     TERM() to match phrases": "By default, searches are case-insensitive").
+//   - the add-on's calculated errorCode fills a missing one with "success"
+//     (sourcetype/data/aws_cloudtrail.yml), hence spath for the raw value.
 func TestPrintSemantics(t *testing.T) {
 	for _, tc := range printCases {
 		t.Run(tc.name, func(t *testing.T) {
