@@ -158,8 +158,9 @@ func PrintDetection(r *portable.Rule, opts PrintOptions) (*Printed, error) {
 	if base == "" {
 		base = fileName(name)
 	}
-	if base == "" || strings.ContainsAny(base, "/\\`") {
-		return nil, fmt.Errorf("print detection %s: bad base name %q", r.Name, base)
+	// The base name is also the filter macro's: letters, digits, underscores.
+	if !macroName.MatchString(base) {
+		return nil, fmt.Errorf("print detection %s: bad base name %q (want letters, digits and underscores)", r.Name, base)
 	}
 	p := &printer{rule: r, lt: lt, slt: slt, base: base, spathOf: map[string]string{}, lossSeen: map[string]bool{}}
 	if err := p.checkFields(); err != nil {
@@ -169,7 +170,7 @@ func PrintDetection(r *portable.Rule, opts PrintOptions) (*Printed, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := &Printed{Files: map[string][]byte{}, Lossy: p.lossy}
+	out := &Printed{Files: map[string][]byte{}}
 	out.Detection = path.Join("detections", slt.category, base+".yml")
 
 	var positives []portable.Test
@@ -208,6 +209,7 @@ func PrintDetection(r *portable.Rule, opts PrintOptions) (*Printed, error) {
 			"definition: 'convert timeformat=\"%Y-%m-%dT%H:%M:%S\" ctime($field$)'\n" +
 			"description: Formats epoch time as text.\n" +
 			"name: security_content_ctime\n")
+	out.Lossy = p.lossy
 	return out, nil
 }
 
@@ -244,8 +246,7 @@ func (p *printer) checkFields() error {
 				return fmt.Errorf("print detection %s: field %q: a key with quotes, braces, backslashes, backticks or control characters cannot be named in SPL", p.rule.Name, strings.Join(f, "."))
 			}
 		}
-		if len(f) > 1 && slices.ContainsFunc(f, func(k string) bool { return strings.Contains(k, ".") }) ||
-			len(f) == 1 && strings.Contains(f[0], ".") {
+		if slices.ContainsFunc(f, func(k string) bool { return strings.Contains(k, ".") }) {
 			dotted := strings.Join(f, ".")
 			p.lose([]string{dotted}, nil, false, true, false,
 				fmt.Sprintf("%s: Splunk joins nested keys with \".\", so a key that contains a dot reads the same as nested keys", dotted))
@@ -336,9 +337,9 @@ func paren(s string, wrap bool) string {
 }
 
 // expr prints x for a where clause. guard: x is under a Not, where a null
-// must not reach NOT (Splunk's NOT of null is null, concord's is true; a
-// guarded test is true or false, never null). neg: under an odd number of
-// Nots.
+// must not reach NOT (what eval's NOT makes of a null is not documented;
+// concord's is true, three-valued logic's null); a guarded test is true or
+// false, never null. neg: under an odd number of Nots.
 func (p *printer) expr(x portable.Expr, guard, neg bool) (string, int, error) {
 	switch x := x.(type) {
 	case *portable.And:
@@ -392,10 +393,10 @@ func (p *printer) ref(f []string) (string, error) {
 	return whereField(dotted), nil
 }
 
-// spath reads the raw value at f into a field of its own. spath gives a
-// string, a number, the text "null" for JSON null (Search Reference: spath
-// extracts true, false and null as text; concord's eval/cmd_fields.go does the
-// same), and a list or object as its JSON text.
+// spath reads the raw value at f into a field of its own: a string, a
+// number, the text "true", "false" or "null" for those JSON literals, and a
+// list or an object as its JSON text (Search Reference, spath: a path to a
+// subtree extracts the subtree; concord's eval/cmd_fields.go).
 func (p *printer) spath(f []string) (string, error) {
 	dotted := strings.Join(f, ".")
 	if name, ok := p.spathOf[dotted]; ok {
@@ -474,10 +475,10 @@ func (p *printer) atom(a *portable.Atom, guard, neg bool) (string, int, error) {
 		}
 		op := map[portable.Op]string{portable.Lt: "<", portable.Le: "<=", portable.Gt: ">", portable.Ge: ">="}[a.Op]
 		p.lose([]string{dotted}, nil, false, true, neg,
-			fmt.Sprintf("%s %s: Splunk's isnum decides which text is a number (it trims spaces and reads exponents, not hex or inf; a JSON boolean is the text true or false, not a number), which may differ from the source at the edges", dotted, a.Op))
-		// isnum guards the comparison: eval compares a non-numeric text
-		// with a number as strings (Search Reference, "where": "compares
-		// as strings"), and isnum of a null is false.
+			fmt.Sprintf("%s %s: isnum decides which text is a number (concord's trims spaces and reads exponents, not hex or inf; a JSON boolean is the text true or false, not a number), which may differ from the source at the edges", dotted, a.Op))
+		// isnum guards the comparison: eval compares a text that is not a
+		// number with a number as text (README.md, Semantics; eval/ops.go
+		// compareSPL), and isnum of a null is false, not null.
 		return fmt.Sprintf("isnum(%s) AND %s%s%s", f, f, op, strconv.FormatFloat(n, 'f', -1, 64)), levelAnd, nil
 
 	case portable.CIDR:
@@ -553,7 +554,11 @@ func (p *printer) valueTest(a *portable.Atom, f string, neg bool) (string, error
 		if a.Fold {
 			pat = "(?i)" + pat
 		}
-		p.lose(fields, []string{kindStringAsNumber, kindNull, kindArray}, false, true, neg,
+		kinds := []string{kindStringAsNumber, kindNull}
+		if spathed {
+			kinds = append(kinds, kindArray)
+		}
+		p.lose(fields, kinds, false, true, neg,
 			fmt.Sprintf("%s regex: Splunk runs the RE2 pattern as PCRE, which differs at the edges ($ also matches before a final newline, \\s also matches a vertical tab), and matches numbers, booleans and JSON null by their text", dotted))
 		return "match(" + subject + ", " + splString(escapeControls(pat)) + ")", nil
 	}
@@ -808,7 +813,9 @@ func (p *printer) prefilter() []string {
 		for _, v := range a.Values {
 			// Folded constants only in ASCII: concord lowers both sides of a
 			// search term as lower() does; Splunk's folding of other
-			// letters is not documented.
+			// letters is not documented. (The one gap left: a value with
+			// the Kelvin sign, which folds and lowers to k, if Splunk's
+			// terms did not fold it.)
 			ok = ok && termValue.MatchString(v) && (!a.Fold || isASCII(v))
 		}
 		if !ok {
@@ -1184,7 +1191,11 @@ func (p *printer) detectionYAML(name string, search []string, dataURL string) []
 	line("author: %s", yamlScalar(author))
 	line("status: production")
 	line("type: %s", typ)
-	line("description: %s", text(m.Description, fmt.Sprintf("%s. Converted by concord convert from rule %s.", name, r.ID)))
+	source := r.ID
+	if source == "" {
+		source = name
+	}
+	line("description: %s", text(m.Description, fmt.Sprintf("%s. Converted by concord convert from rule %s.", name, source)))
 	list("data_source", dataSources, "")
 	line("search: >-")
 	for _, l := range search {
@@ -1283,7 +1294,10 @@ func splString(s string) string {
 	return `"` + strings.ReplaceAll(strings.ReplaceAll(s, `\`, `\\`), `"`, `\"`) + `"`
 }
 
-var identRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+var (
+	identRE   = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	macroName = regexp.MustCompile(`^[A-Za-z0-9_]+$`)
+)
 
 // plainPath: dotted identifiers, which search terms, stats and spath take
 // unquoted.

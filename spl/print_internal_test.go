@@ -175,7 +175,13 @@ func TestPrintBaseName(t *testing.T) {
 		!strings.Contains(string(p.Files[p.Detection]), "| `my_rule_filter`") {
 		t.Errorf("detection %s, files %d", p.Detection, len(p.Files))
 	}
-	if _, err := PrintDetection(r, PrintOptions{BaseName: "a/b"}); err == nil {
-		t.Error("a base name with a slash is refused")
+	for _, bad := range []string{"a/b", "a b", "a`b"} {
+		if _, err := PrintDetection(r, PrintOptions{BaseName: bad}); err == nil {
+			t.Errorf("base name %q accepted", bad)
+		}
+	}
+	r.Name = "日本"
+	if _, err := PrintDetection(r, PrintOptions{}); err == nil || !strings.Contains(err.Error(), "bad base name") {
+		t.Errorf("a name without ASCII letters needs a base name: %v", err)
 	}
 }
