@@ -18,7 +18,9 @@ type LoadOptions struct {
 	// Empty: the first directory above the file that has macros/ or detections/.
 	Root string
 	// AttackDataDir is a local copy of splunk/attack_data; attack data URLs under
-	// ".../attack_data/master/" resolve into it. Default: Root/../attack_data.
+	// ".../attack_data/master/" resolve into it. Default: Root/../attack_data,
+	// and for a file that is not there, Root/attack_data (where `concord
+	// convert` writes the attack data of the detections it prints).
 	AttackDataDir string
 	// Macros to expand; loaded from Root/macros when nil.
 	Macros Macros
@@ -47,8 +49,10 @@ func LoadDetection(path string, opts LoadOptions) (*ast.Rule, ast.ErrorList) {
 	if opts.Root == "" {
 		opts.Root = FindRoot(path)
 	}
+	var attackDataFallback string
 	if opts.AttackDataDir == "" {
 		opts.AttackDataDir = filepath.Join(opts.Root, "..", "attack_data")
+		attackDataFallback = filepath.Join(opts.Root, "attack_data")
 	}
 	if opts.Macros == nil {
 		ms, merrs := LoadMacros(filepath.Join(opts.Root, "macros"))
@@ -82,7 +86,7 @@ func LoadDetection(path string, opts LoadOptions) (*ast.Rule, ast.ErrorList) {
 	rule.TestSkip = testSkip(&df)
 	rule.Meta = meta(&df)
 	riskAndThreatObjects(rule, &df)
-	rule.Tests = tests(path, top, &df, opts)
+	rule.Tests = tests(path, top, &df, opts, attackDataFallback)
 	// contentctl builds no search for deprecated detections; they live under
 	// detections/deprecated/ with status deprecated. Their tests are listed as
 	// skipped, so they are counted.
@@ -228,7 +232,9 @@ func riskAndThreatObjects(rule *ast.Rule, df *detectionFile) {
 }
 
 // tests turns the tests entries into ast.Tests, resolving attack data paths.
-func tests(path string, top *yaml.Node, df *detectionFile, opts LoadOptions) []ast.Test {
+// fallback, when set, is a second attack data directory for files that are not
+// under opts.AttackDataDir.
+func tests(path string, top *yaml.Node, df *detectionFile, opts LoadOptions, fallback string) []ast.Test {
 	var nodes []*yaml.Node
 	if n := mapValue(top, "tests"); n != nil && n.Kind == yaml.SequenceNode {
 		nodes = n.Content
@@ -241,7 +247,7 @@ func tests(path string, top *yaml.Node, df *detectionFile, opts LoadOptions) []a
 		}
 		for _, a := range t.AttackData {
 			test.AttackData = append(test.AttackData, ast.AttackData{
-				Data: a.Data, Path: resolveAttackData(a.Data, opts), SourceType: a.SourceType, Source: a.Source,
+				Data: a.Data, Path: resolveAttackData(a.Data, opts, fallback), SourceType: a.SourceType, Source: a.Source,
 			})
 		}
 		out = append(out, test)
@@ -250,11 +256,19 @@ func tests(path string, top *yaml.Node, df *detectionFile, opts LoadOptions) []a
 }
 
 // resolveAttackData maps an attack data reference to a local file: URLs into
-// the attack_data repository go to AttackDataDir, relative paths to Root.
-// Other URLs cannot be resolved offline and give "".
-func resolveAttackData(data string, opts LoadOptions) string {
+// the attack_data repository go to AttackDataDir (or, when the file is not
+// there but is under fallback, to fallback), relative paths to Root. Other
+// URLs cannot be resolved offline and give "".
+func resolveAttackData(data string, opts LoadOptions, fallback string) string {
 	if i := strings.Index(data, attackDataMarker); i >= 0 && strings.Contains(data, "://") {
-		return filepath.Join(opts.AttackDataDir, filepath.FromSlash(data[i+len(attackDataMarker):]))
+		rel := filepath.FromSlash(data[i+len(attackDataMarker):])
+		primary := filepath.Join(opts.AttackDataDir, rel)
+		if fallback != "" && !fileExists(primary) {
+			if alt := filepath.Join(fallback, rel); fileExists(alt) {
+				return alt
+			}
+		}
+		return primary
 	}
 	switch {
 	case strings.Contains(data, "://"), data == "":
@@ -263,6 +277,11 @@ func resolveAttackData(data string, opts LoadOptions) string {
 		return data
 	}
 	return filepath.Join(opts.Root, filepath.FromSlash(data))
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
 
 // testSkip is why contentctl skips a detection's tests: it turns tests of a

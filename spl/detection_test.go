@@ -1,6 +1,7 @@
 package spl
 
 import (
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -159,5 +160,69 @@ func TestLoadDetection_missingFile(t *testing.T) {
 	_, errs := LoadDetection(filepath.Join(testRoot, "nope.yml"), LoadOptions{Root: testRoot})
 	if !errs.Has(ast.CodeIO) {
 		t.Fatalf("got %v", errs)
+	}
+}
+
+// TestLoadDetection_attackDataFallback: by default an attack data URL resolves
+// under ROOT/../attack_data, and, when the file is not there, under
+// ROOT/attack_data (the tree `concord convert` writes); an explicit
+// AttackDataDir is used alone.
+func TestLoadDetection_attackDataFallback(t *testing.T) {
+	const rel = "datasets/attack_techniques/T1/x/cloudtrail.json"
+	write := func(path, text string) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	detection := "name: X\nid: 00000000-0000-5000-8000-000000000001\nstatus: production\ntype: TTP\n" +
+		"search: '`x` | stats count'\ntests:\n  - name: True Positive Test\n    attack_data:\n" +
+		"      - data: https://media.githubusercontent.com/media/splunk/attack_data/master/" + rel + "\n" +
+		"        sourcetype: aws:cloudtrail\n"
+	for _, tc := range []struct {
+		name          string
+		beside, under bool   // the file exists in ROOT/../attack_data, in ROOT/attack_data
+		explicit      bool   // AttackDataDir given
+		want          string // "beside", "under" or "explicit"
+	}{
+		{"only beside", true, false, false, "beside"},
+		{"only under the root", false, true, false, "under"},
+		{"both: beside wins", true, true, false, "beside"},
+		{"neither: the default is named", false, false, false, "beside"},
+		{"explicit: no fallback", false, true, true, "explicit"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			top := t.TempDir()
+			root := filepath.Join(top, "content")
+			path := filepath.Join(root, "detections", "cloud", "x.yml")
+			write(path, detection)
+			write(filepath.Join(root, "macros", "x.yml"), "name: x\ndefinition: sourcetype=aws:cloudtrail\n")
+			dirs := map[string]string{
+				"beside":   filepath.Join(top, "attack_data"),
+				"under":    filepath.Join(root, "attack_data"),
+				"explicit": filepath.Join(top, "elsewhere"),
+			}
+			if tc.beside {
+				write(filepath.Join(dirs["beside"], filepath.FromSlash(rel)), "{}\n")
+			}
+			if tc.under {
+				write(filepath.Join(dirs["under"], filepath.FromSlash(rel)), "{}\n")
+			}
+			opts := LoadOptions{}
+			if tc.explicit {
+				opts.AttackDataDir = dirs["explicit"]
+			}
+			rule, errs := LoadDetection(path, opts)
+			if len(errs) > 0 {
+				t.Fatal(errs)
+			}
+			got := rule.Tests[0].AttackData[0].Path
+			if want := filepath.Join(dirs[tc.want], filepath.FromSlash(rel)); abs(got) != abs(want) {
+				t.Errorf("resolved to %s, want %s", got, want)
+			}
+		})
 	}
 }
