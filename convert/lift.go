@@ -398,6 +398,10 @@ func (l *lifter) in(n *ast.In) (portable.Expr, error) {
 	if n.Dialect == ast.SPLEval {
 		l.byText(f, vals)
 	}
+	if n.Hashed {
+		l.lossy = append(l.lossy, portable.Lossy{Fields: []string{strings.Join(f, ".")}, Kinds: []string{"array"}, Either: true,
+			Reason: "Python raises TypeError looking a list up in a set or dict, and a rule that raises does not alert; the conversion tests the list like any value that is not a string."})
+	}
 	return l.atom(f, portable.Eq, vals, fold, n)
 }
 

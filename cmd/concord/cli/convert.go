@@ -19,15 +19,17 @@ import (
 
 // conversion is one rule converted (or why not), for the report.
 type conversion struct {
-	Source string          `json:"source"`
-	To     string          `json:"to"`
-	Files  []string        `json:"files"`
-	Lossy  []lossyJSON     `json:"lossy"`
-	Verify *verifyJSON     `json:"verify,omitempty"`
-	Error  string          `json:"error,omitempty"`
-	result *convert.Result // nil on error
-	pair   *pairResult     // the verification, when run
-	errs   ast.ErrorList
+	Source string      `json:"source"`
+	To     string      `json:"to"`
+	Files  []string    `json:"files"`
+	Lossy  []lossyJSON `json:"lossy"`
+	Verify *verifyJSON `json:"verify,omitempty"`
+	Error  string      `json:"error,omitempty"`
+	// Skipped says why a rule was not converted: it is in the target's format.
+	Skipped string          `json:"skipped,omitempty"`
+	result  *convert.Result // nil on error
+	pair    *pairResult     // the verification, when run
+	errs    ast.ErrorList
 }
 
 type lossyJSON struct {
@@ -88,9 +90,12 @@ func newConvertCmd(io *streams) *cobra.Command {
 			default:
 				return usageError{fmt.Errorf("--from %q: only sigma is read this way (Splunk and Panther rules are recognised by their files)", from)}
 			}
-			failed := 0
+			failed, skipped := 0, 0
 			for _, c := range convs {
-				if c.Error != "" || (c.Verify != nil && c.Verify.Unaccepted > 0) {
+				switch {
+				case c.Skipped != "":
+					skipped++
+				case c.Error != "" || (c.Verify != nil && c.Verify.Unaccepted > 0):
 					failed++
 				}
 			}
@@ -98,12 +103,12 @@ func newConvertCmd(io *streams) *cobra.Command {
 				c.errs.Print(io.err)
 			}
 			if format == "json" {
-				if err := writeJSON(io, map[string]any{"conversions": convs, "summary": map[string]int{"rules": len(convs), "failed": failed}}); err != nil {
+				if err := writeJSON(io, map[string]any{"conversions": convs, "summary": map[string]int{"rules": len(convs), "failed": failed, "skipped": skipped}}); err != nil {
 					return err
 				}
 			} else {
 				writeConversions(io, convs, outDir == "")
-				fmt.Fprintf(io.out, "%d rules, %d converted%s, %d not\n", len(convs), len(convs)-failed, map[bool]string{true: " and verified", false: ""}[verify], failed)
+				fmt.Fprintf(io.out, "%d rules, %d converted%s, %d not, %d skipped (already in the target's format)\n", len(convs), len(convs)-failed-skipped, map[bool]string{true: " and verified", false: ""}[verify], failed, skipped)
 			}
 			if failed > 0 {
 				return exitError{ExitFailed}
@@ -127,6 +132,10 @@ func convertOne(l *loaded, opts convert.Options, dir string, verify bool) *conve
 	c := &conversion{Source: l.file, To: string(opts.To), Files: []string{}, Lossy: []lossyJSON{}, errs: l.errs}
 	if l.compiled == nil {
 		c.Error = fmt.Sprintf("cannot be converted: %s: %s", l.status(), l.message())
+		return c
+	}
+	if string(l.compiled.Rule.Platform) == string(opts.To) {
+		c.Skipped = "already a " + string(opts.To) + " rule"
 		return c
 	}
 	opts.BaseName = strings.TrimSuffix(filepath.Base(l.file), filepath.Ext(l.file))
@@ -214,15 +223,20 @@ func nonNil(s []string) []string {
 // printing), its lossy points, and its verification.
 func writeConversions(io *streams, convs []*conversion, printFiles bool) {
 	for _, c := range convs {
+		if c.Skipped != "" {
+			fmt.Fprintf(io.out, "%s: skipped: %s\n", c.Source, c.Skipped)
+			continue
+		}
 		if c.Error != "" && c.result == nil {
 			fmt.Fprintf(io.out, "%s: %s\n", c.Source, c.Error)
 			continue
 		}
 		fmt.Fprintf(io.out, "%s -> %s\n", c.Source, c.To)
-		for _, f := range c.Files {
-			fmt.Fprintf(io.out, "  wrote %s\n", f)
-		}
-		if printFiles {
+		if !printFiles {
+			for _, f := range c.Files {
+				fmt.Fprintf(io.out, "  wrote %s\n", f)
+			}
+		} else {
 			for _, name := range slices.Sorted(maps.Keys(c.result.Files)) {
 				fmt.Fprintf(io.out, "==> %s <==\n%s", name, c.result.Files[name])
 				if data := c.result.Files[name]; len(data) > 0 && data[len(data)-1] != '\n' {
