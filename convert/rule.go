@@ -20,6 +20,9 @@ import (
 // data, plus negatives made from its true positives).
 func Lift(c *harness.Compiled) (*portable.Rule, ast.ErrorList, error) {
 	r := c.Rule
+	if r.Threshold > 1 {
+		return nil, nil, &Error{Pos: ast.Pos{File: r.File}, Reason: fmt.Sprintf("Threshold %d: the rule alerts on a set of events, and conversion writes per-event rules", r.Threshold)}
+	}
 	cond, lossy, err := Condition(r)
 	if err != nil {
 		return nil, nil, err

@@ -1,0 +1,81 @@
+package cli
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Conversions of the fixture rules, printed (the files and the lossy
+// points), each a golden file; and each verified against its source.
+func TestConvertGolden(t *testing.T) {
+	pa := fixtures + "/panther-analysis/rules/aws_cloudtrail_rules/"
+	sigmaDir := fixtures + "/sigma/rules/cloud/aws/cloudtrail/"
+	cases := []struct{ file, to, from string }{
+		{pa + "aws_bedrock_deletemodelinvocationloggingconfiguration.yml", "splunk", ""},
+		{pa + "aws_bedrock_guardrail_deleted.yml", "splunk", ""},
+		{pa + "aws_cloudtrail_logging_stopped_or_deleted.yml", "splunk", ""},
+		{pa + "aws_console_login_no_mfa.yml", "splunk", ""},
+		{pa + "aws_guardduty_detector_deleted.yml", "splunk", ""},
+		{pa + "aws_kms_key_disabled_or_deletion_scheduled.yml", "splunk", ""},
+		{pa + "aws_s3_bucket_versioning_suspended.yml", "splunk", ""},
+		{pa + "aws_s3_bucket_versioning_suspended.yml", "sigma", ""},
+		{sigmaDir + "aws_cloudtrail_s3_bucket_versioning_suspended.yml", "splunk", "sigma"},
+		{sigmaDir + "aws_cloudtrail_guardduty_detector_deleted.yml", "splunk", "sigma"},
+	}
+	for _, c := range cases {
+		name := strings.TrimSuffix(filepath.Base(c.file), ".yml") + "." + c.to
+		if c.from != "" {
+			name = c.from + "_" + name
+		}
+		t.Run(name, func(t *testing.T) {
+			args := []string{"convert", "--to", c.to, c.file}
+			if c.from != "" {
+				args = append(args, "--from", c.from)
+			}
+			out, errs, code := concord(t, args...)
+			if code != 0 {
+				t.Fatalf("exit %d\n%s\n%s", code, out, errs)
+			}
+			golden(t, "convert/"+name, out)
+			if c.to == "sigma" {
+				return
+			}
+			out, errs, code = concord(t, append(args, "--verify", "--format", "json")...)
+			var r struct {
+				Conversions []struct {
+					Verify *struct{ Unaccepted, Disagree int }
+					Error  string
+				}
+			}
+			if err := json.Unmarshal([]byte(out), &r); err != nil || code != 0 || len(r.Conversions) != 1 || r.Conversions[0].Verify == nil || r.Conversions[0].Verify.Unaccepted != 0 {
+				t.Errorf("verify: exit %d %v\n%s\n%s", code, err, out, errs)
+			}
+		})
+	}
+}
+
+// A rule that cannot be converted is named with its position and the
+// reason, the others still convert, and the exit status says one failed;
+// a rule already in the target's format is skipped, not failed.
+func TestConvertErrors(t *testing.T) {
+	pa := fixtures + "/panther-analysis/rules/aws_cloudtrail_rules/"
+	out, _, code := concord(t, "convert", "--to", "splunk", pa+"aws_iam_user_or_key_created.yml", pa+"aws_guardduty_detector_deleted.yml", seedSPL)
+	for _, want := range []string{
+		"aws_iam_user_or_key_created.py:15:16: cannot convert: a comparison of two fields or expressions",
+		"aws_guardduty_detector_deleted.yml -> splunk",
+		"skipped: already a splunk rule",
+		"3 rules, 1 converted, 1 not, 1 skipped",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("missing %q in\n%s", want, out)
+		}
+	}
+	if code != ExitFailed {
+		t.Errorf("exit %d", code)
+	}
+	if _, errs, code := concord(t, "convert", "--to", "cobol", seedSPL); code != ExitUsage || !strings.Contains(errs, "expected one of") {
+		t.Errorf("bad --to: exit %d %s", code, errs)
+	}
+}
