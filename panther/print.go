@@ -290,7 +290,9 @@ func dottedID(r *portable.Rule) string {
 		words = words[1:]
 	}
 	for len(words) > 1 && len(segs) < 3 && isServiceWord(words[0]) {
-		segs = append(segs, words[0])
+		if !strings.EqualFold(words[0], vendor) { // "ASL AWS IAM ...": AWS once
+			segs = append(segs, words[0])
+		}
 		words = words[1:]
 	}
 	if len(segs) == 1 && len(parts) == 2 {

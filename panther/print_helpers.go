@@ -43,10 +43,10 @@ var helperSource = map[string]string{
     return isinstance(value, str) and any(re.search(pattern, value) for pattern in patterns)
 `,
 	"_in_network": `def _in_network(value, networks):
-    """Whether the value is an IP address (a string) in networks (one, or a tuple: any)."""
+    """Whether the value is an IP address string (without a %scope) in networks (one or a tuple)."""
     if isinstance(networks, str):
         networks = (networks,)
-    if not isinstance(value, str):
+    if not isinstance(value, str) or "%" in value:
         return False
     try:
         return any(ipaddress.ip_address(value) in ipaddress.ip_network(n) for n in networks)

@@ -184,6 +184,10 @@ func (p *rePrinter) literal(r rune, inClass bool) string {
 // class prints a character class from Go's sorted [lo, hi] pairs: negated
 // when it runs from U+0000 to the last code point.
 func (p *rePrinter) class(ranges []rune) string {
+	if len(ranges) == 0 {
+		p.err = fmt.Errorf("it can never match (an empty class)")
+		return ""
+	}
 	if len(ranges) == 2 && ranges[0] == ranges[1] {
 		return p.literal(ranges[0], false)
 	}

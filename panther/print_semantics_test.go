@@ -246,7 +246,7 @@ func semanticRules() []semanticRule {
 	one("iregex", atom("userIdentity.arn", portable.Regex, true, `user/(svc|ops)-\w+`, `(?m)^admin$`),
 		"arn:aws:iam::1:USER/SVC-x", "user/ops-", "a\nADMIN\nb", "user/ſvc-x", "user/svc-é")
 	one("cidr", atom("sourceIPAddress", portable.CIDR, false, "10.0.0.0/8", "192.168.1.7", "fd00::/8"),
-		"10.1.2.3", "11.0.0.1", "192.168.1.7", "192.168.1.8", "fd00::1", "fe00::1", "::ffff:10.0.0.1", " 10.0.0.1", "10.0.0.1/32", "AWS Internal", "010.0.0.1")
+		"10.1.2.3", "11.0.0.1", "192.168.1.7", "192.168.1.8", "fd00::1", "fe00::1", "::ffff:10.0.0.1", "fd00::1%eth0", " 10.0.0.1", "10.0.0.1/32", "AWS Internal", "010.0.0.1")
 	one("gt", atom("requestParameters.maxResults", portable.Gt, false, "100"), "101", " 101 ", "100", "1e3", "abc", "0x100", "nan", "inf", "101abc")
 	one("le", atom("bytes", portable.Le, false, "2.5"), "2.5", "2.50001", "-3", ".5", "+2")
 	one("lt", atom("bytes", portable.Lt, false, "0"), "-1", "0", "-0.0001")

@@ -402,3 +402,234 @@ func TestPrintBlackRandom(t *testing.T) {
 
 // RandomRule is randomRule for the semantic tests of package panther_test.
 var RandomRule = randomRule
+
+// TestPrintYAMLRoundTrip prints text that YAML readers could take for
+// something else and reads it back through LoadRule unchanged.
+func TestPrintYAMLRoundTrip(t *testing.T) {
+	tricky := []string{"yes", "No", "1.5", "0x1F", "1_000", "2024-01-01", "a: b", "#x", "- y", "x #y", "~", "null",
+		"ü Ω", "tab\there", `quote " and \ backslash`, "trailing ", " leading", "", "{braces}", "[list]", "@at", "*star", "%pct", "'single'", "ok:"}
+	desc := "First line.\n  Indented line.\n\nAfter a blank line: done."
+	r := &portable.Rule{
+		Name: `Odd <Name> & "quotes" 100%`, LogType: "AWS.CloudTrail",
+		Meta: ast.Meta{Description: desc, Tags: tricky, References: []string{"https://example.com/x?a=1&b=2#frag"},
+			KnownFalsePositives: "none: really", HowToImplement: "ingest it", MITRE: []string{"t1098.001", "TA0040:T1485"}},
+		Cond:  pEq("eventName", false, "x"),
+		Title: pTitle("quotes \" ' and {braces} and \\ for ", pField("a.b"), "!"),
+	}
+	for i, name := range tricky {
+		o := &ast.Object{}
+		o.Set("eventName", ast.String(name))
+		o.Set("n", ast.Int(int64(i)-3))
+		o.Set("big", ast.Int(9007199254740993))
+		o.Set("f", ast.Float([]float64{0.1, 1e20, -2.5e-7, 3}[i%4]))
+		o.Set("ctl", ast.String("a\x00b\x1f\u2028\U0001F600\"\\"))
+		o.Set("list", ast.List(ast.String(name), ast.Int(1), ast.Null, ast.Bool(false), ast.List(), ast.ObjectOf(&ast.Object{})))
+		o.Set("longlist", ast.List(ast.String(strings.Repeat("x", 40)), ast.String(strings.Repeat("y", 40))))
+		inner := &ast.Object{}
+		inner.Set(name, ast.ObjectOf(o.Clone()))
+		o.Set("nested", ast.ObjectOf(inner))
+		r.Tests = append(r.Tests, portable.Test{Name: name, Expected: i%2 == 0, Event: ast.ObjectOf(o)})
+	}
+	for _, detection := range []bool{false, true} {
+		p, err := PrintRule(r, PrintOptions{BaseName: "odd", YAMLDetection: detection})
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir := t.TempDir()
+		writePrinted(t, dir, p)
+		got, errs := LoadRule(filepath.Join(dir, p.YAMLName))
+		if len(errs) > 0 || len(got.Unsupported) > 0 {
+			t.Fatalf("errors %v unsupported %v\n%s", errs, got.Unsupported, p.YAML)
+		}
+		if got.Name != `Odd (Name) and 'quotes' 100 percent` {
+			t.Errorf("DisplayName read back as %q", got.Name)
+		}
+		if got.Meta.Description != desc {
+			t.Errorf("Description read back as %q", got.Meta.Description)
+		}
+		if strings.Join(got.Meta.Tags, "|") != strings.Join(tricky, "|") {
+			t.Errorf("Tags read back as %q", got.Meta.Tags)
+		}
+		if got.Meta.References[0] != r.Meta.References[0] {
+			t.Errorf("Reference read back as %q", got.Meta.References)
+		}
+		if want := "Known false positives: none: really\n\nHow to implement: ingest it"; got.Meta.Runbook != want {
+			t.Errorf("Runbook read back as %q", got.Meta.Runbook)
+		}
+		if want := "TA0003:T1098.001|TA0004:T1098.001|TA0040:T1485"; strings.Join(got.Meta.MITRE, "|") != want {
+			t.Errorf("MITRE read back as %q, want %s", got.Meta.MITRE, want)
+		}
+		for i, tc := range got.Tests {
+			if tc.Name != tricky[i] || tc.Expected != (i%2 == 0) || ast.JSON(tc.Log) != ast.JSON(r.Tests[i].Event) {
+				t.Errorf("test %d read back as %q %v\n%s\nwant\n%s", i, tc.Name, tc.Expected, ast.JSON(tc.Log), ast.JSON(r.Tests[i].Event))
+			}
+		}
+	}
+}
+
+func TestPrintErrors(t *testing.T) {
+	ct := func(cond portable.Expr) *portable.Rule {
+		return &portable.Rule{Name: "R", LogType: "AWS.CloudTrail", Cond: cond}
+	}
+	tests := []struct {
+		name string
+		rule *portable.Rule
+		opts PrintOptions
+		want string // in the error
+	}{
+		{"no condition", &portable.Rule{Name: "R", LogType: "AWS.CloudTrail"}, PrintOptions{}, "no condition"},
+		{"no log type", &portable.Rule{Name: "R", Cond: pEq("a", false, "x")}, PrintOptions{}, "no log type"},
+		{"no name", &portable.Rule{LogType: "AWS.CloudTrail", Cond: pEq("a", false, "x")}, PrintOptions{}, "BaseName"},
+		{"bad base name", ct(pEq("a", false, "x")), PrintOptions{BaseName: "../x"}, "file base name"},
+		{"success elsewhere", &portable.Rule{Name: "R", LogType: "Okta.SystemLog", Cond: pAtom("", portable.Success, false)}, PrintOptions{}, "no success helper"},
+		{"no values", ct(pEq("a", false)), PrintOptions{}, `a eq: no values`},
+		{"no field", ct(pAtom("", portable.Prefix, false, "x")), PrintOptions{}, "no field"},
+		{"unknown op", ct(pAtom("a", "between", false, "x")), PrintOptions{}, `unknown operator "between"`},
+		{"bad regex", ct(pAtom("a", portable.Regex, false, "(")), PrintOptions{}, "not an RE2 pattern"},
+		{"never matches", ct(pAtom("a", portable.Regex, false, `[^\x00-\x{10FFFF}]`)), PrintOptions{}, "can never match"},
+		{"bad cidr", ct(pAtom("a", portable.CIDR, false, "10.0.0.0/33")), PrintOptions{}, "not a CIDR prefix"},
+		{"bad number", ct(pAtom("a", portable.Gt, false, "0x10")), PrintOptions{}, "not a number"},
+		{"two bounds", ct(pAtom("a", portable.Gt, false, "1", "2")), PrintOptions{}, "takes one value"},
+		{"yaml prefix", ct(pAnd(pEq("eventName", false, "x"), pNot(pAtom("userAgent", portable.Prefix, false, "aws-cli")))),
+			PrintOptions{YAMLDetection: true}, `userAgent prefix "aws-cli" has no exact simple-detection form`},
+		{"yaml fold", ct(pEq("eventName", true, "StopLogging")), PrintOptions{YAMLDetection: true}, `eventName ieq "StopLogging" has no exact`},
+		{"yaml wildcard", ct(pAtom("eventName", portable.Wildcard, false, "Get*")), PrintOptions{YAMLDetection: true}, "eventName wildcard"},
+		{"yaml regex", ct(pAtom("eventName", portable.Regex, false, "x")), PrintOptions{YAMLDetection: true}, "no regular expressions"},
+		{"yaml cidr", ct(pAtom("ip", portable.CIDR, false, "10.0.0.0/8")), PrintOptions{YAMLDetection: true}, "IPv4-mapped"},
+		{"yaml number", ct(pOr(pEq("a", false, "x"), pAtom("n", portable.Ge, false, "5"))), PrintOptions{YAMLDetection: true}, `n ge "5"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := PrintRule(tt.rule, tt.opts)
+			if err == nil {
+				t.Fatalf("no error; printed\n%s%s", p.YAML, p.Py)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %q does not say %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestPrintLossy: the printer's inexact points come back as Lossy entries
+// and as "# concord:" comments; exact conditions have none.
+func TestPrintLossy(t *testing.T) {
+	tests := []struct {
+		name   string
+		cond   portable.Expr
+		fields []string // of the Lossy entries, in order
+		reason string   // in each entry and comment
+	}{
+		{"ascii fold", pAnd(pEq("eventName", true, "PutBucketPolicy"), pAtom("userAgent", portable.Contains, true, "ſs")), nil, ""},
+		{"non-ascii fold", pOr(pEq("eventName", true, "Ärger"), pAtom("userIdentity.userName", portable.Prefix, true, "Σίσυφος")),
+			[]string{"eventName", "userIdentity.userName"}, "str.lower()"},
+		{"word boundary", pAtom("userAgent", portable.Regex, false, `\bcurl\b`), []string{"userAgent"}, `\b`},
+		{"regex without boundary", pAtom("userAgent", portable.Regex, true, `^curl/[0-9.]+$`), nil, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := PrintRule(&portable.Rule{Name: "Lossy", LogType: "AWS.CloudTrail", Cond: tt.cond}, PrintOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var fields []string
+			for _, l := range p.Lossy {
+				fields = append(fields, l.Fields...)
+				if !l.Either || !strings.Contains(l.Reason, tt.reason) {
+					t.Errorf("entry %+v", l)
+				}
+				if !strings.Contains(string(p.Py), "# concord: "+l.Fields[0]+": ") {
+					t.Errorf("no comment for %s in\n%s", l.Fields[0], p.Py)
+				}
+			}
+			if strings.Join(fields, ",") != strings.Join(tt.fields, ",") {
+				t.Errorf("lossy fields %v, want %v", fields, tt.fields)
+			}
+			if len(tt.fields) == 0 && strings.Contains(string(p.Py), "# concord:") {
+				t.Errorf("a comment without a lossy point:\n%s", p.Py)
+			}
+		})
+	}
+	// The conversion's own points are comments too, but not the printer's.
+	r := &portable.Rule{Name: "Converted", LogType: "AWS.CloudTrail", Cond: pEq("eventName", false, "x"),
+		Lossy: []portable.Lossy{{Fields: []string{"eventName"}, SourceHits: true, Reason: "Splunk also matches the number 5 by its text"}}}
+	p, err := PrintRule(r, PrintOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Lossy) != 0 || !strings.Contains(string(p.Py), "# concord: converted inexactly (eventName): Splunk also matches") {
+		t.Errorf("lossy %v\n%s", p.Lossy, p.Py)
+	}
+}
+
+func TestPrintNames(t *testing.T) {
+	tests := []struct {
+		name, id, logType string
+		wantID, wantBase  string
+	}{
+		{"AWS S3 Bucket Versioning Suspended", "", "AWS.CloudTrail", "AWS.S3.BucketVersioningSuspended", "aws_s3_bucket_versioning_suspended"},
+		{"AWS CloudTrail Stopped", "2d6b1ac9-ec6f-4f24-9b2e-6f1d8c2b7c11", "AWS.CloudTrail", "AWS.CloudTrail.Stopped", "aws_cloudtrail_stopped"},
+		{"AWS EC2 EBS Encryption Disabled", "", "AWS.CloudTrail", "AWS.EC2.EBS.EncryptionDisabled", "aws_ec2_ebs_encryption_disabled"},
+		{"Console login without MFA", "", "AWS.CloudTrail", "AWS.CloudTrail.ConsoleLoginWithoutMFA", "console_login_without_mfa"},
+		{"ASL AWS IAM Delete Policy", "", "AWS.CloudTrail", "AWS.ASL.IAM.DeletePolicy", "asl_aws_iam_delete_policy"},
+		{"Anything", "Custom.Rule.ID", "AWS.CloudTrail", "Custom.Rule.ID", "anything"},
+		{"Okta Admin Role Assigned", "", "Okta.SystemLog", "Okta.SystemLog.AdminRoleAssigned", "okta_admin_role_assigned"},
+	}
+	for _, tt := range tests {
+		r := &portable.Rule{Name: tt.name, ID: tt.id, LogType: tt.logType, Cond: pEq("a", false, "x")}
+		p, err := PrintRule(r, PrintOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(p.YAML), "RuleID: \""+tt.wantID+"\"\n") || p.YAMLName != tt.wantBase+".yml" || p.PyName != tt.wantBase+".py" {
+			t.Errorf("%s: files %s %s\n%s", tt.name, p.YAMLName, p.PyName, p.YAML)
+		}
+	}
+	for score, want := range map[int]string{0: "Info", 19: "Info", 20: "Low", 39: "Low", 40: "Medium", 59: "Medium", 60: "High", 79: "High", 80: "Critical", 100: "Critical"} {
+		if got := severity(ast.Meta{RiskScore: score}); got != want {
+			t.Errorf("risk score %d: %s, want %s", score, got, want)
+		}
+	}
+	if got := severity(ast.Meta{Severity: "medium", RiskScore: 90}); got != "Medium" {
+		t.Errorf("Panther's severity wins: %s", got)
+	}
+	if got := keySnake("sourceIPAddress"); got != "source_ip_address" {
+		t.Errorf("keySnake: %s", got)
+	}
+	if got := keySnake("userIdentity"); got != "user_identity" {
+		t.Errorf("keySnake: %s", got)
+	}
+}
+
+// TestPrintOtherLogType: outside CloudTrail the context is a plain dict and
+// nothing comes from panther_aws_helpers.
+func TestPrintOtherLogType(t *testing.T) {
+	r := &portable.Rule{Name: "Okta Admin Granted", LogType: "Okta.SystemLog",
+		Cond:   pAnd(pEq("eventType", false, "user.account.privilege.grant"), pAtom("outcome.result", portable.Exists, false)),
+		Output: [][]string{pField("actor.alternateId"), pField("target.alternateId"), pField("eventType")},
+		Tests:  []portable.Test{{Name: "grant", Expected: true, Event: pEvent(t, `{"eventType":"user.account.privilege.grant","outcome":{"result":"SUCCESS"}}`)}},
+	}
+	p, err := PrintRule(r, PrintOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	py := string(p.Py)
+	if strings.Contains(py, "panther_aws_helpers") || strings.Contains(string(p.YAML), "p_any_aws_arns") {
+		t.Errorf("AWS helpers outside CloudTrail:\n%s%s", p.YAML, py)
+	}
+	want := `def alert_context(event):
+    return {
+        "actor.alternateId": event.deep_get("actor", "alternateId"),
+        "target.alternateId": event.deep_get("target", "alternateId"),
+        "eventType": event.get("eventType"),
+    }
+`
+	if !strings.HasSuffix(py, want) {
+		t.Errorf("alert_context:\n%s", py)
+	}
+	dir := t.TempDir()
+	writePrinted(t, dir, p)
+	if got, errs := LoadRule(filepath.Join(dir, p.YAMLName)); len(errs) > 0 || len(got.Unsupported) > 0 {
+		t.Errorf("errors %v unsupported %v", errs, got.Unsupported)
+	}
+}

@@ -45,10 +45,10 @@ def _search(value, patterns):
 
 
 def _in_network(value, networks):
-    """Whether the value is an IP address (a string) in networks (one, or a tuple: any)."""
+    """Whether the value is an IP address string (without a %scope) in networks (one or a tuple)."""
     if isinstance(networks, str):
         networks = (networks,)
-    if not isinstance(value, str):
+    if not isinstance(value, str) or "%" in value:
         return False
     try:
         return any(ipaddress.ip_address(value) in ipaddress.ip_network(n) for n in networks)
