@@ -446,9 +446,15 @@ func writeRuleYAML(y *yamlWriter, r *portable.Rule, pyName string, det []yamlMat
 		if title := alertTitle(r.Title); title != "" {
 			y.line(0, "AlertTitle: "+yamlQuoted(title))
 		}
-		if len(r.Output) > 0 {
+		var context [][]string
+		for _, f := range r.Output {
+			if len(f) > 0 {
+				context = append(context, f)
+			}
+		}
+		if len(context) > 0 {
 			y.line(0, "AlertContext:")
-			for _, f := range r.Output {
+			for _, f := range context {
 				y.line(1, "- KeyName: "+yamlPlain(strings.Join(f, ".")))
 				y.line(2, "KeyValue:")
 				writeKeySpec(y, 3, f)
