@@ -65,7 +65,7 @@ func Condition(r *ast.Rule) (portable.Expr, []portable.Lossy, error) {
 		}
 		conj = append(conj, x)
 	}
-	x := Simplify(&portable.And{Xs: conj})
+	x := l.success(Simplify(&portable.And{Xs: conj}))
 	for _, d := range form.Drops {
 		l.drop(d, x)
 	}
@@ -79,26 +79,41 @@ func (l *lifter) drop(d ast.Expr, cond portable.Expr) {
 	if !ok {
 		return
 	}
-	f, ok := ex.X.(*ast.Field)
-	if !ok {
+	var names []string // the fields the dropped value is computed from
+	for _, f := range ast.Fields(ex.X) {
+		names = append(names, strings.Join(f, "."))
+	}
+	if len(names) == 0 {
 		return
 	}
-	name := strings.Join(f.Path, ".")
-	raw := []string{name}
-	if l.st != nil {
-		if o := l.st.Sources(name); len(o.Raw) > 0 {
-			raw = o.Raw
+	var raw []string
+	for _, name := range names {
+		if l.st == nil {
+			raw = append(raw, name)
+			continue
+		}
+		for _, r := range l.st.Sources(name).Raw {
+			if r != name && !slices.Contains(raw, r) {
+				raw = append(raw, r)
+			}
 		}
 	}
-	// An alias lists the raw field it reads and its own name (a raw key of
-	// that name would do too); the condition requiring any of them is enough.
-	others := slices.DeleteFunc(slices.Clone(raw), func(r string) bool { return r == name })
-	if requires(cond, strings.Split(name, ".")) || (len(others) == 1 && requires(cond, strings.Split(others[0], "."))) {
-		return
+	// An alias lists the raw field it reads (a raw key of its own name would do
+	// too); the condition requiring it is enough.
+	if _, plain := ex.X.(*ast.Field); plain {
+		if requires(cond, strings.Split(names[0], ".")) || (len(raw) == 1 && requires(cond, strings.Split(raw[0], "."))) {
+			return
+		}
+	}
+	what := names[0]
+	if _, plain := ex.X.(*ast.Field); !plain {
+		what = notation.PrintInline(ex.X)
 	}
 	l.lossy = append(l.lossy, portable.Lossy{
-		Fields: append([]string{name}, others...), Kinds: []string{"missing", "null", "empty", "array", "value-case", "wildcard", "assignment"},
-		Reason: fmt.Sprintf("The Splunk search's stats (or dedup) drops an event in which %s is null; the conversion does not test it.", name),
+		// Any change of these fields may do it, in real events too (the root
+		// user has no user name): the fields and the direction say enough.
+		Fields: append(names, raw...),
+		Reason: fmt.Sprintf("The Splunk search's stats (or dedup) drops an event in which %s is null; the conversion does not test it.", what),
 	})
 }
 
@@ -446,9 +461,34 @@ func (l *lifter) field(x ast.Expr) ([]string, bool, error) {
 			}
 			return f, fold, err
 		}
+	case *ast.Helper:
+		// The Panther printer's _lower(value): the value in lower case, None
+		// when it is not a string, which no string test matches.
+		if n.Name == "_lower" {
+			if fs := ast.Fields(n.Body); len(fs) > 0 {
+				for _, f := range fs[1:] {
+					if !slices.Equal(f, fs[0]) {
+						return nil, false, fmt.Errorf("not a field of the event")
+					}
+				}
+				l.cased = false
+				if l.rule.Platform == ast.Panther {
+					return fs[0], true, nil
+				}
+			}
+		}
 	case *ast.Call:
+		if n.Fn == "spl.spath" && len(n.Args) == 2 {
+			// The raw value at a JSON path (as text: see the printer's lossy
+			// points for null, lists and objects).
+			if f, ok := n.Args[0].(*ast.Field); ok && len(f.Path) == 1 && f.Path[0] == "_raw" {
+				if p, ok := str(n.Args[1]); ok && !strings.Contains(p, "{") {
+					return strings.Split(p, "."), false, nil
+				}
+			}
+		}
 		switch n.Fn {
-		case "lower", "upper", "py.str.lower", "py.str.upper":
+		case "lower", "upper", "spl.lower", "spl.upper", "py.str.lower", "py.str.upper":
 			if len(n.Args) == 1 {
 				f, _, err := l.field(n.Args[0])
 				if err == nil {
@@ -560,4 +600,47 @@ func (l *lifter) addonErrorCode(x ast.Expr) (portable.Expr, bool) {
 		return &portable.Atom{Op: portable.Success}, true
 	}
 	return nil, false
+}
+
+// success finds, in an and, the tests "errorCode and errorMessage each
+// absent, empty or the text null" (how a Splunk search reads a successful
+// call from the raw event, where a JSON null is the text "null") and makes
+// them the known predicate, listing the text "null" as lossy.
+func (l *lifter) success(x portable.Expr) portable.Expr {
+	and, ok := x.(*portable.And)
+	if !ok {
+		return x
+	}
+	absent := func(y portable.Expr, field string) bool {
+		or, ok := y.(*portable.Or)
+		if !ok || len(or.Xs) != 2 {
+			return false
+		}
+		not, ok := or.Xs[0].(*portable.Not)
+		if !ok {
+			return false
+		}
+		ex, ok := not.X.(*portable.Atom)
+		eq, ok2 := or.Xs[1].(*portable.Atom)
+		return ok && ok2 && ex.Op == portable.Exists && ex.Path() == field && eq.Op == portable.Eq && !eq.Fold && eq.Path() == field &&
+			len(eq.Values) == 2 && slices.Contains(eq.Values, "") && slices.Contains(eq.Values, "null")
+	}
+	code := slices.IndexFunc(and.Xs, func(y portable.Expr) bool { return absent(y, "errorCode") })
+	msg := slices.IndexFunc(and.Xs, func(y portable.Expr) bool { return absent(y, "errorMessage") })
+	if code < 0 || msg < 0 {
+		return x
+	}
+	var xs []portable.Expr
+	for i, y := range and.Xs {
+		switch i {
+		case code:
+			xs = append(xs, &portable.Atom{Op: portable.Success})
+		case msg:
+		default:
+			xs = append(xs, y)
+		}
+	}
+	l.lossy = append(l.lossy, portable.Lossy{Fields: []string{"errorCode", "errorMessage"}, Either: true, Kinds: []string{"assignment", "null", "array"},
+		Reason: "The search takes an errorCode or errorMessage with the text \"null\" (how Splunk reads a JSON null) for a successful call; the conversion's successful call does not."})
+	return Simplify(&portable.And{Xs: xs})
 }

@@ -34,9 +34,9 @@ func compiled(t *testing.T, file string) *harness.Compiled {
 // "present and not empty".
 func TestCondition(t *testing.T) {
 	for _, c := range []struct{ file, want string }{
-		{scCloud + "aws_s3_bucket_versioning_suspended.yml", `(eventSource eq "s3.amazonaws.com" and eventName eq "PutBucketVersioning" and (requestParameters.VersioningConfiguration.Status eq "Suspended" or requestParameters.VersioningConfiguration.Status eq "Disabled"))`},
+		{scCloud + "aws_s3_bucket_versioning_suspended.yml", `(eventSource eq "s3.amazonaws.com" and eventName eq "PutBucketVersioning" and requestParameters.VersioningConfiguration.Status eq "Suspended"|"Disabled")`},
 		{paCT + "aws_s3_bucket_versioning_suspended.yml", `(eventSource eq "s3.amazonaws.com" and eventName eq "PutBucketVersioning" and requestParameters.VersioningConfiguration.Status eq "Suspended"|"Disabled")`},
-		{scCloud + "aws_kms_key_disabled_or_scheduled_for_deletion.yml", `(eventSource ieq "kms.amazonaws.com" and (eventName ieq "ScheduleKeyDeletion" or eventName ieq "DisableKey") and success)`},
+		{scCloud + "aws_kms_key_disabled_or_scheduled_for_deletion.yml", `(eventSource ieq "kms.amazonaws.com" and eventName ieq "ScheduleKeyDeletion"|"DisableKey" and success)`},
 		{paCT + "aws_cloudtrail_logging_stopped_or_deleted.yml", `(success and eventName eq "StopLogging"|"DeleteTrail" and not userIdentity.sessionContext.sessionIssuer.userName eq "AWSControlTowerExecution")`},
 		{paCT + "aws_console_login_no_mfa.yml", `(eventName eq "ConsoleLogin" and responseElements.ConsoleLogin eq "Success" and additionalEventData.MFAUsed eq "No" and not (additionalEventData.SamlProviderArn exists and not additionalEventData.SamlProviderArn eq ""))`},
 	} {

@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/concordsec/concord/panther"
 	"github.com/concordsec/concord/portable"
 	"github.com/concordsec/concord/sigma"
 	"github.com/concordsec/concord/spl"
@@ -11,6 +12,17 @@ import (
 
 // printers are the targets' printers.
 var printers = map[Target]printer{
+	ToPanther: func(r *portable.Rule, opts Options) (*Printed, error) {
+		p, err := panther.PrintRule(r, panther.PrintOptions{BaseName: opts.BaseName, YAMLDetection: opts.YAMLDetection})
+		if err != nil {
+			return nil, err
+		}
+		out := &Printed{Files: map[string][]byte{"rules/" + p.YAMLName: p.YAML}, Main: "rules/" + p.YAMLName, Lossy: p.Lossy}
+		if p.PyName != "" {
+			out.Files["rules/"+p.PyName] = p.Py
+		}
+		return out, nil
+	},
 	ToSplunk: func(r *portable.Rule, opts Options) (*Printed, error) {
 		p, err := spl.PrintDetection(r, spl.PrintOptions{BaseName: opts.BaseName})
 		if err != nil {

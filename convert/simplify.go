@@ -1,6 +1,7 @@
 package convert
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
@@ -29,7 +30,7 @@ func Simplify(x portable.Expr) portable.Expr {
 		}
 		return &portable.And{Xs: xs}
 	case *portable.Or:
-		xs := dedup(flatten(x.Xs, false))
+		xs := mergeEq(dedup(flatten(x.Xs, false)))
 		if len(xs) == 1 {
 			return xs[0]
 		}
@@ -106,4 +107,31 @@ func redundant(y portable.Expr, xs []portable.Expr) bool {
 		}
 	}
 	return false
+}
+
+// mergeEq joins the equalities of one field (same folding) in an or into one
+// test with all their values: eventName=A OR eventName=B is eventName in (A, B).
+func mergeEq(xs []portable.Expr) []portable.Expr {
+	var out []portable.Expr
+	first := map[string]*portable.Atom{}
+	for _, y := range xs {
+		a, ok := y.(*portable.Atom)
+		if !ok || a.Op != portable.Eq {
+			out = append(out, y)
+			continue
+		}
+		key := fmt.Sprintf("%s\x00%v", a.Path(), a.Fold)
+		if m, ok := first[key]; ok {
+			for _, v := range a.Values {
+				if !slices.Contains(m.Values, v) {
+					m.Values = append(m.Values, v)
+				}
+			}
+			continue
+		}
+		m := &portable.Atom{Field: a.Field, Op: a.Op, Values: slices.Clone(a.Values), Fold: a.Fold}
+		first[key] = m
+		out = append(out, m)
+	}
+	return out
 }

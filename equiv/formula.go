@@ -133,6 +133,13 @@ func Split(r *ast.Rule) (Form, string) {
 					drops = append(drops, &ast.Exists{X: field(f)})
 				}
 			}
+		case *ast.SpathCmd:
+			// spath output=X path=P is eval X=spath(_raw, P): the value as
+			// written in the event, whatever the add-on made of the field.
+			if aggregated || (c.Input != "" && c.Input != "_raw") || c.Output == "" || strings.Contains(c.Path, "{") {
+				return Form{}, "spath other than output=X path=P on the event"
+			}
+			subst[c.Output] = &ast.Call{Fn: "spl.spath", Args: []ast.Expr{&ast.Field{Path: []string{"_raw"}}, &ast.Lit{Val: ast.String(c.Path)}}}
 		case *ast.HeadCmd:
 			if c.Count == 0 {
 				return Form{}, "head 0"

@@ -12,6 +12,7 @@ import (
 func TestConvertGolden(t *testing.T) {
 	pa := fixtures + "/panther-analysis/rules/aws_cloudtrail_rules/"
 	sigmaDir := fixtures + "/sigma/rules/cloud/aws/cloudtrail/"
+	sc := fixtures + "/security_content/detections/cloud/"
 	cases := []struct{ file, to, from string }{
 		{pa + "aws_bedrock_deletemodelinvocationloggingconfiguration.yml", "splunk", ""},
 		{pa + "aws_bedrock_guardrail_deleted.yml", "splunk", ""},
@@ -21,6 +22,10 @@ func TestConvertGolden(t *testing.T) {
 		{pa + "aws_kms_key_disabled_or_deletion_scheduled.yml", "splunk", ""},
 		{pa + "aws_s3_bucket_versioning_suspended.yml", "splunk", ""},
 		{pa + "aws_s3_bucket_versioning_suspended.yml", "sigma", ""},
+		{sc + "aws_s3_bucket_versioning_suspended.yml", "panther", ""},
+		{sc + "aws_console_login_without_mfa.yml", "panther", ""},
+		{sc + "aws_kms_key_disabled_or_scheduled_for_deletion.yml", "panther", ""},
+		{seedSPL, "panther", ""},
 		{sigmaDir + "aws_cloudtrail_s3_bucket_versioning_suspended.yml", "splunk", "sigma"},
 		{sigmaDir + "aws_cloudtrail_guardduty_detector_deleted.yml", "splunk", "sigma"},
 	}
