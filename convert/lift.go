@@ -81,7 +81,14 @@ func (l *lifter) drop(d ast.Expr, cond portable.Expr) {
 	}
 	var names []string // the fields the dropped value is computed from
 	for _, f := range ast.Fields(ex.X) {
-		names = append(names, strings.Join(f, "."))
+		if !strings.HasPrefix(f[0], "_") { // _time and the like are always there
+			names = append(names, strings.Join(f, "."))
+		}
+	}
+	if c, ok := ex.X.(*ast.Call); ok && c.Fn == "spl.coalesce" {
+		if lit, ok := c.Args[len(c.Args)-1].(*ast.Lit); ok && !lit.Val.IsNullish() {
+			return // fillnull: never null
+		}
 	}
 	if len(names) == 0 {
 		return

@@ -55,7 +55,7 @@ func TestCondition(t *testing.T) {
 // construct and why.
 func TestConditionRefused(t *testing.T) {
 	for _, c := range []struct{ file, want string }{
-		{scCloud + "aws_burst_of_failed_discovery_calls.yml", "no per-event form: command Bin"},
+		{scCloud + "aws_burst_of_failed_discovery_calls.yml", "no per-event form: where on count, an aggregate: a verdict on a set of events"},
 		{scCloud + "aws_security_group_ingress_open_to_internet.yml", "aws_security_group_ingress_open_to_internet.yml:12:86: cannot convert: requestParameters.ipPermissions.items{}.ipRanges.items{}.cidrIp is a multivalue field"},
 		{paCT + "aws_iam_user_or_key_created.yml", "aws_iam_user_or_key_created.py:15:16: cannot convert: a comparison of two fields"},
 	} {

@@ -60,6 +60,14 @@ func TestPerEvent(t *testing.T) {
 			"", "where on count, an aggregate: a verdict on a set of events"},
 		{"dedup drops null fields", rule(&ast.DedupCmd{Count: 1, Fields: []string{"src"}}), "Exists(src)", ""},
 		{"lookup is outside", rule(&ast.LookupCmd{}), "", "command Lookup"},
+		// Splunk renames only the fields that exist, so type keeps its own
+		// value when userIdentity.type is null; userIdentity.arn is gone,
+		// unless a userIdentity.userIdentity.arn is renamed into it.
+		{"rename with a wildcard", rule(&ast.RenameCmd{Pairs: []ast.RenamePair{{From: "userIdentity.*", To: "*"}}}, &ast.WhereCmd{Cond: &ast.IsNull{X: field("type")}}, &ast.StatsCmd{By: []string{"userIdentity.arn"}}),
+			"IsNull(coalesce(userIdentity.type,type)) Exists(userIdentity.userIdentity.arn)", ""},
+		{"a later exact rename wins", rule(&ast.RenameCmd{Pairs: []ast.RenamePair{{From: "userIdentity.*", To: "*"}}}, &ast.RenameCmd{Pairs: []ast.RenamePair{{From: "sourceIPAddress", To: "type"}}}, &ast.StatsCmd{By: []string{"type", "arn"}}),
+			"Exists(coalesce(userIdentity.sourceIPAddress,sourceIPAddress)) Exists(coalesce(userIdentity.arn,arn))", ""},
+		{"two stars", rule(&ast.RenameCmd{Pairs: []ast.RenamePair{{From: "*.*", To: "*_*"}}}), "", "rename with wildcards other than one * on each side"},
 	} {
 		x, reason := PerEvent(tc.rule)
 		if reason != tc.reason {
@@ -82,9 +90,19 @@ func TestPerEvent(t *testing.T) {
 }
 
 func shape(x ast.Expr) string {
-	name := func(e ast.Expr) string {
-		if f, ok := e.(*ast.Field); ok {
-			return strings.Join(f.Path, ".")
+	var name func(e ast.Expr) string
+	name = func(e ast.Expr) string {
+		switch n := e.(type) {
+		case *ast.Field:
+			return strings.Join(n.Path, ".")
+		case *ast.Lit:
+			if n.Val.IsMissing() {
+				return "missing"
+			}
+		case *ast.Call:
+			if n.Fn == "spl.coalesce" && len(n.Args) == 2 {
+				return "coalesce(" + name(n.Args[0]) + "," + name(n.Args[1]) + ")"
+			}
 		}
 		return "?"
 	}

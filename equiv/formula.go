@@ -45,17 +45,40 @@ func Split(r *ast.Rule) (Form, string) {
 	conj := []ast.Expr{r.Match}
 	var drops []ast.Expr
 	values := map[string]ast.Expr{}
+	// substSeq: how many wildcard renames came before a subst entry was set.
+	substSeq := map[string]int{}
 	// subst maps a field name to what it stands for on the raw record, in
-	// terms of the fields the base search saw.
+	// terms of the fields the base search saw; renames with wildcards are
+	// layers consulted lazily, since they apply to any name that matches.
 	subst := map[string]ast.Expr{}
+	var wilds []wildRename
 	aggregated := false       // after stats: only by-fields keep their meaning
 	aggs := map[string]bool{} // names of aggregate fields
-	field := func(name string) ast.Expr {
-		if e, ok := subst[name]; ok {
+	var lookup func(name string, n int) ast.Expr
+	// lookup is what name stands for after the first n wildcard renames and
+	// the assignments made before the next one. (An assignment overwritten
+	// after a wildcard rename is forgotten for views before it: a search
+	// that assigns one field on both sides of such a rename is rare.)
+	lookup = func(name string, n int) ast.Expr {
+		e, hasExact := subst[name]
+		seq := substSeq[name]
+		if seq > n {
+			hasExact = false
+		}
+		for i := n - 1; i >= 0; i-- {
+			if hasExact && seq > i {
+				return e
+			}
+			if x, ok := wilds[i].apply(name, func(m string) ast.Expr { return lookup(m, i) }); ok {
+				return x
+			}
+		}
+		if hasExact {
 			return e
 		}
 		return &ast.Field{Path: []string{name}}
 	}
+	field := func(name string) ast.Expr { return lookup(name, len(wilds)) }
 	rewriteCond := func(c ast.Expr, what string) (ast.Expr, string) {
 		var bad string
 		out := ast.MapFields(c, func(f *ast.Field) ast.Expr {
@@ -85,13 +108,18 @@ func Split(r *ast.Rule) (Form, string) {
 			next := map[string]ast.Expr{}
 			for _, p := range c.Pairs {
 				if strings.Contains(p.From, "*") {
-					return Form{}, "rename with wildcards"
+					if aggregated || strings.Count(p.From, "*") != 1 || strings.Count(p.To, "*") != 1 {
+						return Form{}, "rename with wildcards other than one * on each side"
+					}
+					wilds = append(wilds, wildRename{from: p.From, to: p.To})
+					continue
 				}
 				next[p.To] = field(p.From)
 				next[p.From] = &ast.Lit{Val: ast.Missing}
 			}
 			for k, v := range next {
 				subst[k] = v
+				substSeq[k] = len(wilds)
 			}
 		case *ast.EvalCmd:
 			if aggregated {
@@ -103,6 +131,7 @@ func Split(r *ast.Rule) (Form, string) {
 					return Form{}, bad
 				}
 				subst[a.Field] = x
+				substSeq[a.Field] = len(wilds)
 			}
 		case *ast.StatsCmd:
 			if aggregated {
@@ -121,6 +150,7 @@ func Split(r *ast.Rule) (Form, string) {
 			}
 			for b, x := range kept {
 				values[b] = x
+				substSeq[b] = len(wilds)
 			}
 			subst = kept
 			aggregated = true
@@ -132,6 +162,29 @@ func Split(r *ast.Rule) (Form, string) {
 					}
 					drops = append(drops, &ast.Exists{X: field(f)})
 				}
+			}
+		case *ast.BinCmd:
+			// bin sets the bin of a value, null for null: only its presence
+			// is known per event (a marker call no condition can decide).
+			if aggregated {
+				return Form{}, "bin after stats"
+			}
+			out := c.As
+			if out == "" {
+				out = c.Field
+			}
+			subst[out] = &ast.Call{Fn: "bin", Args: []ast.Expr{field(c.Field)}}
+			substSeq[out] = len(wilds)
+		case *ast.FillnullCmd:
+			if aggregated {
+				return Form{}, "fillnull after stats"
+			}
+			// Without a field list it fills fields present in some result
+			// but null: for an event searched alone, none are (concord's
+			// view deletes a field rather than holding a null).
+			for _, f := range c.Fields {
+				subst[f] = &ast.Call{Fn: "spl.coalesce", Args: []ast.Expr{field(f), &ast.Lit{Val: ast.String(c.Value)}}}
+				substSeq[f] = len(wilds)
 			}
 		case *ast.SpathCmd:
 			// spath output=X path=P is eval X=spath(_raw, P): the value as
@@ -151,4 +204,42 @@ func Split(r *ast.Rule) (Form, string) {
 		}
 	}
 	return Form{Conds: conj, Drops: drops, Values: values}, ""
+}
+
+// wildRename is `rename FROM AS TO` with one * in each: every field whose
+// name matches FROM is renamed, the * of TO taking what FROM's matched.
+// Fields that do not exist are not renamed, so a name matching TO keeps its
+// own value when the field it would come from is null.
+type wildRename struct{ from, to string }
+
+// apply is what name stands for after the rename, given what names stood
+// for before it; ok is false when the rename does not touch the name.
+func (w wildRename) apply(name string, before func(string) ast.Expr) (ast.Expr, bool) {
+	midTo, toMatch := starMatch(w.to, name)
+	_, fromMatch := starMatch(w.from, name)
+	if !toMatch && !fromMatch {
+		return nil, false
+	}
+	var old ast.Expr = &ast.Lit{Val: ast.Missing} // renamed away
+	if !fromMatch {
+		old = before(name)
+	}
+	if !toMatch {
+		return old, true
+	}
+	in := before(strings.Replace(w.from, "*", midTo, 1))
+	if lit, ok := old.(*ast.Lit); ok && lit.Val.IsMissing() {
+		return in, true
+	}
+	return &ast.Call{Fn: "spl.coalesce", Args: []ast.Expr{in, old}}, true
+}
+
+// starMatch matches a pattern with one * against a name; mid is what the *
+// matched.
+func starMatch(pattern, name string) (string, bool) {
+	prefix, suffix, _ := strings.Cut(pattern, "*")
+	if len(name) < len(prefix)+len(suffix) || !strings.HasPrefix(name, prefix) || !strings.HasSuffix(name, suffix) {
+		return "", false
+	}
+	return name[len(prefix) : len(name)-len(suffix)], true
 }
