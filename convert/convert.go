@@ -56,9 +56,6 @@ type Result struct {
 // point is listed: the lift's, the printer's, and key case between Splunk
 // and Panther.
 func Convert(c *harness.Compiled, opts Options) (*Result, ast.ErrorList, error) {
-	if _, ok := printers[opts.To]; !ok {
-		return nil, nil, fmt.Errorf("convert: unknown target %q (expected one of %v)", opts.To, Targets)
-	}
 	if string(c.Rule.Platform) == string(opts.To) {
 		return nil, nil, fmt.Errorf("convert: %s is already a %s rule", c.Rule.File, opts.To)
 	}
