@@ -54,6 +54,18 @@ func (o *Object) Get(key string) (Value, bool) {
 	return Missing, false
 }
 
+// At is the value at a path of exact keys, Missing where the path leaves the
+// objects.
+func (v Value) At(path ...string) Value {
+	for _, k := range path {
+		if v.kind != KindObject {
+			return Missing
+		}
+		v, _ = v.obj.Get(k)
+	}
+	return v
+}
+
 // GetFold returns the value for key the way Panther's event does: the exact key
 // first, then the first key equal under Unicode case folding.
 func (o *Object) GetFold(key string) (Value, bool) {

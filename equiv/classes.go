@@ -33,7 +33,7 @@ func (d *decision) classify() bool {
 			seen[k] = true
 			cs = append(cs, Class{Label: label, Value: val})
 		}
-		if bv := lookup(d.base, v.path); bv.Kind() == ast.KindMissing {
+		if bv := ast.ObjectOf(d.base).At(v.path...); bv.Kind() == ast.KindMissing {
 			add("missing", ast.Missing)
 		} else {
 			add("as in the event: "+show(bv), bv)
@@ -50,20 +50,6 @@ func (d *decision) classify() bool {
 		v.class = cs
 	}
 	return true
-}
-
-func lookup(o *ast.Object, path []string) ast.Value {
-	v := ast.ObjectOf(o)
-	for _, k := range path {
-		if v.Kind() != ast.KindObject {
-			return ast.Missing
-		}
-		var ok bool
-		if v, ok = v.AsObject().Get(k); !ok {
-			return ast.Missing
-		}
-	}
-	return v
 }
 
 func show(v ast.Value) string {

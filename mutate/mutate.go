@@ -158,18 +158,6 @@ func findKey(o *ast.Object, name string) (string, bool) {
 	return "", false
 }
 
-// get reads the value at keys (already resolved).
-func get(o *ast.Object, keys []string) ast.Value {
-	v := ast.ObjectOf(o)
-	for _, k := range keys {
-		if v.Kind() != ast.KindObject {
-			return ast.Missing
-		}
-		v, _ = v.AsObject().Get(k)
-	}
-	return v
-}
-
 // edit copies o along keys and lets f change the innermost object, which holds
 // the last key; objects off the path are shared, since Values are immutable.
 func edit(o *ast.Object, keys []string, f func(parent *ast.Object, key string)) *ast.Object {
@@ -189,7 +177,7 @@ func setValue(o *ast.Object, keys []string, v ast.Value) *ast.Object {
 
 func fieldMutants(ev *ast.Object, keys []string) []Mutant {
 	field := strings.Join(keys, ".")
-	v := get(ev, keys)
+	v := ast.ObjectOf(ev).At(keys...)
 	var out []Mutant
 	mk := func(kind Kind, variant string, e *ast.Object) {
 		label := string(kind) + ":" + field
@@ -265,7 +253,7 @@ func parentOf(o *ast.Object, keys []string) *ast.Object {
 	if len(keys) == 1 {
 		return o
 	}
-	v := get(o, keys[:len(keys)-1])
+	v := ast.ObjectOf(o).At(keys[:len(keys)-1]...)
 	if v.Kind() != ast.KindObject {
 		return &ast.Object{}
 	}

@@ -2,16 +2,12 @@ package panther_test
 
 import (
 	"fmt"
-	"math"
 	"math/rand"
-	"net/netip"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/concordsec/concord/ast"
 	"github.com/concordsec/concord/harness"
@@ -22,170 +18,6 @@ import (
 // The printed rules, loaded back by concord and run natively, against an
 // independent reading of the semantics package portable states: every
 // verdict must agree, and no event may make the printed rule raise.
-
-// holds is the portable semantics, written from the package doc.
-func holds(t *testing.T, x portable.Expr, ev ast.Value) bool {
-	switch x := x.(type) {
-	case *portable.And:
-		for _, y := range x.Xs {
-			if !holds(t, y, ev) {
-				return false
-			}
-		}
-		return true
-	case *portable.Or:
-		for _, y := range x.Xs {
-			if holds(t, y, ev) {
-				return true
-			}
-		}
-		return false
-	case *portable.Not:
-		return !holds(t, x.X, ev)
-	case *portable.Atom:
-		return atomHolds(t, x, ev)
-	}
-	t.Fatalf("unknown condition %T", x)
-	return false
-}
-
-func lookup(ev ast.Value, path []string) ast.Value {
-	v := ev
-	for _, k := range path {
-		if v.Kind() != ast.KindObject {
-			return ast.Missing
-		}
-		var ok bool
-		if v, ok = v.AsObject().Get(k); !ok {
-			return ast.Missing
-		}
-	}
-	return v
-}
-
-func atomHolds(t *testing.T, a *portable.Atom, ev ast.Value) bool {
-	v := lookup(ev, a.Field)
-	switch a.Op {
-	case portable.Exists:
-		return !v.IsNullish()
-	case portable.Success:
-		return !lookup(ev, []string{"errorCode"}).Truth() && !lookup(ev, []string{"errorMessage"}).Truth()
-	case portable.Lt, portable.Le, portable.Gt, portable.Ge:
-		n, ok := refNumber(v)
-		bound, err := strconv.ParseFloat(strings.TrimSpace(a.Values[0]), 64)
-		if !ok || err != nil {
-			return false
-		}
-		switch a.Op {
-		case portable.Lt:
-			return n < bound
-		case portable.Le:
-			return n <= bound
-		case portable.Gt:
-			return n > bound
-		}
-		return n >= bound
-	}
-	if v.Kind() != ast.KindString {
-		return false
-	}
-	s := v.AsString()
-	for _, c := range a.Values {
-		if valueHolds(t, a, s, c) {
-			return true
-		}
-	}
-	return false
-}
-
-// refNumber: a number (a bool is not one) or a string holding one.
-func refNumber(v ast.Value) (float64, bool) {
-	switch v.Kind() {
-	case ast.KindInt:
-		return float64(v.AsInt()), true
-	case ast.KindFloat:
-		return v.AsFloat(), true
-	case ast.KindString:
-		s := strings.TrimSpace(v.AsString())
-		if !regexp.MustCompile(`^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$`).MatchString(s) {
-			return 0, false
-		}
-		f, err := strconv.ParseFloat(s, 64)
-		return f, err == nil && !math.IsInf(f, 0)
-	}
-	return 0, false
-}
-
-// foldPrefix: the first runes of s equal p under simple case folding.
-func foldPrefix(s, p string) bool {
-	n := utf8.RuneCountInString(p)
-	rs := []rune(s)
-	return len(rs) >= n && strings.EqualFold(string(rs[:n]), p)
-}
-
-func valueHolds(t *testing.T, a *portable.Atom, s, c string) bool {
-	switch a.Op {
-	case portable.Eq:
-		if a.Fold {
-			return strings.EqualFold(s, c)
-		}
-		return s == c
-	case portable.Prefix:
-		if a.Fold {
-			return foldPrefix(s, c)
-		}
-		return strings.HasPrefix(s, c)
-	case portable.Suffix:
-		if a.Fold {
-			rs, n := []rune(s), utf8.RuneCountInString(c)
-			return len(rs) >= n && strings.EqualFold(string(rs[len(rs)-n:]), c)
-		}
-		return strings.HasSuffix(s, c)
-	case portable.Contains:
-		if !a.Fold {
-			return strings.Contains(s, c)
-		}
-		rs := []rune(s)
-		for i := range len(rs) + 1 {
-			if foldPrefix(string(rs[i:]), c) {
-				return true
-			}
-		}
-		return false
-	case portable.Wildcard:
-		parts := strings.Split(c, "*")
-		for i, p := range parts {
-			parts[i] = regexp.QuoteMeta(p)
-		}
-		src := `(?s)^` + strings.Join(parts, ".*") + `$`
-		if a.Fold {
-			src = "(?i)" + src
-		}
-		return regexp.MustCompile(src).MatchString(s)
-	case portable.Regex:
-		if a.Fold {
-			c = "(?i)" + c
-		}
-		return regexp.MustCompile(c).MatchString(s)
-	case portable.CIDR:
-		addr, err := netip.ParseAddr(s)
-		if err != nil || addr.Zone() != "" {
-			return false
-		}
-		p, err := netip.ParsePrefix(c)
-		if err != nil {
-			// A bare address is its own /32 or /128.
-			a, err := netip.ParseAddr(c)
-			if err != nil {
-				return false
-			}
-			p = netip.PrefixFrom(a, a.BitLen())
-		}
-		return p.Masked().Contains(addr)
-	}
-	t.Fatalf("unknown operator %s", a.Op)
-	return false
-}
 
 // semanticRule is one portable condition to print and check, with values to
 // try in its fields besides the usual kinds.
@@ -447,7 +279,7 @@ func checkVerdicts(t *testing.T, r semanticRule, c *harness.Compiled, src string
 	}
 	bad := 0
 	for i, v := range res.Verdicts {
-		want := holds(t, r.cond, evs[i])
+		want := portable.Holds(r.cond, evs[i])
 		if v.Err != nil {
 			t.Errorf("%s raised: %v", ast.JSON(evs[i]), v.Err)
 		} else if v.Hit != want {

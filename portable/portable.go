@@ -18,6 +18,11 @@
 //     strings.EqualFold); on a Regex it matches case-insensitively, as (?i).
 //   - Not is plain boolean negation: Not(eventName = "X") holds on an event
 //     with no eventName (Splunk's `NOT eventName=X`, not `eventName!=X`).
+//   - Numeric comparisons hold for a JSON number (not a boolean) or a
+//     string holding a decimal number; a CIDR test for an address (no zone)
+//     inside the prefix, a bare address being its own /32 or /128.
+//
+// Holds is this semantics as code.
 package portable
 
 import (

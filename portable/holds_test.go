@@ -1,0 +1,63 @@
+package portable
+
+import (
+	"testing"
+
+	"github.com/concordsec/concord/ast"
+)
+
+// Each line of the package doc, on the kinds of value an event can hold.
+func TestHolds(t *testing.T) {
+	ev := func(js string) ast.Value {
+		v, err := ast.ParseJSON([]byte(js))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	at := func(field string, op Op, fold bool, vals ...string) *Atom {
+		return &Atom{Field: []string{field}, Op: op, Values: vals, Fold: fold}
+	}
+	for _, c := range []struct {
+		x    Expr
+		ev   string
+		want bool
+	}{
+		{at("e", Eq, false, "DeleteTrail"), `{"e":"DeleteTrail"}`, true},
+		{at("e", Eq, false, "DeleteTrail"), `{"e":"deletetrail"}`, false},
+		{at("e", Eq, true, "DeleteTrail"), `{"e":"deletetrail"}`, true},
+		{at("e", Eq, false, "5"), `{"e":5}`, false}, // strings only
+		{at("e", Eq, false, "true"), `{"e":true}`, false},
+		{at("e", Eq, false, "x"), `{"e":["x"]}`, false},
+		{at("e", Eq, false, ""), `{}`, false},
+		{&Not{X: at("e", Eq, false, "x")}, `{}`, true}, // plain negation
+		{&Not{X: at("e", Eq, false, "x")}, `{"e":null}`, true},
+		{at("e", Exists, false), `{"e":""}`, true},
+		{at("e", Exists, false), `{"e":null}`, false},
+		{at("e", Exists, false), `{"e":[]}`, true},
+		{at("e", Prefix, true, "Del"), `{"e":"deleteTrail"}`, true},
+		{at("e", Suffix, false, "Trail"), `{"e":"DeleteTrail"}`, true},
+		{at("e", Contains, true, "TRAIL"), `{"e":"DeleteTrails"}`, true},
+		{at("e", Wildcard, false, "Del*Trail"), `{"e":"Delete\nTrail"}`, true},
+		{at("e", Wildcard, false, "Del*Trail"), `{"e":"DeleteTrails"}`, false},
+		{at("e", Regex, false, "^Del"), `{"e":"xDel"}`, false},
+		{at("e", Regex, true, "trail$"), `{"e":"DeleteTrail"}`, true},
+		{at("e", CIDR, false, "10.0.0.0/8"), `{"e":"10.1.2.3"}`, true},
+		{at("e", CIDR, false, "10.1.2.3"), `{"e":"10.1.2.3"}`, true},
+		{at("e", CIDR, false, "10.0.0.0/8"), `{"e":"fe80::1%eth0"}`, false},
+		{at("e", Gt, false, "5"), `{"e":6}`, true},
+		{at("e", Gt, false, "5"), `{"e":" 6 "}`, true},
+		{at("e", Gt, false, "5"), `{"e":"0x10"}`, false},
+		{at("e", Gt, false, "0"), `{"e":true}`, false},
+		{&Atom{Op: Success}, `{"errorCode":""}`, true},
+		{&Atom{Op: Success}, `{"errorMessage":"denied"}`, false},
+		{&Atom{Op: Success}, `{"errorCode":0}`, true},
+		{&Atom{Field: []string{"u", "type"}, Op: Eq, Values: []string{"Root"}}, `{"u":{"type":"Root"}}`, true},
+		{&Or{}, `{}`, false},
+		{&And{}, `{}`, true},
+	} {
+		if got := Holds(c.x, ev(c.ev)); got != c.want {
+			t.Errorf("%s on %s: %v, want %v", String(c.x), c.ev, got, c.want)
+		}
+	}
+}
