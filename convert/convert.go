@@ -49,6 +49,7 @@ type printer func(r *portable.Rule, opts Options) (*Printed, error)
 // Result is a converted rule.
 type Result struct {
 	Rule *portable.Rule
+	To   Target
 	Printed
 }
 
@@ -76,7 +77,7 @@ func Print(r *portable.Rule, opts Options, errs ast.ErrorList) (*Result, ast.Err
 	if err != nil {
 		return nil, errs, fmt.Errorf("convert %s to %s: %w", r.Name, opts.To, err)
 	}
-	res := &Result{Rule: r, Printed: *out}
+	res := &Result{Rule: r, To: opts.To, Printed: *out}
 	res.Lossy = append(slices.Clone(r.Lossy), out.Lossy...)
 	if opts.To != ToSigma {
 		res.Lossy = append(res.Lossy, KeyCase)

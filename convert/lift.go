@@ -65,7 +65,7 @@ func Condition(r *ast.Rule) (portable.Expr, []portable.Lossy, error) {
 		}
 		conj = append(conj, x)
 	}
-	x := l.success(Simplify(&portable.And{Xs: conj}))
+	x := l.success(portable.Simplify(&portable.And{Xs: conj}))
 	for _, d := range form.Drops {
 		l.drop(d, x)
 	}
@@ -649,5 +649,5 @@ func (l *lifter) success(x portable.Expr) portable.Expr {
 	}
 	l.lossy = append(l.lossy, portable.Lossy{Fields: []string{"errorCode", "errorMessage"}, Either: true, Kinds: []string{"assignment", "null", "array"},
 		Reason: "The search takes an errorCode or errorMessage with the text \"null\" (how Splunk reads a JSON null) for a successful call; the conversion's successful call does not."})
-	return Simplify(&portable.And{Xs: xs})
+	return portable.Simplify(&portable.And{Xs: xs})
 }

@@ -3,7 +3,6 @@ package harness
 import (
 	"fmt"
 	"math"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -206,12 +205,9 @@ func PairsFor(dir string, rules []*ast.Rule) ([]Pair, error) {
 	if err != nil {
 		return nil, err
 	}
-	declared := map[[2]string]bool{}
-	for _, p := range pairs {
-		declared[[2]string{filepath.Clean(p.Splunk), filepath.Clean(p.Panther)}] = true
-	}
+	declared := len(pairs)
 	for _, p := range AutoPairs(rules) {
-		if !declared[[2]string{filepath.Clean(p.Splunk), filepath.Clean(p.Panther)}] {
+		if FindPair(pairs[:declared], p.Splunk, p.Panther) == nil {
 			pairs = append(pairs, p)
 		}
 	}

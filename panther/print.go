@@ -578,37 +578,9 @@ func plainSafe(s string) bool {
 	return true
 }
 
-// yamlQuoted is s double-quoted with YAML's escapes.
-func yamlQuoted(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, r := range s {
-		switch {
-		case r == '"':
-			b.WriteString(`\"`)
-		case r == '\\':
-			b.WriteString(`\\`)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r < 0x20 || r == 0x7f:
-			fmt.Fprintf(&b, `\x%02x`, r)
-		case r == unicode.ReplacementChar || !unicode.IsPrint(r) && r != ' ':
-			if r > 0xffff {
-				fmt.Fprintf(&b, `\U%08x`, r)
-			} else {
-				fmt.Fprintf(&b, `\u%04x`, r)
-			}
-		default:
-			b.WriteRune(r)
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
-}
+// yamlQuoted is s double-quoted with YAML's escapes, which for the
+// characters pyEscape escapes are Python's.
+func yamlQuoted(s string) string { return `"` + pyEscape(s, '"', false) + `"` }
 
 // flowJSON writes an event as panther-analysis writes test logs: JSON in YAML
 // flow style, one key a line with trailing commas, a nested object or list

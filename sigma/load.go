@@ -389,7 +389,7 @@ func (l *loader) detection(d *yaml.Node) portable.Expr {
 		return nil
 	}
 	// A list of conditions: "each of them generates a query", linked with OR.
-	return simplify(or(xs))
+	return portable.Simplify(or(xs))
 }
 
 // selections are the search identifiers in definition order.

@@ -173,7 +173,7 @@ func TestLoadDetection(t *testing.T) {
         f: b
     c:
         f: c
-    condition: (a or b) and c`, `((f ieq "a" or f ieq "b") and f ieq "c")`},
+    condition: (a or b) and c`, `(f ieq "a"|"b" and f ieq "c")`},
 		{"1 of pattern", `
     selection_a:
         f: a
@@ -181,7 +181,7 @@ func TestLoadDetection(t *testing.T) {
         f: b
     filter:
         f: c
-    condition: 1 of selection_* and not filter`, `((f ieq "a" or f ieq "b") and not f ieq "c")`},
+    condition: 1 of selection_* and not filter`, `(f ieq "a"|"b" and not f ieq "c")`},
 		{"all of pattern", `
     sel_a:
         f: a
@@ -205,7 +205,7 @@ func TestLoadDetection(t *testing.T) {
         f: a
     b:
         f: b
-    condition: any of them`, `(f ieq "a" or f ieq "b")`},
+    condition: any of them`, `f ieq "a"|"b"`},
 		{"double not", `
     a:
         f: a
@@ -217,12 +217,12 @@ func TestLoadDetection(t *testing.T) {
         f: b
     condition:
         - a
-        - b`, `(f ieq "a" or f ieq "b")`},
+        - b`, `f ieq "a"|"b"`},
 		{"quoted keys and anchors", `
     a: &m
         'f|contains': x
     b: *m
-    condition: a and b`, `(f icontains "x" and f icontains "x")`},
+    condition: a and b`, `f icontains "x"`},
 		{"literal block condition", `
     a:
         f: a

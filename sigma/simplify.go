@@ -10,43 +10,6 @@ import (
 	"github.com/concordsec/concord/portable"
 )
 
-// simplify flattens nested ANDs and ORs, drops double negations and
-// one-element groups. It builds new nodes: identifiers referenced twice share
-// their expression.
-func simplify(x portable.Expr) portable.Expr {
-	switch x := x.(type) {
-	case *portable.And:
-		var xs []portable.Expr
-		for _, y := range x.Xs {
-			y = simplify(y)
-			if a, ok := y.(*portable.And); ok {
-				xs = append(xs, a.Xs...)
-			} else {
-				xs = append(xs, y)
-			}
-		}
-		return and(xs)
-	case *portable.Or:
-		var xs []portable.Expr
-		for _, y := range x.Xs {
-			y = simplify(y)
-			if o, ok := y.(*portable.Or); ok {
-				xs = append(xs, o.Xs...)
-			} else {
-				xs = append(xs, y)
-			}
-		}
-		return or(xs)
-	case *portable.Not:
-		y := simplify(x.X)
-		if n, ok := y.(*portable.Not); ok {
-			return n.X
-		}
-		return &portable.Not{X: y}
-	}
-	return x
-}
-
 // numberText is a constant a JSON number could be written as.
 var numberText = regexp.MustCompile(`^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$`)
 

@@ -170,13 +170,23 @@ func convertOne(l *loaded, opts convert.Options, dir string, verify bool) *conve
 		c.Error = "verify: concord does not run Sigma rules; verify a conversion to splunk or panther"
 		return c
 	}
-	dst := loadOne(filepath.Join(root, res.Main), harness.Options{})
-	if dst.compiled == nil {
-		c.Error = fmt.Sprintf("verify: the converted rule does not load: %s: %s", dst.status(), dst.message())
+	dst, err := loadBack(res, root)
+	if err != nil {
+		c.Error = err.Error()
 		return c
 	}
-	c.verify(l.compiled, dst.compiled, res.Lossy)
+	c.verify(l.compiled, dst, res.Lossy)
 	return c
+}
+
+// loadBack loads a conversion written under root, as the target's tools
+// would find it.
+func loadBack(res *convert.Result, root string) (*harness.Compiled, error) {
+	l := loadOne(filepath.Join(root, res.Main), harness.Options{})
+	if l.compiled == nil {
+		return nil, fmt.Errorf("verify: the %s conversion does not load: %s: %s", res.To, l.status(), l.message())
+	}
+	return l.compiled, nil
 }
 
 // setResult records a conversion's files (under dir) and lossy points.
@@ -326,16 +336,16 @@ func convertSigma(file string, opts convert.Options, dir string, verify bool) *c
 		return c
 	}
 	defer os.RemoveAll(tmp)
-	var compiled []*loaded
+	var compiled []*harness.Compiled
 	for i, rr := range []*convert.Result{res, res2} {
 		root := filepath.Join(tmp, fmt.Sprint(i))
 		if err := rr.Write(root); err != nil {
 			c.Error = err.Error()
 			return c
 		}
-		l := loadOne(filepath.Join(root, rr.Main), harness.Options{})
-		if l.compiled == nil {
-			c.Error = fmt.Sprintf("verify: the %s conversion does not load: %s: %s", []convert.Target{opts.To, other}[i], l.status(), l.message())
+		l, err := loadBack(rr, root)
+		if err != nil {
+			c.Error = err.Error()
 			return c
 		}
 		compiled = append(compiled, l)
@@ -347,6 +357,6 @@ func convertSigma(file string, opts convert.Options, dir string, verify bool) *c
 		l.Either = true
 		lossy = append(lossy, l)
 	}
-	c.verify(compiled[0].compiled, compiled[1].compiled, lossy)
+	c.verify(compiled[0], compiled[1], lossy)
 	return c
 }

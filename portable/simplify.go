@@ -1,11 +1,9 @@
-package convert
+package portable
 
 import (
 	"fmt"
 	"slices"
 	"strings"
-
-	"github.com/concordsec/concord/portable"
 )
 
 // Simplify rewrites a condition into the plainest equivalent form a person
@@ -14,48 +12,48 @@ import (
 // case-insensitive equality made redundant by a case-sensitive equality on
 // the same field (Splunk detections repeat a base-search term in a where
 // clause to make it exact) removed.
-func Simplify(x portable.Expr) portable.Expr {
+func Simplify(x Expr) Expr {
 	switch x := x.(type) {
-	case *portable.And:
+	case *And:
 		xs := flatten(x.Xs, true)
 		for _, y := range xs {
-			if o, ok := y.(*portable.Or); ok && len(o.Xs) == 0 {
+			if o, ok := y.(*Or); ok && len(o.Xs) == 0 {
 				return o // false
 			}
 		}
 		xs = dedup(xs)
-		xs = slices.DeleteFunc(xs, func(y portable.Expr) bool { return redundant(y, xs) })
+		xs = slices.DeleteFunc(xs, func(y Expr) bool { return redundant(y, xs) })
 		if len(xs) == 1 {
 			return xs[0]
 		}
-		return &portable.And{Xs: xs}
-	case *portable.Or:
+		return &And{Xs: xs}
+	case *Or:
 		xs := mergeEq(dedup(flatten(x.Xs, false)))
 		if len(xs) == 1 {
 			return xs[0]
 		}
-		return &portable.Or{Xs: xs}
-	case *portable.Not:
+		return &Or{Xs: xs}
+	case *Not:
 		inner := Simplify(x.X)
-		if n, ok := inner.(*portable.Not); ok {
+		if n, ok := inner.(*Not); ok {
 			return n.X
 		}
-		return &portable.Not{X: inner}
+		return &Not{X: inner}
 	}
 	return x
 }
 
-func flatten(xs []portable.Expr, and bool) []portable.Expr {
-	var out []portable.Expr
+func flatten(xs []Expr, and bool) []Expr {
+	var out []Expr
 	for _, y := range xs {
 		y = Simplify(y)
 		switch y := y.(type) {
-		case *portable.And:
+		case *And:
 			if and {
 				out = append(out, y.Xs...)
 				continue
 			}
-		case *portable.Or:
+		case *Or:
 			if !and {
 				out = append(out, y.Xs...)
 				continue
@@ -66,11 +64,11 @@ func flatten(xs []portable.Expr, and bool) []portable.Expr {
 	return out
 }
 
-func dedup(xs []portable.Expr) []portable.Expr {
-	var out []portable.Expr
+func dedup(xs []Expr) []Expr {
+	var out []Expr
 	seen := map[string]bool{}
 	for _, y := range xs {
-		k := portable.String(y)
+		k := String(y)
 		if !seen[k] {
 			seen[k] = true
 			out = append(out, y)
@@ -80,20 +78,20 @@ func dedup(xs []portable.Expr) []portable.Expr {
 }
 
 // redundant: y is implied by another conjunct of xs.
-func redundant(y portable.Expr, xs []portable.Expr) bool {
-	a, ok := y.(*portable.Atom)
+func redundant(y Expr, xs []Expr) bool {
+	a, ok := y.(*Atom)
 	if !ok {
 		return false
 	}
 	for _, z := range xs {
-		b, ok := z.(*portable.Atom)
-		if !ok || b == a || !slices.Equal(a.Field, b.Field) || b.Op == portable.Success || b.Op == portable.Exists {
+		b, ok := z.(*Atom)
+		if !ok || b == a || !slices.Equal(a.Field, b.Field) || b.Op == Success || b.Op == Exists {
 			continue
 		}
 		switch {
-		case a.Op == portable.Exists:
+		case a.Op == Exists:
 			return true // any value test implies the field is there
-		case a.Op == portable.Eq && a.Fold && b.Op == portable.Eq && !b.Fold:
+		case a.Op == Eq && a.Fold && b.Op == Eq && !b.Fold:
 			// b's values are all among a's, ignoring case: b implies a.
 			all := true
 			for _, v := range b.Values {
@@ -111,12 +109,12 @@ func redundant(y portable.Expr, xs []portable.Expr) bool {
 
 // mergeEq joins the equalities of one field (same folding) in an or into one
 // test with all their values: eventName=A OR eventName=B is eventName in (A, B).
-func mergeEq(xs []portable.Expr) []portable.Expr {
-	var out []portable.Expr
-	first := map[string]*portable.Atom{}
+func mergeEq(xs []Expr) []Expr {
+	var out []Expr
+	first := map[string]*Atom{}
 	for _, y := range xs {
-		a, ok := y.(*portable.Atom)
-		if !ok || a.Op != portable.Eq {
+		a, ok := y.(*Atom)
+		if !ok || a.Op != Eq {
 			out = append(out, y)
 			continue
 		}
@@ -129,7 +127,7 @@ func mergeEq(xs []portable.Expr) []portable.Expr {
 			}
 			continue
 		}
-		m := &portable.Atom{Field: a.Field, Op: a.Op, Values: slices.Clone(a.Values), Fold: a.Fold}
+		m := &Atom{Field: a.Field, Op: a.Op, Values: slices.Clone(a.Values), Fold: a.Fold}
 		first[key] = m
 		out = append(out, m)
 	}
