@@ -6,7 +6,6 @@ package convert
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -334,14 +333,12 @@ func (l *lifter) match(n *ast.Match) (portable.Expr, error) {
 	return l.atom(f, op, []string{pattern}, fold, n)
 }
 
-var numberish = regexp.MustCompile(`^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$`)
-
 // byText: Splunk compares a JSON number or boolean by its text, and sees a
 // JSON null as the text "null"; the portable form matches strings only.
 func (l *lifter) byText(field []string, values []string) {
 	for _, v := range values {
 		lv := strings.ToLower(v)
-		if numberish.MatchString(v) || lv == "true" || lv == "false" || lv == "null" || strings.Trim(v, "*") == "" {
+		if portable.Decimal(v) || lv == "true" || lv == "false" || lv == "null" || strings.Trim(v, "*") == "" {
 			l.lossy = append(l.lossy, portable.Lossy{Fields: []string{strings.Join(field, ".")}, Either: true,
 				Kinds:  []string{"number-as-string", "string-as-number", "null", "assignment"},
 				Reason: fmt.Sprintf("Splunk compares a JSON number, boolean or null by its text, so %q also matches such a value; the conversion matches strings only.", v)})

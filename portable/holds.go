@@ -75,6 +75,10 @@ func (a *Atom) holds(ev ast.Value) bool {
 
 var decimal = regexp.MustCompile(`^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$`)
 
+// Decimal reports whether s is a decimal number's text, as numeric tests
+// read a string (and as a JSON number may print).
+func Decimal(s string) bool { return decimal.MatchString(s) }
+
 // number: a JSON number (a boolean is not one), or a string holding a
 // decimal one (surrounding spaces allowed; not hex, inf or nan).
 func number(v ast.Value) (float64, bool) {
@@ -85,7 +89,7 @@ func number(v ast.Value) (float64, bool) {
 		return v.AsFloat(), !math.IsNaN(v.AsFloat())
 	case ast.KindString:
 		s := strings.TrimSpace(v.AsString())
-		if !decimal.MatchString(s) {
+		if !Decimal(s) {
 			return 0, false
 		}
 		f, err := strconv.ParseFloat(s, 64)
