@@ -99,6 +99,17 @@ func checkCond(x portable.Expr, logType string) error {
 		}
 	case *portable.Not:
 		return checkCond(x.X, logType)
+	case *portable.Any:
+		if len(x.Path) == 0 {
+			return fmt.Errorf("print: %s: no list", portable.String(x))
+		}
+		if a, ok := x.X.(*portable.Atom); ok && len(a.Field) == 0 {
+			// A test of the element itself.
+			c := *a
+			c.Field = []string{"element"}
+			return checkAtom(&c, logType)
+		}
+		return checkCond(x.X, logType)
 	case *portable.Atom:
 		return checkAtom(x, logType)
 	default:
@@ -189,6 +200,8 @@ func normalize(x portable.Expr) portable.Expr {
 		return out
 	case *portable.Not:
 		return &portable.Not{X: normalize(x.X)}
+	case *portable.Any:
+		return &portable.Any{Path: x.Path, X: normalize(x.X)}
 	case *portable.Atom:
 		a := *x
 		a.Values = nil

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -59,8 +60,41 @@ func (g *pyGen) expr(x portable.Expr) (pyX, error) {
 		return pyNegate(py), nil
 	case *portable.Atom:
 		return g.atom(x, false)
+	case *portable.Any:
+		iter := g.call("_items", g.getter(x.Path))
+		name := g.elemName(x.Path)
+		outer := g.elem
+		g.elem, g.scope = name, append(g.scope, name)
+		inner, err := g.expr(x.X)
+		g.elem, g.scope = outer, g.scope[:len(g.scope)-1]
+		if err != nil {
+			return nil, err
+		}
+		return pyCall{fn: []string{"any"}, args: []pyX{pyGenExp{elem: inner, name: name, iter: iter}}}, nil
 	}
 	return nil, fmt.Errorf("print: unknown condition %T", x)
+}
+
+// elemName names the variable of a list's elements after the list's key,
+// singular (Grant -> grant; CloudTrail's ipRanges.items -> ip_range),
+// distinct from enclosing ones.
+func (g *pyGen) elemName(path []string) string {
+	key := path[len(path)-1]
+	if len(path) > 1 && (key == "items" || key == "item" || key == "member") {
+		key = path[len(path)-2]
+	}
+	name := keySnake(key)
+	if len(name) > 3 && strings.HasSuffix(name, "s") && !strings.HasSuffix(name, "ss") {
+		name = strings.TrimSuffix(name, "s")
+	}
+	if name == "" || unicode.IsDigit(rune(name[0])) || pyReserved[name] {
+		name = "element"
+	}
+	base := name
+	for i := 2; slices.Contains(g.scope, name); i++ {
+		name = base + "_" + strconv.Itoa(i)
+	}
+	return name
 }
 
 // negate is `not x`, with parentheses where not would bind tighter.
@@ -85,7 +119,25 @@ func pyNegate(x pyX) pyX {
 
 var negatedOps = map[string]string{"==": "!=", "!=": "==", "in": "not in", "not in": "in", "is": "is not", "is not": "is"}
 
-// getter reads a field: event.get("k") or event.deep_get("a", "b").
+// getter reads a field: event.get("k") or event.deep_get("a", "b"); in a
+// list element, deep_get(item, "a", "b") (None where the element is no
+// object) or the element itself.
+func (g *pyGen) getter(field []string) pyX {
+	if g.elem != "" {
+		if len(field) == 0 {
+			return pyName(g.elem)
+		}
+		g.base["deep_get"] = true
+		args := []pyX{pyName(g.elem)}
+		for _, k := range field {
+			args = append(args, pyString(k))
+		}
+		return pyCall{fn: []string{"deep_get"}, args: args}
+	}
+	return getter(field)
+}
+
+// getter reads a field of the event: event.get("k") or event.deep_get("a", "b").
 func getter(field []string) pyX {
 	if len(field) == 1 {
 		return pyCall{fn: []string{"event", "get"}, args: []pyX{pyString(field[0])}}
@@ -126,7 +178,7 @@ func (g *pyGen) atom(a *portable.Atom, neg bool) (pyX, error) {
 		}
 		return x
 	}
-	value := getter(a.Field)
+	value := g.getter(a.Field)
 	switch a.Op {
 	case portable.Success:
 		g.aws["aws_cloudtrail_success"] = true

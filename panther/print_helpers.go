@@ -7,11 +7,15 @@ package panther
 // not a match). Written as black formats them.
 
 var helperOrder = []string{
-	"_lower", "_starts_with", "_ends_with", "_contains", "_matches", "_search", "_in_network",
+	"_items", "_lower", "_starts_with", "_ends_with", "_contains", "_matches", "_search", "_in_network",
 	"_number", "_less_than", "_at_most", "_greater_than", "_at_least",
 }
 
 var helperSource = map[string]string{
+	"_items": `def _items(value):
+    """The value's elements when it is a list, else none (an object is no list)."""
+    return value if isinstance(value, list) else []
+`,
 	"_lower": `def _lower(value):
     """The value in lower case (a long s as s, as case folding has it); None if not a string."""
     return value.lower().replace("\u017f", "s") if isinstance(value, str) else None

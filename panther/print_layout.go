@@ -34,11 +34,12 @@ const (
 
 // black's delimiter priorities (brackets.py).
 const (
-	prioComma      = 18
-	prioLogic      = 14
-	prioString     = 12
-	prioComparator = 10
-	prioDot        = 1
+	prioComprehension = 20
+	prioComma         = 18
+	prioLogic         = 14
+	prioString        = 12
+	prioComparator    = 10
+	prioDot           = 1
 )
 
 func (t tokType) opening() bool { return t == tLPar || t == tLSqb || t == tLBrace }

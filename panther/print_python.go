@@ -59,7 +59,12 @@ type (
 		x, y pyX
 		op   string
 	}
-	pyParen struct{ x pyX }
+	pyParen  struct{ x pyX }
+	pyGenExp struct { // elem for name in iter
+		elem pyX
+		name string
+		iter pyX
+	}
 )
 
 func pyName(s string) pyAtom   { return pyAtom{tName, s} }
@@ -156,6 +161,12 @@ func leaves(x pyX) []*leaf {
 					emit(y, ws)
 				}
 			}
+		case pyGenExp:
+			emit(x.elem, ws)
+			add(tName, "for", " ", prioComprehension)
+			add(tName, x.name, " ", 0)
+			add(tName, "in", " ", 0)
+			emit(x.iter, " ")
 		case pyNot:
 			add(tOp, "not", ws, 0)
 			emit(x.x, " ")
@@ -288,7 +299,12 @@ type pyGen struct {
 	aws     map[string]bool // names from panther_aws_helpers
 	consts  []pyConst
 	lossy   []portable.Lossy
-	notes   []string // "# concord:" comments for rule()
+	notes   []string        // "# concord:" comments for rule()
+	base    map[string]bool // names from panther_base_helpers
+	// elem is the variable holding the list element an Any's test reads
+	// ("" outside one); scope the names taken by enclosing ones.
+	elem  string
+	scope []string
 }
 
 type pyConst struct {
@@ -298,7 +314,7 @@ type pyConst struct {
 }
 
 func printPython(r *portable.Rule, cond portable.Expr) ([]byte, []portable.Lossy, error) {
-	g := &pyGen{rule: r, helpers: map[string]bool{}, imports: map[string]bool{}, aws: map[string]bool{}}
+	g := &pyGen{rule: r, helpers: map[string]bool{}, imports: map[string]bool{}, aws: map[string]bool{}, base: map[string]bool{}}
 	x, err := g.expr(cond)
 	if err != nil {
 		return nil, nil, err
@@ -338,13 +354,23 @@ func printPython(r *portable.Rule, cond portable.Expr) ([]byte, []portable.Lossy
 	if len(std) > 0 {
 		imports = append(imports, std)
 	}
-	if len(g.aws) > 0 {
-		names := make([]string, 0, len(g.aws))
-		for n := range g.aws {
+	var from []string
+	for _, m := range []struct {
+		module string
+		names  map[string]bool
+	}{{"panther_aws_helpers", g.aws}, {"panther_base_helpers", g.base}} {
+		if len(m.names) == 0 {
+			continue
+		}
+		names := make([]string, 0, len(m.names))
+		for n := range m.names {
 			names = append(names, n)
 		}
 		sort.Strings(names)
-		imports = append(imports, []string{"from panther_aws_helpers import " + strings.Join(names, ", ")})
+		from = append(from, "from "+m.module+" import "+strings.Join(names, ", "))
+	}
+	if len(from) > 0 {
+		imports = append(imports, from)
 	}
 	var consts [][]string
 	if g.helpers["_number"] {

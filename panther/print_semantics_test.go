@@ -101,6 +101,42 @@ func semanticRules() []semanticRule {
 		"userIdentity.type": strs("IAMUser"),
 		"errorCode":         strs("AccessDenied"),
 	}})
+	// Lists: elements of every kind, an object where a list is expected, and
+	// nested lists (a security group's permissions and their ranges).
+	js := func(xs ...string) []ast.Value {
+		var out []ast.Value
+		for _, x := range xs {
+			v, err := ast.ParseJSON([]byte(x))
+			if err != nil {
+				panic(err)
+			}
+			out = append(out, v)
+		}
+		return out
+	}
+	anyOf := func(path string, x portable.Expr) *portable.Any {
+		return &portable.Any{Path: strings.Split(path, "."), X: x}
+	}
+	ranges := anyOf("requestParameters.ipPermissions.items", anyOf("ipRanges.items", atom("cidrIp", portable.Eq, false, "0.0.0.0/0")))
+	rangeLists := js(`[]`, `{"ipRanges":{"items":[{"cidrIp":"0.0.0.0/0"}]}}`, `[{"ipRanges":{"items":[{"cidrIp":"10.0.0.0/8"},{"cidrIp":"0.0.0.0/0"}]}}]`,
+		`[{"ipRanges":{"items":{"cidrIp":"0.0.0.0/0"}}}]`, `[null, 1, "0.0.0.0/0", {"ipRanges":null}, {"ipRanges":{"items":[null, "x", {"cidrIp":0}]}}]`,
+		`[{"ipRanges":{"items":[{"cidrIp":"10.0.0.0/8"}]}}, {"ipRanges":{"items":[{"cidrIp":"0.0.0.0/1"}]}}]`)
+	for _, r := range []semanticRule{
+		{name: "any_nested", cond: ranges, extra: map[string][]ast.Value{"requestParameters.ipPermissions.items": rangeLists}},
+		{name: "not_any_nested", cond: &portable.Not{X: ranges}, extra: map[string][]ast.Value{"requestParameters.ipPermissions.items": rangeLists}},
+		{name: "any_element", cond: anyOf("resources", atom("", portable.Wildcard, true, "*/groups/global/AllUsers")),
+			extra: map[string][]ast.Value{"resources": js(`["http://acs/groups/global/allusers"]`, `["x", 1, null, ["http://acs/groups/global/AllUsers"]]`, `"http://acs/groups/global/AllUsers"`)}},
+		{name: "any_and", cond: &portable.And{Xs: []portable.Expr{
+			atom("eventName", portable.Eq, false, "PutBucketAcl"),
+			anyOf("grants", &portable.And{Xs: []portable.Expr{atom("Grantee.URI", portable.Suffix, false, "/AllUsers"), &portable.Not{X: atom("Permission", portable.Eq, false, "READ_ACP")}}}),
+		}}, extra: map[string][]ast.Value{
+			"eventName": strs("PutBucketAcl"),
+			"grants": js(`[{"Grantee":{"URI":"g/AllUsers"},"Permission":"READ"}]`, `[{"Grantee":{"URI":"g/AllUsers"},"Permission":"READ_ACP"}]`,
+				`[{"Grantee":{"URI":"g/AllUsers"},"Permission":"READ_ACP"},{"Grantee":{"URI":"g/AllUsers"}}]`, `[{"Grantee":"g/AllUsers"}]`),
+		}},
+	} {
+		rules = append(rules, r)
+	}
 	rules = append(rules, semanticRule{name: "empty_and", cond: &portable.And{}})
 	rules = append(rules, semanticRule{name: "empty_or", cond: &portable.Or{}})
 	return rules
@@ -165,6 +201,9 @@ func events(t *testing.T, r semanticRule) []ast.Value {
 			}
 		case *portable.Not:
 			walk(x.X)
+		case *portable.Any:
+			// The list's values come from the rule's extra ones.
+			addField(x.Path, nil)
 		case *portable.Atom:
 			if x.Op == portable.Success {
 				addField([]string{"errorCode"}, []string{"AccessDenied"})

@@ -34,6 +34,16 @@ func Holds(x Expr, ev ast.Value) bool {
 		return !Holds(x.X, ev)
 	case *Atom:
 		return x.holds(ev)
+	case *Any:
+		v := ev.At(x.Path...)
+		if v.Kind() != ast.KindList {
+			return false
+		}
+		for _, e := range v.AsList() {
+			if Holds(x.X, e) {
+				return true
+			}
+		}
 	}
 	return false
 }

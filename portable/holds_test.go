@@ -24,6 +24,15 @@ func TestHolds(t *testing.T) {
 		want bool
 	}{
 		{at("e", Eq, false, "DeleteTrail"), `{"e":"DeleteTrail"}`, true},
+		// Any: some element of a list; fields read from the element.
+		{&Any{Path: []string{"l"}, X: at("c", Eq, false, "x")}, `{"l":[{"c":"y"},{"c":"x"}]}`, true},
+		{&Any{Path: []string{"l"}, X: at("c", Eq, false, "x")}, `{"l":{"c":"x"}}`, false}, // an object is no list
+		{&Any{Path: []string{"l"}, X: at("c", Eq, false, "x")}, `{"l":["x", 1, null]}`, false},
+		{&Any{Path: []string{"l"}, X: &Atom{Op: Eq, Values: []string{"x"}}}, `{"l":["y", "x"]}`, true},
+		{&Any{Path: []string{"l"}, X: &Not{X: at("c", Exists, false)}}, `{"l":[]}`, false},
+		{&Not{X: &Any{Path: []string{"l"}, X: at("c", Eq, false, "x")}}, `{}`, true},
+		{&Any{Path: []string{"a"}, X: &Any{Path: []string{"b"}, X: at("c", Eq, true, "X")}}, `{"a":[{"b":[{"c":"y"}]},{"b":[{"c":"x"}]}]}`, true},
+		{&Any{Path: []string{"l"}, X: &And{Xs: []Expr{at("c", Eq, false, "x"), at("d", Eq, false, "y")}}}, `{"l":[{"c":"x"},{"d":"y"}]}`, false}, // one element for both
 		{at("e", Eq, false, "DeleteTrail"), `{"e":"deletetrail"}`, false},
 		{at("e", Eq, true, "DeleteTrail"), `{"e":"deletetrail"}`, true},
 		{at("e", Eq, false, "5"), `{"e":5}`, false}, // strings only

@@ -18,6 +18,13 @@
 //     strings.EqualFold); on a Regex it matches case-insensitively, as (?i).
 //   - Not is plain boolean negation: Not(eventName = "X") holds on an event
 //     with no eventName (Splunk's `NOT eventName=X`, not `eventName!=X`).
+//   - Any quantifies over a JSON array: it holds when the value at Path is a
+//     list and some element satisfies X, whose fields are read from the
+//     element (an element that is not an object has no fields; an atom with
+//     an empty Field tests the element itself). A value that is not a list,
+//     an object included, has no elements: Splunk's a{}.b and Python's
+//     iteration over a list agree there, and a printer whose source reads a
+//     lone object as a one-element list says so as a lossy point.
 //   - Numeric comparisons hold for a JSON number (not a boolean) or a
 //     string holding a decimal number; a CIDR test for an address (no zone)
 //     inside the prefix, a bare address being its own /32 or /128.
@@ -27,6 +34,7 @@ package portable
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/concordsec/concord/ast"
@@ -43,6 +51,12 @@ type Or struct{ Xs []Expr }
 
 // Not holds when X does not.
 type Not struct{ X Expr }
+
+// Any holds when the value at Path is a list with an element on which X holds.
+type Any struct {
+	Path []string
+	X    Expr
+}
 
 // Op is what an Atom tests.
 type Op string
@@ -78,6 +92,7 @@ func (*And) portable()  {}
 func (*Or) portable()   {}
 func (*Not) portable()  {}
 func (*Atom) portable() {}
+func (*Any) portable()  {}
 
 // Path is the field's dotted name.
 func (a *Atom) Path() string { return strings.Join(a.Field, ".") }
@@ -93,6 +108,8 @@ func String(x Expr) string {
 		return join(x.Xs, " or ", "false")
 	case *Not:
 		return "not " + String(x.X)
+	case *Any:
+		return fmt.Sprintf("any %s[] (%s)", strings.Join(x.Path, "."), String(x.X))
 	case *Atom:
 		op := string(x.Op)
 		if x.Fold {
@@ -125,10 +142,13 @@ func join(xs []Expr, sep, empty string) string {
 	return "(" + strings.Join(parts, sep) + ")"
 }
 
-// Fields lists the fields a condition reads, in first-use order.
+// Fields lists the fields a condition reads, in first-use order; a field
+// read from the elements of a list is the list's path, "[]", and the
+// element's path.
 func Fields(x Expr) [][]string {
 	var out [][]string
 	seen := map[string]bool{}
+	var prefix []string
 	var walk func(Expr)
 	walk = func(x Expr) {
 		switch x := x.(type) {
@@ -142,10 +162,19 @@ func Fields(x Expr) [][]string {
 			}
 		case *Not:
 			walk(x.X)
+		case *Any:
+			saved := prefix
+			prefix = append(append(slices.Clip(prefix), x.Path...), "[]")
+			walk(x.X)
+			prefix = saved
 		case *Atom:
-			if k := x.Path(); !seen[k] {
+			if x.Op == Success {
+				return
+			}
+			f := append(slices.Clip(prefix), x.Field...)
+			if k := strings.Join(f, "."); !seen[k] {
 				seen[k] = true
-				out = append(out, x.Field)
+				out = append(out, f)
 			}
 		}
 	}

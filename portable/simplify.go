@@ -33,6 +33,8 @@ func Simplify(x Expr) Expr {
 			return xs[0]
 		}
 		return &Or{Xs: xs}
+	case *Any:
+		return &Any{Path: x.Path, X: Simplify(x.X)}
 	case *Not:
 		inner := Simplify(x.X)
 		if n, ok := inner.(*Not); ok {

@@ -360,6 +360,8 @@ func (p *printer) expr(x portable.Expr, guard, neg bool) (string, int, error) {
 		return "NOT (" + s + ")", levelAtom, nil
 	case *portable.Atom:
 		return p.atom(x, guard, neg)
+	case *portable.Any:
+		return p.anyTest(x, neg)
 	case nil:
 		return "", 0, fmt.Errorf("print detection %s: empty condition", p.rule.Name)
 	}
@@ -593,10 +595,16 @@ func (p *printer) valueTest(a *portable.Atom, f string, neg bool) (string, error
 		}
 		return subject + " IN (" + strings.Join(quoted, ", ") + ")", nil
 	}
+	return "match(" + subject + ", " + splString(stringPattern(a.Op, vals)) + ")", nil
+}
+
+// stringPattern is a regex holding exactly for the string tests op makes
+// with vals (eq, wildcard, prefix, suffix, contains; case-sensitive).
+func stringPattern(op portable.Op, vals []string) string {
 	alts := make([]string, len(vals))
 	dotAll := false
 	for i, v := range vals {
-		if a.Op == portable.Wildcard {
+		if op == portable.Wildcard {
 			parts := strings.Split(v, "*")
 			for j, part := range parts {
 				parts[j] = quoteLiteral(part)
@@ -611,7 +619,7 @@ func (p *printer) valueTest(a *portable.Atom, f string, neg bool) (string, error
 	if len(alts) > 1 {
 		pat = "(?:" + strings.Join(alts, "|") + ")"
 	}
-	switch a.Op {
+	switch op {
 	case portable.Eq, portable.Wildcard:
 		pat = `^` + pat + `\z`
 	case portable.Prefix:
@@ -622,7 +630,74 @@ func (p *printer) valueTest(a *portable.Atom, f string, neg bool) (string, error
 	if dotAll {
 		pat = "(?s)" + pat
 	}
-	return "match(" + subject + ", " + splString(pat) + ")", nil
+	return pat
+}
+
+// anyTest prints a test of the elements of a JSON array. Splunk extracts
+// a{}.b as a multivalue field holding every element's b (Search Reference,
+// spath: "{}" names an array's elements); mvfind finds the first value a
+// regex matches, null when none does, so the test holds when some element
+// passes and is never null. Only a chain of lists down to one test of one
+// field has that form: tests of two fields of one element would be
+// decorrelated by the multivalue fields.
+func (p *printer) anyTest(x *portable.Any, neg bool) (string, int, error) {
+	fail := func(format string, args ...any) (string, int, error) {
+		return "", 0, fmt.Errorf("print detection %s: %s: %s", p.rule.Name, portable.String(x), fmt.Sprintf(format, args...))
+	}
+	path := strings.Join(x.Path, ".") + "{}"
+	inner := x.X
+	for {
+		next, ok := inner.(*portable.Any)
+		if !ok {
+			break
+		}
+		path += "." + strings.Join(next.Path, ".") + "{}"
+		inner = next.X
+	}
+	a, ok := inner.(*portable.Atom)
+	if !ok {
+		return fail("a test of more than one field of a list's element has no multivalue form")
+	}
+	if len(a.Field) > 0 {
+		path += "." + a.Path()
+	}
+	f := whereField(path)
+	fields := []string{path}
+	switch a.Op {
+	case portable.Exists:
+		p.lose(fields, []string{kindNull}, true, false, neg,
+			fmt.Sprintf("%s exists: Splunk extracts a JSON null element as the text \"null\", a value the source does not count", path))
+		return "isnotnull(" + f + ")", levelAtom, nil
+	case portable.Eq, portable.Wildcard, portable.Prefix, portable.Suffix, portable.Contains, portable.Regex:
+	default:
+		return fail("a %s test of a list's elements has no multivalue form", a.Op)
+	}
+	if len(a.Values) == 0 {
+		return fail("a value test takes at least one value")
+	}
+	var pat string
+	if a.Op == portable.Regex {
+		for _, v := range a.Values {
+			if _, err := regexp.Compile(v); err != nil {
+				return fail("bad regex %q: %v", v, err)
+			}
+		}
+		pat = a.Values[0]
+		if len(a.Values) > 1 {
+			pat = "(?:" + strings.Join(a.Values, ")|(?:") + ")"
+		}
+	} else {
+		pat = stringPattern(a.Op, a.Values)
+	}
+	if a.Fold && slices.ContainsFunc(a.Values, hasCase) {
+		pat = "(?i)" + pat
+		if slices.ContainsFunc(a.Values, func(v string) bool { return strings.ContainsFunc(v, func(r rune) bool { return r >= utf8.RuneSelf }) }) {
+			p.lose(fields, []string{kindValueCase}, false, true, neg,
+				fmt.Sprintf("%s %s: (?i) folds case PCRE's way, which may differ from Unicode simple folding for letters outside ASCII", path, a.Op))
+		}
+	}
+	p.scalarText(&portable.Atom{Field: strings.Split(path, "."), Op: a.Op, Values: a.Values, Fold: a.Fold}, fields, a.Values, a.Fold, false, neg)
+	return "isnotnull(mvfind(" + f + ", " + splString(escapeControls(pat)) + "))", levelAtom, nil
 }
 
 // scalarText lists a value test that Splunk may pass on a value that is not a

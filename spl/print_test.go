@@ -99,6 +99,34 @@ type printCase struct {
 
 var printCases = []printCase{
 	{
+		// Tests of JSON arrays' elements: nested lists down to one field, and
+		// a list of strings.
+		name: "security_group_open",
+		rule: func(tb testing.TB) *portable.Rule {
+			ranges := &portable.Any{Path: strings.Split("requestParameters.ipPermissions.items", "."),
+				X: &portable.Any{Path: []string{"ipRanges", "items"}, X: atom("cidrIp", portable.Eq, "0.0.0.0/0")}}
+			return &portable.Rule{
+				Name: "AWS Security Group Opened To Everyone", ID: "AWS.EC2.SecurityGroupOpen", LogType: "AWS.CloudTrail",
+				Meta: ast.Meta{Description: "A security group admits the whole internet.", Severity: "High", MITRE: []string{"T1562.007"}},
+				Cond: and(
+					atom("eventName", portable.Eq, "AuthorizeSecurityGroupIngress"),
+					ranges,
+					not(&portable.Any{Path: []string{"tags"}, X: folded(atom("", portable.Wildcard, "*approved*"))}),
+				),
+				Output: fields("requestParameters.groupId"),
+				Title:  title("Security group [", "$requestParameters.groupId", "] opened to everyone"),
+				Tests: []portable.Test{
+					{Name: "open to everyone", Expected: true, Event: event(tb, `{"eventName":"AuthorizeSecurityGroupIngress","requestParameters":{"groupId":"sg-1","ipPermissions":{"items":[`+
+						`{"ipProtocol":"tcp","fromPort":22,"toPort":22,"ipRanges":{"items":[{"cidrIp":"10.0.0.0/8"}]}},{"ipProtocol":"tcp","fromPort":3389,"toPort":3389,"ipRanges":{"items":[{"cidrIp":"0.0.0.0/0"}]}}]}}}`)},
+					{Name: "open to the office", Expected: false, Event: event(tb, `{"eventName":"AuthorizeSecurityGroupIngress","requestParameters":{"groupId":"sg-1","ipPermissions":{"items":[`+
+						`{"ipProtocol":"tcp","fromPort":22,"toPort":22,"ipRanges":{"items":[{"cidrIp":"198.51.100.0/24"}]}}]}}}`)},
+					{Name: "approved", Expected: false, Event: event(tb, `{"eventName":"AuthorizeSecurityGroupIngress","tags":["x","Approved-by-netsec"],"requestParameters":{"groupId":"sg-1","ipPermissions":{"items":[`+
+						`{"ipRanges":{"items":[{"cidrIp":"0.0.0.0/0"}]}}]}}}`)},
+				},
+			}
+		},
+	},
+	{
 		// A CloudTrail rule testing one field.
 		name: "trail_deleted",
 		rule: func(tb testing.TB) *portable.Rule {
@@ -624,6 +652,19 @@ func variants(x portable.Expr) []variant {
 			}
 		case *portable.Not:
 			walk(x.X)
+		case *portable.Any:
+			// The list replaced by lists (and non-lists) holding elements of
+			// each kind, around an element that passes the inner tests.
+			elem, leaf := anyElement(x)
+			wrap := func(v ast.Value) ast.Value { return ast.List(ast.String("other"), v) }
+			add(x.Path, "missing", ast.Null, true)
+			add(x.Path, "elem-match", wrap(elem(leaf)), false)
+			add(x.Path, "elem-upper", wrap(elem(ast.String(strings.ToUpper(leaf.AsString())))), false)
+			add(x.Path, "not-a-list", elem(leaf).AsList()[0], false)
+			add(x.Path, "elem-null", wrap(elem(ast.Null)), false)
+			add(x.Path, "elem-true", wrap(elem(ast.True)), false)
+			add(x.Path, "elem-number", wrap(elem(ast.Int(5))), false)
+			add(x.Path, "empty-list", ast.List(), false)
 		case *portable.Atom:
 			if x.Op == portable.Success {
 				for _, f := range []string{"errorCode", "errorMessage"} {
@@ -694,6 +735,38 @@ func variants(x portable.Expr) []variant {
 	}
 	walk(x)
 	return out
+}
+
+// anyElement builds, for a chain of Anys down to one atom, the value at the
+// outer list's path holding one element chain that ends in a given leaf, and
+// a leaf the atom accepts.
+func anyElement(x *portable.Any) (func(ast.Value) ast.Value, ast.Value) {
+	var chain []*portable.Any
+	var inner portable.Expr = x
+	for {
+		a, ok := inner.(*portable.Any)
+		if !ok {
+			break
+		}
+		chain = append(chain, a)
+		inner = a.X
+	}
+	atom := inner.(*portable.Atom)
+	build := func(leaf ast.Value) ast.Value {
+		v := leaf
+		if len(atom.Field) > 0 {
+			o := &ast.Object{}
+			setPath(o, atom.Field, v)
+			v = ast.ObjectOf(o)
+		}
+		for i := len(chain) - 1; i > 0; i-- {
+			o := &ast.Object{}
+			setPath(o, chain[i].Path, ast.List(v))
+			v = ast.ObjectOf(o)
+		}
+		return ast.List(v)
+	}
+	return build, ast.String(matching(atom)[0])
 }
 
 // matching are strings an atom accepts.
