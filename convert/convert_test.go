@@ -36,6 +36,9 @@ func TestRoundTrip(t *testing.T) {
 		{paCT + "aws_cloudtrail_logging_stopped_or_deleted.yml", ToSplunk, ToPanther},
 		{scCloud + "aws_s3_bucket_versioning_suspended.yml", ToPanther, ToSplunk},
 		{scCloud + "aws_console_login_without_mfa.yml", ToPanther, ToSplunk},
+		// Tests of JSON arrays' elements, and the Panther printer's helpers.
+		{scCloud + "aws_security_group_ingress_open_to_internet.yml", ToPanther, ToSplunk},
+		{scCloud + "aws_s3_bucket_made_public.yml", ToPanther, ToSplunk},
 	} {
 		orig := compiled(t, c.file)
 		back := convertAndLoad(t, convertAndLoad(t, orig, c.via), c.to)
@@ -82,6 +85,8 @@ func canon(x portable.Expr) string {
 		return portable.String(&portable.Or{Xs: xs})
 	case *portable.Not:
 		return "not " + canon(x.X)
+	case *portable.Any:
+		return "any " + strings.Join(x.Path, ".") + " (" + canon(x.X) + ")"
 	case *portable.Atom:
 		a := *x
 		if a.Fold {

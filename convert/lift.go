@@ -11,6 +11,7 @@ import (
 
 	"github.com/concordsec/concord/ast"
 	"github.com/concordsec/concord/equiv"
+	"github.com/concordsec/concord/eval"
 	"github.com/concordsec/concord/notation"
 	"github.com/concordsec/concord/portable"
 	"github.com/concordsec/concord/sourcetype"
@@ -33,6 +34,9 @@ type lifter struct {
 	defaults []defaulted
 	// cased: the last field read went through upper() (else lower()).
 	cased bool
+	// elem is the local holding the list element an any() tests ("" outside
+	// one): fields are then read from it.
+	elem string
 }
 
 type defaulted struct{ field, value string }
@@ -213,9 +217,14 @@ func (l *lifter) lift(x ast.Expr) (portable.Expr, error) {
 			&portable.And{Xs: []portable.Expr{c, a}},
 			&portable.And{Xs: []portable.Expr{&portable.Not{X: c}, b}},
 		}}, nil
+	case *ast.Comp:
+		return l.any(n)
 	case *ast.Helper:
 		if n.Name == "aws_cloudtrail_success" {
 			return &portable.Atom{Op: portable.Success}, nil
+		}
+		if op, ok := printerHelpers[n.Name]; ok && len(n.Args) == 2 {
+			return l.helperTest(n, op)
 		}
 		return l.lift(n.Body)
 	case *ast.Truth:
@@ -235,6 +244,13 @@ func (l *lifter) lift(x ast.Expr) (portable.Expr, error) {
 		}
 		return l.atom(f, portable.Exists, nil, false, x)
 	case *ast.IsNull:
+		if c, ok := n.X.(*ast.Call); ok && c.Fn == "spl.mvfind" {
+			found, err := l.mvfind(c)
+			if err != nil {
+				return nil, err
+			}
+			return &portable.Not{X: found}, nil
+		}
 		f, fold, err := l.field(n.X)
 		if err != nil || fold {
 			return nil, l.fail(x, "a null test on something other than a field")
@@ -277,6 +293,100 @@ func (l *lifter) lift(x ast.Expr) (portable.Expr, error) {
 	return nil, l.fail(x, "outside the field-condition subset")
 }
 
+// any lifts any(test for x in _items(list)), the Panther printer's test of
+// a list's elements (_items gives none for a value that is not a list).
+func (l *lifter) any(n *ast.Comp) (portable.Expr, error) {
+	if n.Kind != ast.CompAny || len(n.Clauses) != 1 || len(n.Clauses[0].Vars) != 1 {
+		return nil, l.fail(n, "a comprehension other than any() over one list")
+	}
+	cl := n.Clauses[0]
+	items, ok := cl.Iter.(*ast.Helper)
+	if !ok || items.Name != "_items" || len(items.Args) != 1 {
+		return nil, l.fail(n, "any() over something other than _items(a field)")
+	}
+	path, fold, err := l.field(items.Args[0])
+	if err != nil || fold || len(path) == 0 {
+		return nil, l.fail(n, "any() over something other than _items(a field)")
+	}
+	outer := l.elem
+	l.elem = cl.Vars[0]
+	defer func() { l.elem = outer }()
+	conds := append(slices.Clone(cl.Ifs), n.Elem)
+	var xs []portable.Expr
+	for _, c := range conds {
+		x, err := l.lift(c)
+		if err != nil {
+			return nil, err
+		}
+		xs = append(xs, x)
+	}
+	return &portable.Any{Path: path, X: portable.Simplify(&portable.And{Xs: xs})}, nil
+}
+
+// printerHelpers are the Panther printer's value tests (panther/print_helpers.go):
+// helper(value, constant or tuple of constants), False for a value of the
+// wrong type, as the portable semantics have it.
+var printerHelpers = map[string]portable.Op{
+	"_starts_with": portable.Prefix, "_ends_with": portable.Suffix, "_contains": portable.Contains,
+	"_matches": portable.Wildcard, "_search": portable.Regex, "_in_network": portable.CIDR,
+	"_less_than": portable.Lt, "_at_most": portable.Le, "_greater_than": portable.Gt, "_at_least": portable.Ge,
+}
+
+func (l *lifter) helperTest(n *ast.Helper, op portable.Op) (portable.Expr, error) {
+	f, fold, err := l.field(n.Args[0])
+	if err != nil {
+		return nil, l.fail(n, err.Error())
+	}
+	var vals []string
+	switch c := n.Args[1].(type) {
+	case *ast.Lit:
+		switch c.Val.Kind() {
+		case ast.KindString:
+			vals = []string{c.Val.AsString()}
+		case ast.KindInt, ast.KindFloat:
+			vals = []string{c.Val.Text()}
+		case ast.KindList:
+			for _, v := range c.Val.AsList() {
+				if v.Kind() != ast.KindString {
+					return nil, l.fail(n, "a test against something other than strings")
+				}
+				vals = append(vals, v.AsString())
+			}
+		}
+	case *ast.ListLit:
+		for _, e := range c.Elems {
+			v, ok := str(e)
+			if !ok {
+				return nil, l.fail(n, "a test against something other than strings")
+			}
+			vals = append(vals, v)
+		}
+	}
+	if len(vals) == 0 {
+		return nil, l.fail(n, "a test against something other than constants")
+	}
+	if op == portable.Wildcard {
+		for _, v := range vals {
+			if strings.ContainsAny(v, "?[") {
+				return nil, l.fail(n, "an fnmatch pattern with ? or [ ]")
+			}
+		}
+	}
+	if op == portable.Regex {
+		if fold {
+			return nil, l.fail(n, "a regex over a lowered value")
+		}
+		for i, v := range vals {
+			re, err := eval.PythonRegexp(v)
+			if err != nil {
+				return nil, l.fail(n, err.Error())
+			}
+			vals[i] = re
+		}
+	}
+	return l.atom(f, op, vals, fold, n)
+}
+
 // raises: a Python string method or comparison that raises on a non-string.
 func raises(x ast.Expr) bool {
 	switch n := x.(type) {
@@ -297,7 +407,68 @@ func fieldsOf(x ast.Expr) []string {
 	return out
 }
 
+// mvfind lifts mvfind(X, regex) being non-null: some value of X, a field
+// or an mvappend of fields (multivalue ones from JSON arrays among them),
+// matches the regex (case-sensitive, as PCRE is by default).
+func (l *lifter) mvfind(c *ast.Call) (portable.Expr, error) {
+	if len(c.Args) != 2 {
+		return nil, l.fail(c, "mvfind takes two arguments")
+	}
+	re, ok := str(c.Args[1])
+	if !ok {
+		return nil, l.fail(c, "mvfind with a regex that is not a constant")
+	}
+	vals := []ast.Expr{c.Args[0]}
+	if app, ok := c.Args[0].(*ast.Call); ok && app.Fn == "spl.mvappend" {
+		vals = app.Args
+	}
+	var xs []portable.Expr
+	for _, v := range vals {
+		f, fold, err := l.field(v)
+		if err != nil || fold {
+			return nil, l.fail(c, "mvfind over something other than fields")
+		}
+		l.byText(f, []string{strings.Trim(re, "^$")})
+		a, err := l.atom(f, portable.Regex, []string{re}, false, c)
+		if err != nil {
+			return nil, err
+		}
+		xs = append(xs, a)
+	}
+	return &portable.Or{Xs: xs}, nil
+}
+
+// chosen lifts a test of if(c, "a", "b"): the test applied to each branch's
+// constant decides which of c and not c pass.
+func (l *lifter) chosen(n *ast.Cond, test func(ast.Value) bool) (portable.Expr, error) {
+	a, okA := n.Then.(*ast.Lit)
+	b, okB := n.Else.(*ast.Lit)
+	if !okA || !okB {
+		return nil, l.fail(n, "a test of an if() whose branches are not constants")
+	}
+	c, err := l.lift(n.If)
+	if err != nil {
+		return nil, err
+	}
+	var xs []portable.Expr
+	if test(a.Val) {
+		xs = append(xs, c)
+	}
+	if test(b.Val) {
+		xs = append(xs, &portable.Not{X: c})
+	}
+	return &portable.Or{Xs: xs}, nil
+}
+
 func (l *lifter) match(n *ast.Match) (portable.Expr, error) {
+	if c, ok := n.X.(*ast.Cond); ok && n.Kind != ast.MatchRegex {
+		op := map[ast.MatchKind]portable.Op{ast.MatchExact: portable.Eq, ast.MatchWildcard: portable.Wildcard, ast.MatchPrefix: portable.Prefix,
+			ast.MatchSuffix: portable.Suffix, ast.MatchContains: portable.Contains}[n.Kind]
+		if op != "" {
+			test := &portable.Atom{Op: op, Values: []string{n.Pattern}, Fold: n.Fold}
+			return l.chosen(c, func(v ast.Value) bool { return portable.Holds(test, v) })
+		}
+	}
 	f, fold, err := l.field(n.X)
 	if err != nil {
 		return nil, l.fail(n, err.Error())
@@ -436,7 +607,14 @@ func str(x ast.Expr) (string, bool) {
 // it is), a lower()/upper() call (fold), and for Splunk the add-on's aliases.
 func (l *lifter) field(x ast.Expr) ([]string, bool, error) {
 	switch n := x.(type) {
+	case *ast.Local:
+		if l.elem != "" && n.Name == l.elem {
+			return nil, false, nil // the element itself
+		}
 	case *ast.Field:
+		if l.elem != "" {
+			return nil, false, fmt.Errorf("a field of the event inside a test of a list's elements")
+		}
 		if l.rule.Platform == ast.Panther {
 			return n.Path, false, nil
 		}
@@ -448,9 +626,7 @@ func (l *lifter) field(x ast.Expr) ([]string, bool, error) {
 			}
 			name = o.Raw[0]
 		}
-		if strings.Contains(name, "{}") {
-			return nil, false, fmt.Errorf("%s is a multivalue field of a JSON array", name)
-		}
+		// a{}.b: the b of each element of the list a (atom makes it an Any).
 		return strings.Split(name, "."), false, nil
 	case *ast.Default:
 		if lit, ok := n.Else.(*ast.Lit); ok && lit.Val.IsNullish() {
@@ -468,25 +644,33 @@ func (l *lifter) field(x ast.Expr) ([]string, bool, error) {
 	case *ast.Helper:
 		// The Panther printer's _lower(value): the value in lower case, None
 		// when it is not a string, which no string test matches.
-		if n.Name == "_lower" {
-			if fs := ast.Fields(n.Body); len(fs) > 0 {
-				for _, f := range fs[1:] {
-					if !slices.Equal(f, fs[0]) {
-						return nil, false, fmt.Errorf("not a field of the event")
-					}
-				}
+		if n.Name == "_lower" && len(n.Args) == 1 && l.rule.Platform == ast.Panther {
+			f, fold, err := l.field(n.Args[0])
+			if err == nil && !fold {
 				l.cased = false
-				if l.rule.Platform == ast.Panther {
-					return fs[0], true, nil
-				}
+				return f, true, nil
 			}
 		}
 	case *ast.Call:
+		// deep_get(element, "a", "b") in a test of a list's elements.
+		if n.Fn == "panther.deep_get" && l.elem != "" && len(n.Args) > 1 {
+			if loc, ok := n.Args[0].(*ast.Local); ok && loc.Name == l.elem {
+				var keys []string
+				for _, a := range n.Args[1:] {
+					k, ok := str(a)
+					if !ok {
+						return nil, false, fmt.Errorf("deep_get with a key that is not a constant")
+					}
+					keys = append(keys, k)
+				}
+				return keys, false, nil
+			}
+		}
 		if n.Fn == "spl.spath" && len(n.Args) == 2 {
 			// The raw value at a JSON path (as text: see the printer's lossy
 			// points for null, lists and objects).
 			if f, ok := n.Args[0].(*ast.Field); ok && len(f.Path) == 1 && f.Path[0] == "_raw" {
-				if p, ok := str(n.Args[1]); ok && !strings.Contains(p, "{") {
+				if p, ok := str(n.Args[1]); ok {
 					return strings.Split(p, "."), false, nil
 				}
 			}
@@ -536,7 +720,26 @@ func (l *lifter) atom(f []string, op portable.Op, vals []string, fold bool, src 
 		}
 		vals = kept
 	}
-	return &portable.Atom{Field: f, Op: op, Values: vals, Fold: fold}, nil
+	return elements(&portable.Atom{Field: f, Op: op, Values: vals, Fold: fold}), nil
+}
+
+// elements turns a test of a Splunk multivalue field read from JSON arrays
+// (a{}.b{}.c: every c of every element b of every element of a) into tests
+// of the arrays' elements: a search or eval test of a multivalue field holds
+// when one of its values passes.
+func elements(a *portable.Atom) portable.Expr {
+	i := slices.IndexFunc(a.Field, func(k string) bool { return strings.HasSuffix(k, "{}") })
+	if i < 0 {
+		return a
+	}
+	path := slices.Clone(a.Field[:i+1])
+	path[i] = strings.TrimSuffix(path[i], "{}")
+	inner := *a
+	inner.Field = a.Field[i+1:]
+	if len(inner.Field) == 0 {
+		inner.Field = nil
+	}
+	return &portable.Any{Path: path, X: elements(&inner)}
 }
 
 // selectsLogType: a test of Splunk's metadata fields (sourcetype, source,

@@ -37,6 +37,10 @@ func TestCondition(t *testing.T) {
 		{scCloud + "aws_s3_bucket_versioning_suspended.yml", `(eventSource eq "s3.amazonaws.com" and eventName eq "PutBucketVersioning" and requestParameters.VersioningConfiguration.Status eq "Suspended"|"Disabled")`},
 		{paCT + "aws_s3_bucket_versioning_suspended.yml", `(eventSource eq "s3.amazonaws.com" and eventName eq "PutBucketVersioning" and requestParameters.VersioningConfiguration.Status eq "Suspended"|"Disabled")`},
 		{scCloud + "aws_kms_key_disabled_or_scheduled_for_deletion.yml", `(eventSource ieq "kms.amazonaws.com" and eventName ieq "ScheduleKeyDeletion"|"DisableKey" and success)`},
+		// Multivalue fields from JSON arrays: a test of each element, nested.
+		{scCloud + "aws_security_group_ingress_open_to_internet.yml", `(eventSource ieq "ec2.amazonaws.com" and eventName ieq "AuthorizeSecurityGroupIngress" and any requestParameters.ipPermissions.items[] (any ipRanges.items[] (cidrIp eq "0.0.0.0/0")) and success)`},
+		// mvfind over an mvappend of fields, tested through if(c, "true", "false").
+		{scCloud + "aws_s3_bucket_made_public.yml", `(eventSource ieq "s3.amazonaws.com" and eventName ieq "PutBucketAcl"|"PutBucketPolicy" and success and (any requestParameters.AccessControlPolicy.AccessControlList.Grant[] (Grantee.URI isuffix "/groups/global/AllUsers"|"/groups/global/AuthenticatedUsers") or any requestParameters.bucketPolicy.Statement[] (Principal eq "*" or Principal.AWS eq "*" or any Principal.AWS[] (eq "*"))))`},
 		{paCT + "aws_cloudtrail_logging_stopped_or_deleted.yml", `(success and eventName eq "StopLogging"|"DeleteTrail" and not userIdentity.sessionContext.sessionIssuer.userName eq "AWSControlTowerExecution")`},
 		{paCT + "aws_console_login_no_mfa.yml", `(eventName eq "ConsoleLogin" and responseElements.ConsoleLogin eq "Success" and additionalEventData.MFAUsed eq "No" and not (additionalEventData.SamlProviderArn exists and not additionalEventData.SamlProviderArn eq ""))`},
 	} {
@@ -56,7 +60,6 @@ func TestCondition(t *testing.T) {
 func TestConditionRefused(t *testing.T) {
 	for _, c := range []struct{ file, want string }{
 		{scCloud + "aws_burst_of_failed_discovery_calls.yml", "no per-event form: where on count, an aggregate: a verdict on a set of events"},
-		{scCloud + "aws_security_group_ingress_open_to_internet.yml", "aws_security_group_ingress_open_to_internet.yml:12:86: cannot convert: requestParameters.ipPermissions.items{}.ipRanges.items{}.cidrIp is a multivalue field"},
 		{paCT + "aws_iam_user_or_key_created.yml", "aws_iam_user_or_key_created.py:15:16: cannot convert: a comparison of two fields"},
 	} {
 		_, _, err := Condition(compiled(t, c.file).Rule)

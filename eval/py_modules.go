@@ -2,6 +2,7 @@ package eval
 
 import (
 	"bytes"
+	"fmt"
 	"math"
 	"net/netip"
 	"regexp"
@@ -336,15 +337,25 @@ var (
 // goRegexp compiles a Python pattern with RE2. Python's \Z is RE2's \z; a
 // pattern RE2 cannot run (lookaround, backreferences) is unsupported, never
 // a silent non-match.
+// PythonRegexp rewrites a pattern of Python's re module in RE2's syntax where
+// the two read the same text differently (\Z; $ before a final newline).
+func PythonRegexp(p string) (string, error) {
+	src := strings.ReplaceAll(p, `\Z`, `\z`)
+	if strings.Contains(src, "$") && !strings.Contains(src, `\$`) && !multiline.MatchString(src) {
+		// Python's $ also matches before a final newline; RE2's only at the end.
+		src = strings.ReplaceAll(src, "$", `(?:\n?\z)`)
+		if strings.Contains(p, "[") && strings.Contains(p, "$]") {
+			return "", fmt.Errorf("regex with $ inside a class")
+		}
+	}
+	return src, nil
+}
+
 func goRegexp(pos ast.Pos, p, anchor string) (*regexp.Regexp, error) {
 	return pyPatterns.get(anchor+"\x00"+p, func() (*regexp.Regexp, error) {
-		src := strings.ReplaceAll(p, `\Z`, `\z`)
-		if strings.Contains(src, "$") && !strings.Contains(src, `\$`) && !multiline.MatchString(src) {
-			// Python's $ also matches before a final newline; RE2's only at the end.
-			src = strings.ReplaceAll(src, "$", `(?:\n?\z)`)
-			if strings.Contains(p, "[") && strings.Contains(p, "$]") {
-				return nil, unsupportedf(pos, "regex with $ inside a class")
-			}
+		src, err := PythonRegexp(p)
+		if err != nil {
+			return nil, unsupportedf(pos, "%v", err)
 		}
 		switch anchor {
 		case "match":

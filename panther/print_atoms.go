@@ -137,6 +137,21 @@ func (g *pyGen) getter(field []string) pyX {
 	return getter(field)
 }
 
+// reportGetter reads a field for a title or the alert context: a path
+// through lists (Splunk's a{}.b) with deep_walk, which collects the b of
+// every element (one value alone, several as a list).
+func (g *pyGen) reportGetter(field []string) pyX {
+	if !slices.ContainsFunc(field, func(k string) bool { return strings.HasSuffix(k, "{}") }) {
+		return getter(field)
+	}
+	g.base["deep_walk"] = true
+	args := []pyX{pyName("event")}
+	for _, k := range field {
+		args = append(args, pyString(strings.TrimSuffix(k, "{}")))
+	}
+	return pyCall{fn: []string{"deep_walk"}, args: args}
+}
+
 // getter reads a field of the event: event.get("k") or event.deep_get("a", "b").
 func getter(field []string) pyX {
 	if len(field) == 1 {
@@ -505,7 +520,7 @@ func (g *pyGen) title() []string {
 		if len(f) == 1 {
 			read = pyCall{fn: []string{"event", "get"}, args: []pyX{pyString(f[0]), unknown}}
 		} else {
-			c := getter(f).(pyCall)
+			c := g.reportGetter(f).(pyCall)
 			c.kws = []pyKw{{"default", unknown}}
 			read = c
 		}
@@ -628,7 +643,7 @@ func (g *pyGen) alertContext() []string {
 		d := pyDict{}
 		for _, f := range fields {
 			d.keys = append(d.keys, pyString(key(f)))
-			d.vals = append(d.vals, getter(f))
+			d.vals = append(d.vals, g.reportGetter(f))
 		}
 		return append(out, statement(1, returnHead(), d)...)
 	}
@@ -645,7 +660,7 @@ func (g *pyGen) alertContext() []string {
 			{typ: tString, value: pyQuote(key(f))},
 			{typ: tRSqb, value: "]"},
 		}
-		out = append(out, statement(1, assignHead(target...), getter(f))...)
+		out = append(out, statement(1, assignHead(target...), g.reportGetter(f))...)
 	}
 	return append(out, "    return context")
 }

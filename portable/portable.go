@@ -109,7 +109,11 @@ func String(x Expr) string {
 	case *Not:
 		return "not " + String(x.X)
 	case *Any:
-		return fmt.Sprintf("any %s[] (%s)", strings.Join(x.Path, "."), String(x.X))
+		inner := String(x.X)
+		if !strings.HasPrefix(inner, "(") {
+			inner = "(" + inner + ")"
+		}
+		return "any " + strings.Join(x.Path, ".") + "[] " + inner
 	case *Atom:
 		op := string(x.Op)
 		if x.Fold {

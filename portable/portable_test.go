@@ -34,3 +34,34 @@ func TestLogTypeOf(t *testing.T) {
 		t.Error("okta is not known")
 	}
 }
+
+// Simplify says a wildcard or regex test that only tests literal strings as
+// that string test; anything else it leaves as written.
+func TestSimplifyPlainTests(t *testing.T) {
+	for _, c := range []struct {
+		op   Op
+		fold bool
+		vals []string
+		want string
+	}{
+		{Wildcard, true, []string{"*/AllUsers", "*/Authenticated"}, `f isuffix "/AllUsers"|"/Authenticated"`},
+		{Wildcard, false, []string{"Get*", "List*"}, `f prefix "Get"|"List"`},
+		{Wildcard, false, []string{"*admin*"}, `f contains "admin"`},
+		{Wildcard, false, []string{"Get*", "*Policy"}, `f wildcard "Get*"|"*Policy"`}, // two shapes
+		{Wildcard, false, []string{"a*b"}, `f wildcard "a*b"`},
+		{Wildcard, false, []string{"*"}, `f wildcard "*"`}, // any string
+		{Regex, false, []string{`^0\.0\.0\.0/0\z`}, `f eq "0.0.0.0/0"`},
+		{Regex, false, []string{`^\*$`}, `f eq "*"`},
+		{Regex, false, []string{`(?i)(?:/a\.b|/c)\z`}, `f isuffix "/a.b"|"/c"`},
+		{Regex, false, []string{`^arn:aws:iam::`}, `f prefix "arn:aws:iam::"`},
+		{Regex, false, []string{`x\x{7f}y`}, `f contains "x\x7fy"`},
+		{Regex, false, []string{`^a.*b\z`}, `f regex "^a.*b\\z"`},
+		{Regex, false, []string{`^\d+$`}, `f regex "^\\d+$"`},
+		{Regex, false, []string{`(?m)^a$`}, `f regex "(?m)^a$"`},
+	} {
+		got := String(Simplify(&Atom{Field: []string{"f"}, Op: c.op, Values: c.vals, Fold: c.fold}))
+		if got != c.want {
+			t.Errorf("%s %v: got %s, want %s", c.op, c.vals, got, c.want)
+		}
+	}
+}

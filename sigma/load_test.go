@@ -111,7 +111,7 @@ func TestLoadDetection(t *testing.T) {
 		{"empty string", `
     sel:
         errorCode: ''
-    condition: sel`, `errorCode ieq ""`},
+    condition: sel`, `errorCode eq ""`},
 		{"exists", `
     sel:
         a|exists: true
@@ -122,7 +122,7 @@ func TestLoadDetection(t *testing.T) {
         a|re: '^arn:aws:iam::\d+:root$'
         b|re|i: 'admin'
         c|re|m|s: 'x.y'
-    condition: sel`, `(a regex "^arn:aws:iam::\\d+:root$" and b iregex "admin" and c regex "(?m)(?s)x.y")`},
+    condition: sel`, `(a regex "^arn:aws:iam::\\d+:root$" and b icontains "admin" and c regex "(?m)(?s)x.y")`},
 		{"cidr", `
     sel:
         sourceIPAddress|cidr:
@@ -151,7 +151,7 @@ func TestLoadDetection(t *testing.T) {
 		{"timestamp-looking value is text", `
     sel:
         a: 2024-01-02
-    condition: sel`, `a ieq "2024-01-02"`},
+    condition: sel`, `a eq "2024-01-02"`},
 		{"not", `
     sel:
         a: x

@@ -633,6 +633,24 @@ func stringPattern(op portable.Op, vals []string) string {
 	return pat
 }
 
+// anyAlternatives splits a test of a list's elements at the ors inside it.
+func anyAlternatives(x *portable.Any) []*portable.Any {
+	var out []*portable.Any
+	switch inner := x.X.(type) {
+	case *portable.Or:
+		for _, y := range inner.Xs {
+			out = append(out, anyAlternatives(&portable.Any{Path: x.Path, X: y})...)
+		}
+	case *portable.Any:
+		for _, y := range anyAlternatives(inner) {
+			out = append(out, &portable.Any{Path: x.Path, X: y})
+		}
+	default:
+		out = append(out, x)
+	}
+	return out
+}
+
 // anyTest prints a test of the elements of a JSON array. Splunk extracts
 // a{}.b as a multivalue field holding every element's b (Search Reference,
 // spath: "{}" names an array's elements); mvfind finds the first value a
@@ -641,6 +659,18 @@ func stringPattern(op portable.Op, vals []string) string {
 // field has that form: tests of two fields of one element would be
 // decorrelated by the multivalue fields.
 func (p *printer) anyTest(x *portable.Any, neg bool) (string, int, error) {
+	if alts := anyAlternatives(x); len(alts) > 1 {
+		// Some element passes a or b: some element passes a, or some b.
+		parts := make([]string, len(alts))
+		for i, a := range alts {
+			s, _, err := p.anyTest(a, neg)
+			if err != nil {
+				return "", 0, err
+			}
+			parts[i] = s
+		}
+		return strings.Join(parts, " OR "), levelOr, nil
+	}
 	fail := func(format string, args ...any) (string, int, error) {
 		return "", 0, fmt.Errorf("print detection %s: %s: %s", p.rule.Name, portable.String(x), fmt.Sprintf(format, args...))
 	}
