@@ -267,6 +267,20 @@ func (l *lifter) lift(x ast.Expr) (portable.Expr, error) {
 	case *ast.In:
 		return l.in(n)
 	case *ast.Call:
+		if n.Fn == "yaml.is_missing" && len(n.Args) == 1 {
+			// A simple detection's filter lets an event without the key
+			// through; a key holding null is there to it.
+			f, fold, err := l.field(n.Args[0])
+			if err == nil && !fold {
+				ex, err := l.atom(f, portable.Exists, nil, false, x)
+				if err != nil {
+					return nil, err
+				}
+				l.lossy = append(l.lossy, portable.Lossy{Fields: []string{strings.Join(f, ".")}, Kinds: []string{"null"}, Either: true,
+					Reason: "Panther's simple detection tells a key holding null from a missing one (the null is present); the conversion takes both as absent."})
+				return &portable.Not{X: ex}, nil
+			}
+		}
 		if n.Fn == "cidrmatch" && len(n.Args) == 2 {
 			if c, ok := str(n.Args[0]); ok {
 				f, _, err := l.field(n.Args[1])
@@ -569,8 +583,18 @@ func (l *lifter) compare(n *ast.Compare) (portable.Expr, error) {
 }
 
 func (l *lifter) in(n *ast.In) (portable.Expr, error) {
-	list, ok := n.Y.(*ast.ListLit)
-	if !ok {
+	var elems []ast.Expr
+	switch list := n.Y.(type) {
+	case *ast.ListLit:
+		elems = list.Elems
+	case *ast.Lit: // a constant list (a simple detection's Values)
+		if list.Val.Kind() != ast.KindList {
+			return nil, l.fail(n, "membership in something other than a list of constants")
+		}
+		for _, v := range list.Val.AsList() {
+			elems = append(elems, &ast.Lit{Val: v})
+		}
+	default:
 		return nil, l.fail(n, "membership in something other than a list of constants")
 	}
 	f, fold, err := l.field(n.X)
@@ -578,7 +602,7 @@ func (l *lifter) in(n *ast.In) (portable.Expr, error) {
 		return nil, l.fail(n, err.Error())
 	}
 	var vals []string
-	for _, e := range list.Elems {
+	for _, e := range elems {
 		s, ok := str(e)
 		if !ok {
 			return nil, l.fail(n, "membership in a list holding something other than strings")
