@@ -2,6 +2,8 @@ package convert
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -101,5 +103,40 @@ func TestLift(t *testing.T) {
 		if strings.Contains(l.Reason, "drops") {
 			t.Errorf("lossy: %+v", l)
 		}
+	}
+}
+
+// A simple detection's filters and constant lists: IsNotIn lets an event
+// without the key through (a key holding null is there to it: a lossy point).
+func TestConditionSimpleDetection(t *testing.T) {
+	dir := t.TempDir()
+	rule := `AnalysisType: rule
+RuleID: Test.Simple
+Enabled: true
+LogTypes: [AWS.CloudTrail]
+Severity: Low
+InlineFilters:
+  - Key: recipientAccountId
+    Condition: IsNotIn
+    Values: ["999999999999", "888888888888"]
+Detection:
+  - Key: eventName
+    Condition: IsIn
+    Values: [StopLogging, DeleteTrail]
+`
+	file := filepath.Join(dir, "simple.yml")
+	if err := os.WriteFile(file, []byte(rule), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, lossy, err := Condition(compiled(t, file).Rule)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `((not recipientAccountId exists or not recipientAccountId eq "999999999999"|"888888888888") and eventName eq "StopLogging"|"DeleteTrail")`
+	if s := portable.String(got); s != want {
+		t.Errorf("got  %s\nwant %s", s, want)
+	}
+	if len(lossy) != 1 || lossy[0].Fields[0] != "recipientAccountId" || lossy[0].Kinds[0] != "null" {
+		t.Errorf("lossy %+v", lossy)
 	}
 }
