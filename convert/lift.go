@@ -829,8 +829,21 @@ func (l *lifter) addonErrorCode(x ast.Expr) (portable.Expr, bool) {
 			Reason: "The Splunk Add-on for AWS sets errorCode to \"success\" when the record has none (an empty or \"null\" errorCode, or an errorMessage alone, are not failures to it); the conversion's successful call is Panther's aws_cloudtrail_success: neither errorCode nor errorMessage set.",
 		})
 		return &portable.Atom{Op: portable.Success}, true
+	case "failure", "?failure":
+		return nil, false
 	}
-	return nil, false
+	// Any other value is the raw errorCode's own: the add-on fills in only
+	// success and failure where the record has none.
+	exact := strings.TrimPrefix(value, "?")
+	fold := !strings.HasPrefix(value, "?")
+	if _, isCompare := x.(*ast.Compare); isCompare {
+		fold = false
+	}
+	if strings.Contains(exact, "*") {
+		return nil, false
+	}
+	l.byText([]string{"errorCode"}, []string{exact})
+	return &portable.Atom{Field: []string{"errorCode"}, Op: portable.Eq, Values: []string{exact}, Fold: fold}, true
 }
 
 // success finds, in an and, the tests "errorCode and errorMessage each

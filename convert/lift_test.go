@@ -41,6 +41,9 @@ func TestCondition(t *testing.T) {
 		{scCloud + "aws_kms_key_disabled_or_scheduled_for_deletion.yml", `(eventSource ieq "kms.amazonaws.com" and eventName ieq "ScheduleKeyDeletion"|"DisableKey" and success)`},
 		// Multivalue fields from JSON arrays: a test of each element, nested.
 		{scCloud + "aws_security_group_ingress_open_to_internet.yml", `(eventSource ieq "ec2.amazonaws.com" and eventName ieq "AuthorizeSecurityGroupIngress" and any requestParameters.ipPermissions.items[] (any ipRanges.items[] (cidrIp eq "0.0.0.0/0")) and success)`},
+		// The add-on's errorCode holds the raw one's other values as they are;
+		// 'errorCode{}' is the elements of a list.
+		{scCloud + "aws_guardduty_detector_deleted.yml", `(eventSource eq "guardduty.amazonaws.com" and eventName eq "DeleteDetector" and (success or errorCode eq ""|"null") and (not errorMessage exists or errorMessage eq ""|"null") and not any errorCode[] (exists) and not any errorMessage[] (exists))`},
 		// mvfind over an mvappend of fields, tested through if(c, "true", "false").
 		{scCloud + "aws_s3_bucket_made_public.yml", `(eventSource ieq "s3.amazonaws.com" and eventName ieq "PutBucketAcl"|"PutBucketPolicy" and success and (any requestParameters.AccessControlPolicy.AccessControlList.Grant[] (Grantee.URI isuffix "/groups/global/AllUsers"|"/groups/global/AuthenticatedUsers") or any requestParameters.bucketPolicy.Statement[] (Principal eq "*" or Principal.AWS eq "*" or any Principal.AWS[] (eq "*"))))`},
 		{paCT + "aws_cloudtrail_logging_stopped_or_deleted.yml", `(success and eventName eq "StopLogging"|"DeleteTrail" and not userIdentity.sessionContext.sessionIssuer.userName eq "AWSControlTowerExecution")`},
