@@ -281,6 +281,36 @@ func (l *lifter) lift(x ast.Expr) (portable.Expr, error) {
 				return &portable.Not{X: ex}, nil
 			}
 		}
+		if (n.Fn == "py.all" || n.Fn == "py.any") && len(n.Args) == 1 {
+			// all([a, b]) and any([a, b]) over a list written out: and, or.
+			if list, ok := n.Args[0].(*ast.ListLit); ok {
+				var xs []portable.Expr
+				for _, e := range list.Elems {
+					y, err := l.lift(e)
+					if err != nil {
+						return nil, err
+					}
+					xs = append(xs, y)
+				}
+				if n.Fn == "py.all" {
+					return &portable.And{Xs: xs}, nil
+				}
+				return &portable.Or{Xs: xs}, nil
+			}
+		}
+		if n.Fn == "py.is" && len(n.Args) == 2 {
+			// x is None: missing or null, what exists denies.
+			if lit, ok := n.Args[1].(*ast.Lit); ok && lit.Val.IsNull() {
+				f, fold, err := l.field(n.Args[0])
+				if err == nil && !fold {
+					ex, err := l.atom(f, portable.Exists, nil, false, x)
+					if err != nil {
+						return nil, err
+					}
+					return &portable.Not{X: ex}, nil
+				}
+			}
+		}
 		if n.Fn == "cidrmatch" && len(n.Args) == 2 {
 			if c, ok := str(n.Args[0]); ok {
 				f, _, err := l.field(n.Args[1])

@@ -143,3 +143,32 @@ Detection:
 		t.Errorf("lossy %+v", lossy)
 	}
 }
+
+// all([...]) and any([...]) over conditions written out are and and or; `is
+// None` is what exists denies (missing or null).
+func TestConditionAllAnyIsNone(t *testing.T) {
+	dir := t.TempDir()
+	yml := "AnalysisType: rule\nFilename: r.py\nRuleID: Test.AllAny\nEnabled: true\nLogTypes: [AWS.CloudTrail]\nSeverity: Low\n"
+	py := `def rule(event):
+    return all(
+        [
+            event.get("eventSource") == "iam.amazonaws.com",
+            any([event.get("eventName") == "CreateRole", event.get("eventName") == "DeleteRole"]),
+            event.get("errorCode") is None,
+        ]
+    )
+`
+	for name, text := range map[string]string{"r.yml": yml, "r.py": py} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, _, err := Condition(compiled(t, filepath.Join(dir, "r.yml")).Rule)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `(eventSource eq "iam.amazonaws.com" and eventName eq "CreateRole"|"DeleteRole" and not errorCode exists)`
+	if s := portable.String(got); s != want {
+		t.Errorf("got  %s\nwant %s", s, want)
+	}
+}
