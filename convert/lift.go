@@ -299,6 +299,13 @@ func (l *lifter) lift(x ast.Expr) (portable.Expr, error) {
 			}
 		}
 		if n.Fn == "py.is" && len(n.Args) == 2 {
+			// x is True, x is False: the JSON boolean.
+			if lit, ok := n.Args[1].(*ast.Lit); ok && lit.Val.Kind() == ast.KindBool {
+				f, fold, err := l.field(n.Args[0])
+				if err == nil && !fold {
+					return l.atom(f, portable.Bool, []string{fmt.Sprint(lit.Val.AsBool())}, false, x)
+				}
+			}
 			// x is None: missing or null, what exists denies.
 			if lit, ok := n.Args[1].(*ast.Lit); ok && lit.Val.IsNull() {
 				f, fold, err := l.field(n.Args[0])

@@ -145,7 +145,8 @@ Detection:
 }
 
 // all([...]) and any([...]) over conditions written out are and and or; `is
-// None` is what exists denies (missing or null).
+// None` is what exists denies (missing or null); `is False` tests the JSON
+// boolean.
 func TestConditionAllAnyIsNone(t *testing.T) {
 	dir := t.TempDir()
 	yml := "AnalysisType: rule\nFilename: r.py\nRuleID: Test.AllAny\nEnabled: true\nLogTypes: [AWS.CloudTrail]\nSeverity: Low\n"
@@ -155,6 +156,7 @@ func TestConditionAllAnyIsNone(t *testing.T) {
             event.get("eventSource") == "iam.amazonaws.com",
             any([event.get("eventName") == "CreateRole", event.get("eventName") == "DeleteRole"]),
             event.get("errorCode") is None,
+            event.get("readOnly") is False,
         ]
     )
 `
@@ -167,7 +169,7 @@ func TestConditionAllAnyIsNone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `(eventSource eq "iam.amazonaws.com" and eventName eq "CreateRole"|"DeleteRole" and not errorCode exists)`
+	want := `(eventSource eq "iam.amazonaws.com" and eventName eq "CreateRole"|"DeleteRole" and not errorCode exists and readOnly bool "false")`
 	if s := portable.String(got); s != want {
 		t.Errorf("got  %s\nwant %s", s, want)
 	}

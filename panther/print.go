@@ -131,6 +131,11 @@ func checkAtom(a *portable.Atom, logType string) error {
 			return fmt.Errorf("print: %s: no field", where)
 		}
 		return nil
+	case portable.Bool:
+		if len(a.Field) == 0 || len(a.Values) != 1 || a.Values[0] != "true" && a.Values[0] != "false" {
+			return fmt.Errorf("print: %s: a boolean test takes a field and true or false", where)
+		}
+		return nil
 	case portable.Eq, portable.Wildcard, portable.Prefix, portable.Suffix, portable.Contains,
 		portable.Regex, portable.CIDR, portable.Lt, portable.Le, portable.Gt, portable.Ge:
 	default:

@@ -200,6 +200,8 @@ func (g *pyGen) atom(a *portable.Atom, neg bool) (pyX, error) {
 		return maybeNot(pyCall{fn: []string{"aws_cloudtrail_success"}, args: []pyX{pyName("event")}}), nil
 	case portable.Exists:
 		return maybeNot(pyCmp{x: value, op: "is not", y: pyName("None")}), nil
+	case portable.Bool:
+		return maybeNot(pyCmp{x: value, op: "is", y: pyName(map[string]string{"true": "True", "false": "False"}[a.Values[0]])}), nil
 	case portable.Lt, portable.Le, portable.Gt, portable.Ge:
 		bound, _ := parseBound(a.Values[0])
 		fn := map[portable.Op]string{portable.Lt: "_less_than", portable.Le: "_at_most", portable.Gt: "_greater_than", portable.Ge: "_at_least"}[a.Op]

@@ -131,6 +131,8 @@ func atomMatch(a *portable.Atom) (yamlMatch, error) {
 		return refuse("StartsWith, EndsWith and Contains also match numbers by their text and lists by any element")
 	case portable.Regex:
 		return refuse("match expressions have no regular expressions")
+	case portable.Bool:
+		return refuse("Equals compares with ==, where True is also 1")
 	case portable.CIDR:
 		return refuse("IsIPAddressInCIDR also accepts padded and IPv4-mapped IPv6 addresses")
 	case portable.Lt, portable.Le, portable.Gt, portable.Ge:

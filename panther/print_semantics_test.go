@@ -84,6 +84,8 @@ func semanticRules() []semanticRule {
 	one("lt", atom("bytes", portable.Lt, false, "0"), "-1", "0", "-0.0001")
 	one("ge", atom("bytes", portable.Ge, false, "-5"), "-5", "-6", "5")
 	one("exists", atom("requestParameters.policy", portable.Exists, false), "x")
+	one("bool", atom("requestParameters.publiclyAccessible", portable.Bool, false, "true"), "true", "True")
+	one("bool_false", atom("readOnly", portable.Bool, false, "false"), "false")
 	one("success", atom("", portable.Success, false))
 	rules = append(rules, semanticRule{name: "compound", cond: &portable.And{Xs: []portable.Expr{
 		atom("", portable.Success, false),

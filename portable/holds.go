@@ -53,6 +53,8 @@ func (a *Atom) holds(ev ast.Value) bool {
 	switch a.Op {
 	case Exists:
 		return !v.IsNullish()
+	case Bool:
+		return v.Kind() == ast.KindBool && v.AsBool() == (a.Values[0] == "true")
 	case Success:
 		// aws_cloudtrail_success: neither field truthy.
 		return !ev.At("errorCode").Truth() && !ev.At("errorMessage").Truth()

@@ -42,6 +42,10 @@ func TestHolds(t *testing.T) {
 		{&Not{X: at("e", Eq, false, "x")}, `{}`, true}, // plain negation
 		{&Not{X: at("e", Eq, false, "x")}, `{"e":null}`, true},
 		{at("e", Exists, false), `{"e":""}`, true},
+		{at("e", Bool, false, "true"), `{"e":true}`, true},
+		{at("e", Bool, false, "true"), `{"e":"true"}`, false}, // a boolean, not its text
+		{at("e", Bool, false, "false"), `{"e":false}`, true},
+		{at("e", Bool, false, "false"), `{}`, false},
 		{at("e", Exists, false), `{"e":null}`, false},
 		{at("e", Exists, false), `{"e":[]}`, true},
 		{at("e", Prefix, true, "Del"), `{"e":"deleteTrail"}`, true},

@@ -74,6 +74,9 @@ const (
 	Gt       Op = "gt"
 	Ge       Op = "ge"
 	Exists   Op = "exists" // the key is present and not null (any type, "" included)
+	// Bool: the value is the JSON boolean Values[0] ("true" or "false"), not
+	// a string spelling it.
+	Bool Op = "bool"
 	// Success is a known predicate: the API call succeeded (for CloudTrail,
 	// neither errorCode nor errorMessage is set to a non-empty value), which
 	// Panther spells aws_cloudtrail_success(event).

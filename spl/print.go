@@ -463,6 +463,22 @@ func (p *printer) atom(a *portable.Atom, guard, neg bool) (string, int, error) {
 			fmt.Sprintf("%s exists: Splunk extracts a JSON null as the text \"null\", so the search cannot tell a JSON null from the string \"null\" and takes both as absent", dotted))
 		return fmt.Sprintf(`isnotnull(%s) AND %s!="null"`, f, f), levelAnd, nil
 
+	case portable.Bool:
+		if len(a.Field) == 0 || len(a.Values) != 1 || a.Values[0] != "true" && a.Values[0] != "false" {
+			return fail("a boolean test takes a field and true or false")
+		}
+		f, err := p.ref(a.Field)
+		if err != nil {
+			return "", 0, err
+		}
+		p.lose([]string{dotted}, []string{kindStringAsNumber}, true, false, neg,
+			fmt.Sprintf("%s is %s: Splunk extracts a JSON boolean as its text, so the string %q passes the test too", dotted, a.Values[0], a.Values[0]))
+		s := f + "==" + splString(a.Values[0])
+		if guard {
+			return fmt.Sprintf("isnotnull(%s) AND %s", f, s), levelAnd, nil
+		}
+		return s, levelAtom, nil
+
 	case portable.Lt, portable.Le, portable.Gt, portable.Ge:
 		if len(a.Field) == 0 || len(a.Values) != 1 {
 			return fail("a numeric comparison takes a field and one value")
