@@ -136,7 +136,7 @@ func (d *decoder) object(i int) (Value, int, error) {
 	if !more {
 		return ObjectOf(&Object{}), i, err
 	}
-	kbase, vbase := len(d.keys), len(d.vals)
+	m := d.startObject()
 	for {
 		end, flags, vi, err := d.key(i)
 		if err != nil {
@@ -146,12 +146,12 @@ func (d *decoder) object(i int) (Value, int, error) {
 		if err != nil {
 			return Missing, j, err
 		}
-		d.member(kbase, vbase, d.stringAt(i+1, end-1, flags), v)
+		d.add(&m, d.stringAt(i+1, end-1, flags), v)
 		if i, more, err = d.objectNext(j); !more {
 			if err != nil {
 				return Missing, i, err
 			}
-			return d.endObject(kbase, vbase), i, nil
+			return d.endObject(&m), i, nil
 		}
 	}
 }
@@ -344,31 +344,57 @@ func (d *decoder) arrayNext(i int) (next int, more bool, err error) {
 	return i, false, syntaxError(ctxAfterElement, data[i], i)
 }
 
-// member adds a key to the object whose members start at kbase and vbase; a
-// repeated key takes the new value in its first place, as Object.Set does.
-func (d *decoder) member(kbase, vbase int, key string, v Value) {
-	keys := d.keys[kbase:]
-	for k := range keys {
-		if keys[k] == key {
-			d.vals[vbase+k] = v
+// members is an object being read: where its keys and values start on the
+// decoder's stacks, and an index of its keys once it has many, so that a huge
+// object is not quadratic to read.
+type members struct {
+	kbase, vbase int
+	index        map[string]int
+}
+
+func (d *decoder) startObject() members {
+	return members{kbase: len(d.keys), vbase: len(d.vals)}
+}
+
+// add adds a member; a repeated key takes the new value in its first place,
+// as Object.Set does.
+func (d *decoder) add(m *members, key string, v Value) {
+	keys := d.keys[m.kbase:]
+	if m.index == nil && len(keys) < 32 {
+		for k := range keys {
+			if keys[k] == key {
+				d.vals[m.vbase+k] = v
+				return
+			}
+		}
+	} else {
+		if m.index == nil {
+			m.index = make(map[string]int, 2*len(keys))
+			for k, key := range keys {
+				m.index[key] = k
+			}
+		}
+		if k, ok := m.index[key]; ok {
+			d.vals[m.vbase+k] = v
 			return
 		}
+		m.index[key] = len(keys)
 	}
 	d.keys = append(d.keys, key)
 	d.vals = append(d.vals, v)
 }
 
-func (d *decoder) endObject(kbase, vbase int) Value {
+func (d *decoder) endObject(m *members) Value {
 	d.peak = max(d.peak, len(d.vals))
 	o := &Object{}
-	if n := len(d.keys) - kbase; n > 0 {
+	if n := len(d.keys) - m.kbase; n > 0 {
 		o.Keys = make([]string, n)
 		o.Vals = make([]Value, n)
-		copy(o.Keys, d.keys[kbase:])
-		copy(o.Vals, d.vals[vbase:])
+		copy(o.Keys, d.keys[m.kbase:])
+		copy(o.Vals, d.vals[m.vbase:])
 	}
-	d.keys = d.keys[:kbase]
-	d.vals = d.vals[:vbase]
+	d.keys = d.keys[:m.kbase]
+	d.vals = d.vals[:m.vbase]
 	return ObjectOf(o)
 }
 
@@ -398,6 +424,11 @@ var plainByte = func() (t [256]bool) {
 	return t
 }()
 
+func notPlain(x uint64) uint64 {
+	q, b := x^(ones*'"'), x^(ones*'\\')
+	return ((q-ones)&^q | (b-ones)&^b | (x - ones*0x20) | x) & high
+}
+
 // scanString checks the string whose opening quote is at i; end follows its
 // closing quote and flags say what decoding it needs.
 func (d *decoder) scanString(i int) (end int, flags uint8, err error) {
@@ -406,16 +437,25 @@ func (d *decoder) scanString(i int) (end int, flags uint8, err error) {
 	for {
 		// Eight bytes at a time while none is a quote, a backslash, a control
 		// character or non-ASCII: most strings are all plain bytes.
-		if j+8 <= len(data) {
-			x := binary.LittleEndian.Uint64(data[j:])
-			q, b := x^(ones*'"'), x^(ones*'\\')
-			m := ((q-ones)&^q | (b-ones)&^b | (x - ones*0x20) | x) & high
+		if j+16 <= len(data) {
+			m := notPlain(binary.LittleEndian.Uint64(data[j:]))
+			if m == 0 {
+				m = notPlain(binary.LittleEndian.Uint64(data[j+8:]))
+				if m == 0 {
+					j += 16
+					continue
+				}
+				j += 8
+			}
+			// The lowest flagged byte is the first that is not plain; bytes
+			// above it may be flagged wrongly by its borrow.
+			j += bits.TrailingZeros64(m) / 8
+		} else if j+8 <= len(data) {
+			m := notPlain(binary.LittleEndian.Uint64(data[j:]))
 			if m == 0 {
 				j += 8
 				continue
 			}
-			// The lowest flagged byte is the first that is not plain; bytes
-			// above it may be flagged wrongly by its borrow.
 			j += bits.TrailingZeros64(m) / 8
 		} else {
 			for j < len(data) && plainByte[data[j]] {

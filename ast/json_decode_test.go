@@ -220,6 +220,25 @@ func TestParseJSON(t *testing.T) {
 	}
 }
 
+// TestParseJSONManyKeys covers objects past the size where keys get an index,
+// with keys repeated before and after it.
+func TestParseJSONManyKeys(t *testing.T) {
+	for _, n := range []int{31, 32, 33, 100} {
+		var b strings.Builder
+		b.WriteString("{")
+		for i := range n {
+			fmt.Fprintf(&b, `"k%d":%d,`, i%(n-5), i)
+		}
+		b.WriteString(`"k0":"last","k30":{"k30":[]}}`)
+		data := []byte(b.String())
+		want, wantErr := parseJSONReference(data)
+		got, err := ParseJSON(data)
+		checkSame(t, data, want, got, wantErr, err)
+		got, err = ParseJSONProjected(data, NewProjection([][]string{{"K0"}, {"k30", "k30"}, {"k7"}}))
+		checkSame(t, data, projectPaths(want, [][]string{{"K0"}, {"k30", "k30"}, {"k7"}}), got, wantErr, err)
+	}
+}
+
 // TestParseJSONOffsets pins offsets to the byte a message names, which the
 // events loader turns into a column.
 func TestParseJSONOffsets(t *testing.T) {
@@ -317,7 +336,7 @@ func projectPaths(v Value, paths [][]string) Value {
 func TestParseJSONProjected(t *testing.T) {
 	doc := `{"eventName":"X","EVENTNAME":"Y","userIdentity":{"type":"Root","arn":"a"},
 		"list":[{"b":1,"c":2},3,[{"b":4}],{"c":5}],"str":"s","deep":{"x":{"y":[1,{"z":2}]}},
-		"skipped":{"n":[1e300,-2.5,"\u00e9",{"q":null}]},"K":1}`
+		"skipped":{"n":[1e300,-2.5,"\u00e9",{"q":null}]},"K":1,"` + strings.Repeat("long", 20) + `":true,"\u00e9t\u00e9":2}`
 	tests := []struct {
 		note  string
 		paths [][]string
@@ -332,6 +351,8 @@ func TestParseJSONProjected(t *testing.T) {
 		{"a value that is not an object is kept", [][]string{{"str", "b"}}, `{"str": "s"}`},
 		{"missing keys are left out", [][]string{{"nope"}, {"userIdentity", "nope"}}, `{"userIdentity": {}}`},
 		{"the Kelvin sign folds to K", [][]string{{"\u212a"}}, `{"K": int 1}`},
+		{"a long key", [][]string{{strings.Repeat("LONG", 20)}}, `{"` + strings.Repeat("long", 20) + `": True}`},
+		{"an escaped key, decoded", [][]string{{"ÉTÉ"}}, `{"été": int 2}`},
 		{"an empty path is everything", [][]string{{}}, ""},
 	}
 	for _, tc := range tests {

@@ -17,6 +17,11 @@ type projNode struct {
 	// full is a path's end: the value is wanted whole.
 	full bool
 	kids []*projNode
+	// lengths has bit n set when a kid's step is ASCII of length n < 64;
+	// unusual is set when a kid's step is not, so that most keys are turned
+	// down by their length alone.
+	lengths uint64
+	unusual bool
 }
 
 // NewProjection is the projection onto paths, each a sequence of object keys
@@ -32,7 +37,7 @@ func NewProjection(paths [][]string) *Projection {
 			}
 			n = n.kid(seg)
 		}
-		n.full, n.kids = true, nil
+		*n = projNode{seg: n.seg, ascii: n.ascii, full: true}
 	}
 	return p
 }
@@ -47,6 +52,11 @@ func (n *projNode) kid(seg string) *projNode {
 	}
 	k := &projNode{seg: seg, ascii: isASCII(seg)}
 	n.kids = append(n.kids, k)
+	if k.ascii && len(seg) < 64 {
+		n.lengths |= 1 << len(seg)
+	} else {
+		n.unusual = true
+	}
 	return k
 }
 
@@ -94,7 +104,7 @@ func (d *decoder) projectObject(i int, n *projNode) (Value, int, error) {
 	if !more {
 		return ObjectOf(&Object{}), i, err
 	}
-	kbase, vbase := len(d.keys), len(d.vals)
+	m := d.startObject()
 	for {
 		end, flags, vi, err := d.key(i)
 		if err != nil {
@@ -111,7 +121,7 @@ func (d *decoder) projectObject(i int, n *projNode) (Value, int, error) {
 				v, j, err = d.project(vi, k)
 			}
 			if err == nil {
-				d.member(kbase, vbase, key, v)
+				d.add(&m, key, v)
 			}
 		}
 		if err != nil {
@@ -121,7 +131,7 @@ func (d *decoder) projectObject(i int, n *projNode) (Value, int, error) {
 			if err != nil {
 				return Missing, i, err
 			}
-			return d.endObject(kbase, vbase), i, nil
+			return d.endObject(&m), i, nil
 		}
 	}
 }
@@ -154,6 +164,9 @@ func (d *decoder) step(n *projNode, a, b int, flags uint8) (*projNode, string) {
 		// A plain ASCII key can only fold to an ASCII step of its length, or
 		// to a step with a non-ASCII letter such as the Kelvin sign.
 		raw := d.data[a:b]
+		if !n.unusual && (len(raw) >= 64 || n.lengths&(1<<len(raw)) == 0) {
+			return nil, ""
+		}
 		for _, k := range n.kids {
 			if k.ascii && len(k.seg) == len(raw) && asciiEqualFold(raw, k.seg) ||
 				!k.ascii && strings.EqualFold(string(raw), k.seg) {
