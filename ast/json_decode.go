@@ -639,14 +639,16 @@ func (d *decoder) scanNumber(i int) (end int, flags uint8, err error) {
 	}
 	if j < len(data) && (data[j] == 'e' || data[j] == 'E') {
 		flags |= numExp
+		state := ctxExp
 		if j++; j < len(data) && (data[j] == '+' || data[j] == '-') {
+			state = ctxExpSign
 			j++
 		}
 		if j == len(data) {
 			return j, flags, io.ErrUnexpectedEOF
 		}
 		if c := data[j]; c-'0' > 9 {
-			return j, flags, syntaxError(ctxExp, c, j)
+			return j, flags, syntaxError(state, c, j)
 		}
 		j = digits(data, j+1)
 	}
@@ -704,6 +706,7 @@ const (
 	ctxMinus        = `-`      // in numeric literal
 	ctxDot          = `0.`     // after decimal point in numeric literal
 	ctxExp          = `0e`     // in exponent of numeric literal
+	ctxExpSign      = `0e+`    // in exponent of numeric literal
 	// and a literal's prefix, as "tru": in literal true (expecting 'e')
 )
 

@@ -197,6 +197,7 @@ func TestParseJSON(t *testing.T) {
 		{"bare minus", `[-]`, `invalid character ']' in numeric literal`},
 		{"dot without digits", `[1.e5]`, `invalid character 'e' after decimal point in numeric literal`},
 		{"exponent without digits", `[1e+]`, `invalid character ']' in exponent of numeric literal`},
+		{"two exponent signs", `0E++`, `invalid character '+' in exponent of numeric literal`},
 		{"bad literal", `{"a":tru}`, `invalid character '}' in literal true (expecting 'e')`},
 		{"control character in a string", "[\"a\tb\"]", `invalid character '\t' in string literal`},
 		{"bad escape", `["\x"]`, `invalid character 'x' in string escape code`},
@@ -276,6 +277,7 @@ func TestSyntaxErrorStates(t *testing.T) {
 		{ctxMinus, "in numeric literal", "0123456789"},
 		{ctxDot, "after decimal point in numeric literal", "0123456789"},
 		{ctxExp, "in exponent of numeric literal", "0123456789+-"},
+		{ctxExpSign, "in exponent of numeric literal", "0123456789"},
 		{"fals", "in literal false (expecting 'e')", "e"},
 	} {
 		for c := 0; c < 256; c++ {
