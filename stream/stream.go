@@ -18,20 +18,23 @@
 // # Shapes
 //
 // The shape is decided per file from its first value, after a UTF-8 byte order
-// mark and blank space:
+// mark and blank space. A first value starting with '{' is scanned (strings and
+// brackets only) until the rule that applies is known:
 //
-//   - '[' : a JSON array whose elements are the events.
-//   - '{' : the first value is scanned (strings and brackets only):
-//     if it has a top-level key spelled exactly "Records" whose value is an array,
-//     the file holds Records objects and the events are that array's elements;
-//     else if it ends on the first line with nothing but blank space after it on
-//     that line, the file is NDJSON;
-//     else if it spans lines and the next non-blank line starts with '{' in
-//     column 1, the first line is a broken NDJSON line and the file is NDJSON
-//     (pretty printers indent what is inside a value, so an unindented '{' starts
-//     a new one);
-//     otherwise the file is a sequence of values.
-//   - anything else: NDJSON (each line is handed on for the decoder to judge).
+//   - '[': a sequence of values (below); the array's elements are the events.
+//   - '{' with a top-level key spelled exactly "Records" whose value is an
+//     array: a sequence of values; the Records elements are the events.
+//   - '{' ending on the first line, followed only by blank space there: NDJSON.
+//   - '{' ending on the first line with more after it there (`{...}{...}`): a
+//     sequence of values.
+//   - '{' going on past the first line: a sequence of values (a pretty-printed
+//     object, jq output), unless the next non-blank line starts with '{' in
+//     column 1: pretty printers indent what is inside a value, so that line
+//     starts a new one and the first line is a broken NDJSON line.
+//   - '{' that cannot be delimited on the first line (a raw newline in a string,
+//     a wrong closing bracket, the end of the file, longer than the event
+//     limit): NDJSON, so the decoder reports that line and the rest are read.
+//   - anything else: NDJSON.
 //
 // NDJSON: every line that is not blank (only spaces, tabs and CRs) is an event,
 // trimmed; the stream does not look inside lines, so a malformed line is found
