@@ -173,15 +173,8 @@ func (c *Compiled) Run(events []Event, mocks map[string]ast.Value) (*Result, err
 				res.Verdicts[i].Hit = false
 				continue
 			}
-			o := &ast.Object{}
-			for j, out := range c.outputs {
-				v, err := out.Eval(env)
-				if err != nil {
-					res.Verdicts[i].Err = fmt.Errorf("%s(): %w", c.Rule.Outputs[j].Name, err)
-					v = ast.Null
-				}
-				o.Set(c.Rule.Outputs[j].Name, v)
-			}
+			o, err := c.rowOf(env)
+			res.Verdicts[i].Err = err
 			res.Rows = append(res.Rows, Row{Fields: o, Src: []int{i}})
 		}
 		return res, nil
@@ -222,6 +215,24 @@ func (c *Compiled) Run(events []Event, mocks map[string]ast.Value) (*Result, err
 		}
 	}
 	return res, nil
+}
+
+// rowOf is a Panther alert's fields (title(), dedup(), ...); an output that
+// raises is null in the row and its error is returned.
+func (c *Compiled) rowOf(env *eval.Env) (*ast.Object, error) {
+	o := &ast.Object{}
+	var first error
+	for j, out := range c.outputs {
+		v, err := out.Eval(env)
+		if err != nil {
+			if first == nil {
+				first = fmt.Errorf("%s(): %w", c.Rule.Outputs[j].Name, err)
+			}
+			v = ast.Null
+		}
+		o.Set(c.Rule.Outputs[j].Name, v)
+	}
+	return o, first
 }
 
 // pantherMatch runs rule(): Panther requires a real bool.

@@ -1,0 +1,311 @@
+package harness
+
+import (
+	"fmt"
+	"io"
+	"runtime"
+	"sync"
+
+	"github.com/concordsec/concord/ast"
+	"github.com/concordsec/concord/eval"
+	"github.com/concordsec/concord/stream"
+)
+
+// ScanOptions configure Scan.
+type ScanOptions struct {
+	// Workers evaluate batches of events in parallel; 0 means one per CPU.
+	Workers int
+	// Exhaustive decodes every event in full and evaluates every rule on it:
+	// no prefilter, no projection. It is the reference the fast path is
+	// tested against.
+	Exhaustive bool
+	// BatchEvents and BatchBytes bound a batch (0: defaults).
+	BatchEvents, BatchBytes int
+}
+
+// ScanResult is what one rule found in a scan.
+type ScanResult struct {
+	Rule *Compiled
+	Rows []ScanRow
+	Hits []string // the sources of the events that are hits, in input order
+	// Errors are the events the rule raised on, in input order.
+	Errors []EventError
+}
+
+// ScanRow is a result row with the events it came from.
+type ScanRow struct {
+	Fields  *ast.Object
+	Sources []string
+}
+
+// EventError is a rule's error on one event.
+type EventError struct {
+	Source string
+	Err    error
+}
+
+// ScanStats count what a scan read.
+type ScanStats struct {
+	Events  int64 // events read
+	Decoded int64 // events decoded (some rule's prefilter kept them)
+	Errors  ast.ErrorList
+}
+
+// Scan streams the events of r through the rules, evaluating each event's
+// match once per rule on as many workers as asked, and returns each rule's
+// rows and hits in input order (the same whatever the number of workers).
+// A per-event rule (Panther, and a Splunk search's base search) keeps only
+// its hits, so memory does not grow with the input; a Splunk search keeps
+// the events its base search passes and runs its pipeline over them at the
+// end.
+func Scan(rules []*Compiled, r *stream.Reader, opts ScanOptions) ([]*ScanResult, ScanStats, error) {
+	s := newScanner(rules, opts)
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	maxEvents, maxBytes := opts.BatchEvents, opts.BatchBytes
+	if maxEvents <= 0 {
+		maxEvents = 2048
+	}
+	if maxBytes <= 0 {
+		maxBytes = 4 << 20
+	}
+
+	type job struct {
+		seq   int
+		batch *stream.Batch
+	}
+	jobs := make(chan job, workers)
+	done := make(chan *batchResult, workers)
+	free := make(chan *stream.Batch, 2*workers+1)
+	for range cap(free) {
+		free <- &stream.Batch{}
+	}
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w := s.newWorker()
+			for j := range jobs {
+				res := w.run(j.batch)
+				res.seq = j.seq
+				done <- res
+			}
+		}()
+	}
+	// Batches are read in order, evaluated in any order and merged back in
+	// order, so results do not depend on scheduling.
+	var readErr error
+	go func() {
+		defer close(jobs)
+		for seq := 0; ; seq++ {
+			b := <-free
+			err := r.NextBatch(b, maxEvents, maxBytes)
+			if err == io.EOF {
+				return
+			}
+			if err != nil {
+				readErr = err
+				return
+			}
+			jobs <- job{seq, b}
+		}
+	}()
+	go func() {
+		wg.Wait()
+		close(done)
+	}()
+	pending := map[int]*batchResult{}
+	next := 0
+	for res := range done {
+		pending[res.seq] = res
+		for {
+			p, ok := pending[next]
+			if !ok {
+				break
+			}
+			delete(pending, next)
+			s.merge(p)
+			free <- p.batch
+			next++
+		}
+	}
+	if readErr != nil {
+		return nil, s.stats, readErr
+	}
+	if err := s.finish(); err != nil {
+		return nil, s.stats, err
+	}
+	return s.results, s.stats, nil
+}
+
+// scanner holds what a scan shares across workers (read-only while they
+// run) and what the in-order merge builds.
+type scanner struct {
+	rules   []*Compiled
+	opts    ScanOptions
+	results []*ScanResult
+	// splunk: the events each Splunk search's base search passed, for its
+	// pipeline at the end.
+	splunk [][]Event
+	stats  ScanStats
+}
+
+func newScanner(rules []*Compiled, opts ScanOptions) *scanner {
+	s := &scanner{rules: rules, opts: opts, splunk: make([][]Event, len(rules))}
+	for _, c := range rules {
+		s.results = append(s.results, &ScanResult{Rule: c})
+	}
+	return s
+}
+
+// batchResult is what a worker found in one batch, in the batch's order.
+type batchResult struct {
+	seq     int
+	batch   *stream.Batch
+	events  int
+	decoded int
+	errs    ast.ErrorList
+	found   []found
+}
+
+// found is one rule's outcome on one event worth keeping.
+type found struct {
+	rule   int
+	source string
+	rows   []*ast.Object // Panther: the alert's fields
+	err    error
+	event  *Event // Splunk: the event its base search passed
+}
+
+type worker struct {
+	s       *scanner
+	viewers []*viewer
+}
+
+func (s *scanner) newWorker() *worker {
+	w := &worker{s: s}
+	for _, c := range s.rules {
+		w.viewers = append(w.viewers, newViewer(c.Rule))
+	}
+	return w
+}
+
+func (w *worker) run(b *stream.Batch) *batchResult {
+	res := &batchResult{batch: b, events: b.Len(), errs: append(ast.ErrorList(nil), b.Errs...)}
+	for i := range b.Len() {
+		raw := b.Raw(i)
+		v, err := ast.ParseJSON(raw)
+		if err == nil && v.Kind() != ast.KindObject {
+			err = fmt.Errorf("expected a JSON object, found %s", v.Kind())
+		}
+		if err != nil {
+			e := b.Event(i)
+			res.errs = append(res.errs, ast.Errorf(ast.Pos{File: e.File, Line: e.Line, Col: e.Col}, ast.CodeEvent, "malformed JSON event: %v", err))
+			continue
+		}
+		res.decoded++
+		var ev *Event
+		event := func() *Event {
+			if ev == nil {
+				ev = &Event{Source: b.Source(i), Raw: string(raw), Value: v, Set: b.Event(i).File}
+			}
+			return ev
+		}
+		for ri, c := range w.s.rules {
+			if f, ok := w.eval(ri, c, event); ok {
+				res.found = append(res.found, f)
+			}
+		}
+	}
+	return res
+}
+
+// eval decides one rule on one event.
+func (w *worker) eval(ri int, c *Compiled, event func() *Event) (found, bool) {
+	ev := event()
+	if c.Rule.Platform == ast.Panther {
+		env := pantherEnv(*ev, nil)
+		env.UDM = c.models.For(c.Rule, ev.Value)
+		hit, err := c.pantherMatch(env)
+		if err != nil {
+			return found{rule: ri, source: ev.Source, err: err}, true
+		}
+		if !hit {
+			return found{}, false
+		}
+		o, err := c.rowOf(env)
+		return found{rule: ri, source: ev.Source, rows: []*ast.Object{o}, err: err}, true
+	}
+	view, err := w.viewers[ri].view(*ev)
+	if err != nil {
+		return found{rule: ri, source: ev.Source, err: err}, true
+	}
+	v, err := c.match.Eval(&eval.Env{Record: ast.ObjectOf(view)})
+	if err != nil {
+		return found{rule: ri, source: ev.Source, err: err}, true
+	}
+	if !v.Truth() {
+		return found{}, false
+	}
+	return found{rule: ri, source: ev.Source, event: ev}, true
+}
+
+// merge takes a batch's findings in order.
+func (s *scanner) merge(b *batchResult) {
+	s.stats.Events += int64(b.events)
+	s.stats.Decoded += int64(b.decoded)
+	s.stats.Errors = append(s.stats.Errors, b.errs...)
+	for _, f := range b.found {
+		res := s.results[f.rule]
+		switch {
+		case f.event != nil:
+			s.splunk[f.rule] = append(s.splunk[f.rule], *f.event)
+		case f.err != nil && len(f.rows) == 0:
+			res.Errors = append(res.Errors, EventError{Source: f.source, Err: f.err})
+		default:
+			if f.err != nil {
+				res.Errors = append(res.Errors, EventError{Source: f.source, Err: f.err})
+			}
+			res.Hits = append(res.Hits, f.source)
+			for _, o := range f.rows {
+				res.Rows = append(res.Rows, ScanRow{Fields: o, Sources: []string{f.source}})
+			}
+		}
+	}
+}
+
+// finish runs each Splunk search's pipeline over the events its base search
+// passed.
+func (s *scanner) finish() error {
+	for ri, c := range s.rules {
+		if c.Rule.Platform != ast.Splunk {
+			continue
+		}
+		evs := s.splunk[ri]
+		out, err := c.Run(evs, nil)
+		if err != nil {
+			return fmt.Errorf("%s: %w", c.Rule.File, err)
+		}
+		res := s.results[ri]
+		for i, v := range out.Verdicts {
+			if v.Err != nil {
+				res.Errors = append(res.Errors, EventError{Source: evs[i].Source, Err: v.Err})
+			}
+			if v.Hit {
+				res.Hits = append(res.Hits, evs[i].Source)
+			}
+		}
+		for _, row := range out.Rows {
+			r := ScanRow{Fields: row.Fields}
+			for _, i := range row.Src {
+				r.Sources = append(r.Sources, evs[i].Source)
+			}
+			res.Rows = append(res.Rows, r)
+		}
+		s.splunk[ri] = nil
+	}
+	return nil
+}
