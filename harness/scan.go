@@ -5,6 +5,7 @@ import (
 	"io"
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	"github.com/concordsec/concord/ast"
 	"github.com/concordsec/concord/eval"
@@ -21,6 +22,8 @@ type ScanOptions struct {
 	Exhaustive bool
 	// BatchEvents and BatchBytes bound a batch (0: defaults).
 	BatchEvents, BatchBytes int
+	// Read, when set, counts the events read so far, for a progress display.
+	Read *atomic.Int64
 }
 
 // ScanResult is what one rule found in a scan.
@@ -109,6 +112,9 @@ func Scan(rules []*Compiled, r *stream.Reader, opts ScanOptions) ([]*ScanResult,
 			if err != nil {
 				readErr = err
 				return
+			}
+			if opts.Read != nil {
+				opts.Read.Add(int64(b.Len()))
 			}
 			jobs <- job{seq, b}
 		}
