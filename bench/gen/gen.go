@@ -13,7 +13,7 @@ var start = time.Date(2025, 11, 3, 0, 0, 0, 0, time.UTC)
 
 const (
 	// meanGap is the mean time between two events: an organisation of a few
-	// accounts writes about 25 events a second, so a gigabyte spans some eight
+	// accounts writes about 25 events a second, so a gigabyte spans some seven
 	// hours and a ten-minute window holds thousands of events.
 	meanGap = 40 * time.Millisecond
 	// errorRate is the share of calls by people and workloads that fail;
@@ -56,7 +56,7 @@ type burstKey struct{ arn, ip string }
 type Stats struct {
 	Events   int64 `json:"events"`
 	Bytes    int64 `json:"bytes"`
-	Errors   int64 `json:"errors"`    // ordinary calls with an errorCode
+	Errors   int64 `json:"errors"`    // failed ordinary calls
 	TPEvents int64 `json:"tp_events"` // events written by templates
 	// Templates counts the instances written of each template, by name.
 	Templates map[string]int64 `json:"templates"`
