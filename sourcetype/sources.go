@@ -18,6 +18,10 @@ type Origin struct {
 	// their nullness and their equality with Consts (no lookup table, no
 	// function such as replace or lower on the way).
 	ByClass bool
+	// Formatted: a regex extraction's FORMAT builds the value from its
+	// groups and constant text, so the value need not occur in the event as
+	// written (a named group's value always does).
+	Formatted bool
 	// OK is false when the field depends on the event's whole text (_raw, a
 	// regex extraction from _raw, tags and eventtypes) or on a text event's
 	// layout.
@@ -78,29 +82,29 @@ func (st *SourceType) calcSources(field string, add func(string), o *Origin) boo
 		o.ByClass = o.ByClass && c.byClass
 		o.Consts = append(o.Consts, c.consts...)
 		for _, r := range c.reads {
-			ok = st.aliasSources(r, add) && ok
+			ok = st.aliasSources(r, add, o) && ok
 		}
 	}
 	if computed {
 		return ok
 	}
-	return st.aliasSources(field, add)
+	return st.aliasSources(field, add, o)
 }
 
-func (st *SourceType) aliasSources(field string, add func(string)) bool {
+func (st *SourceType) aliasSources(field string, add func(string), o *Origin) bool {
 	ok := true
 	if st.Known {
 		for _, a := range st.aliases {
 			if a.To == field {
-				ok = st.extractSources(a.From, add) && ok
+				ok = st.extractSources(a.From, add, o) && ok
 			}
 		}
 	}
 	// An alias whose source is absent leaves the field as extracted.
-	return st.extractSources(field, add) && ok
+	return st.extractSources(field, add, o) && ok
 }
 
-func (st *SourceType) extractSources(field string, add func(string)) bool {
+func (st *SourceType) extractSources(field string, add func(string), o *Origin) bool {
 	for _, x := range st.extracts {
 		if x.Format != "" && strings.Contains(x.Format, "$") {
 			return false // names taken from the text: any field may come from it
@@ -111,6 +115,7 @@ func (st *SourceType) extractSources(field string, add func(string)) bool {
 		if x.Field == "_raw" {
 			return false
 		}
+		o.Formatted = o.Formatted || x.Format != ""
 		add(x.Field)
 	}
 	switch field {

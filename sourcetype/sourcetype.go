@@ -425,6 +425,23 @@ func (st *SourceType) View(raw ast.Value, meta Meta) (*ast.Object, error) {
 	return o, st.tagging.apply(o)
 }
 
+// Computations are the expressions View evaluates on every event after
+// extraction: each calculated field's, then each eventtype search's. One that
+// fails fails the whole view, whichever fields a search reads, so a reasoner
+// that skips events or decodes only some keys (package plan) must know them.
+func (st *SourceType) Computations() []ast.Expr {
+	var out []ast.Expr
+	for _, c := range st.calc {
+		out = append(out, c.prog.Expr)
+	}
+	if st.tagging != nil {
+		for _, et := range st.tagging.eventtypes {
+			out = append(out, et.prog.Expr)
+		}
+	}
+	return out
+}
+
 // eventTime reads _time from the time field, or from the text after the
 // time prefix in _raw.
 func (st *SourceType) eventTime(o *ast.Object) (ast.Value, bool) {

@@ -1,0 +1,450 @@
+package plan
+
+import (
+	"bytes"
+	"encoding/binary"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+)
+
+// clause is one condition the raw text of an event must meet for the match
+// to hold: it holds when one of its literals occurs, or when the text could
+// hide one from a plain search (a hazard) or could make the match raise.
+type clause struct {
+	lits  []lit
+	kinds []kindCheck
+
+	// Set by prepare: the literals or keys hold a slash (which an event may
+	// write \/), and the UTF-8 of the non-ASCII letters that case-fold to an
+	// ASCII letter of a literal searched ignoring case.
+	slash bool
+	folds [][]byte
+}
+
+// lit is a string searched for in the raw text.
+type lit struct {
+	text string // lower-case when fold
+	fold bool   // ASCII letters match either case
+	rare int    // the index of the byte searched for first
+}
+
+// kindCheck: the value of key, wherever the event holds that key, must be of
+// a kind in allow, else the operation the clause stands for could raise.
+type kindCheck struct {
+	key   lit
+	allow uint8
+}
+
+func newLit(s string, fold bool) lit {
+	if fold {
+		s = asciiLower(s)
+	}
+	return lit{text: s, fold: fold, rare: rarest(s, fold)}
+}
+
+func (l lit) String() string {
+	q := strconv.Quote(l.text)
+	if l.fold {
+		return "(?i)" + q
+	}
+	return q
+}
+
+// within: every text holding o holds l.
+func (l lit) within(o lit) bool {
+	switch {
+	case l.fold:
+		return strings.Contains(asciiLower(o.text), l.text)
+	case o.fold:
+		return false
+	}
+	return strings.Contains(o.text, l.text)
+}
+
+func (c clause) String() string {
+	var parts []string
+	for _, l := range c.lits {
+		parts = append(parts, l.String())
+	}
+	if len(parts) == 0 {
+		parts = append(parts, "never")
+	}
+	s := strings.Join(parts, " | ")
+	for _, k := range c.kinds {
+		s += " ; " + k.String()
+	}
+	return s
+}
+
+func (k kindCheck) String() string {
+	var names []string
+	for _, n := range []struct {
+		bit  uint8
+		name string
+	}{{kindString, "string"}, {kindNumber, "number"}, {kindBool, "bool"}, {kindNull, "null"}, {kindList, "list"}, {kindObject, "object"}} {
+		if k.allow&n.bit != 0 {
+			names = append(names, n.name)
+		}
+	}
+	return "key " + k.key.String() + " is " + strings.Join(names, "/")
+}
+
+// prepare works out the hazards of a finished clause.
+func (c *clause) prepare() {
+	seen := map[string]bool{}
+	add := func(l lit) {
+		c.slash = c.slash || strings.IndexByte(l.text, '/') >= 0
+		if !l.fold {
+			return
+		}
+		table := foldTable()
+		for i := 0; i < len(l.text); i++ {
+			for _, seq := range table[l.text[i]] {
+				if !seen[seq] {
+					seen[seq] = true
+					c.folds = append(c.folds, []byte(seq))
+				}
+			}
+		}
+	}
+	for _, l := range c.lits {
+		add(l)
+	}
+	for _, k := range c.kinds {
+		add(k.key)
+	}
+}
+
+var (
+	foldOnce  sync.Once
+	foldLower [utf8.RuneSelf][]string
+)
+
+// foldTable maps each ASCII letter (lower-case) to the UTF-8 of the non-ASCII
+// characters that a case-insensitive comparison takes for it: those whose
+// lower case is the letter (strings.ToLower, used by eval's Match) and those
+// in its simple case folding orbit (regexp's (?i), strings.EqualFold), such as
+// the Kelvin sign for k and the long s for s.
+func foldTable() *[utf8.RuneSelf][]string {
+	foldOnce.Do(func() {
+		add := func(ascii, r rune) {
+			a := unicode.ToLower(ascii)
+			s := string(r)
+			for _, have := range foldLower[a] {
+				if have == s {
+					return
+				}
+			}
+			foldLower[a] = append(foldLower[a], s)
+		}
+		for r := rune(utf8.RuneSelf); r <= unicode.MaxRune; r++ {
+			if l := unicode.ToLower(r); l < utf8.RuneSelf {
+				add(l, r)
+			}
+			for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+				if f < utf8.RuneSelf {
+					add(f, r)
+				}
+			}
+		}
+	})
+	return &foldLower
+}
+
+// Maybe reports whether the match may hold on the event whose raw JSON text
+// is raw: exactly the text the engine gives the search as Splunk's _raw (for a
+// file of events, the line without its surrounding space, as
+// harness.ParseEvents keeps it). False means the match is certain to come out
+// as a clean non-match, false without an error, when run as an engine runs it:
+// without a test's Mocks.
+//
+// The literals are searched for as they are; an event can hide one by
+// writing a character as a \uXXXX escape or / as \/ (RFC 8259, section 7), or,
+// where case is ignored, with a non-ASCII letter that folds to an ASCII one,
+// and can make an operation raise with a value of another kind under the
+// key it reads. Maybe answers true for any event that may do so.
+func (p *Plan) Maybe(raw []byte) bool {
+	var h hazards
+	return p.maybe(raw, &h)
+}
+
+// maybe is Maybe with the facts about raw found so far, which the plans of a
+// Set share.
+func (p *Plan) maybe(raw []byte, h *hazards) bool {
+	for i := range p.clauses {
+		if !p.clauses[i].holds(raw, h, p.marker) {
+			return false
+		}
+	}
+	return true
+}
+
+// hazards are facts about one raw text, found when first needed.
+type hazards struct {
+	escapes      bool // scanned for escapes
+	u, slash     bool // a \u escape; a \/ escape
+	markerDone   bool
+	marker       bool
+	nonASCIIDone bool
+	nonASCII     bool
+}
+
+func (h *hazards) scanEscapes(raw []byte) {
+	h.escapes = true
+	for i := 0; ; {
+		j := bytes.IndexByte(raw[i:], '\\')
+		if j < 0 || i+j+1 >= len(raw) {
+			return
+		}
+		i += j
+		switch raw[i+1] {
+		case 'u':
+			h.u = true
+			return
+		case '/':
+			h.slash = true
+		}
+		i += 2
+	}
+}
+
+var markerLit = newLit(pyObjMarker, false)
+
+func (c *clause) holds(raw []byte, h *hazards, marker bool) bool {
+	for i := range c.lits {
+		if c.lits[i].index(raw) >= 0 {
+			return true
+		}
+	}
+	if len(c.lits) > 0 || len(c.kinds) > 0 {
+		// Any character of a string may be written \uXXXX, a slash \/.
+		if !h.escapes {
+			h.scanEscapes(raw)
+		}
+		if h.u || h.slash && c.slash {
+			return true
+		}
+		if len(c.folds) > 0 {
+			if !h.nonASCIIDone {
+				h.nonASCIIDone, h.nonASCII = true, hasNonASCII(raw)
+			}
+			if h.nonASCII {
+				for _, f := range c.folds {
+					if bytes.Contains(raw, f) {
+						return true
+					}
+				}
+			}
+		}
+		for i := range c.kinds {
+			if c.kinds[i].violated(raw) {
+				return true
+			}
+		}
+	}
+	if marker {
+		if !h.markerDone {
+			h.markerDone, h.marker = true, markerLit.index(raw) >= 0
+		}
+		return h.marker
+	}
+	return false
+}
+
+// hasNonASCII reports whether b has a byte >= 0x80, 32 bytes a step.
+func hasNonASCII(b []byte) bool {
+	const hi = 0x8080808080808080
+	for len(b) >= 32 {
+		x := binary.LittleEndian.Uint64(b) | binary.LittleEndian.Uint64(b[8:]) |
+			binary.LittleEndian.Uint64(b[16:]) | binary.LittleEndian.Uint64(b[24:])
+		if x&hi != 0 {
+			return true
+		}
+		b = b[32:]
+	}
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return true
+		}
+	}
+	return false
+}
+
+// violated reports whether the event holds key (as a JSON object key) with a
+// value whose kind is not allowed. Every place the key occurs counts, nested
+// or not: that is more than the operation reads, never less.
+func (k *kindCheck) violated(raw []byte) bool {
+	n := len(k.key.text)
+	for i := 0; i < len(raw); {
+		j := k.key.index(raw[i:])
+		if j < 0 {
+			return false
+		}
+		start, end := i+j, i+j+n
+		i = start + 1
+		if start == 0 || raw[start-1] != '"' || end >= len(raw) || raw[end] != '"' {
+			continue
+		}
+		m := skipSpace(raw, end+1)
+		if m >= len(raw) || raw[m] != ':' {
+			continue
+		}
+		m = skipSpace(raw, m+1)
+		if m >= len(raw) || k.allow&kindOf(raw[m]) == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// kindOf is the kind of the JSON value starting with c.
+func kindOf(c byte) uint8 {
+	switch c {
+	case '"':
+		return kindString
+	case '[':
+		return kindList
+	case '{':
+		return kindObject
+	case 't', 'f':
+		return kindBool
+	case 'n':
+		return kindNull
+	}
+	return kindNumber
+}
+
+// index returns the first position of l in s, or -1. It scans for the
+// literal's rarest byte (both cases of it when folding) with bytes.IndexByte,
+// which is vectorised, and compares the text around each hit.
+func (l *lit) index(s []byte) int {
+	n := len(l.text)
+	if n == 0 {
+		return 0
+	}
+	if len(s) < n {
+		return -1
+	}
+	r := l.rare
+	// Positions of the rare byte that leave room for the whole literal.
+	win := s[:len(s)-n+r+1]
+	lo := l.text[r]
+	if !l.fold {
+		for i := r; i < len(win); {
+			j := bytes.IndexByte(win[i:], lo)
+			if j < 0 {
+				return -1
+			}
+			p := i + j - r
+			if string(s[p:p+n]) == l.text {
+				return p
+			}
+			i += j + 1
+		}
+		return -1
+	}
+	up := lo
+	if 'a' <= lo && lo <= 'z' {
+		up = lo - ('a' - 'A')
+	}
+	nextLo, nextUp := -1, -1
+	for i := r; i < len(win); {
+		if nextLo < i {
+			nextLo = len(win)
+			if j := bytes.IndexByte(win[i:], lo); j >= 0 {
+				nextLo = i + j
+			}
+		}
+		if nextUp < i {
+			nextUp = len(win)
+			if up != lo {
+				if j := bytes.IndexByte(win[i:], up); j >= 0 {
+					nextUp = i + j
+				}
+			}
+		}
+		q := min(nextLo, nextUp)
+		if q >= len(win) {
+			return -1
+		}
+		p := q - r
+		if equalFoldASCII(s[p:p+n], l.text) {
+			return p
+		}
+		i = q + 1
+	}
+	return -1
+}
+
+// equalFoldASCII compares b with the lower-case text ignoring ASCII case.
+func equalFoldASCII(b []byte, lower string) bool {
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + ('a' - 'A')
+		}
+	}
+	return string(b)
+}
+
+// freq is how many of every 10,000 bytes of CloudTrail JSON are each printable
+// ASCII byte (counted over the attack data under fixtures/); 0 for the rest.
+var freq = func() (f [256]int) {
+	for c, n := range map[byte]int{
+		' ': 109, '"': 969, '#': 31, '%': 1, '&': 1, '(': 4, ')': 4, '*': 1, '+': 1, ',': 232, '-': 169, '.': 152,
+		'/': 85, '0': 148, '1': 304, '2': 272, '3': 235, '4': 98, '5': 88, '6': 85, '7': 66, '8': 72, '9': 55,
+		':': 404, ';': 4, '=': 2, '?': 1, '@': 1, 'A': 124, 'B': 18, 'C': 51, 'D': 52, 'E': 41, 'F': 10, 'G': 21,
+		'H': 32, 'I': 96, 'J': 4, 'K': 36, 'L': 43, 'M': 38, 'N': 31, 'O': 26, 'P': 56, 'Q': 26, 'R': 46, 'S': 74,
+		'T': 55, 'U': 11, 'V': 23, 'W': 23, 'X': 10, 'Y': 18, 'Z': 30, '[': 6, ']': 6, '_': 42, 'a': 466, 'b': 75,
+		'c': 249, 'd': 239, 'e': 771, 'f': 77, 'g': 80, 'h': 47, 'i': 272, 'j': 3, 'k': 29, 'l': 187, 'm': 180,
+		'n': 373, 'o': 311, 'p': 124, 'q': 15, 'r': 382, 's': 418, 't': 432, 'u': 201, 'v': 89, 'w': 78, 'x': 27,
+		'y': 86, 'z': 24, '{': 56, '}': 56,
+	} {
+		f[c] = n
+	}
+	return f
+}()
+
+// scanFreq is how often the byte l.text[i] or, folding, either case of it
+// occurs: how often a scan for it stops.
+func scanFreq(c byte, fold bool) int {
+	if fold && 'a' <= c && c <= 'z' {
+		return freq[c] + freq[c-('a'-'A')]
+	}
+	return freq[c]
+}
+
+// rarest picks the byte of s to scan for: the one that occurs least often in
+// such text (counting both cases when folding, since both are scanned for).
+func rarest(s string, fold bool) int {
+	best := 0
+	for i := 1; i < len(s); i++ {
+		if scanFreq(s[i], fold) < scanFreq(s[best], fold) {
+			best = i
+		}
+	}
+	return best
+}

@@ -1,0 +1,205 @@
+package plan
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/concordsec/concord/ast"
+)
+
+// TestIndex compares the rare-byte search with bytes.Index (and its ASCII
+// case-insensitive counterpart) on random texts over a small alphabet, where
+// near misses are common.
+func TestIndex(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	const alphabet = `aAbBzZ"\:/k`
+	randText := func(n int) string {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		return string(b)
+	}
+	for range 20000 {
+		pat := randText(1 + rng.IntN(4))
+		hay := []byte(randText(rng.IntN(40)))
+		for _, fold := range []bool{false, true} {
+			l := newLit(pat, fold)
+			want := bytes.Index(hay, []byte(pat))
+			if fold {
+				want = bytes.Index(bytes.ToLower(hay), []byte(strings.ToLower(pat)))
+			}
+			if got := l.index(hay); got != want {
+				t.Fatalf("index(%q, %q, fold %v) = %d, want %d", hay, pat, fold, got, want)
+			}
+		}
+	}
+}
+
+// TestHolds checks each way an event can hide a literal from a plain search.
+func TestHolds(t *testing.T) {
+	exact := func(s string) clause { return clause{lits: []lit{newLit(s, false)}} }
+	fold := func(s string) clause { return clause{lits: []lit{newLit(s, true)}} }
+	for _, tc := range []struct {
+		name   string
+		c      clause
+		marker bool
+		raw    string
+		want   bool
+	}{
+		{"found", exact("DeleteTrail"), false, `{"eventName":"DeleteTrail"}`, true},
+		{"absent", exact("DeleteTrail"), false, `{"eventName":"CreateTrail"}`, false},
+		{"case differs", exact("DeleteTrail"), false, `{"eventName":"deletetrail"}`, false},
+		{"fold", fold("DeleteTrail"), false, `{"eventName":"DELETETRAIL"}`, true},
+		// RFC 8259 section 7: any character may be escaped as \uXXXX, and
+		// "/" as \/.
+		{"\\u escape", exact("DeleteTrail"), false, `{"eventName":"Delete\u0054rail"}`, true},
+		{"\\u escape in another value", exact("DeleteTrail"), false, `{"a":"\u0041","eventName":"x"}`, true},
+		{"escaped backslash then u", exact("DeleteTrail"), false, `{"a":"\\u","eventName":"x"}`, false},
+		{"\\/ for a literal with /", exact("0.0.0.0/0"), false, `{"cidr":"0.0.0.0\/0"}`, true},
+		{"\\/ for a literal without /", exact("DeleteTrail"), false, `{"u":"a\/b"}`, false},
+		{"quote escaped as the literal is", exact(`say \"hi\"`), false, `{"a":"say \"hi\""}`, true},
+		// strings.ToLower takes KELVIN SIGN to k, regexp's (?i) folds it
+		// with k; ſ (long s) folds with s; İ lowers to i.
+		{"kelvin sign", fold("key"), false, "{\"a\":\"\u212aey\"}", true},
+		{"long s", fold("list"), false, "{\"a\":\"li\u017ft\"}", true},
+		{"dotted capital i", fold("list"), false, "{\"a\":\"l\u0130st\"}", true},
+		{"other non-ASCII", fold("list"), false, "{\"a\":\"l\u00efst\"}", false},
+		{"kelvin sign, case-sensitive", exact("key"), false, "{\"a\":\"\u212aey\"}", false},
+		{"marker", exact("x"), true, `{"a":{"__concord_py_object__":"struct_time"}}`, true},
+		{"no marker", exact("x"), true, `{"a":{"b":"struct_time"}}`, false},
+		{"never", clause{}, false, `{"a":"\u0041"}`, false},
+		{"never, marker", clause{}, true, `{"__concord_py_object__":"datetime"}`, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := tc.c
+			c.prepare()
+			var h hazards
+			if got := c.holds([]byte(tc.raw), &h, tc.marker); got != tc.want {
+				t.Errorf("holds(%s) = %v, want %v", tc.raw, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestKinds(t *testing.T) {
+	notList := kindCheck{key: newLit("eventName", true), allow: kindString | kindNumber | kindBool | kindNull}
+	for _, tc := range []struct {
+		raw  string
+		want bool
+	}{
+		{`{"eventName":"DeleteTrail"}`, false},
+		{`{"eventName":["DeleteTrail"]}`, true},
+		{`{"EVENTNAME" : {"a":1}}`, true},
+		{`{"a":{"eventName":[1]}}`, true}, // nested: more than the rule reads, never less
+		{`{"eventName":null,"x":"eventName"}`, false},
+		{`{"myeventName":[1]}`, false},
+		{`{"a":"\"eventName\":[1]"}`, false},
+	} {
+		if got := notList.violated([]byte(tc.raw)); got != tc.want {
+			t.Errorf("violated(%s) = %v, want %v", tc.raw, got, tc.want)
+		}
+	}
+}
+
+func TestLiteral(t *testing.T) {
+	for _, tc := range []struct {
+		s    string
+		how  litHow
+		want string // "" for none
+	}{
+		{"DeleteTrail", litHow{}, `"DeleteTrail"`},
+		{"a\"b\\c\nd\x01", litHow{}, `"a\\\"b\\\\c\\nd\\u0001"`},
+		{"DeleteTrail", litHow{fold: true}, `(?i)"deletetrail"`},
+		{"Deleté", litHow{fold: true}, ""},
+		{"bad\xff", litHow{}, ""},
+		{"\ufffd", litHow{}, ""},
+		// Numbers print differently from how JSON may write them (1e3 is
+		// 1000), so a text match on digits yields no literal.
+		{"1000", litHow{text: true}, ""},
+		{"-1.5e+3", litHow{text: true}, ""},
+		{"10.0.0.0/8", litHow{text: true}, `"10.0.0.0/8"`},
+		{"1000", litHow{}, `"1000"`},
+		// The JSON of a dict escapes < as \u003c: "cept" could match
+		// "\u003cept" in it where the event has "<ept".
+		{"cept", litHow{text: true, objects: true}, `"pt"`},
+		{"a:b", litHow{text: true, objects: true}, ""},
+		{"a b", litHow{rawLine: true}, `"a b"`},
+		{`a"b`, litHow{rawLine: true}, `"a\\\"b" | "a\"b"`},
+	} {
+		ls, ok := tc.how.literal(tc.s)
+		var got []string
+		for _, l := range ls {
+			got = append(got, l.String())
+		}
+		if g := strings.Join(got, " | "); g != tc.want || ok != (tc.want != "") {
+			t.Errorf("literal(%q, %+v) = %s %v, want %s", tc.s, tc.how, g, ok, tc.want)
+		}
+	}
+}
+
+func TestFlatPaths(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		want [][]string
+	}{
+		{"eventName", [][]string{{"eventName"}}},
+		{"a.b", [][]string{{"a", "b"}, {"a.b"}}},
+		// "{}" closes the key of a list: the dot after it is a separator.
+		{"items{}.cidrIp", [][]string{{"items", "cidrIp"}}},
+		{"a{}{}", [][]string{{"a"}}},
+	} {
+		got, ok := flatPaths(tc.name)
+		slices.SortFunc(got, slices.Compare)
+		slices.SortFunc(tc.want, slices.Compare)
+		if !ok || !slices.EqualFunc(got, tc.want, slices.Equal) {
+			t.Errorf("flatPaths(%s) = %v %v, want %v", tc.name, got, ok, tc.want)
+		}
+	}
+	if _, ok := flatPaths("a.b.c.d.e.f.g.h"); ok {
+		t.Error("flatPaths took a name with 128 readings")
+	}
+}
+
+func TestProject(t *testing.T) {
+	v, err := ast.ParseJSON([]byte(`{"eventName":"X","EVENTNAME":"Y","a":{"b":[{"c":1,"d":2},{"c":3},5],"e":true},"f":"s","g":{"h":{"i":1}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		paths [][]string
+		want  string
+	}{
+		{[][]string{{"eventname"}}, `{"eventName":"X","EVENTNAME":"Y"}`},
+		{[][]string{{"a", "b", "c"}}, `{"a":{"b":[{"c":1},{"c":3},5]}}`},
+		{[][]string{{"a"}, {"a", "e"}}, `{"a":{"b":[{"c":1,"d":2},{"c":3},5],"e":true}}`},
+		{[][]string{{"f", "x"}}, `{"f":"s"}`},
+		{[][]string{{"g", "h"}}, `{"g":{"h":{"i":1}}}`},
+		{[][]string{{}}, ast.JSON(v)},
+		{nil, `{}`},
+	} {
+		if got := ast.JSON(Project(v, tc.paths)); got != tc.want {
+			t.Errorf("Project(%v) = %s, want %s", tc.paths, got, tc.want)
+		}
+	}
+}
+
+func TestUnion(t *testing.T) {
+	a := &Plan{Paths: [][]string{{"eventName"}, {"a", "b"}}}
+	b := &Plan{Paths: [][]string{{"EventName"}, {"a"}, {"c", "d"}}}
+	got, all := Union([]*Plan{a, b})
+	want := [][]string{{"EventName"}, {"a"}, {"c", "d"}}
+	if all || !slices.EqualFunc(got, want, slices.Equal) {
+		t.Errorf("Union = %v %v, want %v", got, all, want)
+	}
+	if _, all := Union([]*Plan{a, {All: true}}); !all {
+		t.Error("Union with a plan reading everything does not read everything")
+	}
+	s := NewSet([]*Plan{a, b})
+	if s.Projection([]int{0, 1}) != s.Projection([]int{0, 1}) {
+		t.Error("Set.Projection is not kept")
+	}
+}
