@@ -8,6 +8,7 @@ import (
 
 	"github.com/concordsec/concord/ast"
 	"github.com/concordsec/concord/eval"
+	"github.com/concordsec/concord/plan"
 	"github.com/concordsec/concord/sourcetype"
 )
 
@@ -18,6 +19,9 @@ type Compiled struct {
 	pipe    *eval.Pipeline
 	outputs []*eval.Program
 	models  *DataModels // Panther: the repository's data models, for event.udm()
+
+	planOnce sync.Once
+	plan     *plan.Plan
 }
 
 // Compile compiles a rule's logic; constructs concord cannot run come back as

@@ -9,6 +9,7 @@ import (
 
 	"github.com/concordsec/concord/ast"
 	"github.com/concordsec/concord/eval"
+	"github.com/concordsec/concord/plan"
 	"github.com/concordsec/concord/stream"
 )
 
@@ -50,7 +51,11 @@ type EventError struct {
 // ScanStats count what a scan read.
 type ScanStats struct {
 	Events  int64 // events read
-	Decoded int64 // events decoded (some rule's prefilter kept them)
+	// Decoded counts the events decoded: those some rule's prefilter kept, and
+	// those that do not look like a JSON object, to report them. The others
+	// are never parsed, so a malformed one among them goes unreported (an
+	// exhaustive scan checks every event).
+	Decoded int64
 	Errors  ast.ErrorList
 }
 
@@ -157,14 +162,43 @@ type scanner struct {
 	// pipeline at the end.
 	splunk [][]Event
 	stats  ScanStats
+	// plans say which rules can match an event and what of it they read;
+	// decoders holds the compiled projection of each union of plans.
+	plans    *plan.Set
+	decoders sync.Map // *plan.Projection -> *ast.Projection
 }
 
 func newScanner(rules []*Compiled, opts ScanOptions) *scanner {
 	s := &scanner{rules: rules, opts: opts, splunk: make([][]Event, len(rules))}
+	var plans []*plan.Plan
 	for _, c := range rules {
 		s.results = append(s.results, &ScanResult{Rule: c})
+		plans = append(plans, c.Plan())
 	}
+	s.plans = plan.NewSet(plans)
 	return s
+}
+
+// Plan is what the rule's match needs of an event (see package plan),
+// worked out once.
+func (c *Compiled) Plan() *plan.Plan {
+	c.planOnce.Do(func() {
+		opts := plan.Options{}
+		if c.models != nil {
+			opts.DataModels = c.models.ByLogType
+		}
+		c.plan = plan.Of(c.Rule, opts)
+	})
+	return c.plan
+}
+
+// decoder is the projection that decodes what the rules of u read.
+func (s *scanner) decoder(u *plan.Projection) *ast.Projection {
+	if d, ok := s.decoders.Load(u); ok {
+		return d.(*ast.Projection)
+	}
+	d, _ := s.decoders.LoadOrStore(u, ast.NewProjection(u.Paths))
+	return d.(*ast.Projection)
 }
 
 // batchResult is what a worker found in one batch, in the batch's order.
@@ -189,12 +223,15 @@ type found struct {
 type worker struct {
 	s       *scanner
 	viewers []*viewer
+	keep    []int
+	all     []int
 }
 
 func (s *scanner) newWorker() *worker {
 	w := &worker{s: s}
-	for _, c := range s.rules {
+	for i, c := range s.rules {
 		w.viewers = append(w.viewers, newViewer(c.Rule))
+		w.all = append(w.all, i)
 	}
 	return w
 }
@@ -203,7 +240,21 @@ func (w *worker) run(b *stream.Batch) *batchResult {
 	res := &batchResult{batch: b, events: b.Len(), errs: append(ast.ErrorList(nil), b.Errs...)}
 	for i := range b.Len() {
 		raw := b.Raw(i)
-		v, err := ast.ParseJSON(raw)
+		// The rules whose prefilter keeps the event, decoded with only what
+		// they read. An event no rule can match is not decoded, unless it
+		// does not even look like an object, which decoding then reports.
+		rules, proj := w.all, (*ast.Projection)(nil)
+		if !w.s.opts.Exhaustive {
+			w.keep = w.s.plans.Keep(w.keep[:0], raw)
+			rules = w.keep
+			if len(rules) == 0 && len(raw) > 1 && raw[0] == '{' && raw[len(raw)-1] == '}' {
+				continue
+			}
+			if u := w.s.plans.Projection(rules); !u.All {
+				proj = w.s.decoder(u)
+			}
+		}
+		v, err := ast.ParseJSONProjected(raw, proj)
 		if err == nil && v.Kind() != ast.KindObject {
 			err = fmt.Errorf("expected a JSON object, found %s", v.Kind())
 		}
@@ -213,15 +264,21 @@ func (w *worker) run(b *stream.Batch) *batchResult {
 			continue
 		}
 		res.decoded++
-		var ev *Event
-		event := func() *Event {
-			if ev == nil {
-				ev = &Event{Source: b.Source(i), Raw: string(raw), Value: v, Set: b.Event(i).File}
+		seen := &Event{Source: b.Source(i), Raw: string(raw), Value: v, Set: b.Event(i).File}
+		var full *Event
+		whole := func() *Event {
+			if full == nil {
+				full = seen
+				if proj != nil {
+					// Outputs and pipelines read what they like: decode it all.
+					all, _ := ast.ParseJSON(raw)
+					full = &Event{Source: seen.Source, Raw: seen.Raw, Value: all, Set: seen.Set}
+				}
 			}
-			return ev
+			return full
 		}
-		for ri, c := range w.s.rules {
-			if f, ok := w.eval(ri, c, event); ok {
+		for _, ri := range rules {
+			if f, ok := w.eval(ri, w.s.rules[ri], seen, whole); ok {
 				res.found = append(res.found, f)
 			}
 		}
@@ -229,9 +286,9 @@ func (w *worker) run(b *stream.Batch) *batchResult {
 	return res
 }
 
-// eval decides one rule on one event.
-func (w *worker) eval(ri int, c *Compiled, event func() *Event) (found, bool) {
-	ev := event()
+// eval decides one rule on one event (ev as decoded for the match; whole
+// gives it decoded in full).
+func (w *worker) eval(ri int, c *Compiled, ev *Event, whole func() *Event) (found, bool) {
 	if c.Rule.Platform == ast.Panther {
 		env := pantherEnv(*ev, nil)
 		env.UDM = c.models.For(c.Rule, ev.Value)
@@ -242,6 +299,9 @@ func (w *worker) eval(ri int, c *Compiled, event func() *Event) (found, bool) {
 		if !hit {
 			return found{}, false
 		}
+		full := whole()
+		env = pantherEnv(*full, nil)
+		env.UDM = c.models.For(c.Rule, full.Value)
 		o, err := c.rowOf(env)
 		return found{rule: ri, source: ev.Source, rows: []*ast.Object{o}, err: err}, true
 	}
@@ -256,7 +316,7 @@ func (w *worker) eval(ri int, c *Compiled, event func() *Event) (found, bool) {
 	if !v.Truth() {
 		return found{}, false
 	}
-	return found{rule: ri, source: ev.Source, event: ev}, true
+	return found{rule: ri, source: ev.Source, event: whole()}, true
 }
 
 // merge takes a batch's findings in order.

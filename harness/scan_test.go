@@ -35,10 +35,10 @@ func fixtureRules(t *testing.T) []*Compiled {
 	return out
 }
 
-// attackData is every attack data file of the fixtures, as one NDJSON file
-// (with a malformed line and a blank one) and the events as LoadEvents reads
-// them.
-func attackData(t *testing.T) (string, []Event) {
+// attackData is every attack data file of the fixtures and every rule's test
+// events, as one NDJSON file (with a malformed line and a blank one), and the
+// events as LoadEvents reads them.
+func attackData(t *testing.T, rules []*Compiled) (string, []Event) {
 	t.Helper()
 	var files []string
 	filepath.WalkDir("../fixtures/attack_data", func(p string, d os.DirEntry, err error) error {
@@ -58,6 +58,12 @@ func attackData(t *testing.T) (string, []Event) {
 			b.WriteString("\n{\"eventName\": broken}\n\n")
 		}
 	}
+	for _, c := range rules {
+		evs, _ := RuleEvents(c.Rule)
+		for _, e := range evs {
+			b.WriteString(ast.JSON(e.Value) + "\n")
+		}
+	}
 	path := filepath.Join(t.TempDir(), "all.json")
 	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)
@@ -70,10 +76,12 @@ func attackData(t *testing.T) (string, []Event) {
 }
 
 // Scan finds what Run finds on the events held in memory, rule by rule,
-// whatever the number of workers and the batch size.
+// whatever the number of workers and the batch size, with prefilters and
+// projection (the default) and without (Exhaustive): over the fixtures'
+// attack data and every rule's test events.
 func TestScanMatchesRun(t *testing.T) {
 	rules := fixtureRules(t)
-	path, events := attackData(t)
+	path, events := attackData(t, rules)
 	want := make([]string, len(rules))
 	for i, c := range rules {
 		res, err := c.Run(events, nil)
@@ -91,6 +99,9 @@ func TestScanMatchesRun(t *testing.T) {
 			if stats.Events != int64(len(events)+1) || len(stats.Errors) != 1 || !strings.Contains(stats.Errors[0].Error(), "malformed JSON event") {
 				t.Errorf("stats %d events, errors %v", stats.Events, stats.Errors)
 			}
+			if opts.Exhaustive && stats.Decoded != stats.Events-1 {
+				t.Errorf("exhaustive: %d of %d events decoded", stats.Decoded, stats.Events)
+			}
 			hits := 0
 			for i, r := range got {
 				hits += len(r.Hits)
@@ -102,6 +113,26 @@ func TestScanMatchesRun(t *testing.T) {
 				t.Error("no rule hit the attack data")
 			}
 		})
+	}
+}
+
+// One rule's prefilter skips the events it cannot match without decoding
+// them: a malformed line that looks like an object among them (an exhaustive
+// scan reports it).
+func TestScanSkips(t *testing.T) {
+	var seed *Compiled
+	for _, c := range fixtureRules(t) {
+		if strings.HasSuffix(c.Rule.File, "aws_bedrock_deletemodelinvocationloggingconfiguration.yml") {
+			seed = c
+		}
+	}
+	path, events := attackData(t, nil)
+	res, stats, err := Scan([]*Compiled{seed}, stream.Open([]string{path}, nil), ScanOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats.Events != int64(len(events)+1) || stats.Decoded >= int64(len(events)/2) || len(stats.Errors) != 0 || len(res[0].Hits) == 0 {
+		t.Errorf("%d events, %d decoded, errors %v, hits %v", stats.Events, stats.Decoded, stats.Errors, res[0].Hits)
 	}
 }
 

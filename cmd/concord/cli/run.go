@@ -68,7 +68,7 @@ func newRunCmd(io *streams) *cobra.Command {
 				if len(runs) == 1 && len(ls) == 1 {
 					err = writeJSON(io, runs[0])
 				} else {
-					err = writeJSON(io, map[string]any{"runs": runs, "events": stats.Events, "unhandled": len(ls) - len(rules), "malformed": len(stats.Errors)})
+					err = writeJSON(io, map[string]any{"runs": runs, "events": stats.Events, "decoded": stats.Decoded, "unhandled": len(ls) - len(rules), "malformed": len(stats.Errors)})
 				}
 				if err != nil {
 					return err
@@ -78,7 +78,8 @@ func newRunCmd(io *streams) *cobra.Command {
 					printRun(io.out, res.Rule.Rule, stats.Events, res)
 				}
 				if len(ls) > 1 || len(rules) == 0 {
-					fmt.Fprintf(io.out, "%d rules over %d events (%d malformed); %d rules could not be run\n", len(rules), stats.Events, len(stats.Errors), len(ls)-len(rules))
+					fmt.Fprintf(io.out, "%d rules over %d events (%d decoded, the others no rule could match; %d malformed); %d rules could not be run\n",
+						len(rules), stats.Events, stats.Decoded, len(stats.Errors), len(ls)-len(rules))
 				}
 			}
 			if len(loadErrs) > 0 || len(stats.Errors) > 0 {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -57,6 +58,8 @@ func TestRunStreamsManyRules(t *testing.T) {
 				t.Errorf("%v: %s rule hits %v", flags, r.Rule.Platform, r.Hits)
 			}
 		}
+		// Only the count of events parsed may differ (--exhaustive parses all).
+		out = regexp.MustCompile(`"decoded": \d+,`).ReplaceAllString(out, "")
 		if first == "" {
 			first = out
 		} else if out != first {
