@@ -50,7 +50,7 @@ type EventError struct {
 
 // ScanStats count what a scan read.
 type ScanStats struct {
-	Events  int64 // events read
+	Events int64 // events read
 	// Decoded counts the events decoded: those some rule's prefilter kept, and
 	// those that do not look like a JSON object, to report them. The others
 	// are never parsed, so a malformed one among them goes unreported (an
