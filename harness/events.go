@@ -9,10 +9,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"unicode"
 
 	"github.com/concordsec/concord/ast"
+	"github.com/concordsec/concord/stream"
 )
 
 // Event is one raw event with where it came from.
@@ -47,7 +47,7 @@ func LoadEvents(path, sourceType string) ([]Event, ast.ErrorList) {
 func ParseEvents(path string, data []byte, sourceType string) ([]Event, ast.ErrorList) {
 	var events []Event
 	var errs ast.ErrorList
-	display := displayPath(path)
+	display := stream.DisplayPath(path)
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 0, 1<<20), 64<<20)
 	line := 0
@@ -79,20 +79,4 @@ func ParseEvents(path string, data []byte, sourceType string) ([]Event, ast.Erro
 		errs = append(errs, ast.Errorf(ast.Pos{File: display, Line: line + 1}, ast.CodeIO, "%v", err))
 	}
 	return events, errs
-}
-
-// displayPath shows an absolute path relative to the working directory, so reports
-// name files the way the user wrote them.
-func displayPath(path string) string {
-	if !filepath.IsAbs(path) {
-		return path
-	}
-	wd, err := os.Getwd()
-	if err != nil {
-		return path
-	}
-	if rel, err := filepath.Rel(wd, path); err == nil {
-		return rel
-	}
-	return path
 }

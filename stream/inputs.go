@@ -35,7 +35,7 @@ func expand(paths []string) ([]input, int64) {
 	var ins []input
 	var total int64
 	add := func(path string, size int64, err error) {
-		d := displayPath(path)
+		d := DisplayPath(path)
 		if path == "-" {
 			d = "<stdin>"
 		}
@@ -102,9 +102,9 @@ func sizeOf(fi fs.FileInfo) int64 {
 	return -1
 }
 
-// displayPath shows an absolute path relative to the working directory, so
-// reports name files the way the user wrote them (as harness does).
-func displayPath(path string) string {
+// DisplayPath shows an absolute path relative to the working directory, so
+// reports name files the way the user wrote them.
+func DisplayPath(path string) string {
 	if !filepath.IsAbs(path) {
 		return path
 	}
