@@ -1,9 +1,11 @@
 package ast
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // Kind is the type of a Value.
@@ -350,8 +352,15 @@ func pyQuote(s string) string {
 	if strings.ContainsRune(s, '\'') && !strings.ContainsRune(s, '"') {
 		q = '"'
 	}
+	return string(q) + PyEscape(s, q, false) + string(q)
+}
+
+// PyEscape is s's text inside a Python string literal quoted with q, escaped
+// as CPython's repr escapes it (backslash, the quote, \n \r \t, \xNN below
+// U+0100, \uNNNN and \UNNNNNNNN for other characters that are not printable);
+// braces doubled when braces is set (an f-string's literal text).
+func PyEscape(s string, q byte, braces bool) string {
 	var b strings.Builder
-	b.WriteByte(q)
 	for _, r := range s {
 		switch {
 		case r == '\\':
@@ -361,17 +370,22 @@ func pyQuote(s string) string {
 			b.WriteRune(r)
 		case r == '\n':
 			b.WriteString(`\n`)
-		case r == '\t':
-			b.WriteString(`\t`)
 		case r == '\r':
 			b.WriteString(`\r`)
-		case r < 0x20:
-			b.WriteString(`\x`)
-			b.WriteString(strconv.FormatInt(int64(r)+0x100, 16)[1:])
-		default:
+		case r == '\t':
+			b.WriteString(`\t`)
+		case braces && (r == '{' || r == '}'):
 			b.WriteRune(r)
+			b.WriteRune(r)
+		case r == ' ' || unicode.IsPrint(r):
+			b.WriteRune(r)
+		case r < 0x100:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case r < 0x10000:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			fmt.Fprintf(&b, `\U%08x`, r)
 		}
 	}
-	b.WriteByte(q)
 	return b.String()
 }

@@ -23,3 +23,19 @@ func TestMultiAndClone(t *testing.T) {
 		t.Errorf("changing the clone changed the original: %s", JSON(ObjectOf(o)))
 	}
 }
+
+// Repr quotes strings as CPython's repr does: 'x' unless the text has a
+// single quote and no double one; non-printable characters escaped by size.
+// (python3 -c "print(repr('a\x7fb\u200bc\U000e0001'), repr(\"it's\"), repr('\x85é'))")
+func TestReprStrings(t *testing.T) {
+	for in, want := range map[string]string{
+		"a\x7fb\u200bc\U000e0001": `'a\x7fb\u200bc\U000e0001'`,
+		"it's":                    `"it's"`,
+		"\u0085é":                 `'\x85é'`,
+		"{x}\t\\":                 `'{x}\t\\'`,
+	} {
+		if got := String(in).Repr(); got != want {
+			t.Errorf("%q: got %s, want %s", in, got, want)
+		}
+	}
+}

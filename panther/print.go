@@ -598,7 +598,7 @@ func plainSafe(s string) bool {
 
 // yamlQuoted is s double-quoted with YAML's escapes, which for the
 // characters pyEscape escapes are Python's.
-func yamlQuoted(s string) string { return `"` + pyEscape(s, '"', false) + `"` }
+func yamlQuoted(s string) string { return `"` + ast.PyEscape(s, '"', false) + `"` }
 
 // flowJSON writes an event as panther-analysis writes test logs: JSON in YAML
 // flow style, one key a line with trailing commas, a nested object or list

@@ -601,7 +601,7 @@ func titleLiteral(pieces []titlePiece) string {
 		if p.field != "" {
 			b.WriteString("{" + p.field + "}")
 		} else {
-			b.WriteString(pyEscape(p.text, q, true))
+			b.WriteString(ast.PyEscape(p.text, q, true))
 		}
 	}
 	b.WriteByte(q)

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"unicode"
 
+	"github.com/concordsec/concord/ast"
 	"github.com/concordsec/concord/portable"
 )
 
@@ -246,7 +246,7 @@ func assignHead(target ...*leaf) []*leaf {
 // (double quotes unless the text has more of them than single quotes).
 func pyQuote(s string) string {
 	q := quoteFor(s)
-	return string(q) + pyEscape(s, q, false) + string(q)
+	return string(q) + ast.PyEscape(s, q, false) + string(q)
 }
 
 func quoteFor(s string) byte {
@@ -254,41 +254,6 @@ func quoteFor(s string) byte {
 		return '\''
 	}
 	return '"'
-}
-
-// pyEscape is s's text inside a literal quoted with q (in an f-string, with
-// braces doubled).
-func pyEscape(s string, q byte, fstring bool) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r == '\\':
-			b.WriteString(`\\`)
-		case r == rune(q):
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r < 0x20 || r == 0x7f:
-			fmt.Fprintf(&b, `\x%02x`, r)
-		case r == unicode.ReplacementChar || !unicode.IsPrint(r) && r != ' ':
-			if r > 0xffff {
-				fmt.Fprintf(&b, `\U%08x`, r)
-			} else {
-				fmt.Fprintf(&b, `\u%04x`, r)
-			}
-		case fstring && (r == '{' || r == '}'):
-			b.WriteRune(r)
-			b.WriteRune(r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
 }
 
 // pyGen holds what the module being printed needs.
