@@ -217,24 +217,12 @@ func normalize(x portable.Expr) portable.Expr {
 				a.Values = append(a.Values, v)
 			}
 		}
-		if a.Fold && a.Op != portable.Regex && a.Op != portable.CIDR && !anyCased(a.Values) {
+		if a.Fold && a.Op != portable.Regex && a.Op != portable.CIDR && !portable.Cased(a.Values...) {
 			a.Fold = false
 		}
 		return &a
 	}
 	return x
-}
-
-// anyCased reports whether some value has a letter with another case.
-func anyCased(vs []string) bool {
-	for _, v := range vs {
-		for _, r := range v {
-			if unicode.SimpleFold(r) != r {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // snakeCase is a display name as a file name: its words (letters and

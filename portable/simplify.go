@@ -201,7 +201,7 @@ func plainAtom(a *Atom) *Atom {
 	default:
 		return a
 	}
-	if fold && !slices.ContainsFunc(vals, cased) {
+	if fold && !Cased(vals...) {
 		fold = false // nothing to fold: "0.0.0.0/0" ieq is eq
 	}
 	if op == a.Op && fold == a.Fold {
@@ -210,9 +210,12 @@ func plainAtom(a *Atom) *Atom {
 	return &Atom{Field: a.Field, Op: op, Values: vals, Fold: fold}
 }
 
-// cased reports whether s has a letter with another case.
-func cased(s string) bool {
-	return strings.ContainsFunc(s, func(r rune) bool { return unicode.SimpleFold(r) != r })
+// Cased reports whether some value has a letter with another case, which a
+// folded test compares ignoring case.
+func Cased(vals ...string) bool {
+	return slices.ContainsFunc(vals, func(s string) bool {
+		return strings.ContainsFunc(s, func(r rune) bool { return unicode.SimpleFold(r) != r })
+	})
 }
 
 // literalRegex reads a regex that tests for literal strings (anchored at

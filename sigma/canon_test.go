@@ -70,7 +70,7 @@ func normalAtom(x *portable.Atom) *portable.Atom {
 	a.Values = append([]string(nil), x.Values...)
 	switch a.Op {
 	case portable.Eq, portable.Wildcard, portable.Prefix, portable.Suffix, portable.Contains:
-		if caseless(a.Values) {
+		if !portable.Cased(a.Values...) {
 			a.Fold = true
 		}
 	case portable.Regex:

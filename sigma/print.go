@@ -311,7 +311,7 @@ func lowerAtom(a *portable.Atom) (sNode, error) {
 		for _, v := range a.Values {
 			l.values = append(l.values, quoted(escapeValue(v, wild)))
 		}
-		if !a.Fold && !caseless(a.Values) {
+		if !a.Fold && portable.Cased(a.Values...) {
 			l.mods = append(l.mods, "cased")
 		}
 	}

@@ -3,7 +3,6 @@ package sigma
 import (
 	"regexp"
 	"strings"
-	"unicode"
 
 	"github.com/concordsec/concord/portable"
 )
@@ -165,17 +164,4 @@ func escapeValue(s string, wild bool) string {
 		}
 	}
 	return b.String()
-}
-
-// caseless: no value has a letter with another case, so folding changes
-// nothing and `|cased` would only be noise.
-func caseless(vs []string) bool {
-	for _, v := range vs {
-		for _, r := range v {
-			if unicode.SimpleFold(r) != r {
-				return false
-			}
-		}
-	}
-	return true
 }
