@@ -388,33 +388,12 @@ func (l *lifter) helperTest(n *ast.Helper, op portable.Op) (portable.Expr, error
 	if err != nil {
 		return nil, l.fail(n, err.Error())
 	}
-	var vals []string
-	switch c := n.Args[1].(type) {
-	case *ast.Lit:
-		switch c.Val.Kind() {
-		case ast.KindString:
-			vals = []string{c.Val.AsString()}
-		case ast.KindInt, ast.KindFloat:
-			vals = []string{c.Val.Text()}
-		case ast.KindList:
-			for _, v := range c.Val.AsList() {
-				if v.Kind() != ast.KindString {
-					return nil, l.fail(n, "a test against something other than strings")
-				}
-				vals = append(vals, v.AsString())
-			}
-		}
-	case *ast.ListLit:
-		for _, e := range c.Elems {
-			v, ok := str(e)
-			if !ok {
-				return nil, l.fail(n, "a test against something other than strings")
-			}
-			vals = append(vals, v)
-		}
+	vals, ok := constStrings(n.Args[1])
+	if lit, isLit := n.Args[1].(*ast.Lit); isLit && (lit.Val.Kind() == ast.KindInt || lit.Val.Kind() == ast.KindFloat) {
+		vals, ok = []string{lit.Val.Text()}, true // a numeric bound
 	}
-	if len(vals) == 0 {
-		return nil, l.fail(n, "a test against something other than constants")
+	if !ok || len(vals) == 0 {
+		return nil, l.fail(n, "a test against something other than string constants")
 	}
 	if op == portable.Wildcard {
 		for _, v := range vals {
@@ -620,31 +599,16 @@ func (l *lifter) compare(n *ast.Compare) (portable.Expr, error) {
 }
 
 func (l *lifter) in(n *ast.In) (portable.Expr, error) {
-	var elems []ast.Expr
-	switch list := n.Y.(type) {
-	case *ast.ListLit:
-		elems = list.Elems
-	case *ast.Lit: // a constant list (a simple detection's Values)
-		if list.Val.Kind() != ast.KindList {
-			return nil, l.fail(n, "membership in something other than a list of constants")
-		}
-		for _, v := range list.Val.AsList() {
-			elems = append(elems, &ast.Lit{Val: v})
-		}
-	default:
-		return nil, l.fail(n, "membership in something other than a list of constants")
+	vals, ok := constStrings(n.Y)
+	if lit, isLit := n.Y.(*ast.Lit); isLit && lit.Val.Kind() != ast.KindList {
+		ok = false // in a string: a substring test
+	}
+	if !ok {
+		return nil, l.fail(n, "membership in something other than a list of string constants")
 	}
 	f, fold, err := l.field(n.X)
 	if err != nil {
 		return nil, l.fail(n, err.Error())
-	}
-	var vals []string
-	for _, e := range elems {
-		s, ok := str(e)
-		if !ok {
-			return nil, l.fail(n, "membership in a list holding something other than strings")
-		}
-		vals = append(vals, s)
 	}
 	if n.Dialect == ast.SPLEval {
 		l.byText(f, vals)
@@ -654,6 +618,37 @@ func (l *lifter) in(n *ast.In) (portable.Expr, error) {
 			Reason: "Python raises TypeError looking a list up in a set or dict, and a rule that raises does not alert; the conversion tests the list like any value that is not a string."})
 	}
 	return l.atom(f, portable.Eq, vals, fold, n)
+}
+
+// constStrings reads constant strings: one, a list written out, or a constant
+// list (a simple detection's Values).
+func constStrings(x ast.Expr) ([]string, bool) {
+	var vals []ast.Value
+	switch c := x.(type) {
+	case *ast.Lit:
+		vals = []ast.Value{c.Val}
+		if c.Val.Kind() == ast.KindList {
+			vals = c.Val.AsList()
+		}
+	case *ast.ListLit:
+		for _, e := range c.Elems {
+			lit, ok := e.(*ast.Lit)
+			if !ok {
+				return nil, false
+			}
+			vals = append(vals, lit.Val)
+		}
+	default:
+		return nil, false
+	}
+	out := make([]string, len(vals))
+	for i, v := range vals {
+		if v.Kind() != ast.KindString {
+			return nil, false
+		}
+		out[i] = v.AsString()
+	}
+	return out, true
 }
 
 func str(x ast.Expr) (string, bool) {
