@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -225,6 +226,23 @@ type worker struct {
 	viewers []*viewer
 	keep    []int
 	all     []int
+	// The last combination of kept rules and its projection: consecutive
+	// events mostly keep the same rules, and finding a combination's
+	// projection takes a key and a lock.
+	lastRules []int
+	lastProj  *ast.Projection
+}
+
+// projection decodes what the rules read (nil: everything).
+func (w *worker) projection(rules []int) *ast.Projection {
+	if w.lastRules != nil && slices.Equal(rules, w.lastRules) {
+		return w.lastProj
+	}
+	w.lastRules, w.lastProj = append(w.lastRules[:0], rules...), nil
+	if u := w.s.plans.Projection(rules); !u.All {
+		w.lastProj = w.s.decoder(u)
+	}
+	return w.lastProj
 }
 
 func (s *scanner) newWorker() *worker {
@@ -250,9 +268,7 @@ func (w *worker) run(b *stream.Batch) *batchResult {
 			if len(rules) == 0 && len(raw) > 1 && raw[0] == '{' && raw[len(raw)-1] == '}' {
 				continue
 			}
-			if u := w.s.plans.Projection(rules); !u.All {
-				proj = w.s.decoder(u)
-			}
+			proj = w.projection(rules)
 		}
 		v, err := ast.ParseJSONProjected(raw, proj)
 		if err == nil && v.Kind() != ast.KindObject {
@@ -264,21 +280,9 @@ func (w *worker) run(b *stream.Batch) *batchResult {
 			continue
 		}
 		res.decoded++
-		seen := &Event{Source: b.Source(i), Raw: string(raw), Value: v, Set: b.Event(i).File}
-		var full *Event
-		whole := func() *Event {
-			if full == nil {
-				full = seen
-				if proj != nil {
-					// Outputs and pipelines read what they like: decode it all.
-					all, _ := ast.ParseJSON(raw)
-					full = &Event{Source: seen.Source, Raw: seen.Raw, Value: all, Set: seen.Set}
-				}
-			}
-			return full
-		}
+		ev := &scanEvent{b: b, i: i, value: v, projected: proj != nil}
 		for _, ri := range rules {
-			if f, ok := w.eval(ri, w.s.rules[ri], seen, whole); ok {
+			if f, ok := w.eval(ri, w.s.rules[ri], ev); ok {
 				res.found = append(res.found, f)
 			}
 		}
@@ -286,25 +290,54 @@ func (w *worker) run(b *stream.Batch) *batchResult {
 	return res
 }
 
-// eval decides one rule on one event (ev as decoded for the match; whole
-// gives it decoded in full).
-func (w *worker) eval(ri int, c *Compiled, ev *Event, whole func() *Event) (found, bool) {
+// scanEvent is one event of a batch as decoded for the matches; the Event
+// with its formatted source and raw text, and the fully decoded one, are
+// built only for the rules that need them (a Splunk view, a hit).
+type scanEvent struct {
+	b         *stream.Batch
+	i         int
+	value     ast.Value
+	projected bool
+	seen      *Event
+	whole     *Event
+}
+
+func (e *scanEvent) event() *Event {
+	if e.seen == nil {
+		e.seen = &Event{Source: e.b.Source(e.i), Raw: string(e.b.Raw(e.i)), Value: e.value, Set: e.b.Event(e.i).File}
+	}
+	return e.seen
+}
+
+// full is the event decoded in full: outputs and pipelines read what they like.
+func (e *scanEvent) full() *Event {
+	if e.whole == nil {
+		e.whole = e.event()
+		if e.projected {
+			all, _ := ast.ParseJSON(e.b.Raw(e.i))
+			e.whole = &Event{Source: e.seen.Source, Raw: e.seen.Raw, Value: all, Set: e.seen.Set}
+		}
+	}
+	return e.whole
+}
+
+// eval decides one rule on one event.
+func (w *worker) eval(ri int, c *Compiled, e *scanEvent) (found, bool) {
 	if c.Rule.Platform == ast.Panther {
-		env := pantherEnv(*ev, nil)
-		env.UDM = c.models.For(c.Rule, ev.Value)
+		env := &eval.Env{Record: e.value, UDM: c.models.For(c.Rule, e.value)}
 		hit, err := c.pantherMatch(env)
 		if err != nil {
-			return found{rule: ri, source: ev.Source, err: err}, true
+			return found{rule: ri, source: e.event().Source, err: err}, true
 		}
 		if !hit {
 			return found{}, false
 		}
-		full := whole()
-		env = pantherEnv(*full, nil)
-		env.UDM = c.models.For(c.Rule, full.Value)
+		full := e.full()
+		env = &eval.Env{Record: full.Value, UDM: c.models.For(c.Rule, full.Value)}
 		o, err := c.rowOf(env)
-		return found{rule: ri, source: ev.Source, rows: []*ast.Object{o}, err: err}, true
+		return found{rule: ri, source: full.Source, rows: []*ast.Object{o}, err: err}, true
 	}
+	ev := e.event()
 	view, err := w.viewers[ri].view(*ev)
 	if err != nil {
 		return found{rule: ri, source: ev.Source, err: err}, true
@@ -316,7 +349,7 @@ func (w *worker) eval(ri int, c *Compiled, ev *Event, whole func() *Event) (foun
 	if !v.Truth() {
 		return found{}, false
 	}
-	return found{rule: ri, source: ev.Source, event: whole()}, true
+	return found{rule: ri, source: ev.Source, event: e.full()}, true
 }
 
 // merge takes a batch's findings in order.
