@@ -82,6 +82,23 @@ func (o *Object) GetFold(key string) (Value, bool) {
 	return Missing, false
 }
 
+// SetPath sets a nested key, creating objects on the way (in place of
+// anything that is not one); a Missing value sets nothing.
+func (o *Object) SetPath(path []string, v Value) {
+	if v.IsMissing() || len(path) == 0 {
+		return
+	}
+	for _, k := range path[:len(path)-1] {
+		next, ok := o.Get(k)
+		if !ok || next.Kind() != KindObject {
+			next = ObjectOf(&Object{})
+			o.Set(k, next)
+		}
+		o = next.AsObject()
+	}
+	o.Set(path[len(path)-1], v)
+}
+
 // Set replaces or appends a key.
 func (o *Object) Set(key string, v Value) {
 	for i, k := range o.Keys {

@@ -39,3 +39,14 @@ func TestReprStrings(t *testing.T) {
 		}
 	}
 }
+
+func TestSetPath(t *testing.T) {
+	v, _ := ParseJSON([]byte(`{"a":{"b":1},"c":"x"}`))
+	o := v.AsObject()
+	o.SetPath([]string{"a", "d"}, Int(2))
+	o.SetPath([]string{"c", "e"}, String("y")) // a string on the way becomes an object
+	o.SetPath([]string{"f"}, Missing)          // sets nothing
+	if got := JSON(v); got != `{"a":{"b":1,"d":2},"c":{"e":"y"}}` {
+		t.Errorf("got %s", got)
+	}
+}

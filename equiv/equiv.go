@@ -362,7 +362,7 @@ func (d *decision) tabulate(at *atom) bool {
 	for {
 		raw := &ast.Object{}
 		for j, v := range at.vars {
-			setPath(raw, d.varList[v].path, d.varList[v].class[idx[j]].Value)
+			raw.SetPath(d.varList[v].path, d.varList[v].class[idx[j]].Value)
 		}
 		o := at.eval(d.record(at, raw, idx))
 		at.table[key(idx)] = o
@@ -742,24 +742,6 @@ func (d *decision) counterexample(a, b bool) Counterexample {
 	}
 	ce.Event = ev
 	return ce
-}
-
-// setPath sets a nested field, creating objects on the way; Missing removes it.
-func setPath(o *ast.Object, path []string, v ast.Value) {
-	if v.Kind() == ast.KindMissing {
-		return
-	}
-	for _, k := range path[:len(path)-1] {
-		next, ok := o.Get(k)
-		if !ok || next.Kind() != ast.KindObject {
-			n := &ast.Object{}
-			o.Set(k, ast.ObjectOf(n))
-			o = n
-			continue
-		}
-		o = next.AsObject()
-	}
-	o.Set(path[len(path)-1], v)
 }
 
 // withPath is o with one nested field set (or removed for Missing), copying

@@ -161,22 +161,6 @@ func usualValues(t *testing.T, constants []string) []ast.Value {
 	return vals
 }
 
-// set puts v at path in o (missing: leaves it out).
-func set(o *ast.Object, path []string, v ast.Value) {
-	if v.IsMissing() {
-		return
-	}
-	for _, k := range path[:len(path)-1] {
-		next, ok := o.Get(k)
-		if !ok || next.Kind() != ast.KindObject {
-			next = ast.ObjectOf(&ast.Object{})
-			o.Set(k, next)
-		}
-		o = next.AsObject()
-	}
-	o.Set(path[len(path)-1], v)
-}
-
 // events are, for each field, every candidate value with the other fields
 // unset, then random combinations (a fixed seed: the same events each run).
 func events(t *testing.T, r semanticRule) []ast.Value {
@@ -234,7 +218,7 @@ func events(t *testing.T, r semanticRule) []ast.Value {
 	for _, p := range paths {
 		for _, v := range cands[strings.Join(p, ".")] {
 			o := base()
-			set(o, p, v)
+			o.SetPath(p, v)
 			out = append(out, ast.ObjectOf(o))
 		}
 	}
@@ -244,7 +228,7 @@ func events(t *testing.T, r semanticRule) []ast.Value {
 			o := base()
 			for _, p := range paths {
 				vs := cands[strings.Join(p, ".")]
-				set(o, p, vs[rng.Intn(len(vs))])
+				o.SetPath(p, vs[rng.Intn(len(vs))])
 			}
 			out = append(out, ast.ObjectOf(o))
 		}

@@ -630,7 +630,7 @@ func variants(x portable.Expr) []variant {
 			if remove {
 				deletePath(o, path)
 			} else {
-				setPath(o, path, v)
+				o.SetPath(path, v)
 			}
 		}})
 	}
@@ -756,12 +756,12 @@ func anyElement(x *portable.Any) (func(ast.Value) ast.Value, ast.Value) {
 		v := leaf
 		if len(atom.Field) > 0 {
 			o := &ast.Object{}
-			setPath(o, atom.Field, v)
+			o.SetPath(atom.Field, v)
 			v = ast.ObjectOf(o)
 		}
 		for i := len(chain) - 1; i > 0; i-- {
 			o := &ast.Object{}
-			setPath(o, chain[i].Path, ast.List(v))
+			o.SetPath(chain[i].Path, ast.List(v))
 			v = ast.ObjectOf(o)
 		}
 		return ast.List(v)
@@ -799,18 +799,6 @@ func matching(a *portable.Atom) []string {
 		out = []string{"x"}
 	}
 	return out
-}
-
-func setPath(o *ast.Object, path []string, v ast.Value) {
-	for _, k := range path[:len(path)-1] {
-		next, ok := o.Get(k)
-		if !ok || next.Kind() != ast.KindObject {
-			next = ast.ObjectOf(&ast.Object{})
-			o.Set(k, next)
-		}
-		o = next.AsObject()
-	}
-	o.Set(path[len(path)-1], v)
 }
 
 func deletePath(o *ast.Object, path []string) {
