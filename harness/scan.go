@@ -216,7 +216,7 @@ type batchResult struct {
 type found struct {
 	rule   int
 	source string
-	rows   []*ast.Object // Panther: the alert's fields
+	row    *ast.Object // Panther: the alert's fields
 	err    error
 	event  *Event // Splunk: the event its base search passed
 }
@@ -335,7 +335,7 @@ func (w *worker) eval(ri int, c *Compiled, e *scanEvent) (found, bool) {
 		full := e.full()
 		env = &eval.Env{Record: full.Value, UDM: c.models.For(c.Rule, full.Value)}
 		o, err := c.rowOf(env)
-		return found{rule: ri, source: full.Source, rows: []*ast.Object{o}, err: err}, true
+		return found{rule: ri, source: full.Source, row: o, err: err}, true
 	}
 	ev := e.event()
 	view, err := w.viewers[ri].view(*ev)
@@ -362,16 +362,14 @@ func (s *scanner) merge(b *batchResult) {
 		switch {
 		case f.event != nil:
 			s.splunk[f.rule] = append(s.splunk[f.rule], *f.event)
-		case f.err != nil && len(f.rows) == 0:
+		case f.err != nil && f.row == nil:
 			res.Errors = append(res.Errors, EventError{Source: f.source, Err: f.err})
 		default:
 			if f.err != nil {
 				res.Errors = append(res.Errors, EventError{Source: f.source, Err: f.err})
 			}
 			res.Hits = append(res.Hits, f.source)
-			for _, o := range f.rows {
-				res.Rows = append(res.Rows, ScanRow{Fields: o, Sources: []string{f.source}})
-			}
+			res.Rows = append(res.Rows, ScanRow{Fields: f.row, Sources: []string{f.source}})
 		}
 	}
 }
