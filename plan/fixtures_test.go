@@ -299,6 +299,7 @@ func TestFixtureEscapes(t *testing.T) {
 			{slash: true},
 			{escape: func(r rune) bool { return r >= 'A' && r <= 'Z' }, keysPlain: true},
 			{escape: func(r rune) bool { return r >= 'A' && r <= 'Z' }, valuesPlain: true},
+			{spaced: true},
 		} {
 			raw := enc.encode(ev.Value)
 			v, err := ast.ParseJSON([]byte(raw))
@@ -352,6 +353,7 @@ type encoder struct {
 	escape                 func(rune) bool
 	slash                  bool // write / as \/
 	keysPlain, valuesPlain bool // leave keys, or values, as they are
+	spaced                 bool // blank space around colons, as pretty printers write
 }
 
 func (e encoder) encode(v ast.Value) string {
@@ -370,7 +372,11 @@ func (e encoder) value(b *strings.Builder, v ast.Value) {
 				b.WriteByte(',')
 			}
 			e.str(b, k, e.keysPlain)
-			b.WriteByte(':')
+			if e.spaced {
+				b.WriteString(" :\t")
+			} else {
+				b.WriteByte(':')
+			}
 			e.value(b, o.Vals[i])
 		}
 		b.WriteByte('}')

@@ -68,7 +68,7 @@ func TestShapes(t *testing.T) {
 		{"python ==", py(`    return event.get("eventName") == "DeleteTrail"`), `
 paths: eventName
 prefilter:
-  "DeleteTrail"`},
+  "DeleteTrail" ; value of (?i)"eventname" == "DeleteTrail"`},
 		{"python early return", py(`    if event.get("eventName") != "DeleteTrail":
         return False
     return aws_cloudtrail_success(event)`), `
@@ -82,11 +82,11 @@ prefilter:
 		{"python in set", py(`    return event.get("eventName") in {"StopLogging", "DeleteTrail"}`), `
 paths: eventName
 prefilter:
-  "DeleteTrail" | "StopLogging" ; key (?i)"eventname" is string/number/bool/null`},
+  "DeleteTrail" | "StopLogging" ; value of (?i)"eventname" == "StopLogging"|"DeleteTrail" ; key (?i)"eventname" is string/number/bool/null`},
 		{"python in list", py(`    return event.get("eventName") in ["StopLogging", "DeleteTrail"]`), `
 paths: eventName
 prefilter:
-  "DeleteTrail" | "StopLogging"`},
+  "DeleteTrail" | "StopLogging" ; value of (?i)"eventname" == "StopLogging"|"DeleteTrail"`},
 		// `"x" in s` is a substring test on a str (Language Reference,
 		// 6.10.2 "Membership test operations"), and raises TypeError on None
 		// or a number, which do not support membership.
@@ -97,7 +97,7 @@ prefilter:
 		{"python startswith", py(`    return event.get("userAgent", "").startswith("aws-cli")`), `
 paths: userAgent
 prefilter:
-  "aws-cli" ; key (?i)"useragent" is string`},
+  "aws-cli" ; value of (?i)"useragent" ^= "aws-cli" ; key (?i)"useragent" is string`},
 		// Without a default a missing key is None, whose .startswith raises.
 		{"python startswith on None", py(`    return event.get("userAgent").startswith("aws-cli")`), `
 paths: userAgent
@@ -105,7 +105,7 @@ prefilter: none (found no literal a match needs)`},
 		{"python deep_get", py(`    return deep_get(event, "userIdentity", "type") == "Root"`), `
 paths: userIdentity.type
 prefilter:
-  "Root"`},
+  "Root" ; value of (?i)"type" == "Root"`},
 		{"python subscript", py(`    return event["eventName"] == "DeleteTrail"`), `
 paths: eventName
 prefilter: none (found no literal a match needs)`},
@@ -120,7 +120,7 @@ prefilter: none (found no literal a match needs)`},
 		{"python raising after", py(`    return event.get("eventName") == "DeleteTrail" and event.get("x", 0) > 3`), `
 paths: eventName, x
 prefilter:
-  "DeleteTrail"`},
+  "DeleteTrail" ; value of (?i)"eventname" == "DeleteTrail"`},
 		// `a and b` returns a when it is falsy: a None a would be rule()'s
 		// (invalid) result, so only a bool-valued a lets b's literal count.
 		{"python operand result", py(`    return event.get("x") and event.get("eventName") == "DeleteTrail"`), `
@@ -136,7 +136,7 @@ prefilter:
     return name == "DeleteTrail"`), `
 paths: eventName
 prefilter:
-  "DeleteTrail"`},
+  "DeleteTrail" ; value of (?i)"eventname" == "DeleteTrail"`},
 		{"python json.dumps", py(`    return "x" in json.dumps(event)`), `
 paths: all (the whole event is passed to py.json.dumps)
 prefilter: none (found no literal a match needs)`},
@@ -149,7 +149,7 @@ prefilter: none (found no literal a match needs)`},
 		{"python escapes", py(`    return event.get("a") == "say \"hi\"\n/"`), `
 paths: a
 prefilter:
-  "say \\\"hi\\\"\\n/"`},
+  "say \\\"hi\\\"\\n/" ; value of (?i)"a" == "say \\\"hi\\\"\\n/"`},
 		// YAML simple detections: Equals is Python's ==; IEquals compares
 		// text ignoring case; Contains a number matches its text, which JSON
 		// may write otherwise (5.0, 5e0), so it yields no literal.
@@ -159,14 +159,14 @@ prefilter:
     Value: DeleteTrail`), `
 paths: eventName
 prefilter:
-  "DeleteTrail"`},
+  "DeleteTrail" ; value of (?i)"eventname" == "DeleteTrail"`},
 		{"yaml iequals", yml(`Detection:
   - Key: eventName
     Condition: IEquals
     Value: DeleteTrail`), `
 paths: eventName
 prefilter:
-  (?i)"deletetrail"`},
+  (?i)"deletetrail" ; value of (?i)"eventname" (?i)== "deletetrail"`},
 		{"yaml number", yml(`Detection:
   - Key: dstPort
     Condition: Contains
@@ -187,7 +187,7 @@ prefilter:
 		{"splunk term", spl1(`sourcetype=aws:cloudtrail eventName=DeleteTrail`), `
 paths: eventName, sourcetype
 prefilter:
-  (?i)"deletetrail"`},
+  (?i)"deletetrail" ; value of "eventName" (?i)== "deletetrail"`},
 		{"splunk in", spl1(`eventName IN (StopLogging, DeleteTrail)`), `
 paths: eventName
 prefilter:
@@ -195,11 +195,11 @@ prefilter:
 		{"splunk wildcard", spl1(`eventName=Delete*Trail`), `
 paths: eventName
 prefilter:
-  (?i)"delete"`},
+  (?i)"delete" ; value of "eventName" (?i)^= "delete"`},
 		{"splunk non-ascii", spl1(`eventName=Deleteé*`), `
 paths: eventName
 prefilter:
-  (?i)"delete"`},
+  (?i)"delete" ; value of "eventName" (?i)^= "delete"`},
 		{"splunk free text", spl1(`"\"eventName\":\"DeleteTrail\""`), `
 paths: _raw
 prefilter:
@@ -221,7 +221,7 @@ prefilter: none (found no literal a match needs)`},
 		{"splunk alias", spl1(`signature=DeleteTrail`), `
 paths: eventName, signature
 prefilter:
-  (?i)"deletetrail"`},
+  (?i)"deletetrail" ; value of "eventName" (?i)== "deletetrail" or value of "signature" (?i)== "deletetrail"`},
 		{"splunk number", spl1(`sourceIPAddress=10.0.0.1`), `
 paths: sourceIPAddress
 prefilter: none (found no literal a match needs)`},
@@ -232,7 +232,7 @@ prefilter:
 		{"splunk dotted", spl1(`requestParameters.bucketName=my-bucket`), `
 paths: requestParameters.bucketName, "requestParameters.bucketName"
 prefilter:
-  (?i)"my-bucket"`},
+  (?i)"my-bucket" ; value of "bucketName" (?i)== "my-bucket"`},
 		{"splunk subsearch", spl1(`eventName=X [search eventName=Y | fields userName]`), `
 paths: all (a subsearch or tstats reads every event)
 prefilter: none (a subsearch or tstats reads every event)`},
@@ -288,7 +288,7 @@ prefilter: none (the sourcetype computes fields that may fail on an event)`},
 		{`coalesce(who, "nobody")`, `
 paths: kind
 prefilter:
-  (?i)"deploy"`},
+  (?i)"deploy" ; value of "kind" (?i)== "deploy"`},
 	} {
 		dir := t.TempDir()
 		files := map[string]string{

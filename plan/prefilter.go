@@ -170,7 +170,7 @@ func (a *analyzer) compare(n *ast.Compare, w want, s *scope) []clause {
 			return nil
 		}
 	}
-	return a.clauseOf(in, []string{str}, litHow{}, nil)
+	return a.clauseOf(in, []string{str}, litHow{}, nil, shapeEq)
 }
 
 // in: `x in ["a", "b"]` is false unless x is one of them; `"a" in x` is false
@@ -198,7 +198,7 @@ func (a *analyzer) in(n *ast.In, s *scope) []clause {
 		if !in.nulls {
 			k.allow |= kindNull
 		}
-		return a.clauseOf(in, []string{str}, litHow{}, k)
+		return a.clauseOf(in, []string{str}, litHow{}, k, shapeNone)
 	}
 	elems, ok := stringList(n.Y)
 	if !ok {
@@ -227,7 +227,7 @@ func (a *analyzer) in(n *ast.In, s *scope) []clause {
 	} else if !isListLit(n.Y) {
 		return nil
 	}
-	return a.clauseOf(in, elems, litHow{}, k)
+	return a.clauseOf(in, elems, litHow{}, k, shapeEq)
 }
 
 // stringList reads the members of a list, set or dict literal of strings.
@@ -304,13 +304,24 @@ func (a *analyzer) match(n *ast.Match, s *scope) []clause {
 	}
 	var best string
 	var bestHow litHow
-	for _, r := range patternRuns(n.Pattern, n.Kind, n.Fold) {
+	sh := shapeNone
+	runs := patternRuns(n.Pattern, n.Kind, n.Fold)
+	for _, r := range runs {
 		h := how
 		// The JSON of a dict starts with { and ends with }: a piece the
 		// value must start or end with is never found in one.
 		h.objects = h.objects && !r.anchored
 		if _, ok := h.literal(r.text); ok && len(r.text) > len(best) {
 			best, bestHow = r.text, h
+			sh = shapeNone
+			if r.atStart {
+				// The value starts with this text; it is this text when
+				// the pattern is nothing else.
+				sh = shapePrefix
+				if r.atEnd && len(runs) == 1 {
+					sh = shapeEq
+				}
+			}
 		}
 	}
 	if best == "" {
@@ -336,7 +347,7 @@ func (a *analyzer) match(n *ast.Match, s *scope) []clause {
 		k = &kinds{allow: kindAll &^ kindNumber}
 		in = &info{raw: true, keys: []string{"_raw"}}
 	}
-	return a.clauseOf(in, []string{best}, how, k)
+	return a.clauseOf(in, []string{best}, how, k, sh)
 }
 
 // run is a piece of text a value matching a pattern contains as it is;
@@ -427,8 +438,10 @@ func (a *analyzer) missing(x ast.Expr, ok func(ast.Value) bool) []clause {
 }
 
 // clauseOf is the clause "the event holds one of strs" for a value described
-// by in, with the kinds of value the operation takes without raising.
-func (a *analyzer) clauseOf(in *info, strs []string, how litHow, k *kinds) []clause {
+// by in, with the kinds of value the operation takes without raising. With a
+// shape other than shapeNone the value is one of strs, or starts with one,
+// and the clause is anchored to the keys the value comes from.
+func (a *analyzer) clauseOf(in *info, strs []string, how litHow, k *kinds, sh shape) []clause {
 	if !in.raw {
 		return []clause{{}} // only constants, none of which matches
 	}
@@ -455,7 +468,30 @@ func (a *analyzer) clauseOf(in *info, strs []string, how litHow, k *kinds) []cla
 	if len(c.lits) > maxLits {
 		return nil
 	}
+	if sh != shapeNone && !how.rawLine && in.keysKnown() {
+		c.anchor = a.anchorOf(in, strs, how.fold, sh == shapePrefix)
+	}
 	return []clause{c}
+}
+
+// anchorOf is the anchor "one of in's keys holds one of strs".
+func (a *analyzer) anchorOf(in *info, strs []string, fold, prefix bool) anchor {
+	vals := make([]string, len(strs))
+	for i, s := range strs {
+		vals[i] = jsonEscape(s)
+		if fold {
+			vals[i] = asciiLower(vals[i])
+		}
+	}
+	var out anchor
+	for _, key := range in.keys {
+		l, ok := litHow{fold: a.fold}.keyLiteral(key)
+		if !ok {
+			return nil
+		}
+		out = append(out, alt{key: l, vals: vals, fold: fold, prefix: prefix})
+	}
+	return out
 }
 
 // kinds is the kinds of JSON value an operation takes without raising.
@@ -619,8 +655,9 @@ func isASCII(s string) bool {
 // union is the clause that fails only when both fail.
 func union(a, b clause) clause {
 	return clause{
-		lits:  append(slices.Clip(a.lits), b.lits...),
-		kinds: append(slices.Clip(a.kinds), b.kinds...),
+		lits:   append(slices.Clip(a.lits), b.lits...),
+		kinds:  append(slices.Clip(a.kinds), b.kinds...),
+		anchor: unionAnchors(a.anchor, b.anchor),
 	}
 }
 
@@ -708,7 +745,7 @@ func (c clause) implies(d clause) bool {
 			return false
 		}
 	}
-	return true
+	return c.anchor.covers(d.anchor)
 }
 
 // simplify drops a literal when another literal of the clause occurs in every
@@ -741,5 +778,5 @@ func (c clause) simplify() clause {
 		}
 	}
 	slices.SortFunc(lits, func(a, b lit) int { return strings.Compare(a.String(), b.String()) })
-	return clause{lits: lits, kinds: ks}
+	return clause{lits: lits, kinds: ks, anchor: c.anchor}
 }

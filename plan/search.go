@@ -16,6 +16,8 @@ import (
 type clause struct {
 	lits  []lit
 	kinds []kindCheck
+	// anchor, when set, says where a literal must occur to count.
+	anchor anchor
 
 	// Set by prepare: the literals or keys hold a slash (which an event may
 	// write \/), and the UTF-8 of the non-ASCII letters that case-fold to an
@@ -73,6 +75,9 @@ func (c clause) String() string {
 		parts = append(parts, "never")
 	}
 	s := strings.Join(parts, " | ")
+	if len(c.anchor) > 0 {
+		s += " ; " + c.anchor.String()
+	}
 	for _, k := range c.kinds {
 		s += " ; " + k.String()
 	}
@@ -115,6 +120,9 @@ func (c *clause) prepare() {
 	}
 	for _, k := range c.kinds {
 		add(k.key)
+	}
+	for _, x := range c.anchor {
+		add(x.key)
 	}
 }
 
@@ -190,6 +198,8 @@ type hazards struct {
 	marker       bool
 	nonASCIIDone bool
 	nonASCII     bool
+	// keys are the values found at keys anchors read (see values).
+	keys []keyValues
 }
 
 func (h *hazards) scanEscapes(raw []byte) {
@@ -214,30 +224,22 @@ func (h *hazards) scanEscapes(raw []byte) {
 var markerLit = newLit(pyObjMarker, false)
 
 func (c *clause) holds(raw []byte, h *hazards, marker bool) bool {
-	for i := range c.lits {
-		if c.lits[i].index(raw) >= 0 {
-			return true
-		}
-	}
 	if len(c.lits) > 0 || len(c.kinds) > 0 {
-		// Any character of a string may be written \uXXXX, a slash \/.
-		if !h.escapes {
-			h.scanEscapes(raw)
+		found := false
+		for i := range c.lits {
+			if c.lits[i].index(raw) >= 0 {
+				found = true
+				break
+			}
 		}
-		if h.u || h.slash && c.slash {
+		if found && len(c.anchor) == 0 {
 			return true
 		}
-		if len(c.folds) > 0 {
-			if !h.nonASCIIDone {
-				h.nonASCIIDone, h.nonASCII = true, hasNonASCII(raw)
-			}
-			if h.nonASCII {
-				for _, f := range c.folds {
-					if bytes.Contains(raw, f) {
-						return true
-					}
-				}
-			}
+		if c.hidden(raw, h) {
+			return true
+		}
+		if found && c.anchor.holds(raw, h) {
+			return true
 		}
 		for i := range c.kinds {
 			if c.kinds[i].violated(raw) {
@@ -250,6 +252,31 @@ func (c *clause) holds(raw []byte, h *hazards, marker bool) bool {
 			h.markerDone, h.marker = true, markerLit.index(raw) >= 0
 		}
 		return h.marker
+	}
+	return false
+}
+
+// hidden reports whether raw may hold a literal or key of c in a way a plain
+// search misses: any character written as a \u escape, a slash as \/, or,
+// ignoring case, a non-ASCII letter that folds to an ASCII one.
+func (c *clause) hidden(raw []byte, h *hazards) bool {
+	if !h.escapes {
+		h.scanEscapes(raw)
+	}
+	if h.u || h.slash && c.slash {
+		return true
+	}
+	if len(c.folds) > 0 {
+		if !h.nonASCIIDone {
+			h.nonASCIIDone, h.nonASCII = true, hasNonASCII(raw)
+		}
+		if h.nonASCII {
+			for _, f := range c.folds {
+				if bytes.Contains(raw, f) {
+					return true
+				}
+			}
+		}
 	}
 	return false
 }

@@ -85,6 +85,63 @@ func TestHolds(t *testing.T) {
 	}
 }
 
+// TestAnchor: an anchored clause holds only where one of its keys holds an
+// accepted value, or where the text keeps the anchor from judging.
+func TestAnchor(t *testing.T) {
+	anchored := func(keyFold, fold, prefix bool, key string, vals ...string) clause {
+		lits := make([]lit, len(vals))
+		for i, v := range vals {
+			lits[i] = newLit(v, fold)
+			if fold {
+				vals[i] = asciiLower(v)
+			}
+		}
+		return clause{lits: lits, anchor: anchor{{key: newLit(key, keyFold), vals: vals, fold: fold, prefix: prefix}}}
+	}
+	python := anchored(true, false, false, "eventName", "DeleteTrail", "StopLogging")
+	splunk := anchored(false, true, false, "eventName", "DeleteTrail")
+	get := anchored(false, true, true, "eventName", "Get", "List")
+	for _, tc := range []struct {
+		name string
+		c    clause
+		raw  string
+		want bool
+	}{
+		{"equal", python, `{"eventName":"DeleteTrail"}`, true},
+		{"second value", python, `{"eventName":"StopLogging"}`, true},
+		{"elsewhere only", python, `{"eventName":"CreateTrail","note":"DeleteTrail"}`, false},
+		{"longer value", python, `{"eventName":"DeleteTrails"}`, false},
+		{"case differs", python, `{"eventName":"deletetrail"}`, false},
+		{"spaces around the colon", python, `{"eventName" :	"DeleteTrail"}`, true},
+		{"nested key", python, `{"a":{"eventName":"DeleteTrail"},"eventName":"x"}`, true},
+		// Panther finds keys ignoring case (ImmutableCaseInsensitiveDict).
+		{"key in another case, folding", python, `{"EVENTNAME":"DeleteTrail","note":"x"}`, true},
+		{"key in another case, exact", splunk, `{"EVENTNAME":"DeleteTrail"}`, false},
+		{"key inside a string", python, `{"a":"\"eventName\":\"DeleteTrail\"","eventName":"x"}`, false},
+		{"list value", python, `{"eventName":["x"],"b":"DeleteTrail"}`, true},
+		{"number value", python, `{"eventName":5,"b":"DeleteTrail"}`, true},
+		{"escaped value", python, `{"eventName":"Delete\"Trail","b":"DeleteTrail"}`, true},
+		{"\\u escape anywhere", python, `{"eventName":"x","b":"DeleteTrail","c":"\u0041"}`, true},
+		{"value folded", splunk, `{"eventName":"DELETETRAIL"}`, true},
+		{"value folded, other", splunk, `{"eventName":"DELETETRAILS","b":"deletetrail"}`, false},
+		{"non-ASCII value, folding", splunk, "{\"eventName\":\"Dele\u212ae\",\"b\":\"deletetrail\"}", true},
+		{"prefix", get, `{"eventName":"GetObject"}`, true},
+		{"prefix, second", get, `{"eventName":"listBuckets"}`, true},
+		{"prefix elsewhere", get, `{"eventName":"PutObject","a":"GetObject"}`, false},
+		{"prefix too short", get, `{"eventName":"Ge","a":"GetObject"}`, false},
+		{"no key", get, `{"name":"GetObject"}`, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := tc.c
+			c.prepare()
+			var h hazards
+			if got := c.holds([]byte(tc.raw), &h, false); got != tc.want {
+				t.Errorf("holds(%s) = %v, want %v (%s)", tc.raw, got, tc.want, c.String())
+			}
+		})
+	}
+}
+
 func TestKinds(t *testing.T) {
 	notList := kindCheck{key: newLit("eventName", true), allow: kindString | kindNumber | kindBool | kindNull}
 	for _, tc := range []struct {
