@@ -122,21 +122,31 @@ func newViewer(r *ast.Rule) *viewer {
 }
 
 func (v *viewer) view(ev Event) (*ast.Object, error) {
-	st := sourceTypeName(v.rule, ev.SourceType)
-	kt := v.known[st]
-	if kt == nil {
-		var err error
-		if kt, err = sourcetype.Lookup(st); err != nil {
-			return nil, err
-		}
-		v.known[st] = kt
-		if msg, first := unknownSourceTypes.Check(st); first {
-			warningsMu.Lock()
-			warnings = append(warnings, msg)
-			warningsMu.Unlock()
-		}
+	kt, err := v.sourceType(ev.SourceType)
+	if err != nil {
+		return nil, err
 	}
 	return kt.View(ev.Value, sourcetype.Meta{Raw: ev.Raw})
+}
+
+// sourceType is the knowledge events of the given sourcetype ("" for none
+// of their own) are viewed with; the first time it is unknown, a warning.
+func (v *viewer) sourceType(eventSourceType string) (*sourcetype.SourceType, error) {
+	st := sourceTypeName(v.rule, eventSourceType)
+	if kt := v.known[st]; kt != nil {
+		return kt, nil
+	}
+	kt, err := sourcetype.Lookup(st)
+	if err != nil {
+		return nil, err
+	}
+	v.known[st] = kt
+	if msg, first := unknownSourceTypes.Check(st); first {
+		warningsMu.Lock()
+		warnings = append(warnings, msg)
+		warningsMu.Unlock()
+	}
+	return kt, nil
 }
 
 var (

@@ -175,6 +175,12 @@ func newScanner(rules []*Compiled, opts ScanOptions) *scanner {
 	for _, c := range rules {
 		s.results = append(s.results, &ScanResult{Rule: c})
 		plans = append(plans, c.Plan())
+		if c.Rule.Platform == ast.Splunk {
+			// The plan reads events as the rule's sourcetype sees them; say
+			// now when that is unknown, since the prefilter may keep no event
+			// whose view would say it.
+			_, _ = newViewer(c.Rule).sourceType("")
+		}
 	}
 	s.plans = plan.NewSet(plans)
 	return s
@@ -224,6 +230,7 @@ type found struct {
 type worker struct {
 	s       *scanner
 	viewers []*viewer
+	check   *plan.Checker
 	keep    []int
 	all     []int
 	// The last combination of kept rules and its projection: consecutive
@@ -246,7 +253,7 @@ func (w *worker) projection(rules []int) *ast.Projection {
 }
 
 func (s *scanner) newWorker() *worker {
-	w := &worker{s: s}
+	w := &worker{s: s, check: s.plans.NewChecker()}
 	for i, c := range s.rules {
 		w.viewers = append(w.viewers, newViewer(c.Rule))
 		w.all = append(w.all, i)
@@ -263,7 +270,7 @@ func (w *worker) run(b *stream.Batch) *batchResult {
 		// does not even look like an object, which decoding then reports.
 		rules, proj := w.all, (*ast.Projection)(nil)
 		if !w.s.opts.Exhaustive {
-			w.keep = w.s.plans.Keep(w.keep[:0], raw)
+			w.keep = w.check.Keep(w.keep[:0], raw)
 			rules = w.keep
 			if len(rules) == 0 && len(raw) > 1 && raw[0] == '{' && raw[len(raw)-1] == '}' {
 				continue

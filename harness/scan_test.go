@@ -36,8 +36,9 @@ func fixtureRules(t *testing.T) []*Compiled {
 }
 
 // attackData is every attack data file of the fixtures and every rule's test
-// events, as one NDJSON file (with a malformed line and a blank one), and the
-// events as LoadEvents reads them.
+// events, as one NDJSON file (with a blank line and a malformed one that the
+// CloudTrail logging rules' prefilters keep, so a scan decodes and reports
+// it), and the events as LoadEvents reads them.
 func attackData(t *testing.T, rules []*Compiled) (string, []Event) {
 	t.Helper()
 	var files []string
@@ -55,7 +56,7 @@ func attackData(t *testing.T, rules []*Compiled) (string, []Event) {
 		}
 		b.Write(data)
 		if i == 1 {
-			b.WriteString("\n{\"eventName\": broken}\n\n")
+			b.WriteString("\n{\"eventName\": \"StopLogging\", broken}\n\n")
 		}
 	}
 	for _, c := range rules {

@@ -27,6 +27,7 @@ type alt struct {
 	vals   []string // JSON-escaped, lower-case when fold
 	fold   bool     // values compared ignoring ASCII case
 	prefix bool     // the value need only start with one of vals
+	any    bool     // any value will do: the key need only occur
 }
 
 // shape is how a value relates to the strings of a clause.
@@ -39,6 +40,9 @@ const (
 )
 
 func (x alt) String() string {
+	if x.any {
+		return "key " + x.key.String()
+	}
 	op := "=="
 	if x.prefix {
 		op = "^="
@@ -69,7 +73,7 @@ func unionAnchors(a, b anchor) anchor {
 	}
 	out := slices.Clone(a)
 	for _, y := range b {
-		i := slices.IndexFunc(out, func(x alt) bool { return x.key == y.key && x.fold == y.fold && x.prefix == y.prefix })
+		i := slices.IndexFunc(out, func(x alt) bool { return x.key == y.key && x.fold == y.fold && x.prefix == y.prefix && x.any == y.any })
 		if i < 0 {
 			out = append(out, y)
 			continue
@@ -103,6 +107,9 @@ func (a anchor) covers(b anchor) bool {
 
 // covers: every value y accepts at one of its key's occurrences, x accepts.
 func (x alt) covers(y alt) bool {
+	if x.any || y.any {
+		return x.any && x.key.text == y.key.text && (x.key.fold || !y.key.fold)
+	}
 	if x.key.text != y.key.text || (y.key.fold && !x.key.fold) || (y.fold && !x.fold) || (y.prefix && !x.prefix) {
 		return false
 	}
@@ -137,7 +144,7 @@ func (a anchor) holds(raw []byte, h *hazards) bool {
 
 // accepts reports whether the value at one occurrence of the key satisfies x.
 func (x *alt) accepts(v value) bool {
-	if !v.plain || x.fold && hasNonASCII(v.text) {
+	if x.any || !v.plain || x.fold && hasNonASCII(v.text) {
 		return true
 	}
 	for _, s := range x.vals {
@@ -153,10 +160,13 @@ func (x *alt) accepts(v value) bool {
 }
 
 // value is what follows one occurrence of a key: the contents of a JSON string
-// without escapes (plain), or anything else.
+// without escapes (plain), or anything else, of the kind its first byte says
+// (0 when the text ends first).
 type value struct {
 	text  []byte
 	plain bool
+	kind  uint8
+	at    int // where the key's text starts
 }
 
 // values returns the values of key's occurrences in raw, found once per text
@@ -167,7 +177,34 @@ func (h *hazards) values(raw []byte, key *lit) []value {
 			return h.keys[i].vals
 		}
 	}
-	// Reuse the slot a previous text of the same Checker left.
+	// The occurrences of a key found ignoring case include those of each of
+	// its spellings.
+	var folded []value
+	if !key.fold {
+		lower := asciiLower(key.text)
+		for i := range h.keys {
+			if h.keys[i].fold && h.keys[i].key == lower {
+				folded = h.keys[i].vals
+				break
+			}
+		}
+	}
+	kv := h.slot(key)
+	if folded == nil {
+		kv.vals = findValues(raw, key, kv.vals)
+		return kv.vals
+	}
+	for _, v := range folded {
+		if string(raw[v.at:v.at+len(key.text)]) == key.text {
+			kv.vals = append(kv.vals, v)
+		}
+	}
+	return kv.vals
+}
+
+// slot adds an empty entry for key's values, reusing the memory a previous
+// text left.
+func (h *hazards) slot(key *lit) *keyValues {
 	n := len(h.keys)
 	if n < cap(h.keys) {
 		h.keys = h.keys[:n+1]
@@ -175,8 +212,8 @@ func (h *hazards) values(raw []byte, key *lit) []value {
 		h.keys = append(h.keys, keyValues{})
 	}
 	kv := &h.keys[n]
-	kv.key, kv.fold, kv.vals = key.text, key.fold, findValues(raw, key, kv.vals[:0])
-	return kv.vals
+	kv.key, kv.fold, kv.vals = key.text, key.fold, kv.vals[:0]
+	return kv
 }
 
 // keyValues are the values of one key in the current text.
@@ -189,33 +226,41 @@ type keyValues struct {
 // findValues appends the value of every occurrence of key (as an object key)
 // in raw to dst.
 func findValues(raw []byte, key *lit, dst []value) []value {
-	n := len(key.text)
 	for i := 0; i < len(raw); {
 		j := key.index(raw[i:])
 		if j < 0 {
 			break
 		}
-		start, end := i+j, i+j+n
+		start := i + j
 		i = start + 1
-		if start == 0 || raw[start-1] != '"' || end >= len(raw) || raw[end] != '"' {
-			continue
+		if v, ok := valueAt(raw, start, len(key.text)); ok {
+			dst = append(dst, v)
 		}
-		m := skipSpace(raw, end+1)
-		if m >= len(raw) || raw[m] != ':' {
-			continue
-		}
-		m = skipSpace(raw, m+1)
-		if m >= len(raw) || raw[m] != '"' {
-			dst = append(dst, value{})
-			continue
-		}
-		body := raw[m+1:]
-		q := bytes.IndexByte(body, '"')
-		if q < 0 || bytes.IndexByte(body[:q], '\\') >= 0 {
-			dst = append(dst, value{})
-			continue
-		}
-		dst = append(dst, value{text: body[:q], plain: true})
 	}
 	return dst
+}
+
+// valueAt reads the value of the key whose text is raw[start:start+n], if it
+// is an object key there: quoted, then a colon.
+func valueAt(raw []byte, start, n int) (value, bool) {
+	end := start + n
+	if start == 0 || raw[start-1] != '"' || end >= len(raw) || raw[end] != '"' {
+		return value{}, false
+	}
+	m := skipSpace(raw, end+1)
+	if m >= len(raw) || raw[m] != ':' {
+		return value{}, false
+	}
+	m = skipSpace(raw, m+1)
+	v := value{at: start}
+	if m < len(raw) {
+		v.kind = kindOf(raw[m])
+	}
+	if v.kind == kindString {
+		body := raw[m+1:]
+		if q := bytes.IndexByte(body, '"'); q >= 0 && bytes.IndexByte(body[:q], '\\') < 0 {
+			v.text, v.plain = body[:q], true
+		}
+	}
+	return v, true
 }

@@ -74,7 +74,7 @@ prefilter:
     return aws_cloudtrail_success(event)`), `
 paths: errorCode, errorMessage, eventName
 prefilter:
-  "DeleteTrail"`},
+  "DeleteTrail" ; value of (?i)"eventname" == "DeleteTrail"`},
 		// A set hashes the candidate: a list or dict value raises TypeError
 		// (Python glossary, "hashable": "mutable containers (such as lists
 		// or dictionaries) are not"), so where the key holds one the event
@@ -191,7 +191,7 @@ prefilter:
 		{"splunk in", spl1(`eventName IN (StopLogging, DeleteTrail)`), `
 paths: eventName
 prefilter:
-  (?i)"deletetrail" | (?i)"stoplogging"`},
+  (?i)"deletetrail" | (?i)"stoplogging" ; value of "eventName" (?i)== "stoplogging"|"deletetrail"`},
 		{"splunk wildcard", spl1(`eventName=Delete*Trail`), `
 paths: eventName
 prefilter:
@@ -261,7 +261,8 @@ func spl1(search string) func(testing.TB) *ast.Rule {
 }
 
 // TestDataModel: event.udm() reads the event's p_log_type (which picks the
-// model), the mapping of every model, p_udm, and the name itself.
+// model), the mapping of every model, p_udm, and the name itself; an event
+// with no p_log_type can only match through p_udm or the name.
 func TestDataModel(t *testing.T) {
 	r, errs := harness.LoadRule(filepath.Join(fixtures, "panther-analysis/rules/aws_cloudtrail_rules/aws_root_console_login_udm.yml"), harness.Options{})
 	if r == nil {
@@ -274,6 +275,22 @@ func TestDataModel(t *testing.T) {
 	want := "paths: eventName, event_type, p_log_type, p_udm.event_type, recipientAccountId, userIdentity.type"
 	if got := strings.Split(p.String(), "\n")[0]; got != want {
 		t.Errorf("got %s\nwant %s", got, want)
+	}
+	// Only an event with p_log_type gets a model (harness.DataModels.For);
+	// without one, udm reads p_udm.event_type, then event_type.
+	for _, tc := range []struct {
+		raw  string
+		want bool
+	}{
+		{`{"eventName":"ConsoleLogin","userIdentity":{"type":"Root"}}`, false},
+		{`{"eventName":"ConsoleLogin","userIdentity":{"type":"Root"},"p_log_type":"AWS.CloudTrail"}`, true},
+		{`{"eventName":"ConsoleLogin","p_udm":{"event_type":"root_login"}}`, true},
+		{`{"event_type":"root_login"}`, true},
+		{`{"event_type":"login","note":"root_login"}`, false},
+	} {
+		if got := p.Maybe([]byte(tc.raw)); got != tc.want {
+			t.Errorf("Maybe(%s) = %v, want %v\n%s", tc.raw, got, tc.want, p)
+		}
 	}
 }
 

@@ -160,6 +160,9 @@ func (a *analyzer) compare(n *ast.Compare, w want, s *scope) []clause {
 	if !ok || lit.Val.Kind() != ast.KindString {
 		return nil
 	}
+	if c, ok := other.(*ast.Call); ok && c.Fn == "panther.udm" {
+		return a.udm(c, lit.Val.AsString())
+	}
 	in, ok := a.value(other, s)
 	if !ok || in.opaque {
 		return nil
@@ -171,6 +174,34 @@ func (a *analyzer) compare(n *ast.Compare, w want, s *scope) []clause {
 		}
 	}
 	return a.clauseOf(in, []string{str}, litHow{}, nil, shapeEq)
+}
+
+// udm: `event.udm(keys...) == str` (eval/panther_datamodel.go). An event
+// without p_log_type gets no data model, so udm reads p_udm.keys, then the
+// keys themselves: str must be the value of the last key. With p_log_type the
+// model it names decides (a method may compute str from anything, a missing
+// model raises), so such an event is kept.
+func (a *analyzer) udm(n *ast.Call, str string) []clause {
+	if len(n.Args) == 0 {
+		return nil
+	}
+	var keys []string
+	for _, arg := range n.Args {
+		l, ok := arg.(*ast.Lit)
+		if !ok || l.Val.Kind() != ast.KindString {
+			return nil
+		}
+		keys = append(keys, l.Val.AsString())
+	}
+	read := &info{raw: true, keys: []string{keys[len(keys)-1]}, absent: true, nulls: true}
+	cs := a.clauseOf(read, []string{str}, litHow{}, nil, shapeEq)
+	// harness.DataModels.For reads p_log_type with its exact spelling.
+	lt, ok := litHow{}.keyLiteral("p_log_type")
+	if len(cs) != 1 || !ok {
+		return nil
+	}
+	modelled := clause{lits: []lit{lt}, anchor: anchor{{key: lt, any: true}}}
+	return []clause{union(cs[0], modelled)}
 }
 
 // in: `x in ["a", "b"]` is false unless x is one of them; `"a" in x` is false
@@ -654,6 +685,13 @@ func isASCII(s string) bool {
 
 // union is the clause that fails only when both fail.
 func union(a, b clause) clause {
+	// A clause that never holds adds nothing, not even a wider anchor.
+	switch {
+	case a.never():
+		return b
+	case b.never():
+		return a
+	}
 	return clause{
 		lits:   append(slices.Clip(a.lits), b.lits...),
 		kinds:  append(slices.Clip(a.kinds), b.kinds...),
@@ -728,6 +766,9 @@ func finish(cs []clause) []clause {
 	}
 	return out
 }
+
+// never: c holds on no event (but for the marker hazard).
+func (c clause) never() bool { return len(c.lits) == 0 && len(c.kinds) == 0 }
 
 // implies reports whether c holds on every event d holds on: each literal of
 // c finds one of d's, and d checks every key c checks (no less strictly).

@@ -198,8 +198,14 @@ type hazards struct {
 	marker       bool
 	nonASCIIDone bool
 	nonASCII     bool
-	// keys are the values found at keys anchors read (see values).
+	// keys are the values found at the keys anchors and kind checks read
+	// (see values).
 	keys []keyValues
+}
+
+// reset readies h for another text, keeping its memory.
+func (h *hazards) reset() {
+	*h = hazards{keys: h.keys[:0]}
 }
 
 func (h *hazards) scanEscapes(raw []byte) {
@@ -224,7 +230,7 @@ func (h *hazards) scanEscapes(raw []byte) {
 var markerLit = newLit(pyObjMarker, false)
 
 func (c *clause) holds(raw []byte, h *hazards, marker bool) bool {
-	if len(c.lits) > 0 || len(c.kinds) > 0 {
+	if len(c.lits) > 0 {
 		found := false
 		for i := range c.lits {
 			if c.lits[i].index(raw) >= 0 {
@@ -232,17 +238,23 @@ func (c *clause) holds(raw []byte, h *hazards, marker bool) bool {
 				break
 			}
 		}
-		if found && len(c.anchor) == 0 {
+		if found && (len(c.anchor) == 0 || !c.hidden(raw, h) && c.anchor.holds(raw, h)) {
 			return true
 		}
+	}
+	return c.holdsBesides(raw, h, marker)
+}
+
+// holdsBesides reports whether c holds on raw whatever its literals and anchor
+// find there: the text may hide them from a plain search, the operation may
+// raise on a value of another kind, or on a datetime stand-in (marker).
+func (c *clause) holdsBesides(raw []byte, h *hazards, marker bool) bool {
+	if len(c.lits) > 0 || len(c.kinds) > 0 {
 		if c.hidden(raw, h) {
 			return true
 		}
-		if found && c.anchor.holds(raw, h) {
-			return true
-		}
 		for i := range c.kinds {
-			if c.kinds[i].violated(raw) {
+			if c.kinds[i].violated(raw, h) {
 				return true
 			}
 		}
@@ -303,24 +315,9 @@ func hasNonASCII(b []byte) bool {
 // violated reports whether the event holds key (as a JSON object key) with a
 // value whose kind is not allowed. Every place the key occurs counts, nested
 // or not: that is more than the operation reads, never less.
-func (k *kindCheck) violated(raw []byte) bool {
-	n := len(k.key.text)
-	for i := 0; i < len(raw); {
-		j := k.key.index(raw[i:])
-		if j < 0 {
-			return false
-		}
-		start, end := i+j, i+j+n
-		i = start + 1
-		if start == 0 || raw[start-1] != '"' || end >= len(raw) || raw[end] != '"' {
-			continue
-		}
-		m := skipSpace(raw, end+1)
-		if m >= len(raw) || raw[m] != ':' {
-			continue
-		}
-		m = skipSpace(raw, m+1)
-		if m >= len(raw) || k.allow&kindOf(raw[m]) == 0 {
+func (k *kindCheck) violated(raw []byte, h *hazards) bool {
+	for _, v := range h.values(raw, &k.key) {
+		if k.allow&v.kind == 0 {
 			return true
 		}
 	}

@@ -156,7 +156,7 @@ func TestKinds(t *testing.T) {
 		{`{"myeventName":[1]}`, false},
 		{`{"a":"\"eventName\":[1]"}`, false},
 	} {
-		if got := notList.violated([]byte(tc.raw)); got != tc.want {
+		if got := notList.violated([]byte(tc.raw), &hazards{}); got != tc.want {
 			t.Errorf("violated(%s) = %v, want %v", tc.raw, got, tc.want)
 		}
 	}

@@ -1,0 +1,221 @@
+package plan
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// Set is the plans of the rules an engine runs together. It keeps the union of
+// paths of each combination of plans it was asked about, since the same few
+// combinations (the rules whose prefilter keeps an event) come up again and
+// again. It is safe for concurrent use.
+//
+// Most rules compare a few fields with constants, and most of those fields are
+// the same few keys (eventName, eventSource). The set indexes the anchored
+// clause of each plan that has one by key and value, so one search for each
+// such key rejects all the plans at once whose anchor the event fails; only
+// the plans left are checked one by one.
+type Set struct {
+	Plans  []*Plan
+	mu     sync.Mutex
+	unions map[string]*Projection
+
+	keys []*indexKey
+	scan keyScan
+	// entry is the index clause of each plan (nil: not indexed).
+	entry []*clause
+}
+
+// indexKey is what the index clauses expect of one key's values.
+type indexKey struct {
+	key      lit
+	plans    []int            // every plan with an alternative on this key
+	eq       map[string][]int // a value as the text holds it -> plans
+	eqFold   map[string][]int // the lower-case value -> plans
+	prefixes []prefixEntry
+	any      []int // plans any value passes
+}
+
+type prefixEntry struct {
+	text string
+	fold bool
+	plan int
+}
+
+// Projection is the union of the paths of some plans.
+type Projection struct {
+	Paths [][]string
+	All   bool
+
+	trieOnce sync.Once
+	trie     *trie
+}
+
+// NewSet returns a set of plans.
+func NewSet(plans []*Plan) *Set {
+	s := &Set{Plans: plans, unions: map[string]*Projection{}, entry: make([]*clause, len(plans))}
+	for i, p := range plans {
+		for j := range p.clauses {
+			if c := &p.clauses[j]; len(c.anchor) > 0 {
+				s.entry[i] = c
+				for _, x := range c.anchor {
+					s.add(i, x)
+				}
+				break
+			}
+		}
+	}
+	// A key searched ignoring case first: its occurrences give the exact
+	// spelling's too (hazards.values).
+	// Keys searched ignoring case give the occurrences of their exact
+	// spellings too (hazards.values); only the others are searched exactly.
+	var scan []*lit
+	for _, k := range s.keys {
+		if k.key.fold || !slices.ContainsFunc(s.keys, func(o *indexKey) bool { return o.key.fold && o.key.text == asciiLower(k.key.text) }) {
+			scan = append(scan, &k.key)
+		}
+	}
+	s.scan = newKeyScan(scan)
+	return s
+}
+
+func (s *Set) add(plan int, x alt) {
+	var k *indexKey
+	for _, have := range s.keys {
+		if have.key == x.key {
+			k = have
+		}
+	}
+	if k == nil {
+		k = &indexKey{key: x.key, eq: map[string][]int{}, eqFold: map[string][]int{}}
+		s.keys = append(s.keys, k)
+	}
+	if n := len(k.plans); n == 0 || k.plans[n-1] != plan {
+		k.plans = append(k.plans, plan)
+	}
+	if x.any {
+		k.any = append(k.any, plan)
+	}
+	for _, v := range x.vals {
+		switch {
+		case x.prefix:
+			k.prefixes = append(k.prefixes, prefixEntry{text: v, fold: x.fold, plan: plan})
+		case x.fold:
+			k.eqFold[v] = append(k.eqFold[v], plan)
+		default:
+			k.eq[v] = append(k.eq[v], plan)
+		}
+	}
+}
+
+// Keep appends to dst the indexes of the plans whose prefilter keeps raw. It
+// allocates its scratch space; a Checker reuses it.
+func (s *Set) Keep(dst []int, raw []byte) []int {
+	return s.NewChecker().Keep(dst, raw)
+}
+
+// Checker checks events against a Set, reusing its scratch space from one
+// event to the next. It is for one goroutine.
+type Checker struct {
+	s    *Set
+	h    hazards
+	pass []bool // the plan's index clause found an accepted value
+	low  []byte
+}
+
+// NewChecker returns a Checker for s.
+func (s *Set) NewChecker() *Checker {
+	return &Checker{s: s, pass: make([]bool, len(s.Plans))}
+}
+
+// Keep appends to dst the indexes of the plans whose prefilter keeps raw: the
+// plans whose Maybe is true.
+func (c *Checker) Keep(dst []int, raw []byte) []int {
+	c.h.reset()
+	s := c.s
+	clear(c.pass)
+	s.scan.run(raw, &c.h)
+	for _, k := range s.keys {
+		for _, v := range c.h.values(raw, &k.key) {
+			c.mark(k, v)
+		}
+	}
+	for i, p := range s.Plans {
+		if e := s.entry[i]; e != nil && !c.pass[i] && !e.holdsBesides(raw, &c.h, p.marker) {
+			continue
+		}
+		if p.maybe(raw, &c.h) {
+			dst = append(dst, i)
+		}
+	}
+	return dst
+}
+
+// mark passes the plans whose alternative on k accepts v.
+func (c *Checker) mark(k *indexKey, v value) {
+	for _, p := range k.any {
+		c.pass[p] = true
+	}
+	if !v.plain || hasNonASCII(v.text) {
+		// Left to each plan's own check, which knows about folding.
+		for _, p := range k.plans {
+			c.pass[p] = true
+		}
+		return
+	}
+	for _, p := range k.eq[string(v.text)] {
+		c.pass[p] = true
+	}
+	if len(k.eqFold) > 0 || len(k.prefixes) > 0 {
+		c.low = appendLower(c.low[:0], v.text)
+		for _, p := range k.eqFold[string(c.low)] {
+			c.pass[p] = true
+		}
+		for _, e := range k.prefixes {
+			t := v.text
+			if e.fold {
+				t = c.low
+			}
+			if len(t) >= len(e.text) && string(t[:len(e.text)]) == e.text {
+				c.pass[e.plan] = true
+			}
+		}
+	}
+}
+
+func appendLower(dst, b []byte) []byte {
+	for _, ch := range b {
+		if 'A' <= ch && ch <= 'Z' {
+			ch += 'a' - 'A'
+		}
+		dst = append(dst, ch)
+	}
+	return dst
+}
+
+// Projection is the union of the paths of the plans at idx (as Keep returns
+// them: increasing). The same combination returns the same *Projection, so a
+// decoder may key its compiled form on the pointer.
+func (s *Set) Projection(idx []int) *Projection {
+	var kb strings.Builder
+	for _, i := range idx {
+		kb.WriteString(strconv.Itoa(i))
+		kb.WriteByte(',')
+	}
+	k := kb.String()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if u, ok := s.unions[k]; ok {
+		return u
+	}
+	ps := make([]*Plan, len(idx))
+	for j, i := range idx {
+		ps[j] = s.Plans[i]
+	}
+	paths, all := Union(ps)
+	u := &Projection{Paths: paths, All: all}
+	s.unions[k] = u
+	return u
+}
