@@ -33,6 +33,27 @@ var LogTypeSourceTypes = map[string]string{
 	"AWS.CloudTrail": "aws:cloudtrail",
 }
 
+// ReadsLogType reports whether the rule sees events of the given log type (a
+// Panther log type or a Splunk sourcetype): Panther gives a rule only the
+// events of its LogTypes, and a Splunk search selects its sourcetype (the
+// cloudtrail macro is sourcetype=aws:cloudtrail), the first of the rule's log
+// types here.
+func ReadsLogType(r *ast.Rule, logType string) bool {
+	want := logType
+	if st, ok := LogTypeSourceTypes[logType]; ok {
+		want = st
+	}
+	if r.Platform == ast.Splunk {
+		return sourceTypeName(r, "") == want
+	}
+	for _, lt := range r.LogTypes {
+		if lt == logType || LogTypeSourceTypes[lt] == want {
+			return true
+		}
+	}
+	return false
+}
+
 // LoadEvents reads a file of JSON events, one per line. A malformed line is
 // reported with its line and column and skipped; the rest of the file is read.
 func LoadEvents(path, sourceType string) ([]Event, ast.ErrorList) {

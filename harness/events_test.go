@@ -99,3 +99,29 @@ func FuzzParseEvents(f *testing.F) {
 		}
 	})
 }
+
+// ReadsLogType: Panther routes by LogTypes; a Splunk search reads its own
+// sourcetype, named as such or by the Panther log type that maps to it.
+func TestReadsLogType(t *testing.T) {
+	panther := &ast.Rule{Platform: ast.Panther, LogTypes: []string{"AWS.CloudTrail", "AWS.VPCFlow"}}
+	splunk := &ast.Rule{Platform: ast.Splunk, LogTypes: []string{"aws:cloudtrail"}}
+	github := &ast.Rule{Platform: ast.Panther, LogTypes: []string{"GitHub.Audit"}}
+	for _, tc := range []struct {
+		r    *ast.Rule
+		lt   string
+		want bool
+	}{
+		{panther, "AWS.CloudTrail", true},
+		{panther, "AWS.VPCFlow", true},
+		{panther, "aws:cloudtrail", true},
+		{panther, "Okta.SystemLog", false},
+		{splunk, "AWS.CloudTrail", true},
+		{splunk, "aws:cloudtrail", true},
+		{splunk, "AWS.VPCFlow", false},
+		{github, "AWS.CloudTrail", false},
+	} {
+		if got := ReadsLogType(tc.r, tc.lt); got != tc.want {
+			t.Errorf("ReadsLogType(%v, %s) = %v, want %v", tc.r.LogTypes, tc.lt, got, tc.want)
+		}
+	}
+}

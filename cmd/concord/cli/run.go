@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -20,6 +21,7 @@ func newRunCmd(io *streams) *cobra.Command {
 	var eventFiles []string
 	var cpus int
 	var exhaustive bool
+	var logType string
 	cmd := &cobra.Command{
 		Use:   "run RULE... [--events PATH]...",
 		Short: "Run rules over events and print their result rows and hits",
@@ -42,14 +44,24 @@ func newRunCmd(io *streams) *cobra.Command {
 			}
 			var rules []*harness.Compiled
 			var loadErrs ast.ErrorList
+			var skipped []*ast.Rule
 			for _, l := range ls {
-				if l.compiled == nil {
+				switch {
+				case l.compiled == nil:
 					loadErrs.Append(l.errs)
-					continue
+				case logType != "" && !harness.ReadsLogType(l.rule, logType):
+					skipped = append(skipped, l.rule)
+				default:
+					rules = append(rules, l.compiled)
 				}
-				rules = append(rules, l.compiled)
 			}
 			loadErrs.Print(io.err)
+			for _, r := range skipped {
+				fmt.Fprintf(io.err, "%s: skipped: the rule reads %s, not %s\n", r.File, strings.Join(r.LogTypes, ", "), logType)
+			}
+			if logType != "" && len(rules) == 0 && len(skipped) > 0 {
+				return fmt.Errorf("run: no rule reads log type %s", logType)
+			}
 			r := stream.Open(eventFiles, os.Stdin)
 			defer r.Close()
 			var read atomic.Int64
@@ -68,7 +80,11 @@ func newRunCmd(io *streams) *cobra.Command {
 				if len(runs) == 1 && len(ls) == 1 {
 					err = writeJSON(io, runs[0])
 				} else {
-					err = writeJSON(io, map[string]any{"runs": runs, "events": stats.Events, "decoded": stats.Decoded, "unhandled": len(ls) - len(rules), "malformed": len(stats.Errors)})
+					skips := []map[string]any{}
+					for _, r := range skipped {
+						skips = append(skips, map[string]any{"rule": ruleJSON(r), "log_types": r.LogTypes})
+					}
+					err = writeJSON(io, map[string]any{"runs": runs, "events": stats.Events, "decoded": stats.Decoded, "unhandled": len(ls) - len(rules) - len(skipped), "malformed": len(stats.Errors), "skipped": skips})
 				}
 				if err != nil {
 					return err
@@ -78,8 +94,12 @@ func newRunCmd(io *streams) *cobra.Command {
 					printRun(io.out, res.Rule.Rule, stats.Events, res)
 				}
 				if len(ls) > 1 || len(rules) == 0 {
-					fmt.Fprintf(io.out, "%d rules over %d events (%d decoded, the others no rule could match; %d malformed); %d rules could not be run\n",
-						len(rules), stats.Events, stats.Decoded, len(stats.Errors), len(ls)-len(rules))
+					fmt.Fprintf(io.out, "%d rules over %d events (%d decoded, the others no rule could match; %d malformed); %d rules could not be run",
+						len(rules), stats.Events, stats.Decoded, len(stats.Errors), len(ls)-len(rules)-len(skipped))
+					if len(skipped) > 0 {
+						fmt.Fprintf(io.out, "; %d skipped (not %s)", len(skipped), logType)
+					}
+					fmt.Fprintln(io.out)
 				}
 			}
 			if len(loadErrs) > 0 || len(stats.Errors) > 0 {
@@ -91,6 +111,7 @@ func newRunCmd(io *streams) *cobra.Command {
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
 	cmd.Flags().StringArrayVar(&eventFiles, "events", nil, "events: a file, a folder or - for stdin (repeatable)")
 	cmd.Flags().IntVar(&cpus, "cpus", 0, "CPUs to evaluate on (0: all)")
+	cmd.Flags().StringVar(&logType, "log-type", "", "the events' log type (a Panther log type such as AWS.CloudTrail, or a Splunk sourcetype): rules of other log types are skipped, as Panther routes events by log type and a Splunk search selects its sourcetype")
 	cmd.Flags().BoolVar(&exhaustive, "exhaustive", false, "decode every event in full for every rule (no prefilter, no projection): the reference the fast path is checked against")
 	return cmd
 }
@@ -152,12 +173,16 @@ func runJSON(r *ast.Rule, res *harness.ScanResult, events int64) map[string]any 
 		errs = append(errs, map[string]string{"event": e.Source, "error": e.Err.Error()})
 	}
 	return map[string]any{
-		"rule":   map[string]string{"id": r.ID, "name": r.Name, "file": r.File, "platform": string(r.Platform)},
+		"rule":   ruleJSON(r),
 		"rows":   rows,
 		"hits":   hits,
 		"errors": errs,
 		"events": events,
 	}
+}
+
+func ruleJSON(r *ast.Rule) map[string]string {
+	return map[string]string{"id": r.ID, "name": r.Name, "file": r.File, "platform": string(r.Platform)}
 }
 
 func printRun(w io.Writer, r *ast.Rule, events int64, res *harness.ScanResult) {

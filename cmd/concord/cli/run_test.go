@@ -67,3 +67,43 @@ func TestRunStreamsManyRules(t *testing.T) {
 		}
 	}
 }
+
+// --log-type runs only the rules of that log type, and says which it skipped:
+// the fixtures' VPC flow and GitHub rules never see CloudTrail in Panther.
+func TestRunLogType(t *testing.T) {
+	events := fixtures + "/attack_data/datasets/attack_techniques/T1562.008/aws_bedrock_delete_model_invocation_logging/cloudtrail.json"
+	out, errOut, code := concord(t, "run", fixtures, "--events", events, "--log-type", "AWS.CloudTrail", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var got struct {
+		Runs    []struct{ Rule struct{ File string } }
+		Skipped []struct {
+			Rule     struct{ File string }
+			LogTypes []string `json:"log_types"`
+		}
+		Unhandled int
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	var skipped []string
+	for _, s := range got.Skipped {
+		skipped = append(skipped, filepath.Base(s.Rule.File)+" "+strings.Join(s.LogTypes, ","))
+	}
+	want := []string{"aws_vpcflow_unexpected_inbound_simple.yml AWS.VPCFlow", "github_repo_made_public_simple.yml GitHub.Audit"}
+	if strings.Join(skipped, "; ") != strings.Join(want, "; ") || got.Unhandled != 0 || len(got.Runs) < 20 {
+		t.Errorf("skipped %v (want %v), unhandled %d, %d runs", skipped, want, got.Unhandled, len(got.Runs))
+	}
+	for _, r := range got.Runs {
+		if strings.Contains(r.Rule.File, "vpcflow") || strings.Contains(r.Rule.File, "github") {
+			t.Errorf("ran %s", r.Rule.File)
+		}
+	}
+	if !strings.Contains(errOut, "github_repo_made_public_simple.yml: skipped: the rule reads GitHub.Audit, not AWS.CloudTrail") {
+		t.Errorf("stderr: %s", errOut)
+	}
+	if _, errOut, code := concord(t, "run", fixtures+"/panther-analysis/rules/github_rules", "--events", events, "--log-type", "aws:cloudtrail"); code == 0 || !strings.Contains(errOut, "no rule reads log type aws:cloudtrail") {
+		t.Errorf("only other log types: exit %d, %s", code, errOut)
+	}
+}
