@@ -188,6 +188,13 @@ prefilter:
 paths: eventName, sourcetype
 prefilter:
   (?i)"deletetrail" ; value of "eventName" (?i)== "deletetrail"`},
+		// The add-on's errorCode is coalesce(errorCode, if(ConsoleLogin =
+		// "Failure", "failure", "success")) (sourcetype/data/aws_cloudtrail.yml):
+		// an event with neither raw key has errorCode=success.
+		{"splunk computed field", spl1(`errorCode!=success`), `
+paths: errorCode, responseElements.ConsoleLogin, "responseElements.ConsoleLogin"
+prefilter:
+  "ConsoleLogin" | "errorCode"`},
 		{"splunk in", spl1(`eventName IN (StopLogging, DeleteTrail)`), `
 paths: eventName
 prefilter:

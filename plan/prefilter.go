@@ -6,6 +6,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/concordsec/concord/ast"
+	"github.com/concordsec/concord/eval"
+	"github.com/concordsec/concord/sourcetype"
 )
 
 // prefilter derives the clauses of p from the match.
@@ -103,7 +105,63 @@ func (a *analyzer) cond(x ast.Expr, w want, s *scope) []clause {
 			return a.match(n, s)
 		}
 	}
-	return nil
+	return a.computed(x, w)
+}
+
+// computed: a test that reads one field the sourcetype computes (the add-on's
+// errorCode, from errorCode and responseElements.ConsoleLogin) comes out the
+// same on every event holding none of the raw keys the field is computed
+// from: as on the view of an empty event. When that is what w asks for, the
+// event must hold one of those keys.
+func (a *analyzer) computed(x ast.Expr, w want) []clause {
+	if !a.splunk || a.st == nil {
+		return nil
+	}
+	field, ok := "", true
+	ast.Inspect(x, func(e ast.Expr) bool {
+		switch n := e.(type) {
+		case *ast.Field:
+			ok = ok && len(n.Path) == 1 && (field == "" || field == n.Path[0])
+			field = n.Path[0]
+		case *ast.Local:
+			ok = false
+		}
+		return ok
+	})
+	if !ok || field == "" {
+		return nil
+	}
+	o := a.st.Sources(field)
+	if !o.OK || !o.Computed || len(o.Raw) == 0 {
+		return nil
+	}
+	var c clause
+	for _, raw := range o.Raw {
+		if strings.HasPrefix(raw, "_") {
+			return nil // Splunk's own fields, not JSON keys
+		}
+		l, ok := litHow{}.keyLiteral(lastKey(raw))
+		if !ok {
+			return nil
+		}
+		c.lits = append(c.lits, l)
+	}
+	view, err := a.st.View(ast.ObjectOf(&ast.Object{}), sourcetype.Meta{})
+	if err != nil {
+		return nil
+	}
+	rec := &ast.Object{}
+	if v, ok := view.Get(field); ok {
+		rec.Set(field, v)
+	}
+	prog, errs := eval.Compile(x, a.r.Keys)
+	if errs != nil {
+		return nil
+	}
+	if v, err := prog.Eval(&eval.Env{Record: ast.ObjectOf(rec)}); err != nil || !w.holds(v) {
+		return nil
+	}
+	return []clause{c}
 }
 
 func (a *analyzer) logic(n *ast.Logic, w want, s *scope) []clause {
