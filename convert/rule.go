@@ -46,7 +46,7 @@ func Lift(c *harness.Compiled) (*portable.Rule, ast.ErrorList, error) {
 		out.Output, out.Title = pantherOutputs(r)
 	}
 	if th != nil {
-		out.Lossy = append(out.Lossy, thresholdLossy(th, cond, r.Platform)...)
+		out.Lossy = append(out.Lossy, thresholdLossy(th, cond, out.LogType, r.Platform)...)
 		out.Title = countText(out.Title, perEvent.Rule, th)
 	}
 	tests, errs, err := tests(perEvent, cond)

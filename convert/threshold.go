@@ -55,7 +55,7 @@ func dedupFields(x ast.Expr) ([][]string, error) {
 	case *ast.Field:
 		return [][]string{n.Path}, nil
 	case *ast.Default:
-		if _, ok := n.Else.(*ast.Lit); ok {
+		if len(ast.Fields(n.Else)) == 0 { // a placeholder for a missing field
 			return dedupFields(n.X)
 		}
 	case *ast.Lit:
@@ -256,9 +256,13 @@ func countAtLeast(x ast.Expr) (string, int, bool) {
 // Splunk's bin puts _time into spans aligned to the clock, and stats drops an
 // event whose by-field is null and counts an event once per value of a
 // multivalue by-field (https://help.splunk.com/splunk-enterprise/spl-search-reference/9.2/search-commands/stats).
-func thresholdLossy(th *portable.Threshold, cond portable.Expr, source ast.Platform) []portable.Lossy {
+func thresholdLossy(th *portable.Threshold, cond portable.Expr, logType string, source ast.Platform) []portable.Lossy {
 	out := []portable.Lossy{{Either: true,
 		Reason: fmt.Sprintf("Panther's dedup period opens at a group's first matching event and lasts %d minutes; Splunk's bin _time spans are aligned to the clock, so a burst across a span boundary is counted in two groups.", th.WindowMinutes)}}
+	if f := timeFields[logType]; f != "" {
+		out = append(out, portable.Lossy{Fields: []string{f, "_time"}, Either: true,
+			Reason: fmt.Sprintf("Both platforms place an event in time by its %s; one without a readable %s is placed when it arrives (Splunk's index time, Panther's parse time), which concord's run does not model: its Splunk search drops such an event from its time bins.", f, f)})
+	}
 	var fields []string
 	for _, f := range th.GroupBy {
 		fields = append(fields, strings.Join(f, "."))
@@ -288,6 +292,9 @@ func thresholdLossy(th *portable.Threshold, cond portable.Expr, source ast.Platf
 	}
 	return out
 }
+
+// timeFields are the raw fields that give a log type's events their time.
+var timeFields = map[string]string{"AWS.CloudTrail": "eventTime"}
 
 // threshold reads a rule's aggregation, if it has one, and the rule that
 // gives its per-event verdicts: the rule itself, or for a Splunk search the
