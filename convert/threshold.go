@@ -18,9 +18,10 @@ import (
 // the same dedup string within DedupPeriodMinutes (60 when unset). The dedup
 // string is dedup()'s, else title()'s, else the rule ID (Panther's order:
 // https://help.panther.com/articles/9981434414-what-fields-are-used-for-deduplicating-repeated-alerts-in-panther);
-// conversion groups by the event fields it is made of, and refuses one made
-// of anything else (a data model's value, a branch).
-func pantherThreshold(r *ast.Rule) (*portable.Threshold, error) {
+// conversion groups by the event fields it is made of (CloudTrail's
+// actor_user approximated by the caller's ARN, a lossy point), and refuses
+// one made of anything else (another data model value, a branch).
+func pantherThreshold(r *ast.Rule) (*portable.Threshold, []portable.Lossy, error) {
 	th := &portable.Threshold{Count: r.Threshold, WindowMinutes: r.DedupPeriodMinutes}
 	if th.WindowMinutes <= 0 {
 		th.WindowMinutes = portable.DefaultWindowMinutes
@@ -31,19 +32,54 @@ func pantherThreshold(r *ast.Rule) (*portable.Threshold, error) {
 			continue
 		}
 		x := r.Outputs[i].X
+		var lossy []portable.Lossy
+		actor := false
+		ast.Inspect(x, func(y ast.Expr) bool {
+			actor = actor || actorUser(y)
+			return !actor
+		})
+		if actor {
+			lossy = append(lossy, actorUserLossy)
+		}
 		fields, err := dedupFields(x)
+		if actor && !slices.Contains(r.LogTypes, "AWS.CloudTrail") {
+			err = fmt.Errorf("the data model's actor_user")
+		}
 		if err != nil {
 			pos := x.Pos()
 			if pos.File == "" {
 				pos.File = r.File
 			}
-			return nil, &Error{Pos: pos, Reason: fmt.Sprintf("Threshold %d counts events by the dedup string, here %s(), which reads %s: conversion groups by fields of the event",
+			return nil, nil, &Error{Pos: pos, Reason: fmt.Sprintf("Threshold %d counts events by the dedup string, here %s(), which reads %s: conversion groups by fields of the event",
 				r.Threshold, name, err)}
 		}
 		th.GroupBy = fields
-		return th, nil
+		return th, lossy, nil
 	}
-	return th, nil // the rule ID: one group
+	return th, nil, nil // the rule ID: one group
+}
+
+// actorUser: x reads the data model's actor_user.
+func actorUser(x ast.Expr) bool {
+	c, ok := x.(*ast.Call)
+	if !ok || c.Fn != "panther.udm" || len(c.Args) != 1 {
+		return false
+	}
+	name, ok := str(c.Args[0])
+	return ok && name == "actor_user"
+}
+
+// actorUserLossy: CloudTrail's actor_user (panther-analysis's
+// data_models/aws_cloudtrail_data_model.py get_actor_user) is the user name,
+// the role of an assumed-role session or the invoking service, read from
+// these fields by userIdentity.type; the conversion groups by the caller's ARN,
+// which splits a role's sessions and misses callers without one.
+var actorUserLossy = portable.Lossy{
+	Fields: []string{"userIdentity.arn", "userIdentity.type", "userIdentity.userName", "userIdentity.accountId",
+		"userIdentity.principalId", "userIdentity.sessionContext.sessionIssuer.userName", "userIdentity.invokedBy",
+		"additionalEventData.UserName", "sourceIdentity", "eventType"},
+	Either: true,
+	Reason: "The Panther rule counts by the data model's actor_user (a user name, an assumed role's name, or the invoking service, by userIdentity.type); the conversion counts by userIdentity.arn, which splits one role's sessions into groups and has no group for a caller without an ARN.",
 }
 
 // dedupFields are the event fields a dedup string is made of: a field (with
@@ -79,6 +115,10 @@ func dedupFields(x ast.Expr) ([][]string, error) {
 		}
 		return out, nil
 	case *ast.Call:
+		if actorUser(n) {
+			// CloudTrail's actor_user, approximated (actorUserLossy).
+			return [][]string{{"userIdentity", "arn"}}, nil
+		}
 		if n.Fn == "py.str" && len(n.Args) == 1 {
 			return dedupFields(n.Args[0])
 		}
@@ -306,8 +346,8 @@ func threshold(c *harness.Compiled) (*portable.Threshold, *harness.Compiled, []p
 		if r.Threshold <= 1 {
 			return nil, c, nil, nil
 		}
-		th, err := pantherThreshold(r)
-		return th, c, nil, err
+		th, lossy, err := pantherThreshold(r)
+		return th, c, lossy, err
 	case ast.Splunk:
 		th, perEvent, lossy, err := splunkThreshold(r)
 		if err != nil || th == nil {

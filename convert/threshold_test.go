@@ -94,7 +94,9 @@ func TestDedupFields(t *testing.T) {
 		{&ast.Call{Fn: "py.dict.get", Args: []ast.Expr{&ast.Default{X: f("userIdentity"), Else: &ast.DictLit{}}, s("arn"), s("<NO_ARN>")}}, "[[userIdentity arn]]"},
 		{&ast.Call{Fn: "py.str", Args: []ast.Expr{f("eventName")}}, "[[eventName]]"},
 		{s("constant"), "[]"},
-		{&ast.Call{Fn: "panther.udm", Args: []ast.Expr{s("actor_user")}}, `error: panther.udm("actor_user")`},
+		// CloudTrail's actor_user, approximated by the caller's ARN.
+		{&ast.Concat{Parts: []ast.Expr{s("["), &ast.Call{Fn: "panther.udm", Args: []ast.Expr{s("actor_user")}}, s("] in "), f("recipientAccountId")}}, "[[userIdentity arn] [recipientAccountId]]"},
+		{&ast.Call{Fn: "panther.udm", Args: []ast.Expr{s("source_ip")}}, `error: panther.udm("source_ip")`},
 		{&ast.Cond{If: f("x"), Then: f("a"), Else: f("b")}, "error: if("},
 	} {
 		fs, err := dedupFields(c.x)
@@ -140,6 +142,12 @@ func TestThresholdSets(t *testing.T) {
 	}
 	if len(order) != len(want) {
 		t.Errorf("%d sets, want %d", len(order), len(want))
+	}
+	for i, name := range order {
+		f, ok := splitField(name + "#1~missing:eventName")
+		if ok != (i == 2) || (ok && f != "userIdentity.arn") {
+			t.Errorf("%s: split by %q %v", name, f, ok)
+		}
 	}
 	if v := eval.Lookup(ev, []string{"userIdentity", "arn"}, ast.KeysExact).Text(); v != "arn:a" {
 		t.Errorf("the true positive itself changed: %s", v)

@@ -49,7 +49,13 @@ func Verify(src, dst *harness.Compiled, lossy []portable.Lossy, extra []harness.
 	for _, l := range lossy {
 		v.Pair.Accept = append(v.Pair.Accept, accepts(l, src.Rule.Platform)...)
 	}
-	for _, e := range cmp.Events {
+	for i, e := range cmp.Events {
+		if f, ok := splitField(e.Source); ok {
+			// What separates the set's groups decides it (and its mutants),
+			// as a mutated field would.
+			cmp.Events[i].DecidingFields = append(e.DecidingFields, f)
+			e = cmp.Events[i]
+		}
 		if !e.Agree && v.Pair.Accepts(e) == nil {
 			v.Unaccepted++
 		}
@@ -116,7 +122,7 @@ func ThresholdSets(r *portable.Rule) []harness.Event {
 		if old.Kind() != ast.KindString {
 			other = ast.String("other")
 		}
-		split := copies(name(fmt.Sprintf("%d copies in two groups by %s", th.Count, strings.Join(f, "."))), th.Count, func(j int, o *ast.Object) {
+		split := copies(splitName(th.Count, strings.Join(f, "."), first.Name), th.Count, func(j int, o *ast.Object) {
 			if j%2 == 1 {
 				o.SetPath(f, other)
 			}
@@ -124,4 +130,20 @@ func ThresholdSets(r *portable.Rule) []harness.Event {
 		out = append(out, split...)
 	}
 	return out
+}
+
+// splitName names the set of copies split between two groups by field;
+// splitField reads the field back.
+func splitName(n int, field, test string) string {
+	return fmt.Sprintf("threshold: %d copies in two groups by %s of %q", n, field, test)
+}
+
+func splitField(set string) (string, bool) {
+	rest, ok := strings.CutPrefix(set, "threshold: ")
+	if !ok {
+		return "", false
+	}
+	_, rest, ok = strings.Cut(rest, " copies in two groups by ")
+	field, _, ok2 := strings.Cut(rest, " of ")
+	return field, ok && ok2
 }
