@@ -192,3 +192,48 @@ func TestThresholdRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// The points where the two platforms count differently. Sources: Panther's
+// dedup period opens at a group's first match
+// (https://help.panther.com/Alerts_and_Destinations/Alerts/Will_specifying_a_dedup_period_delay_a_Panther_alert_for_the_duration_of_the_set_period%3F),
+// its dedup string is dedup(), else title(), else the rule ID
+// (https://help.panther.com/articles/9981434414-what-fields-are-used-for-deduplicating-repeated-alerts-in-panther);
+// Splunk's stats drops a result whose by-field is null and splits a
+// multivalue one (https://help.splunk.com/splunk-enterprise/spl-search-reference/9.2/search-commands/stats),
+// and bin _time spans are aligned to the clock.
+func TestThresholdLossy(t *testing.T) {
+	th := &portable.Threshold{Count: 3, WindowMinutes: 10, GroupBy: [][]string{{"userIdentity", "arn"}, {"sourceIPAddress"}}}
+	arn := &portable.Atom{Field: []string{"userIdentity", "arn"}, Op: portable.Exists}
+	for _, c := range []struct {
+		cond   portable.Expr
+		source ast.Platform
+		want   string
+	}{
+		// From Panther, a missing group field is a group of its own; the
+		// condition requiring the field leaves only the other.
+		{&portable.And{}, ast.Panther, "window; eventTime,_time; array userIdentity.arn,sourceIPAddress; join source; missing userIdentity.arn,sourceIPAddress source"},
+		{arn, ast.Panther, "window; eventTime,_time; array userIdentity.arn,sourceIPAddress; join source; missing sourceIPAddress source"},
+		// From Splunk, the per-event condition's lossy points say the drop.
+		{&portable.And{}, ast.Splunk, "window; eventTime,_time; array userIdentity.arn,sourceIPAddress; join conversion"},
+	} {
+		var got []string
+		for _, l := range thresholdLossy(th, c.cond, "AWS.CloudTrail", c.source) {
+			dir := map[bool]string{true: "source", false: "conversion"}[l.SourceHits]
+			switch {
+			case len(l.Fields) == 0:
+				got = append(got, "window")
+			case strings.HasPrefix(l.Reason, "Both platforms place"):
+				got = append(got, strings.Join(l.Fields, ","))
+			case len(l.Kinds) == 1 && l.Kinds[0] == "array":
+				got = append(got, "array "+strings.Join(l.Fields, ","))
+			case strings.Contains(l.Reason, `":"`):
+				got = append(got, "join "+dir)
+			default:
+				got = append(got, "missing "+strings.Join(l.Fields, ",")+" "+dir)
+			}
+		}
+		if s := strings.Join(got, "; "); s != c.want {
+			t.Errorf("%s from %s:\ngot  %s\nwant %s", portable.String(c.cond), c.source, s, c.want)
+		}
+	}
+}

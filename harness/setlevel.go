@@ -145,12 +145,10 @@ func periods(g []int, set []Event, r *ast.Rule) [][]int {
 	var out [][]int
 	cur, start := first, 0.0
 	for j, x := range ts {
-		if j > 0 && x.t >= start+period {
-			out = append(out, cur)
-			cur = nil
-		}
-		if len(cur) == 0 || j == 0 {
+		if j == 0 {
 			start = x.t
+		} else if x.t >= start+period {
+			out, cur, start = append(out, cur), nil, x.t
 		}
 		cur = append(cur, x.i)
 	}
