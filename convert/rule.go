@@ -20,14 +20,16 @@ import (
 // data, plus negatives made from its true positives).
 func Lift(c *harness.Compiled) (*portable.Rule, ast.ErrorList, error) {
 	r := c.Rule
-	if r.Threshold > 1 {
-		return nil, nil, &Error{Pos: ast.Pos{File: r.File}, Reason: fmt.Sprintf("Threshold %d: the rule alerts on a set of events, and conversion writes per-event rules", r.Threshold)}
-	}
-	cond, lossy, err := Condition(r)
+	th, perEvent, thLossy, err := threshold(c)
 	if err != nil {
 		return nil, nil, err
 	}
-	out := &portable.Rule{Name: r.Name, ID: r.ID, Meta: r.Meta, Cond: cond, Lossy: lossy}
+	cond, lossy, err := Condition(perEvent.Rule)
+	if err != nil {
+		return nil, nil, err
+	}
+	lossy = append(lossy, thLossy...)
+	out := &portable.Rule{Name: r.Name, ID: r.ID, Meta: r.Meta, Cond: cond, Lossy: lossy, Threshold: th}
 	for _, lt := range r.LogTypes {
 		if l, ok := portable.LogTypeOf(lt); ok {
 			out.LogType = l.Panther
@@ -39,11 +41,15 @@ func Lift(c *harness.Compiled) (*portable.Rule, ast.ErrorList, error) {
 	}
 	switch r.Platform {
 	case ast.Splunk:
-		out.Output, out.Title = splunkOutputs(r)
+		out.Output, out.Title = splunkOutputs(perEvent.Rule)
 	case ast.Panther:
 		out.Output, out.Title = pantherOutputs(r)
 	}
-	tests, errs, err := tests(c, cond)
+	if th != nil {
+		out.Lossy = append(out.Lossy, thresholdLossy(th, cond, out.LogType, r.Platform)...)
+		out.Title = countText(out.Title, perEvent.Rule, th)
+	}
+	tests, errs, err := tests(perEvent, cond)
 	if err != nil {
 		return nil, errs, err
 	}

@@ -2,8 +2,11 @@ package convert
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/concordsec/concord/ast"
+	"github.com/concordsec/concord/eval"
 	"github.com/concordsec/concord/harness"
 	"github.com/concordsec/concord/portable"
 )
@@ -26,9 +29,10 @@ type Verification struct {
 }
 
 // Verify cross-checks a converted rule against its source: both rules' test
-// events, the mutants of each, and the exact decision where it applies. A
-// difference that no lossy point names fails the verification.
-func Verify(src, dst *harness.Compiled, lossy []portable.Lossy, opts harness.CompareOptions) (*Verification, ast.ErrorList, error) {
+// events, the extra events (ThresholdSets), the mutants of each, and the
+// exact decision where it applies. A difference that no lossy point names
+// fails the verification.
+func Verify(src, dst *harness.Compiled, lossy []portable.Lossy, extra []harness.Event, opts harness.CompareOptions) (*Verification, ast.ErrorList, error) {
 	s, p := src, dst
 	if src.Rule.Platform == dst.Rule.Platform {
 		return nil, nil, fmt.Errorf("verify: %s and %s are both %s rules", src.Rule.File, dst.Rule.File, src.Rule.Platform)
@@ -36,7 +40,7 @@ func Verify(src, dst *harness.Compiled, lossy []portable.Lossy, opts harness.Com
 	if s.Rule.Platform != ast.Splunk {
 		s, p = dst, src
 	}
-	events, errs := harness.CompareEvents(s.Rule, p.Rule, nil)
+	events, errs := harness.CompareEvents(s.Rule, p.Rule, extra)
 	cmp, err := harness.CompareWith(s, p, events, opts)
 	if err != nil {
 		return nil, errs, err
@@ -45,7 +49,13 @@ func Verify(src, dst *harness.Compiled, lossy []portable.Lossy, opts harness.Com
 	for _, l := range lossy {
 		v.Pair.Accept = append(v.Pair.Accept, accepts(l, src.Rule.Platform)...)
 	}
-	for _, e := range cmp.Events {
+	for i, e := range cmp.Events {
+		if f, ok := splitField(e.Source); ok {
+			// What separates the set's groups decides it (and its mutants),
+			// as a mutated field would.
+			cmp.Events[i].DecidingFields = append(e.DecidingFields, f)
+			e = cmp.Events[i]
+		}
 		if !e.Agree && v.Pair.Accepts(e) == nil {
 			v.Unaccepted++
 		}
@@ -69,4 +79,71 @@ func accepts(l portable.Lossy, source ast.Platform) []harness.Accepted {
 		out = append(out, a)
 	}
 	return out
+}
+
+// ThresholdSets are sets of events on which a Threshold rule's two forms
+// must agree, made from its first true positive: Count copies (one group, one
+// instant: both alert), Count-1 copies (neither does), and Count copies split
+// between two groups by the first group field (neither does). The harness
+// compares each set whole, and each mutant of a copy within its set: a
+// mutation that changes one copy's verdict or group brings the group below
+// the Threshold, on both platforms or the verification says where not.
+func ThresholdSets(r *portable.Rule) []harness.Event {
+	th := r.Threshold
+	if th == nil {
+		return nil
+	}
+	i := slices.IndexFunc(r.Tests, func(t portable.Test) bool { return t.Expected && t.Event.Kind() == ast.KindObject })
+	if i < 0 {
+		return nil
+	}
+	first := r.Tests[i]
+	copies := func(set string, n int, change func(j int, o *ast.Object)) []harness.Event {
+		var out []harness.Event
+		for j := range n {
+			v, err := ast.ParseJSON([]byte(ast.JSON(first.Event))) // a deep copy
+			if err != nil {
+				return nil
+			}
+			if change != nil {
+				change(j, v.AsObject())
+			}
+			out = append(out, harness.Event{Source: fmt.Sprintf("%s#%d", set, j+1), Raw: ast.JSON(v), Value: v, Set: set})
+		}
+		return out
+	}
+	name := func(what string) string { return fmt.Sprintf("threshold: %s of %q", what, first.Name) }
+	out := copies(name(fmt.Sprintf("%d copies", th.Count)), th.Count, nil)
+	out = append(out, copies(name(fmt.Sprintf("%d copies", th.Count-1)), th.Count-1, nil)...)
+	if len(th.GroupBy) > 0 {
+		f := th.GroupBy[0]
+		old := eval.Lookup(first.Event, f, ast.KeysExact)
+		other := ast.String(old.Text() + "-other")
+		if old.Kind() != ast.KindString {
+			other = ast.String("other")
+		}
+		split := copies(splitName(th.Count, strings.Join(f, "."), first.Name), th.Count, func(j int, o *ast.Object) {
+			if j%2 == 1 {
+				o.SetPath(f, other)
+			}
+		})
+		out = append(out, split...)
+	}
+	return out
+}
+
+// splitName names the set of copies split between two groups by field;
+// splitField reads the field back.
+func splitName(n int, field, test string) string {
+	return fmt.Sprintf("threshold: %d copies in two groups by %s of %q", n, field, test)
+}
+
+func splitField(set string) (string, bool) {
+	rest, ok := strings.CutPrefix(set, "threshold: ")
+	if !ok {
+		return "", false
+	}
+	_, rest, ok = strings.Cut(rest, " copies in two groups by ")
+	field, _, ok2 := strings.Cut(rest, " of ")
+	return field, ok && ok2
 }

@@ -13,24 +13,24 @@ import (
 func TestVerify(t *testing.T) {
 	pa := compiled(t, paCT+"aws_s3_bucket_versioning_suspended.yml")
 	sc := compiled(t, scCloud+"aws_s3_bucket_versioning_suspended.yml")
-	v, _, err := Verify(pa, sc, []portable.Lossy{KeyCase}, harness.CompareOptions{})
+	v, _, err := Verify(pa, sc, []portable.Lossy{KeyCase}, nil, harness.CompareOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if v.Unaccepted != 0 || v.Comparison.Disagreements() == 0 || v.Pair.Splunk != sc.Rule.File {
 		t.Errorf("S3: %d unaccepted of %d disagreeing, pair %+v", v.Unaccepted, v.Comparison.Disagreements(), v.Pair)
 	}
-	v, _, err = Verify(pa, sc, nil, harness.CompareOptions{})
+	v, _, err = Verify(pa, sc, nil, nil, harness.CompareOptions{})
 	if err != nil || v.Unaccepted != v.Comparison.Disagreements() {
 		t.Errorf("S3 without lossy points: %v, %d unaccepted", err, v.Unaccepted)
 	}
 	kms := compiled(t, paCT+"aws_kms_key_disabled_or_deletion_scheduled.yml")
 	kmsSPL := compiled(t, scCloud+"aws_kms_key_disabled_or_scheduled_for_deletion.yml")
-	v, _, err = Verify(kmsSPL, kms, []portable.Lossy{KeyCase}, harness.CompareOptions{})
+	v, _, err = Verify(kmsSPL, kms, []portable.Lossy{KeyCase}, nil, harness.CompareOptions{})
 	if err != nil || v.Unaccepted == 0 {
 		t.Errorf("KMS: %v, %d unaccepted", err, v.Unaccepted)
 	}
-	if _, _, err := Verify(pa, kms, nil, harness.CompareOptions{}); err == nil {
+	if _, _, err := Verify(pa, kms, nil, nil, harness.CompareOptions{}); err == nil {
 		t.Error("two Panther rules verified")
 	}
 }

@@ -1,11 +1,14 @@
 package harness
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/concordsec/concord/ast"
 	"github.com/concordsec/concord/notation"
+	"github.com/concordsec/concord/sourcetype"
 )
 
 // SetLevelReason says why a pair's verdicts are only defined on a set of events,
@@ -80,8 +83,7 @@ func runSet(s, p *Compiled, set []Event) (*setOutcome, error) {
 	}
 	o := &setOutcome{splunk: sr, panther: pr, splunkRows: len(sr.Rows), inAlert: make([]bool, len(set))}
 	// Panther groups matches by the dedup string: dedup(), else title(), else
-	// the rule ID. The dedup period is not applied: a set is taken to fall
-	// within one period.
+	// the rule ID, and counts a group's matches within its dedup period.
 	groups := map[string][]int{}
 	var order []string
 	for _, row := range pr.Rows {
@@ -100,16 +102,86 @@ func runSet(s, p *Compiled, set []Event) (*setOutcome, error) {
 	}
 	threshold := max(p.Rule.Threshold, 1)
 	for _, k := range order {
-		g := groups[k]
-		o.largest = max(o.largest, len(g))
-		if len(g) >= threshold {
-			o.alerts++
-			for _, i := range g {
-				o.inAlert[i] = true
+		for _, g := range periods(groups[k], set, p.Rule) {
+			o.largest = max(o.largest, len(g))
+			if len(g) >= threshold {
+				o.alerts++
+				for _, i := range g {
+					o.inAlert[i] = true
+				}
 			}
 		}
 	}
 	return o, nil
+}
+
+// periods splits a dedup group's matches (indexes into set) into Panther's
+// dedup periods: a period opens at the first match outside an open one and
+// lasts DedupPeriodMinutes (60 when unset). A match whose time cannot be read
+// is counted in the first period.
+func periods(g []int, set []Event, r *ast.Rule) [][]int {
+	field := pantherTimeFields[firstOf(r.LogTypes)]
+	if field == "" || len(g) < 2 {
+		return [][]int{g}
+	}
+	period := float64(r.DedupPeriodMinutes) * 60
+	if period <= 0 {
+		period = 3600
+	}
+	type timed struct {
+		i int
+		t float64
+	}
+	var first []int
+	var ts []timed
+	for _, i := range g {
+		if t, ok := eventSeconds(set[i].Value, field); ok {
+			ts = append(ts, timed{i, t})
+		} else {
+			first = append(first, i)
+		}
+	}
+	slices.SortStableFunc(ts, func(a, b timed) int { return cmp.Compare(a.t, b.t) })
+	var out [][]int
+	cur, start := first, 0.0
+	for j, x := range ts {
+		if j == 0 {
+			start = x.t
+		} else if x.t >= start+period {
+			out, cur, start = append(out, cur), nil, x.t
+		}
+		cur = append(cur, x.i)
+	}
+	return append(out, cur)
+}
+
+// pantherTimeFields are the fields Panther reads an event's time from, by log type.
+var pantherTimeFields = map[string]string{"AWS.CloudTrail": "eventTime"}
+
+func firstOf(s []string) string {
+	if len(s) == 0 {
+		return ""
+	}
+	return s[0]
+}
+
+// eventSeconds reads an event's time field as epoch seconds.
+func eventSeconds(v ast.Value, field string) (float64, bool) {
+	if v.Kind() != ast.KindObject {
+		return 0, false
+	}
+	t, ok := v.AsObject().Get(field)
+	if !ok || t.Kind() != ast.KindString {
+		return 0, false
+	}
+	sec, ok := sourcetype.ParseTime(t.AsString())
+	if !ok {
+		return 0, false
+	}
+	if sec.Kind() == ast.KindInt {
+		return float64(sec.AsInt()), true
+	}
+	return sec.AsFloat(), true
 }
 
 // setName is the set an event belongs to: its file, or its rule's tests.

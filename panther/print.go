@@ -60,6 +60,9 @@ func PrintRule(r *portable.Rule, opts PrintOptions) (*Printed, error) {
 	}
 	p := &Printed{YAMLName: base + ".yml"}
 	y := &yamlWriter{}
+	if opts.YAMLDetection && r.Threshold != nil {
+		return nil, fmt.Errorf("print: rule %q has a Threshold, whose dedup string needs a Python dedup(); write Python", r.Name)
+	}
 	if opts.YAMLDetection {
 		det, err := detectionYAML(cond)
 		if err != nil {
@@ -435,6 +438,10 @@ func writeRuleYAML(y *yamlWriter, r *portable.Rule, pyName string, det []yamlMat
 		}
 	}
 	y.line(0, "Severity: "+severity(r.Meta))
+	if th := r.Threshold; th != nil {
+		y.line(0, "Threshold: "+strconv.Itoa(th.Count))
+		y.line(0, "DedupPeriodMinutes: "+strconv.Itoa(th.WindowMinutes))
+	}
 	y.text(0, "Description", strings.TrimSpace(r.Meta.Description))
 	if len(r.Meta.References) > 0 {
 		y.text(0, "Reference", strings.TrimSpace(r.Meta.References[0]))

@@ -517,16 +517,7 @@ func (g *pyGen) title() []string {
 			continue
 		}
 		done[key] = true
-		unknown := pyString("<UNKNOWN_" + upperSnake(f[len(f)-1]) + ">")
-		var read pyX
-		if len(f) == 1 {
-			read = pyCall{fn: []string{"event", "get"}, args: []pyX{pyString(f[0]), unknown}}
-		} else {
-			c := g.reportGetter(f).(pyCall)
-			c.kws = []pyKw{{"default", unknown}}
-			read = c
-		}
-		out = append(out, statement(1, assignHead(&leaf{typ: tName, value: names[key]}), read)...)
+		out = append(out, statement(1, assignHead(&leaf{typ: tName, value: names[key]}), g.readOr(f))...)
 	}
 	// The f-string in pieces: words of text (each with its trailing space) and
 	// {name} fields.
@@ -573,6 +564,47 @@ func (g *pyGen) title() []string {
 		x = strs
 	}
 	return append(out, statement(1, returnHead(), x)...)
+}
+
+// readOr reads a field for a title or a dedup string, with a placeholder
+// naming it when it is missing.
+func (g *pyGen) readOr(f []string) pyX {
+	unknown := pyString("<UNKNOWN_" + upperSnake(f[len(f)-1]) + ">")
+	if len(f) == 1 {
+		return pyCall{fn: []string{"event", "get"}, args: []pyX{pyString(f[0]), unknown}}
+	}
+	c := g.reportGetter(f).(pyCall)
+	c.kws = []pyKw{{"default", unknown}}
+	return c
+}
+
+// dedup prints dedup(event) for a Threshold: the group's field, or its
+// fields joined with ":", as Panther counts a Threshold per dedup string. A
+// rule whose matching events are all one group returns a constant: without
+// dedup(), Panther would group by the title.
+func (g *pyGen) dedup() []string {
+	th := g.rule.Threshold
+	if th == nil {
+		return nil
+	}
+	out := []string{"def dedup(event):"}
+	switch len(th.GroupBy) {
+	case 0:
+		return append(out, statement(1, returnHead(), pyString(dottedID(g.rule)))...)
+	case 1:
+		return append(out, statement(1, returnHead(), g.readOr(th.GroupBy[0]))...)
+	}
+	names := varNames(th.GroupBy)
+	var pieces []titlePiece
+	for i, f := range th.GroupBy {
+		name := names[strings.Join(f, "\x00")]
+		out = append(out, statement(1, assignHead(&leaf{typ: tName, value: name}), g.readOr(f))...)
+		if i > 0 {
+			pieces = append(pieces, titlePiece{text: ":"})
+		}
+		pieces = append(pieces, titlePiece{field: name})
+	}
+	return append(out, statement(1, returnHead(), pyAtom{tString, titleLiteral(pieces)})...)
 }
 
 type titlePiece struct{ text, field string }

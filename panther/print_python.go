@@ -302,6 +302,9 @@ func printPython(r *portable.Rule, cond portable.Expr) ([]byte, []portable.Lossy
 	if t := g.title(); t != nil {
 		defs = append(defs, t)
 	}
+	if d := g.dedup(); d != nil {
+		defs = append(defs, d)
+	}
 	if c := g.alertContext(); c != nil {
 		defs = append(defs, c)
 	}

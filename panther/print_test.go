@@ -487,6 +487,7 @@ func TestPrintErrors(t *testing.T) {
 		{"unknown op", ct(pAtom("a", "between", false, "x")), PrintOptions{}, `unknown operator "between"`},
 		{"bad regex", ct(pAtom("a", portable.Regex, false, "(")), PrintOptions{}, "not an RE2 pattern"},
 		{"never matches", ct(pAtom("a", portable.Regex, false, `[^\x00-\x{10FFFF}]`)), PrintOptions{}, "can never match"},
+		{"threshold as a simple detection", &portable.Rule{Name: "R", LogType: "AWS.CloudTrail", Cond: pEq("a", false, "x"), Threshold: &portable.Threshold{Count: 2, WindowMinutes: 60}}, PrintOptions{YAMLDetection: true}, "needs a Python dedup()"},
 		{"bad cidr", ct(pAtom("a", portable.CIDR, false, "10.0.0.0/33")), PrintOptions{}, "not a CIDR prefix"},
 		{"bad number", ct(pAtom("a", portable.Gt, false, "0x10")), PrintOptions{}, "not a number"},
 		{"two bounds", ct(pAtom("a", portable.Gt, false, "1", "2")), PrintOptions{}, "takes one value"},
@@ -631,5 +632,40 @@ func TestPrintOtherLogType(t *testing.T) {
 	writePrinted(t, dir, p)
 	if got, errs := LoadRule(filepath.Join(dir, p.YAMLName)); len(errs) > 0 || len(got.Unsupported) > 0 {
 		t.Errorf("errors %v unsupported %v", errs, got.Unsupported)
+	}
+}
+
+// A Threshold prints as Threshold and DedupPeriodMinutes, and a dedup() that
+// returns the group's field, its fields joined with ":", or a constant for one
+// group (without dedup(), Panther would group by the title).
+func TestPrintThreshold(t *testing.T) {
+	for _, c := range []struct {
+		by   [][]string
+		want string
+	}{
+		{[][]string{{"userIdentity", "arn"}}, `def dedup(event):
+    return event.deep_get("userIdentity", "arn", default="<UNKNOWN_ARN>")
+`},
+		{[][]string{{"recipientAccountId"}, {"awsRegion"}}, `def dedup(event):
+    recipient_account_id = event.get("recipientAccountId", "<UNKNOWN_RECIPIENT_ACCOUNT_ID>")
+    aws_region = event.get("awsRegion", "<UNKNOWN_AWS_REGION>")
+    return f"{recipient_account_id}:{aws_region}"
+`},
+		{nil, `def dedup(event):
+    return "AWS.CloudTrail.SecretReads"
+`},
+	} {
+		r := &portable.Rule{Name: "Secret Reads", LogType: "AWS.CloudTrail", Cond: pEq("eventName", false, "GetSecretValue"),
+			Threshold: &portable.Threshold{Count: 5, WindowMinutes: 15, GroupBy: c.by}}
+		p, err := PrintRule(r, PrintOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(p.Py), c.want) {
+			t.Errorf("%v: no\n%s\nin\n%s", c.by, c.want, p.Py)
+		}
+		if !strings.Contains(string(p.YAML), "\nThreshold: 5\nDedupPeriodMinutes: 15\n") {
+			t.Errorf("%v: no Threshold in\n%s", c.by, p.YAML)
+		}
 	}
 }

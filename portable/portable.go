@@ -208,7 +208,32 @@ type Rule struct {
 	// Lossy lists where the conversion cannot say exactly what the source
 	// says; verification accepts the differences they name, and no other.
 	Lossy []Lossy
+	// Threshold, when set, makes the rule alert on groups of matching events
+	// rather than on each; Cond is then the per-event filter and Tests its
+	// per-event verdicts.
+	Threshold *Threshold
 }
+
+// Threshold is an aggregation: the matching events are grouped by the values
+// of GroupBy (raw fields, as an Atom's Field; none: all matching events are
+// one group), and the rule alerts for a group that reaches Count events
+// within one window of WindowMinutes. Panther says it with Threshold,
+// DedupPeriodMinutes and a dedup() returning the fields' values; Splunk with
+// bin _time span=W, stats count by _time and the fields, where count >= N.
+//
+// What the two cannot agree on, each front end and printer records as a
+// lossy point: where a window starts (Panther's opens at a group's first
+// event, Splunk's bins are aligned to the clock), and a group field that is
+// null or missing (Splunk's stats drops the event; Panther's dedup string
+// holds a placeholder, so those events make a group of their own).
+type Threshold struct {
+	Count         int
+	WindowMinutes int
+	GroupBy       [][]string
+}
+
+// DefaultWindowMinutes is Panther's dedup period when a rule gives none.
+const DefaultWindowMinutes = 60
 
 // TitlePart is literal Text, or the value of Field when Field is set.
 type TitlePart struct {

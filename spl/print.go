@@ -189,6 +189,14 @@ func PrintDetection(r *portable.Rule, opts PrintOptions) (*Printed, error) {
 		dataURL = "https://media.githubusercontent.com/media/splunk/" + attackDataMarker + rel
 		dataPath = "attack_data/" + rel
 		var b bytes.Buffer
+		if th := r.Threshold; th != nil {
+			// Enough copies of the first to reach the threshold in one group
+			// and one span.
+			for range th.Count - 1 {
+				b.WriteString(ast.JSON(positives[0].Event))
+				b.WriteByte('\n')
+			}
+		}
 		for _, t := range positives {
 			b.WriteString(ast.JSON(t.Event))
 			b.WriteByte('\n')
@@ -270,7 +278,9 @@ func (p *printer) search() ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	p.buildStats()
+	if err := p.buildStats(); err != nil {
+		return nil, err
+	}
 	first := "`" + p.lt.Macro + "`"
 	if terms := p.prefilter(); len(terms) > 0 {
 		first += " " + strings.Join(terms, " ")
@@ -282,7 +292,12 @@ func (p *printer) search() ([]string, error) {
 	if f := p.slt.userFallback; f != "" {
 		lines = append(lines, "| eval user=coalesce(user, "+f+")")
 	}
-	lines = append(lines, p.stats,
+	if th := p.rule.Threshold; th != nil {
+		lines = append(lines, "| bin _time span="+spanText(th.WindowMinutes), p.stats, fmt.Sprintf("| where count >= %d", th.Count))
+	} else {
+		lines = append(lines, p.stats)
+	}
+	lines = append(lines,
 		"| `security_content_ctime(firstTime)`",
 		"| `security_content_ctime(lastTime)`",
 		"| `"+p.base+"_filter`")
@@ -1055,11 +1070,25 @@ func required(x portable.Expr, field string) ([]string, bool) {
 // other field to show in values(). When no field is sure, it groups by
 // sourcetype, which every event has: a stats without a by-clause returns a
 // row (count 0) even when no event matched.
-func (p *printer) buildStats() {
-	g := p.guaranteed(p.rule.Cond)
-	for _, al := range p.slt.aliases {
-		if g[al.From] {
-			p.by = append(p.by, al.To)
+//
+// A Threshold groups by the bin of _time and the readable copies of its
+// fields instead, as security_content's own aggregate detections do.
+func (p *printer) buildStats() error {
+	if th := p.rule.Threshold; th != nil {
+		p.by = []string{"_time"}
+		for _, f := range th.GroupBy {
+			name, err := p.groupField(f)
+			if err != nil {
+				return err
+			}
+			p.by = append(p.by, name)
+		}
+	} else {
+		g := p.guaranteed(p.rule.Cond)
+		for _, al := range p.slt.aliases {
+			if g[al.From] {
+				p.by = append(p.by, al.To)
+			}
 		}
 	}
 	if len(p.by) == 0 {
@@ -1086,6 +1115,34 @@ func (p *printer) buildStats() {
 	}
 	b.WriteString(" by " + strings.Join(p.by, " "))
 	p.stats = b.String()
+	return nil
+}
+
+// groupField is the field a stats by-clause reads for raw field f: the
+// add-on's plain copy of it, the field itself, or its spath output where the
+// add-on gives its name another meaning. Each is null exactly where f is.
+func (p *printer) groupField(f []string) (string, error) {
+	dotted := strings.Join(f, ".")
+	for _, al := range p.slt.aliases {
+		if al.From == dotted {
+			return al.To, nil
+		}
+	}
+	if !p.slt.overridden[dotted] && statsField(dotted) {
+		return dotted, nil
+	}
+	return p.spath(f)
+}
+
+// spanText writes a window for bin's span: in hours or days when whole.
+func spanText(minutes int) string {
+	switch {
+	case minutes%1440 == 0:
+		return fmt.Sprintf("%dd", minutes/1440)
+	case minutes%60 == 0:
+		return fmt.Sprintf("%dh", minutes/60)
+	}
+	return fmt.Sprintf("%dm", minutes)
 }
 
 // show adds the column that shows raw field f, and returns its name ("" when

@@ -185,3 +185,42 @@ func TestPrintBaseName(t *testing.T) {
 		t.Errorf("a name without ASCII letters needs a base name: %v", err)
 	}
 }
+
+// A Threshold prints as security_content's aggregate detections do: bin
+// _time, stats count by _time and the readable copy of each group field (the
+// add-on's alias, the field itself, or its spath where the add-on gives the
+// name another meaning), then where count >= N; the attack data holds enough
+// copies of a true positive to reach it.
+func TestPrintThreshold(t *testing.T) {
+	ev, _ := ast.ParseJSON([]byte(`{"eventName":"GetSecretValue","userIdentity":{"arn":"arn:a"},"recipientAccountId":"1"}`))
+	for _, c := range []struct {
+		minutes int
+		by      [][]string
+		want    []string
+	}{
+		{30, [][]string{{"userIdentity", "arn"}}, []string{"| bin _time span=30m", " by _time user_arn\n", "| where count >= 5"}},
+		{120, [][]string{{"requestParameters", "secretId"}, {"sourceIPAddress"}}, []string{"| bin _time span=2h", " by _time requestParameters.secretId src\n"}},
+		{1440, [][]string{{"errorCode"}}, []string{"| spath output=raw_errorCode path=errorCode", "| bin _time span=1d", " by _time raw_errorCode\n"}},
+		{60, nil, []string{"| bin _time span=1h", " by _time\n"}},
+	} {
+		r := &portable.Rule{Name: "Secret Reads", LogType: "AWS.CloudTrail",
+			Cond:      &portable.Atom{Field: []string{"eventName"}, Op: portable.Eq, Values: []string{"GetSecretValue"}},
+			Threshold: &portable.Threshold{Count: 5, WindowMinutes: c.minutes, GroupBy: c.by},
+			Tests:     []portable.Test{{Name: "tp", Expected: true, Event: ev}}}
+		p, err := PrintDetection(r, PrintOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		det := string(p.Files[p.Detection])
+		for _, w := range c.want {
+			if !strings.Contains(det, w) {
+				t.Errorf("%d %v: no %q in\n%s", c.minutes, c.by, w, det)
+			}
+		}
+		for name, data := range p.Files {
+			if strings.HasPrefix(name, "attack_data/") && strings.Count(string(data), "\n") != 5 {
+				t.Errorf("%s: %d events, want 5", name, strings.Count(string(data), "\n"))
+			}
+		}
+	}
+}

@@ -60,6 +60,7 @@
 //	s3-bucket-acl-public                  S aws_s3_bucket_made_public
 //	s3-versioning-suspended               P aws_s3_bucket_versioning_suspended
 //	s3-versioning-suspend-denied          S aws_s3_bucket_versioning_suspended
+//	secrets-batch-read                    P aws_secretsmanager_secret_harvesting (one of the Threshold's events)
 //	failed-discovery-burst                S aws_burst_of_failed_discovery_calls (three events)
 //
 // A template often fires its pair's rule too. The fixtures' GitHub and VPC

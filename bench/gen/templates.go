@@ -202,6 +202,14 @@ var templates = []*template{
 		req:   `{"VersioningConfiguration":{"Status":"Suspended","xmlns":"http://s3.amazonaws.com/doc/2006-03-01/"},"versioning":"","bucketName":"finance-ledger-archive","Host":"finance-ledger-archive.s3.eu-central-1.amazonaws.com"}`,
 		extra: s3Extra0, resources: `[{"accountId":"{{account}}","type":"AWS::S3::Bucket","ARN":"arn:aws:s3:::finance-ledger-archive"}]`,
 	}}},
+	// One batch read of secrets: rule() holds on each (the rule's Threshold
+	// counts them per caller; ordinary traffic makes none).
+	{name: "secrets-batch-read", rule: pantherDir + "aws_secretsmanager_secret_harvesting.yml", recs: []rec{{
+		identity: roleIdentity("AROA3KD8ZQ7TNB2WXLM4P", "", "BuildRunner", "ci-runner-17"),
+		source:   "secretsmanager.amazonaws.com", name: "BatchGetSecretValue", region: "eu-central-1", readOnly: true,
+		ip: "192.0.2.44", agent: cliAgent + "secretsmanager.batch-get-secret-value",
+		req: `{"secretIdList":["prod/payments/db","prod/payments/stripe-key","prod/hr/ldap"]}`,
+	}}},
 	// Three failed discovery calls by one key from one address within ten
 	// minutes: the search counts per ten-minute bin, by user_arn and src_ip.
 	{name: "failed-discovery-burst", rule: splunkDir + "aws_burst_of_failed_discovery_calls.yml", spacing: 20 * time.Second, recs: []rec{

@@ -175,7 +175,7 @@ func convertOne(l *loaded, opts convert.Options, dir string, verify bool) *conve
 		c.Error = err.Error()
 		return c
 	}
-	c.verify(l.compiled, dst, res.Lossy)
+	c.verify(l.compiled, dst, res.Lossy, convert.ThresholdSets(res.Rule))
 	return c
 }
 
@@ -207,9 +207,10 @@ func (c *conversion) setResult(res *convert.Result, dir string) {
 	}
 }
 
-// verify cross-checks two rules with the lossy points as accepted differences.
-func (c *conversion) verify(src, dst *harness.Compiled, lossy []portable.Lossy) {
-	v, errs, err := convert.Verify(src, dst, lossy, harness.CompareOptions{})
+// verify cross-checks two rules with the lossy points as accepted
+// differences, on their test events and the extra ones.
+func (c *conversion) verify(src, dst *harness.Compiled, lossy []portable.Lossy, extra []harness.Event) {
+	v, errs, err := convert.Verify(src, dst, lossy, extra, harness.CompareOptions{})
 	c.errs.Append(errs)
 	if err != nil {
 		c.Error = err.Error()
@@ -357,6 +358,6 @@ func convertSigma(file string, opts convert.Options, dir string, verify bool) *c
 		l.Either = true
 		lossy = append(lossy, l)
 	}
-	c.verify(compiled[0], compiled[1], lossy)
+	c.verify(compiled[0], compiled[1], lossy, nil)
 	return c
 }

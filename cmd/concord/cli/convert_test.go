@@ -29,6 +29,10 @@ func TestConvertGolden(t *testing.T) {
 		{sc + "aws_s3_bucket_made_public.yml", "panther", ""},
 		{sc + "aws_guardduty_detector_deleted.yml", "panther", ""},
 		{seedSPL, "panther", ""},
+		// Aggregations: a Threshold with its dedup() fields, and a binned
+		// stats count with a where on the count.
+		{pa + "aws_secretsmanager_secret_harvesting.yml", "splunk", ""},
+		{sc + "aws_burst_of_failed_discovery_calls.yml", "panther", ""},
 		{sigmaDir + "aws_cloudtrail_s3_bucket_versioning_suspended.yml", "splunk", "sigma"},
 		{sigmaDir + "aws_cloudtrail_guardduty_detector_deleted.yml", "splunk", "sigma"},
 	}

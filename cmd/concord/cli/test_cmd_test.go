@@ -55,7 +55,7 @@ func TestTestFilter(t *testing.T) {
 		{[]string{"--filter", "LogTypes=aws.vpcflow,GitHub.Audit"}, "Concord.VPCFlow.UnexpectedInbound Concord.GitHub.RepoMadePublic"},
 		{[]string{"--filter", "Severity=High"}, "AWS.CloudTrail.LoggingStoppedOrDeleted AWS.Console.LoginWithoutMFA.Direct AWS.GuardDuty.DetectorDeleted Concord.AWS.IAM.PolicyGrantsEverything Concord.AWS.RootConsoleLogin AWS.S3.BucketMadePublic"},
 		{[]string{"--filter", "Enabled=no"}, "Concord.VPCFlow.UnexpectedInbound"},
-		{[]string{"--filter", "LogTypes=AWS.CloudTrail", "--filter", "RuleID!=Concord.AWS.RootConsoleLogin,Concord.AWS.Console.OddSignals"}, "AWS.Bedrock.DeleteModelInvocationLoggingConfiguration AWS.Bedrock.GuardrailDeleted AWS.CloudTrail.LoggingStoppedOrDeleted AWS.Console.LoginWithoutMFA.Direct AWS.EC2.SecurityGroupOpenedToInternet AWS.GuardDuty.DetectorDeleted Concord.AWS.IAM.PolicyGrantsEverything AWS.IAM.UserOrAccessKeyCreated AWS.KMS.KeyDisabledOrDeletionScheduled AWS.S3.BucketMadePublic AWS.S3.BucketVersioningSuspended"},
+		{[]string{"--filter", "LogTypes=AWS.CloudTrail", "--filter", "RuleID!=Concord.AWS.RootConsoleLogin,Concord.AWS.Console.OddSignals"}, "AWS.Bedrock.DeleteModelInvocationLoggingConfiguration AWS.Bedrock.GuardrailDeleted AWS.CloudTrail.LoggingStoppedOrDeleted AWS.Console.LoginWithoutMFA.Direct AWS.EC2.SecurityGroupOpenedToInternet AWS.GuardDuty.DetectorDeleted Concord.AWS.IAM.PolicyGrantsEverything AWS.IAM.UserOrAccessKeyCreated AWS.KMS.KeyDisabledOrDeletionScheduled AWS.S3.BucketMadePublic AWS.S3.BucketVersioningSuspended AWS.SecretsManager.SecretHarvesting"},
 	}
 	for _, tt := range tests {
 		r, code := testJSON(t, append([]string{pantherFixtures}, tt.filters...)...)
@@ -114,7 +114,7 @@ func TestTestShowFailuresOnly(t *testing.T) {
 	want := "../../../fixtures/panther-analysis/rules/aws_cloudtrail_rules/aws_bedrock_deletemodelinvocationloggingconfiguration.yml (AWS.Bedrock.DeleteModelInvocationLoggingConfiguration)\n" +
 		"\t[FAIL] minimum tests\n\t\tInsufficient test coverage: 4 tests required but only 3 found\n" +
 		"skipped (not rules): 1 datamodel, 1 policy\n" +
-		"tests: 99 pass, 1 fail, 0 unsupported, 0 error\n"
+		"tests: 105 pass, 1 fail, 0 unsupported, 0 error\n"
 	if code != ExitFailed || out != want {
 		t.Errorf("exit %d, got\n%s\nwant\n%s", code, out, want)
 	}
