@@ -50,6 +50,13 @@
 // (an unterminated string, array or object, a bracket closing the wrong kind,
 // text between elements, a missing comma) with line and column, and goes on
 // with the next line that can start an element.
+//
+// # Batches
+//
+// NextBatch copies events out for consumers on other goroutines. It reads
+// NDJSON in blocks of whole lines, only counting newlines, and leaves
+// splitting a block into events to the batch's first use, on the consumer's
+// goroutine; the other shapes are delimited event by event, as Next does.
 package stream
 
 import (
