@@ -212,7 +212,11 @@ func (r *Reader) readLines(b *Batch, maxLines, maxBytes int) bool {
 	for seen := start; ; seen = len(b.data) {
 		// Pull more: what buf still holds, then the input.
 		n := min(piece, limit-len(b.data))
-		b.data = slices.Grow(b.data, n)
+		if cap(b.data)-len(b.data) < n {
+			// Straight to the size a batch ends at: growing step by step
+			// copies, and faults in, several times as much memory.
+			b.data = slices.Grow(b.data, max(n, min(maxBytes, limit)-len(b.data)+piece))
+		}
 		dst := b.data[len(b.data) : len(b.data)+n]
 		if r.pos < r.end {
 			n = copy(dst, r.buf[r.pos:r.end])
