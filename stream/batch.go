@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"math"
-	"slices"
 
 	"github.com/concordsec/concord/ast"
 )
@@ -214,8 +213,11 @@ func (r *Reader) readLines(b *Batch, maxLines, maxBytes int) bool {
 		n := min(piece, limit-len(b.data))
 		if cap(b.data)-len(b.data) < n {
 			// Straight to the size a batch ends at: growing step by step
-			// copies, and faults in, several times as much memory.
-			b.data = slices.Grow(b.data, max(n, min(maxBytes, limit)-len(b.data)+piece))
+			// copies, and faults in, several times as much memory. Not
+			// slices.Grow, which clears the new room: reads fill it.
+			nb := make([]byte, len(b.data), len(b.data)+max(n, min(maxBytes, limit)-len(b.data)+piece))
+			copy(nb, b.data)
+			b.data = nb
 		}
 		dst := b.data[len(b.data) : len(b.data)+n]
 		if r.pos < r.end {
