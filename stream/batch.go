@@ -215,7 +215,7 @@ func (r *Reader) readLines(b *Batch, maxLines, maxBytes int) bool {
 			// Straight to the size a batch ends at: growing step by step
 			// copies, and faults in, several times as much memory. Not
 			// slices.Grow, which clears the new room: reads fill it.
-			nb := make([]byte, len(b.data), len(b.data)+max(n, min(maxBytes, limit)-len(b.data)+piece))
+			nb := make([]byte, len(b.data), max(len(b.data)+n, min(maxBytes, limit)+piece))
 			copy(nb, b.data)
 			b.data = nb
 		}
