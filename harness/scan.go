@@ -100,6 +100,11 @@ func Scan(rules []*Compiled, r *stream.Reader, opts ScanOptions) ([]*ScanResult,
 			for j := range jobs {
 				res := w.run(j.batch)
 				res.seq = j.seq
+				// Counted here rather than as batches are read: counting
+				// splits a batch, which is the workers' job.
+				if opts.Read != nil {
+					opts.Read.Add(int64(res.events))
+				}
 				done <- res
 			}
 		}()
@@ -118,9 +123,6 @@ func Scan(rules []*Compiled, r *stream.Reader, opts ScanOptions) ([]*ScanResult,
 			if err != nil {
 				readErr = err
 				return
-			}
-			if opts.Read != nil {
-				opts.Read.Add(int64(b.Len()))
 			}
 			jobs <- job{seq, b}
 		}

@@ -1,8 +1,10 @@
 package stream
 
 import (
+	"bytes"
 	"errors"
 	"io"
+	"math"
 
 	"github.com/concordsec/concord/ast"
 )
@@ -11,15 +13,25 @@ import (
 // one arena of bytes and a small record per event, reused from call to call, so
 // a steady stream of batches allocates nothing. Positions are kept as numbers;
 // Source formats one only when asked.
+//
+// NDJSON is read into the arena in blocks of whole lines and split into events
+// on the batch's first use (Len, Size, Raw, Event, Source), so that work falls
+// on the goroutine consuming the batch rather than the one reading. A batch is
+// therefore for one goroutine at a time, like the rest of its state.
 type Batch struct {
 	data  []byte
 	items []item
 	files []string
 	// Errs are the errors met while filling the batch, in input order. They are
-	// positioned, so they need no event order to be reported.
+	// positioned, so they need no event order to be reported. Splitting never
+	// adds to them: whatever could fail on a line was checked by the reader.
 	Errs ast.ErrorList
 
 	lastFile int // reader's fileNo of files[len(files)-1]
+
+	blocks []block // NDJSON not split into items yet
+	lines  int     // lines in blocks: a bound on their events
+	spare  []item  // the other items buffer, for split
 }
 
 type item struct {
@@ -29,26 +41,80 @@ type item struct {
 	file       int // index into files
 }
 
+// block is whole NDJSON lines in data[start:end], end just after a newline,
+// none longer than the reader's event limit.
+type block struct {
+	start, end int
+	at         int // len(items) when read: the block's events go before items[at]
+	file       int
+	line       int // the first line's number
+	col        int // bytes of the first line before start: it may start after a BOM or blank space
+}
+
+// split turns the blocks into items, in input order.
+func (b *Batch) split() {
+	if len(b.blocks) == 0 {
+		return
+	}
+	out := b.spare[:0]
+	prev := 0
+	for _, bl := range b.blocks {
+		out = append(out, b.items[prev:bl.at]...)
+		prev = bl.at
+		line, col := bl.line, bl.col
+		for i := bl.start; i < bl.end; {
+			end := i + bytes.IndexByte(b.data[i:bl.end], '\n')
+			s, e := i, end
+			for s < e && isSpace(b.data[s]) {
+				s++
+			}
+			for e > s && isSpace(b.data[e-1]) {
+				e--
+			}
+			if s < e {
+				out = append(out, item{start: s, end: e, line: line, col: col + s - i + 1, file: bl.file})
+			}
+			i, line, col = end+1, line+1, 0
+		}
+	}
+	out = append(out, b.items[prev:]...)
+	b.items, b.spare = out, b.items
+	b.blocks, b.lines = b.blocks[:0], 0
+}
+
 // Len is the number of events in the batch.
-func (b *Batch) Len() int { return len(b.items) }
+func (b *Batch) Len() int {
+	b.split()
+	return len(b.items)
+}
 
 // Size is the number of bytes of the events in the batch.
-func (b *Batch) Size() int { return len(b.data) }
+func (b *Batch) Size() int {
+	b.split()
+	n := 0
+	for _, it := range b.items {
+		n += it.end - it.start
+	}
+	return n
+}
 
 // Raw is event i's JSON text; it stays valid until the batch is refilled.
 func (b *Batch) Raw(i int) []byte {
+	b.split()
 	it := &b.items[i]
 	return b.data[it.start:it.end:it.end]
 }
 
 // Event is event i with its position.
 func (b *Batch) Event(i int) Event {
+	b.split()
 	it := &b.items[i]
 	return Event{File: b.files[it.file], Line: it.line, Col: it.col, Elem: it.elem, Raw: b.Raw(i)}
 }
 
 // Source names event i as Event.Source does.
 func (b *Batch) Source(i int) string {
+	b.split()
 	it := &b.items[i]
 	return source(b.files[it.file], it.line, it.elem)
 }
@@ -60,12 +126,27 @@ func (b *Batch) Reset() {
 	b.files = b.files[:0]
 	b.Errs = b.Errs[:0]
 	b.lastFile = -1
+	b.blocks, b.lines = b.blocks[:0], 0
+}
+
+// file is the index in b.files of the reader's open file.
+func (b *Batch) file(r *Reader) int {
+	if r.fileNo != b.lastFile || len(b.files) == 0 {
+		b.files = append(b.files, r.file)
+		b.lastFile = r.fileNo
+	}
+	return len(b.files) - 1
 }
 
 // NextBatch refills b with the next events: up to maxEvents of them, stopping
 // early once maxBytes of event text are in (so one event longer than maxBytes
 // still makes a batch of one). Errors go to b.Errs and reading goes on. It
 // returns io.EOF, with b empty, once the input is used up.
+//
+// In NDJSON the bounds count lines rather than events: a blank line takes one
+// of maxEvents, and a line's bytes count in full, blank space and newline
+// included. So a batch holds at most maxEvents events either way, and may
+// hold fewer when lines are blank.
 //
 // A consumer running rules on several cores reads batches on one goroutine and
 // sends them to workers, recycling them through a channel or sync.Pool; a few
@@ -75,8 +156,14 @@ func (r *Reader) NextBatch(b *Batch, maxEvents, maxBytes int) error {
 	if maxEvents < 1 {
 		maxEvents = 1
 	}
-	for len(b.items) < maxEvents && len(b.data) < maxBytes {
-		ev, err := r.Next()
+	for len(b.items)+b.lines < maxEvents && len(b.data) < maxBytes {
+		if r.mode == modeLines && !r.discard && r.readLines(b, maxEvents-len(b.items)-b.lines, maxBytes) {
+			continue
+		}
+		ev, err := r.step()
+		if ev == nil && err == nil {
+			continue
+		}
 		if err == io.EOF {
 			break
 		}
@@ -88,16 +175,108 @@ func (r *Reader) NextBatch(b *Batch, maxEvents, maxBytes int) error {
 			b.Errs = append(b.Errs, ae)
 			continue
 		}
-		if r.fileNo != b.lastFile || len(b.files) == 0 {
-			b.files = append(b.files, ev.File)
-			b.lastFile = r.fileNo
-		}
 		start := len(b.data)
 		b.data = append(b.data, ev.Raw...)
-		b.items = append(b.items, item{start: start, end: len(b.data), line: ev.Line, col: ev.Col, elem: ev.Elem, file: len(b.files) - 1})
+		b.items = append(b.items, item{start: start, end: len(b.data), line: ev.Line, col: ev.Col, elem: ev.Elem, file: b.file(r)})
 	}
-	if len(b.items) == 0 && len(b.Errs) == 0 {
+	if len(b.items) == 0 && len(b.blocks) == 0 && len(b.Errs) == 0 {
 		return io.EOF
 	}
 	return nil
+}
+
+// readLines moves whole NDJSON lines into b as one block, reading the input
+// straight into b's arena: up to maxLines lines, stopping after the line that
+// brings b to maxBytes. Only the newlines are counted here, to know where the
+// block ends and which line comes next. The block holds only lines no longer
+// than the event limit: it is never longer than the limit itself.
+//
+// It reports false, having taken nothing, when no whole line is at hand that
+// it may take; nextLine then deals with what is left: a last line without a
+// newline, a read error, a line over the limit.
+func (r *Reader) readLines(b *Batch, maxLines, maxBytes int) bool {
+	start := len(b.data)
+	off := r.base + int64(r.pos) // the input offset of data[start]
+	limit := start + r.max + 1
+	if limit < start {
+		limit = math.MaxInt
+	}
+	// Read in pieces smaller than a batch so that little is read past the
+	// block's end: those bytes are copied back to buf for the next block.
+	piece := max(bufSize/4, 1)
+	fromSrc := false
+	lines := 0      // newlines in data[start:seen]
+	lastNL := start // just after the last newline in data[start:seen]
+	cut := -1
+	for seen := start; ; seen = len(b.data) {
+		// Pull more: what buf still holds, then the input.
+		n := min(piece, limit-len(b.data))
+		if cap(b.data)-len(b.data) < n {
+			// Straight to the size a batch ends at: growing step by step
+			// copies, and faults in, several times as much memory. Not
+			// slices.Grow, which clears the new room: reads fill it.
+			nb := make([]byte, len(b.data), max(len(b.data)+n, min(maxBytes, limit)+piece))
+			copy(nb, b.data)
+			b.data = nb
+		}
+		dst := b.data[len(b.data) : len(b.data)+n]
+		if r.pos < r.end {
+			n = copy(dst, r.buf[r.pos:r.end])
+			r.pos += n
+		} else {
+			n = r.readInto(dst)
+			r.scanned.Add(int64(n))
+			fromSrc = true
+		}
+		b.data = b.data[:len(b.data)+n]
+
+		seg := b.data[seen:]
+		count := bytes.Count(seg, []byte{'\n'})
+		if lines+count >= maxLines {
+			cut = seen
+			for range maxLines - lines {
+				cut += bytes.IndexByte(b.data[cut:], '\n') + 1
+			}
+		}
+		if len(b.data) >= maxBytes {
+			from := max(seen, maxBytes-1)
+			if i := bytes.IndexByte(b.data[from:], '\n'); i >= 0 && (cut < 0 || from+i+1 < cut) {
+				cut = from + i + 1
+			}
+		}
+		if cut >= 0 {
+			lines += bytes.Count(b.data[seen:cut], []byte{'\n'})
+			break
+		}
+		lines += count
+		if i := bytes.LastIndexByte(seg, '\n'); i >= 0 {
+			lastNL = seen + i + 1
+		}
+		if len(b.data) >= limit || n == 0 && r.pos == r.end && r.eof {
+			cut = lastNL
+			break
+		}
+	}
+
+	if cut > start {
+		b.blocks = append(b.blocks, block{start: start, end: cut, at: len(b.items), file: b.file(r), line: r.line, col: int(off - r.lineStart)})
+		b.lines += lines
+		r.line += lines
+		r.lineStart = off + int64(cut-start)
+	}
+	// The bytes read past the block go back to buf: where they came from, or
+	// to its start once the input has been read from.
+	rest := b.data[cut:]
+	b.data = b.data[:cut]
+	if !fromSrc {
+		r.pos -= len(rest)
+	} else {
+		if len(r.buf) < len(rest) {
+			r.buf = make([]byte, max(len(rest), bufSize))
+		}
+		r.pos, r.end = 0, copy(r.buf, rest)
+		r.base = off + int64(cut-start)
+	}
+	r.clean = 0
+	return cut > start
 }

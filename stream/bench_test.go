@@ -67,19 +67,25 @@ func benchNext(b *testing.B, data []byte, text int) {
 	b.ReportMetric(float64(text)/float64(n), "B/event")
 }
 
-func benchBatch(b *testing.B, data []byte) {
+// benchBatch reads batches with harness.Scan's bounds. Without split it
+// measures what the reading goroutine does; with it, what a worker adds by
+// splitting NDJSON into events too.
+func benchBatch(b *testing.B, data []byte, split bool) {
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	var batch Batch
 	for b.Loop() {
 		r := Open([]string{"-"}, bytes.NewReader(data))
 		for {
-			err := r.NextBatch(&batch, 4096, 4<<20)
+			err := r.NextBatch(&batch, 2048, 4<<20)
 			if err == io.EOF {
 				break
 			}
 			if err != nil || len(batch.Errs) > 0 {
 				b.Fatal(err, batch.Errs)
+			}
+			if split {
+				batch.Len()
 			}
 		}
 	}
@@ -97,12 +103,17 @@ func BenchmarkRecords(b *testing.B) {
 
 func BenchmarkNDJSONBatch(b *testing.B) {
 	nd, _ := benchData()
-	benchBatch(b, nd)
+	benchBatch(b, nd, false)
+}
+
+func BenchmarkNDJSONBatchSplit(b *testing.B) {
+	nd, _ := benchData()
+	benchBatch(b, nd, true)
 }
 
 func BenchmarkRecordsBatch(b *testing.B) {
 	_, rec := benchData()
-	benchBatch(b, rec)
+	benchBatch(b, rec, false)
 }
 
 // The gzip benchmarks measure decompressed bytes per second; compress/gzip

@@ -80,6 +80,19 @@ func FuzzReader(f *testing.F) {
 		}
 		// An event limit cuts events short but must not break anything.
 		readFound(t, &chunks{r: bytes.NewReader(data), sizes: []int{5, 1, 17}}, 8)
+		// Batches hold what Next yields, whatever their bounds.
+		for _, max := range []int{0, 8} {
+			open := func() *Reader {
+				r := Open([]string{"-"}, &chunks{r: bytes.NewReader(data), sizes: []int{5, 1, 17, 64}})
+				if max > 0 {
+					r.SetMaxEvent(max)
+				}
+				return r
+			}
+			for _, lim := range [][2]int{{1, 1 << 20}, {3, 10}, {2048, 4 << 20}} {
+				sameAsNext(t, open, lim[0], lim[1])
+			}
+		}
 
 		text := data
 		skip := 0

@@ -50,6 +50,13 @@
 // (an unterminated string, array or object, a bracket closing the wrong kind,
 // text between elements, a missing comma) with line and column, and goes on
 // with the next line that can start an element.
+//
+// # Batches
+//
+// NextBatch copies events out for consumers on other goroutines. It reads
+// NDJSON in blocks of whole lines, only counting newlines, and leaves
+// splitting a block into events to the batch's first use, on the consumer's
+// goroutine; the other shapes are delimited event by event, as Next does.
 package stream
 
 import (
@@ -214,24 +221,26 @@ func (r *Reader) Close() error {
 // valid until the next call.
 func (r *Reader) Next() (*Event, error) {
 	for {
-		var ev *Event
-		var err error
-		switch r.mode {
-		case modeClosed:
-			if r.next >= len(r.inputs) {
-				return nil, io.EOF
-			}
-			err = r.openNext()
-		case modeDetect:
-			err = r.detect()
-		case modeLines:
-			ev, err = r.nextLine()
-		case modeValues:
-			ev, err = r.nextValue()
-		}
-		if ev != nil || err != nil {
+		if ev, err := r.step(); ev != nil || err != nil {
 			return ev, err
 		}
+	}
+}
+
+// step makes one move: an event, an error, or (both nil) a change of state.
+func (r *Reader) step() (*Event, error) {
+	switch r.mode {
+	case modeClosed:
+		if r.next >= len(r.inputs) {
+			return nil, io.EOF
+		}
+		return nil, r.openNext()
+	case modeDetect:
+		return nil, r.detect()
+	case modeLines:
+		return r.nextLine()
+	default:
+		return r.nextValue()
 	}
 }
 
@@ -335,12 +344,18 @@ func (r *Reader) resetFile() {
 
 // fill reads once into the free end of buf, returning how many bytes arrived.
 func (r *Reader) fill() int {
+	n := r.readInto(r.buf[r.end:])
+	r.end += n
+	return n
+}
+
+// readInto reads once into p, noting the end of the input and failures.
+func (r *Reader) readInto(p []byte) int {
 	if r.eof {
 		return 0
 	}
 	for tries := 0; tries < 100; tries++ {
-		n, err := r.src.Read(r.buf[r.end:])
-		r.end += n
+		n, err := r.src.Read(p)
 		if err != nil {
 			r.eof = true
 			if err != io.EOF {
