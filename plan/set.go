@@ -53,9 +53,17 @@ type Projection struct {
 	trie     *trie
 }
 
+// minIndexed is the number of plans from which a Set indexes them.
+const minIndexed = 4
+
 // NewSet returns a set of plans.
 func NewSet(plans []*Plan) *Set {
 	s := &Set{Plans: plans, unions: map[string]*Projection{}, entry: make([]*clause, len(plans))}
+	if len(plans) < minIndexed {
+		// A key's search costs a few literal searches, which the first
+		// literal of each plan usually settles alone.
+		return s
+	}
 	for i, p := range plans {
 		for j := range p.clauses {
 			if c := &p.clauses[j]; len(c.anchor) > 0 {
