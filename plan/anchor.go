@@ -179,27 +179,47 @@ func (h *hazards) values(raw []byte, key *lit) []value {
 	}
 	// The occurrences of a key found ignoring case include those of each of
 	// its spellings.
-	var folded []value
+	var folded *keyValues
 	if !key.fold {
-		lower := asciiLower(key.text)
 		for i := range h.keys {
-			if h.keys[i].fold && h.keys[i].key == lower {
-				folded = h.keys[i].vals
+			if h.keys[i].fold && isLowerOf(h.keys[i].key, key.text) {
+				folded = &h.keys[i]
 				break
 			}
 		}
+	}
+	var from []value
+	if folded != nil {
+		from = folded.vals // before slot, which may move h.keys
 	}
 	kv := h.slot(key)
 	if folded == nil {
 		kv.vals = findValues(raw, key, kv.vals)
 		return kv.vals
 	}
-	for _, v := range folded {
+	for _, v := range from {
 		if string(raw[v.at:v.at+len(key.text)]) == key.text {
 			kv.vals = append(kv.vals, v)
 		}
 	}
 	return kv.vals
+}
+
+// isLowerOf reports whether lower is s with its ASCII letters in lower case.
+func isLowerOf(lower, s string) bool {
+	if len(lower) != len(s) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // slot adds an empty entry for key's values, reusing the memory a previous

@@ -75,13 +75,11 @@ func NewSet(plans []*Plan) *Set {
 			}
 		}
 	}
-	// A key searched ignoring case first: its occurrences give the exact
-	// spelling's too (hazards.values).
 	// Keys searched ignoring case give the occurrences of their exact
 	// spellings too (hazards.values); only the others are searched exactly.
 	var scan []*lit
 	for _, k := range s.keys {
-		if k.key.fold || !slices.ContainsFunc(s.keys, func(o *indexKey) bool { return o.key.fold && o.key.text == asciiLower(k.key.text) }) {
+		if k.key.fold || !slices.ContainsFunc(s.keys, func(o *indexKey) bool { return o.key.fold && isLowerOf(o.key.text, k.key.text) }) {
 			scan = append(scan, &k.key)
 		}
 	}

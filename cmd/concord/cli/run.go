@@ -56,6 +56,7 @@ func newRunCmd(io *streams) *cobra.Command {
 				}
 			}
 			loadErrs.Print(io.err)
+			unhandled := len(ls) - len(rules) - len(skipped)
 			for _, r := range skipped {
 				fmt.Fprintf(io.err, "%s: skipped: the rule reads %s, not %s\n", r.File, strings.Join(r.LogTypes, ", "), logType)
 			}
@@ -84,7 +85,7 @@ func newRunCmd(io *streams) *cobra.Command {
 					for _, r := range skipped {
 						skips = append(skips, map[string]any{"rule": ruleJSON(r), "log_types": r.LogTypes})
 					}
-					err = writeJSON(io, map[string]any{"runs": runs, "events": stats.Events, "decoded": stats.Decoded, "unhandled": len(ls) - len(rules) - len(skipped), "malformed": len(stats.Errors), "skipped": skips})
+					err = writeJSON(io, map[string]any{"runs": runs, "events": stats.Events, "decoded": stats.Decoded, "unhandled": unhandled, "malformed": len(stats.Errors), "skipped": skips})
 				}
 				if err != nil {
 					return err
@@ -95,7 +96,7 @@ func newRunCmd(io *streams) *cobra.Command {
 				}
 				if len(ls) > 1 || len(rules) == 0 {
 					fmt.Fprintf(io.out, "%d rules over %d events (%d decoded, the others no rule could match; %d malformed); %d rules could not be run",
-						len(rules), stats.Events, stats.Decoded, len(stats.Errors), len(ls)-len(rules)-len(skipped))
+						len(rules), stats.Events, stats.Decoded, len(stats.Errors), unhandled)
 					if len(skipped) > 0 {
 						fmt.Fprintf(io.out, "; %d skipped (not %s)", len(skipped), logType)
 					}
