@@ -194,7 +194,7 @@ prefilter:
 		{"splunk computed field", spl1(`errorCode!=success`), `
 paths: errorCode, responseElements.ConsoleLogin, "responseElements.ConsoleLogin"
 prefilter:
-  "ConsoleLogin" | "errorCode"`},
+  "ConsoleLogin" | "errorCode" ; key "errorCode" or key "ConsoleLogin"`},
 		{"splunk in", spl1(`eventName IN (StopLogging, DeleteTrail)`), `
 paths: eventName
 prefilter:

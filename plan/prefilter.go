@@ -144,6 +144,8 @@ func (a *analyzer) computed(x ast.Expr, w want) []clause {
 			return nil
 		}
 		c.lits = append(c.lits, l)
+		// The field needs one of its sources: the key anywhere will do.
+		c.anchor = append(c.anchor, alt{key: l, any: true})
 	}
 	view, err := a.st.View(ast.ObjectOf(&ast.Object{}), sourcetype.Meta{})
 	if err != nil {

@@ -255,6 +255,18 @@ func (c *clause) hidden(raw []byte, h *hazards, keys bool) bool {
 	return h.folded(raw, c.folds) || keys && h.folded(raw, c.keyFolds)
 }
 
+// clean reports whether raw can hide nothing from a plain search: it has no
+// escape and no non-ASCII byte (see hidden).
+func (h *hazards) clean(raw []byte) bool {
+	if !h.escapes {
+		h.scanEscapes(raw)
+	}
+	if !h.nonASCIIDone {
+		h.nonASCIIDone, h.nonASCII = true, hasNonASCII(raw)
+	}
+	return !h.u && !h.slash && !h.nonASCII
+}
+
 // folded reports whether raw holds one of folds (none without non-ASCII).
 func (h *hazards) folded(raw []byte, folds [][]byte) bool {
 	if len(folds) == 0 {
