@@ -231,29 +231,9 @@ func (w *pathWalker) udm(n *ast.Call) {
 func (a *analyzer) splunkPaths() ([][]string, string) {
 	var out [][]string
 	field := func(name string) string {
-		switch {
-		case name == "_raw":
-			// The line itself is always at hand; a JSON key _raw joins it.
-			out = append(out, []string{"_raw"})
-			return ""
-		case strings.Contains(name, "*"):
-			return "wildcard field name " + name
-		}
-		o := a.st.Sources(name)
-		if !o.OK {
-			return "field " + name + " depends on the event's whole text or its tags"
-		}
-		// A JSON key of the field's own name joins even Splunk's metadata
-		// (View sets sourcetype before extracting the event, which makes
-		// it a multivalue field) and stands in for _time without a time.
-		for _, raw := range append(o.Raw, name) {
-			ps, ok := flatPaths(raw)
-			if !ok {
-				return "field " + raw + " has too many readings as key paths"
-			}
-			out = append(out, ps...)
-		}
-		return ""
+		ps, why := a.fieldPaths(name)
+		out = append(out, ps...)
+		return why
 	}
 	for _, f := range ast.Fields(a.r.Match) {
 		if why := field(f[0]); why != "" {
@@ -269,6 +249,104 @@ func (a *analyzer) splunkPaths() ([][]string, string) {
 				return nil, why
 			}
 		}
+	}
+	return out, ""
+}
+
+// rows works out p.Rows, or p.RowsAll: the fields a Splunk pipeline reads of
+// its events, up to its first stats, whose rows hold only what it computes
+// (fields read later are the stats' own). A command this does not know, a
+// wildcard, or a pipeline without stats (whose rows are the events, every
+// field of them) reads the whole event.
+func (a *analyzer) rows(p *Plan) {
+	p.RowsAll = true
+	if !a.splunk || p.All {
+		return
+	}
+	names, ok := pipelineFields(a.r.Pipeline)
+	if !ok {
+		return
+	}
+	out := slices.Clone(p.Paths)
+	for _, name := range names {
+		ps, why := a.fieldPaths(name)
+		if why != "" {
+			return
+		}
+		out = append(out, ps...)
+	}
+	p.Rows, p.RowsAll = tidy(out), false
+}
+
+// pipelineFields are the fields the commands read up to the first stats, or
+// false when that is not known.
+func pipelineFields(cmds []ast.Command) ([]string, bool) {
+	var names []string
+	exprs := func(xs ...ast.Expr) {
+		for _, x := range xs {
+			if x != nil {
+				for _, f := range ast.Fields(x) {
+					names = append(names, f[0])
+				}
+			}
+		}
+	}
+	for _, c := range cmds {
+		switch c := c.(type) {
+		case *ast.SearchCmd:
+			exprs(c.Cond)
+		case *ast.WhereCmd:
+			exprs(c.Cond)
+		case *ast.EvalCmd:
+			for _, as := range c.Assigns {
+				exprs(as.X)
+			}
+		case *ast.RenameCmd:
+			for _, pair := range c.Pairs {
+				names = append(names, pair.From)
+			}
+		case *ast.BinCmd:
+			names = append(names, c.Field)
+		case *ast.StatsCmd:
+			for _, agg := range c.Aggs {
+				if agg.Arg != "" {
+					names = append(names, agg.Arg)
+				}
+				exprs(agg.X)
+			}
+			names = append(names, c.By...)
+			return names, !slices.ContainsFunc(names, func(n string) bool { return strings.Contains(n, "*") })
+		default:
+			return nil, false
+		}
+	}
+	return nil, false
+}
+
+// fieldPaths are the key paths the view's field name is made from, or why
+// that is not known.
+func (a *analyzer) fieldPaths(name string) ([][]string, string) {
+	switch {
+	case name == "_raw":
+		// The line itself is always at hand; a JSON key _raw joins it.
+		return [][]string{{"_raw"}}, ""
+	case strings.Contains(name, "*"):
+		return nil, "wildcard field name " + name
+	}
+	o := a.st.Sources(name)
+	if !o.OK {
+		return nil, "field " + name + " depends on the event's whole text or its tags"
+	}
+	// A JSON key of the field's own name joins even Splunk's metadata (View
+	// sets sourcetype before extracting the event, which makes it a
+	// multivalue field) and stands in for _time without a time.
+	var out [][]string
+	for _, raw := range append(o.Raw, name) {
+		ps, ok := flatPaths(raw)
+		if !ok {
+			return nil, "field " + raw + " has too many readings as key paths"
+		}
+		out = append(out, ps...)
 	}
 	return out, ""
 }

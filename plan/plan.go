@@ -51,6 +51,12 @@ type Plan struct {
 	// path's end is needed (see Project).
 	Paths [][]string
 
+	// Rows are the key paths a Splunk search's pipeline reads of an event
+	// its base search passed, Paths included, when RowsAll is false: the
+	// pipeline runs on such an event decoded with only these.
+	Rows    [][]string
+	RowsAll bool
+
 	// clauses must all hold for the match to hold (see Maybe); none means
 	// every event may match.
 	clauses []clause
@@ -78,6 +84,7 @@ func Of(r *ast.Rule, opts Options) *Plan {
 		return p
 	}
 	a.paths(p)
+	a.rows(p)
 	a.prefilter(p)
 	return p
 }
@@ -85,6 +92,7 @@ func Of(r *ast.Rule, opts Options) *Plan {
 // all makes p read and keep every event.
 func (p *Plan) all(why string) {
 	p.All, p.Why, p.Paths, p.noFilter, p.clauses = true, why, nil, why, nil
+	p.Rows, p.RowsAll = nil, true
 }
 
 // String describes the plan: the paths (or why everything is read) on one

@@ -3,6 +3,7 @@ package plan_test
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -393,5 +394,49 @@ func TestEdgeEvents(t *testing.T) {
 			t.Errorf("%s on %s: %s, want %s", f.plan, tc.event, got, tc.want)
 		}
 		f.check(t, ev, nil)
+	}
+}
+
+// TestRows: a Splunk search's pipeline runs on its events decoded with the
+// fields it reads up to its first stats (the stats' rows hold nothing else),
+// as key paths through the add-on's aliases (src_ip is sourceIPAddress).
+func TestRows(t *testing.T) {
+	for _, tc := range []struct {
+		search string
+		want   string // the paths, or "all"
+	}{
+		{`eventName=DeleteTrail | bin _time span=10m | stats count dc(eventSource) as n by _time src_ip | where n > 1`,
+			"eventName eventSource eventTime sourceIPAddress"},
+		{`eventName=DeleteTrail | rename requestParameters.name as trail | eval k=lower(awsRegion) | stats values(trail) by k`,
+			"awsRegion eventName requestParameters.name"},
+		{`eventName=DeleteTrail`, "all"},
+		{`eventName=DeleteTrail | table eventName`, "all"},
+		{`eventName=DeleteTrail | stats values(*) by eventName`, "all"},
+		{`eventName=DeleteTrail | fillnull | stats count by eventName`, "all"},
+	} {
+		p := plan.Of(splunkRule(t, tc.search), plan.Options{})
+		got := "all"
+		if !p.RowsAll {
+			var names []string
+			for _, path := range p.Rows {
+				if name := plan.PathString(path); !strings.HasPrefix(name, "_") && !slices.Contains(names, name) {
+					names = append(names, name)
+				}
+			}
+			got = strings.Join(names, " ")
+		}
+		// Each field's own name may be a JSON key too (see splunkPaths):
+		// only the sources that matter here are compared.
+		if tc.want == "all" || got == "all" {
+			if got != tc.want {
+				t.Errorf("%s: rows %s, want %s", tc.search, got, tc.want)
+			}
+			continue
+		}
+		for _, w := range strings.Fields(tc.want) {
+			if !slices.Contains(strings.Fields(got), w) {
+				t.Errorf("%s: rows %s, want %s among them", tc.search, got, w)
+			}
+		}
 	}
 }
