@@ -40,7 +40,7 @@ type lifter struct {
 	elem, elemList string
 	// locals are the values of Python locals a loop or helper bound (see
 	// lift_loops.go).
-	locals map[string]ast.Expr
+	locals map[string]*binding
 	// elemExpr is the element an mvmap of a Splunk search tests.
 	elemExpr ast.Expr
 }
@@ -214,6 +214,9 @@ func (l *lifter) lift(x ast.Expr) (portable.Expr, error) {
 		}
 		return &portable.Not{X: p}, nil
 	case *ast.Cond:
+		if y, ok, err := l.cond(n, l.lift); ok {
+			return y, err
+		}
 		// Python's early returns (`if not c: return False`) lower to if(c, a, b).
 		c, err := l.lift(n.If)
 		if err != nil {
@@ -232,7 +235,18 @@ func (l *lifter) lift(x ast.Expr) (portable.Expr, error) {
 			&portable.And{Xs: []portable.Expr{&portable.Not{X: c}, b}},
 		}}, nil
 	case *ast.Comp:
+		if isCollection(n) {
+			return l.nonEmpty(n)
+		}
 		return l.any(n)
+	case *ast.Local:
+		if b, done, ok := l.resolved(n.Name); ok {
+			defer done()
+			if isCollection(b) {
+				return l.nonEmpty(b)
+			}
+			return l.lift(b)
+		}
 	case *ast.Helper:
 		if n.Name == "aws_cloudtrail_success" {
 			return &portable.Atom{Op: portable.Success}, nil
@@ -617,6 +631,9 @@ func (l *lifter) compare(n *ast.Compare) (portable.Expr, error) {
 }
 
 func (l *lifter) in(n *ast.In) (portable.Expr, error) {
+	if y, ok, err := l.inList(n); ok {
+		return y, err
+	}
 	if ints, ok := numbers(n.Y); ok && n.Dialect == ast.Python {
 		return l.numIn(n, ints)
 	}
@@ -635,7 +652,7 @@ func (l *lifter) in(n *ast.In) (portable.Expr, error) {
 		l.byText(f, vals)
 	}
 	if n.Hashed {
-		l.lossy = append(l.lossy, portable.Lossy{Fields: []string{strings.Join(f, ".")}, Kinds: []string{"array"}, Either: true,
+		l.lossy = appendOnce(l.lossy, portable.Lossy{Fields: []string{l.lossName(f)}, Kinds: []string{"array"}, Either: true,
 			Reason: "Python raises TypeError looking a list up in a set or dict, and a rule that raises does not alert; the conversion tests the list like any value that is not a string."})
 	}
 	return l.atom(f, portable.Eq, vals, fold, n)

@@ -51,21 +51,41 @@ func (l *lifter) let(n *ast.Let) (portable.Expr, error) {
 	return l.bind(name, n.X, func() (portable.Expr, error) { return l.lift(n.Body) })
 }
 
+// binding is a local's value: x, read where the local held prev (Python's
+// `p = p.get("AWS")` reads the earlier p).
+type binding struct {
+	x    ast.Expr
+	prev *binding
+}
+
 // bind makes reads of the local name stand for x while f runs.
 func (l *lifter) bind(name string, x ast.Expr, f func() (portable.Expr, error)) (portable.Expr, error) {
 	if l.locals == nil {
-		l.locals = map[string]ast.Expr{}
+		l.locals = map[string]*binding{}
 	}
-	old, had := l.locals[name]
-	l.locals[name] = x
-	defer func() {
-		if had {
-			l.locals[name] = old
-		} else {
-			delete(l.locals, name)
-		}
-	}()
+	old := l.locals[name]
+	l.locals[name] = &binding{x: x, prev: old}
+	defer l.setLocal(name, old)
 	return f()
+}
+
+func (l *lifter) setLocal(name string, b *binding) {
+	if b == nil {
+		delete(l.locals, name)
+	} else {
+		l.locals[name] = b
+	}
+}
+
+// resolved is what a local stands for, with the locals its value reads as
+// they were when it was bound; done restores them.
+func (l *lifter) resolved(name string) (x ast.Expr, done func(), ok bool) {
+	b, ok := l.locals[name]
+	if !ok {
+		return nil, nil, false
+	}
+	l.setLocal(name, b.prev)
+	return b.x, func() { l.locals[name] = b }, true
 }
 
 // accumulated lifts the truth of acc after the loop: some element of the
@@ -84,16 +104,17 @@ func (l *lifter) accumulated(acc string, loop *ast.Loop) (portable.Expr, error) 
 	if l.elem != "" {
 		return nil, l.fail(loop, "a loop inside a test of a list's elements")
 	}
-	path, err := l.iterPath(loop.Iter)
+	path, lone, err := l.iterList(loop.Iter)
 	if err != nil {
 		return nil, l.fail(loop, err.Error())
 	}
-	defer l.enter(loop.Vars[0], path)()
+	done := l.enter(loop.Vars[0], path)
 	cond, err := l.appends(acc, loop.Label, loop.Body)
+	done()
 	if err != nil {
 		return nil, err
 	}
-	return &portable.Any{Path: path, X: portable.Simplify(cond)}, nil
+	return l.quantify(path, lone, cond, loop)
 }
 
 // appends is the condition under which the loop body appends to acc.
@@ -105,6 +126,9 @@ func (l *lifter) appends(acc, label string, x ast.Expr) (portable.Expr, error) {
 		}
 		return &portable.Or{}, nil
 	case *ast.Cond:
+		if y, ok, err := l.cond(n, func(x ast.Expr) (portable.Expr, error) { return l.appends(acc, label, x) }); ok {
+			return y, err
+		}
 		c, err := l.lift(n.If)
 		if err != nil {
 			return nil, err
@@ -195,7 +219,8 @@ func mentions(x ast.Expr, name string) bool {
 func (l *lifter) iterPath(x ast.Expr) ([]string, error) {
 	switch n := x.(type) {
 	case *ast.Local:
-		if b, ok := l.locals[n.Name]; ok {
+		if b, done, ok := l.resolved(n.Name); ok {
+			defer done()
 			return l.iterPath(b)
 		}
 	case *ast.Default:
@@ -267,7 +292,8 @@ func (l *lifter) elemRead(x ast.Expr) ([]string, bool, error) {
 	}
 	switch n := x.(type) {
 	case *ast.Local:
-		if b, ok := l.locals[n.Name]; ok {
+		if b, done, ok := l.resolved(n.Name); ok {
+			defer done()
 			return l.field(b)
 		}
 	case *ast.Logic:
@@ -287,7 +313,7 @@ func (l *lifter) elemRead(x ast.Expr) ([]string, bool, error) {
 			if !ok {
 				return nil, false, fmt.Errorf("dict.get with a key that is not a constant")
 			}
-			base, fold, err := l.field(n.Args[0])
+			base, fold, err := l.field(stripEmptyDefault(n.Args[0]))
 			if err != nil || fold {
 				return nil, false, fmt.Errorf("dict.get of something other than an object of the event")
 			}
@@ -345,6 +371,19 @@ func appendOnce(ls []portable.Lossy, x portable.Lossy) []portable.Lossy {
 // loopCall lifts the truth of a call building a collection: set
 // intersection with constants.
 func (l *lifter) loopCall(n *ast.Call) (portable.Expr, bool, error) {
+	if n.Fn == "py.add" {
+		x, err := l.nonEmpty(n)
+		return x, true, err
+	}
+	if n.Fn == "py.dict.get" {
+		// The truth of a key read from an element.
+		f, fold, err := l.field(n)
+		if err != nil || fold {
+			return nil, false, nil
+		}
+		x, err := l.truth(f, n)
+		return x, true, err
+	}
 	if n.Fn != "py.method.intersection" || len(n.Args) != 2 {
 		return nil, false, nil
 	}
@@ -365,7 +404,8 @@ func (l *lifter) loopCall(n *ast.Call) (portable.Expr, bool, error) {
 func (l *lifter) member(x ast.Expr, vals []string, src ast.Expr) (portable.Expr, error) {
 	switch n := x.(type) {
 	case *ast.Local:
-		if b, ok := l.locals[n.Name]; ok {
+		if b, done, ok := l.resolved(n.Name); ok {
+			defer done()
 			return l.member(b, vals, src)
 		}
 	case *ast.Helper:
@@ -397,11 +437,16 @@ func (l *lifter) member(x ast.Expr, vals []string, src ast.Expr) (portable.Expr,
 			break
 		}
 		cl := n.Clauses[0]
-		path, err := l.iterPath(cl.Iter)
+		path, lone, err := l.iterList(cl.Iter)
 		if err != nil {
 			return nil, l.fail(n, err.Error())
 		}
-		defer l.enter(cl.Vars[0], path)()
+		done := l.enter(cl.Vars[0], path)
+		defer func() {
+			if done != nil {
+				done()
+			}
+		}()
 		var xs []portable.Expr
 		for _, c := range cl.Ifs {
 			y, err := l.lift(c)
@@ -423,7 +468,9 @@ func (l *lifter) member(x ast.Expr, vals []string, src ast.Expr) (portable.Expr,
 			return nil, err
 		}
 		xs = append(xs, a)
-		return &portable.Any{Path: path, X: portable.Simplify(&portable.And{Xs: xs})}, nil
+		done()
+		done = nil
+		return l.quantify(path, lone, &portable.And{Xs: xs}, n)
 	}
 	return nil, l.fail(src, "an intersection with something other than lists of the event's values")
 }
@@ -682,4 +729,322 @@ func (l *lifter) elemSpath(x ast.Expr) ([]string, bool) {
 		return nil, false
 	}
 	return strings.Split(p, "."), true
+}
+
+// stripEmptyDefault reads deep_get(..., default={}) as the plain read where
+// its value is only read from: {} has no keys, as a missing value has none.
+func stripEmptyDefault(x ast.Expr) ast.Expr {
+	if d, ok := x.(*ast.Default); ok && emptyLit(d.Else) {
+		return d.X
+	}
+	return x
+}
+
+// asListArg recognizes a helper that reads a value as a list the way
+// `_as_list` does: None is no elements, a list its elements, any other value
+// one element (`[] if v is None else v if isinstance(v, list) else [v]`).
+func asListArg(x ast.Expr) (ast.Expr, bool) {
+	h, ok := x.(*ast.Helper)
+	if !ok {
+		return nil, false
+	}
+	body := h.Body
+	var name string
+	var bound ast.Expr
+	if lt, ok := body.(*ast.Let); ok && len(lt.Names) == 1 {
+		name, bound, body = lt.Names[0], lt.X, lt.Body
+	}
+	c1, ok := body.(*ast.Cond)
+	if !ok {
+		return nil, false
+	}
+	isNull, ok := c1.If.(*ast.IsNull)
+	if !ok || !emptyLit(c1.Then) {
+		return nil, false
+	}
+	v := isNull.X
+	c2, ok := c1.Else.(*ast.Cond)
+	if !ok {
+		return nil, false
+	}
+	is, ok := c2.If.(*ast.Call)
+	if !ok || is.Fn != "py.isinstance" || len(is.Args) != 2 || !notation.Equal(is.Args[0], v) {
+		return nil, false
+	}
+	if t, ok := str(is.Args[1]); !ok || t != "list" || !notation.Equal(c2.Then, v) {
+		return nil, false
+	}
+	one, ok := c2.Else.(*ast.ListLit)
+	if !ok || len(one.Elems) != 1 || !notation.Equal(one.Elems[0], v) {
+		return nil, false
+	}
+	if name != "" {
+		if !isLocal(v, name) {
+			return nil, false
+		}
+		return bound, true
+	}
+	return v, true
+}
+
+// quantify is "some element of the list at path passes x"; lone: the source
+// reads a value that is not a list as its one element (_as_list), which is
+// x tested on the value itself when x cannot hold on a list or on a value
+// without the fields it reads (an element with none of them): Any(path, x)
+// or x read at path. Otherwise that reading has no portable form.
+func (l *lifter) quantify(path []string, lone bool, x portable.Expr, src ast.Expr) (portable.Expr, error) {
+	x = portable.Simplify(x)
+	any := &portable.Any{Path: path, X: x}
+	if !lone {
+		return any, nil
+	}
+	if portable.Holds(x, ast.ObjectOf(&ast.Object{})) {
+		return nil, l.fail(src, "a value read as a one-element list, tested by something that holds on a value without its fields")
+	}
+	return &portable.Or{Xs: []portable.Expr{any, rebase(x, path)}}, nil
+}
+
+// rebase reads the fields of x from the value at prefix.
+func rebase(x portable.Expr, prefix []string) portable.Expr {
+	switch x := x.(type) {
+	case *portable.And:
+		out := &portable.And{}
+		for _, y := range x.Xs {
+			out.Xs = append(out.Xs, rebase(y, prefix))
+		}
+		return out
+	case *portable.Or:
+		out := &portable.Or{}
+		for _, y := range x.Xs {
+			out.Xs = append(out.Xs, rebase(y, prefix))
+		}
+		return out
+	case *portable.Not:
+		return &portable.Not{X: rebase(x.X, prefix)}
+	case *portable.Any:
+		return &portable.Any{Path: append(slices.Clone(prefix), x.Path...), X: x.X}
+	case *portable.Atom:
+		a := *x
+		a.Field = append(slices.Clone(prefix), x.Field...)
+		return &a
+	}
+	return x
+}
+
+// iterList is iterPath, also through an _as_list helper (lone: a value that
+// is not a list is one element).
+func (l *lifter) iterList(x ast.Expr) ([]string, bool, error) {
+	if v, ok := asListArg(x); ok {
+		p, err := l.iterPath(v)
+		return p, true, err
+	}
+	if loc, ok := x.(*ast.Local); ok {
+		if b, done, ok := l.resolved(loc.Name); ok {
+			defer done()
+			return l.iterList(b)
+		}
+	}
+	p, err := l.iterPath(x)
+	return p, false, err
+}
+
+// nonEmpty lifts the truth of a list the rule builds: a comprehension over a
+// list of the event (non-empty when some element passes its ifs), the sum of
+// such lists, or a local holding one.
+func (l *lifter) nonEmpty(x ast.Expr) (portable.Expr, error) {
+	switch n := x.(type) {
+	case *ast.Local:
+		if b, done, ok := l.resolved(n.Name); ok {
+			defer done()
+			return l.nonEmpty(b)
+		}
+	case *ast.Let:
+		if len(n.Names) == 1 {
+			var out portable.Expr
+			_, err := l.bind(n.Names[0], n.X, func() (portable.Expr, error) {
+				var err error
+				out, err = l.nonEmpty(n.Body)
+				return nil, err
+			})
+			return out, err
+		}
+	case *ast.Helper:
+		if _, ok := asListArg(n); !ok {
+			return l.nonEmpty(n.Body)
+		}
+	case *ast.Call:
+		if n.Fn == "py.add" && len(n.Args) == 2 {
+			a, err := l.nonEmpty(n.Args[0])
+			if err != nil {
+				return nil, err
+			}
+			b, err := l.nonEmpty(n.Args[1])
+			if err != nil {
+				return nil, err
+			}
+			return &portable.Or{Xs: []portable.Expr{a, b}}, nil
+		}
+	case *ast.Comp:
+		if (n.Kind == ast.CompList || n.Kind == ast.CompSet) && len(n.Clauses) == 1 && len(n.Clauses[0].Vars) == 1 {
+			cl := n.Clauses[0]
+			path, lone, err := l.iterList(cl.Iter)
+			if err != nil {
+				return nil, l.fail(n, err.Error())
+			}
+			done := l.enter(cl.Vars[0], path)
+			var xs []portable.Expr
+			for _, c := range cl.Ifs {
+				y, err := l.lift(c)
+				if err != nil {
+					done()
+					return nil, err
+				}
+				xs = append(xs, y)
+			}
+			done()
+			return l.quantify(path, lone, &portable.And{Xs: xs}, n)
+		}
+	}
+	return nil, l.fail(x, "the truth of a value other than a list built from a list of the event")
+}
+
+// isCollection: an expression nonEmpty reads.
+func isCollection(x ast.Expr) bool {
+	switch n := x.(type) {
+	case *ast.Comp:
+		return n.Kind == ast.CompList || n.Kind == ast.CompSet
+	case *ast.Call:
+		return n.Fn == "py.add"
+	case *ast.Let:
+		return isCollection(n.Body)
+	}
+	return false
+}
+
+// inList lifts `"c" in _as_list(v)`: v is "c", or a list holding "c"
+// (Python's in compares with ==, which a string passes only for a string).
+func (l *lifter) inList(n *ast.In) (portable.Expr, bool, error) {
+	c, ok := str(n.X)
+	if !ok {
+		return nil, false, nil
+	}
+	v, ok := asListArg(n.Y)
+	if !ok {
+		return nil, false, nil
+	}
+	f, fold, err := l.field(v)
+	if err != nil || fold || len(f) == 0 {
+		return nil, true, l.fail(n, "membership in a list other than a field read as a list")
+	}
+	x, err := l.quantify(f, true, &portable.Atom{Op: portable.Eq, Values: []string{c}}, n)
+	return x, true, err
+}
+
+// typeGuard lifts `A if isinstance(v, dict) else B` (one of them holding
+// only for a dict v) as A or B, when A reads only fields inside v (so it
+// cannot hold on a value that is not an object, where they are all
+// missing) and B reads only v and its elements (so no object passes it):
+// the or is then exact.
+func (l *lifter) typeGuard(v ast.Expr, a, b portable.Expr, src ast.Expr) (portable.Expr, error) {
+	f, fold, err := l.field(v)
+	if err != nil || fold || len(f) == 0 {
+		return nil, l.fail(src, "isinstance of something other than a field")
+	}
+	for _, g := range portable.Fields(a) {
+		if len(g) <= len(f) || !slices.Equal(g[:len(f)], f) {
+			return nil, l.fail(src, "an isinstance(dict) branch reading fields outside the value tested")
+		}
+	}
+	for _, g := range portable.Fields(b) {
+		if !slices.Equal(g, f) && !(len(g) > len(f) && slices.Equal(g[:len(f)], f) && g[len(f)] == "[]") {
+			return nil, l.fail(src, "an isinstance(dict) else-branch reading more than the value tested")
+		}
+	}
+	empty := &ast.Object{}
+	inner := &ast.Object{}
+	inner.SetPath(f, ast.ObjectOf(&ast.Object{}))
+	if portable.Holds(a, ast.ObjectOf(empty)) || portable.Holds(b, ast.ObjectOf(inner)) {
+		return nil, l.fail(src, "an isinstance(dict) test whose branches do not exclude each other")
+	}
+	return &portable.Or{Xs: []portable.Expr{a, b}}, nil
+}
+
+// isinstance reads isinstance(v, "type").
+func isinstance(x ast.Expr) (ast.Expr, string, bool) {
+	c, ok := x.(*ast.Call)
+	if !ok || c.Fn != "py.isinstance" || len(c.Args) != 2 {
+		return nil, "", false
+	}
+	t, ok := str(c.Args[1])
+	return c.Args[0], t, ok
+}
+
+// cond lifts the if-else shapes of loops and collections: an isinstance
+// (dict) guard, and `json.loads(v) if isinstance(v, str) else v`, whose
+// string branch has no portable form (no step of a path parses text): that
+// branch is left out, a lossy point, when the other cannot hold on a
+// string.
+func (l *lifter) cond(n *ast.Cond, branch func(ast.Expr) (portable.Expr, error)) (portable.Expr, bool, error) {
+	v, t, ok := isinstance(n.If)
+	if !ok {
+		return nil, false, nil
+	}
+	switch t {
+	case "dict":
+		a, err := branch(n.Then)
+		if err != nil {
+			return nil, true, err
+		}
+		b, err := branch(n.Else)
+		if err != nil {
+			return nil, true, err
+		}
+		x, err := l.typeGuard(v, a, b, n)
+		return x, true, err
+	case "str":
+		parses := false
+		ast.Inspect(n.Then, func(y ast.Expr) bool {
+			if c, ok := y.(*ast.Call); ok && c.Fn == "py.json.loads" {
+				parses = true
+			}
+			return !parses
+		})
+		if !parses {
+			return nil, false, nil
+		}
+		f, fold, err := l.field(stripEmptyDefault(v))
+		if err != nil || fold || len(f) == 0 {
+			return nil, true, l.fail(n, "json.loads of something other than a field")
+		}
+		b, err := branch(n.Else)
+		if err != nil {
+			return nil, true, err
+		}
+		for _, g := range portable.Fields(b) {
+			if len(g) <= len(f) || !slices.Equal(g[:len(f)], f) {
+				return nil, true, l.fail(n, "a json.loads else-branch reading fields outside the parsed value")
+			}
+		}
+		if portable.Holds(b, ast.ObjectOf(&ast.Object{})) {
+			return nil, true, l.fail(n, "a json.loads else-branch that holds without the parsed value")
+		}
+		name := l.lossName(f)
+		l.lossy = appendOnce(l.lossy, portable.Lossy{Fields: []string{name}, SourceHits: true,
+			Reason: fmt.Sprintf("The source parses %s when it is a string of JSON text (json.loads) and tests what it holds; no step of a portable path parses text, so the conversion does not match such an event (it tests %s only as an object).", name, name)})
+		return b, true, nil
+	}
+	return nil, false, nil
+}
+
+// truth is Python truthiness of a field as "present and not empty" (see
+// lift's reading of a field for its truth), with its lossy point.
+func (l *lifter) truth(f []string, src ast.Expr) (portable.Expr, error) {
+	ex, err := l.atom(f, portable.Exists, nil, false, src)
+	if err != nil {
+		return nil, err
+	}
+	empty, _ := l.atom(f, portable.Eq, []string{""}, false, src)
+	l.lossy = appendOnce(l.lossy, portable.Lossy{Fields: []string{l.lossName(f)}, Either: true, Kinds: []string{"array", "number-as-string", "string-as-number", "assignment", "key-case"},
+		Reason: "The rule tests the value's truth; the conversion tests that it is present and not empty, which differs for 0, false and empty lists or objects."})
+	return &portable.And{Xs: []portable.Expr{ex, &portable.Not{X: empty}}}, nil
 }

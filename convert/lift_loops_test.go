@@ -197,3 +197,132 @@ def rule(event):
 		})
 	}
 }
+
+const publicPy = `
+import json
+
+PUBLIC = {"AllUsers", "AuthenticatedUsers"}
+
+
+def _as_list(value):
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _grants(event):
+    found = [g.get("Permission") for g in _as_list(event.deep_get("acl", "Grant")) if (g.get("Grantee") or {}).get("URI") in PUBLIC]
+    return found + [a for a in _as_list(event.get("canned")) if a in {"public-read"}]
+
+
+def _statements(event):
+    policy = event.deep_get("policy", default={})
+    if isinstance(policy, str):
+        policy = json.loads(policy)
+    found = []
+    for statement in _as_list(policy.get("Statement")):
+        if statement.get("Effect") != "Allow" or statement.get("Condition"):
+            continue
+        principal = statement.get("Principal")
+        if isinstance(principal, dict):
+            principal = principal.get("AWS")
+        if "*" in _as_list(principal):
+            found.append(statement.get("Sid"))
+    return found
+
+
+def rule(event):
+    if event.get("eventName") == "PutBucketAcl":
+        return bool(_grants(event))
+    return bool(_statements(event))
+`
+
+// _as_list reads a lone value as a one-element list: the lift tests the
+// list's elements or the value itself (exact where the test cannot hold on
+// a value without its fields); isinstance(p, dict) picks p.AWS or p, which
+// exclude each other; a policy given as JSON text, which the source parses,
+// is a lossy point (no portable path parses text).
+func TestLiftAsListAndTypes(t *testing.T) {
+	c := pantherRule(t, publicPy)
+	got, lossy, err := Condition(c.Rule)
+	if err != nil {
+		t.Fatal(err)
+	}
+	acl := func(grants string) string { return `{"eventName":"PutBucketAcl","acl":{"Grant":` + grants + `}}` }
+	pol := func(st string) string { return `{"eventName":"PutBucketPolicy","policy":{"Statement":` + st + `}}` }
+	for _, tc := range []struct {
+		name, event string
+		want        bool
+	}{
+		{"grants list", acl(`[{"Grantee":{"URI":"x"}},{"Grantee":{"URI":"AllUsers"}}]`), true},
+		{"lone grant", acl(`{"Grantee":{"URI":"AllUsers"},"Permission":"READ"}`), true},
+		{"lone private grant", acl(`{"Grantee":{"URI":"owner"}}`), false},
+		{"grantee null", acl(`[{"Grantee":null}]`), false},
+		{"no grants", acl(`null`), false},
+		{"canned", `{"eventName":"PutBucketAcl","canned":"public-read"}`, true},
+		{"canned list", `{"eventName":"PutBucketAcl","canned":["private","public-read"]}`, true},
+		{"canned private", `{"eventName":"PutBucketAcl","canned":"private"}`, false},
+		{"statement list, star", pol(`[{"Effect":"Allow","Principal":"*"}]`), true},
+		{"lone statement, AWS star", pol(`{"Effect":"Allow","Principal":{"AWS":"*"}}`), true},
+		{"AWS list with star", pol(`[{"Effect":"Allow","Principal":{"AWS":["arn:x","*"]}}]`), true},
+		{"principal list with star", pol(`[{"Effect":"Allow","Principal":["*"]}]`), true},
+		{"conditioned", pol(`[{"Effect":"Allow","Principal":"*","Condition":{"a":1}}]`), false},
+		{"deny", pol(`[{"Effect":"Deny","Principal":"*"}]`), false},
+		{"other principal", pol(`[{"Effect":"Allow","Principal":{"AWS":"arn:x"}}]`), false},
+		{"service principal", pol(`[{"Effect":"Allow","Principal":{"Service":"*"}}]`), false},
+		{"no policy", `{"eventName":"PutBucketPolicy"}`, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			py, v := pythonHit(t, c, tc.event)
+			if py != tc.want {
+				t.Fatalf("python %v, want %v", py, tc.want)
+			}
+			if hit := portable.Holds(got, v); hit != tc.want {
+				t.Errorf("lifted %v, want %v: %s", hit, tc.want, portable.String(got))
+			}
+		})
+	}
+	// Truth is "present and not empty" (a lossy point): an empty object is
+	// false to Python.
+	py, v := pythonHit(t, c, pol(`[{"Effect":"Allow","Principal":"*","Condition":{}}]`))
+	if !py || portable.Holds(got, v) || !listed(lossy, "policy.Statement{}.Condition", true) {
+		t.Errorf("an empty Condition: python %v, lifted %v, lossy %v", py, portable.Holds(got, v), lossy)
+	}
+	text := `{"eventName":"PutBucketPolicy","policy":"{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\"}]}"}`
+	py, v = pythonHit(t, c, text)
+	if !py || portable.Holds(got, v) || !listed(lossy, "policy", true) {
+		t.Errorf("a policy as JSON text: python %v, lifted %v, lossy %v", py, portable.Holds(got, v), lossy)
+	}
+}
+
+// The loop rules go to Splunk and back, and each step verifies against the
+// rule it came from: the differences are the lossy points the step lists.
+// (The S3 rule's Splunk form reads back with a successful call and an
+// exists spelled out, as the Splunk search says them, so its lifted text
+// differs from the original's: TestRoundTrip compares the text of the
+// others.)
+func TestLoopRulesRoundTripVerify(t *testing.T) {
+	for _, file := range []string{paCT + "aws_ec2_security_group_opened_to_internet.yml", paCT + "aws_s3_bucket_made_public.yml"} {
+		src := compiled(t, file)
+		step := func(from *harness.Compiled, to Target) *harness.Compiled {
+			res, _, err := Convert(from, Options{To: to})
+			if err != nil {
+				t.Fatalf("%s to %s: %v", from.Rule.File, to, err)
+			}
+			dir := t.TempDir()
+			if err := res.Write(dir); err != nil {
+				t.Fatal(err)
+			}
+			dst := compiled(t, filepath.Join(dir, res.Main))
+			v, _, err := Verify(from, dst, res.Lossy, ThresholdSets(res.Rule), harness.CompareOptions{})
+			if err != nil {
+				t.Fatalf("%s to %s: %v", from.Rule.File, to, err)
+			}
+			if v.Unaccepted != 0 {
+				t.Errorf("%s to %s: %d unaccepted", from.Rule.File, to, v.Unaccepted)
+			}
+			return dst
+		}
+		step(step(src, ToSplunk), ToPanther)
+	}
+}
