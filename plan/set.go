@@ -149,7 +149,7 @@ func (c *Checker) Keep(dst []int, raw []byte) []int {
 		}
 	}
 	for i, p := range s.Plans {
-		if e := s.entry[i]; e != nil && !c.pass[i] && !e.holdsBesides(raw, &c.h, p.marker) {
+		if e := s.entry[i]; e != nil && !c.pass[i] && !e.holdsBesides(raw, &c.h, true) {
 			continue
 		}
 		if p.maybe(raw, &c.h) {
