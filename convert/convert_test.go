@@ -39,6 +39,9 @@ func TestRoundTrip(t *testing.T) {
 		// Tests of JSON arrays' elements, and the Panther printer's helpers.
 		{scCloud + "aws_security_group_ingress_open_to_internet.yml", ToPanther, ToSplunk},
 		{scCloud + "aws_s3_bucket_made_public.yml", ToPanther, ToSplunk},
+		// An accumulator loop: a test of several fields of one element,
+		// printed with mvmap and read back.
+		{paCT + "aws_ec2_security_group_opened_to_internet.yml", ToSplunk, ToPanther},
 	} {
 		orig := compiled(t, c.file)
 		back := convertAndLoad(t, convertAndLoad(t, orig, c.via), c.to)

@@ -35,8 +35,14 @@ type lifter struct {
 	// cased: the last field read went through upper() (else lower()).
 	cased bool
 	// elem is the local holding the list element an any() tests ("" outside
-	// one): fields are then read from it.
-	elem string
+	// one): fields are then read from it; elemList names its list for lossy
+	// points (a{}.b{}).
+	elem, elemList string
+	// locals are the values of Python locals a loop or helper bound (see
+	// lift_loops.go).
+	locals map[string]*binding
+	// elemExpr is the element an mvmap of a Splunk search tests.
+	elemExpr ast.Expr
 }
 
 type defaulted struct{ field, value string }
@@ -176,7 +182,15 @@ func (l *lifter) lift(x ast.Expr) (portable.Expr, error) {
 		}
 	}
 	switch n := x.(type) {
+	case *ast.Let:
+		return l.let(n)
 	case *ast.Logic:
+		if y, ok, err := l.cases(n); ok {
+			return y, err
+		}
+		if m, ok := l.splunkAnd(n); ok {
+			return l.lift(m)
+		}
 		var xs []portable.Expr
 		for _, y := range n.Xs {
 			p, err := l.lift(y)
@@ -200,6 +214,9 @@ func (l *lifter) lift(x ast.Expr) (portable.Expr, error) {
 		}
 		return &portable.Not{X: p}, nil
 	case *ast.Cond:
+		if y, ok, err := l.cond(n, l.lift); ok {
+			return y, err
+		}
 		// Python's early returns (`if not c: return False`) lower to if(c, a, b).
 		c, err := l.lift(n.If)
 		if err != nil {
@@ -218,7 +235,18 @@ func (l *lifter) lift(x ast.Expr) (portable.Expr, error) {
 			&portable.And{Xs: []portable.Expr{&portable.Not{X: c}, b}},
 		}}, nil
 	case *ast.Comp:
+		if isCollection(n) {
+			return l.nonEmpty(n)
+		}
 		return l.any(n)
+	case *ast.Local:
+		if b, done, ok := l.resolved(n.Name); ok {
+			defer done()
+			if isCollection(b) {
+				return l.nonEmpty(b)
+			}
+			return l.lift(b)
+		}
 	case *ast.Helper:
 		if n.Name == "aws_cloudtrail_success" {
 			return &portable.Atom{Op: portable.Success}, nil
@@ -267,6 +295,9 @@ func (l *lifter) lift(x ast.Expr) (portable.Expr, error) {
 	case *ast.In:
 		return l.in(n)
 	case *ast.Call:
+		if y, ok, err := l.loopCall(n); ok {
+			return y, err
+		}
 		if n.Fn == "yaml.is_missing" && len(n.Args) == 1 {
 			// A simple detection's filter lets an event without the key
 			// through; a key holding null is there to it.
@@ -359,9 +390,7 @@ func (l *lifter) any(n *ast.Comp) (portable.Expr, error) {
 	if err != nil || fold || len(path) == 0 {
 		return nil, l.fail(n, "any() over something other than _items(a field)")
 	}
-	outer := l.elem
-	l.elem = cl.Vars[0]
-	defer func() { l.elem = outer }()
+	defer l.enter(cl.Vars[0], path)()
 	conds := append(slices.Clone(cl.Ifs), n.Elem)
 	var xs []portable.Expr
 	for _, c := range conds {
@@ -441,6 +470,9 @@ func fieldsOf(x ast.Expr) []string {
 // or an mvappend of fields (multivalue ones from JSON arrays among them),
 // matches the regex (case-sensitive, as PCRE is by default).
 func (l *lifter) mvfind(c *ast.Call) (portable.Expr, error) {
+	if y, ok, err := l.mapped(c); ok {
+		return y, err
+	}
 	if len(c.Args) != 2 {
 		return nil, l.fail(c, "mvfind takes two arguments")
 	}
@@ -592,13 +624,19 @@ func (l *lifter) compare(n *ast.Compare) (portable.Expr, error) {
 			return nil, l.fail(n, "an ordering comparison with a constant that is not a number")
 		}
 		o := map[ast.CmpOp]portable.Op{ast.Lt: portable.Lt, ast.Le: portable.Le, ast.Gt: portable.Gt, ast.Ge: portable.Ge}[op]
-		l.lossy = append(l.lossy, portable.Lossy{Fields: []string{strings.Join(f, ".")}, Either: true, Kinds: []string{"number-as-string", "string-as-number", "assignment", "empty", "value-case", "wildcard"},
+		l.lossy = appendOnce(l.lossy, portable.Lossy{Fields: []string{l.lossName(f)}, Either: true, Kinds: []string{"number-as-string", "string-as-number", "assignment", "empty", "value-case", "wildcard"},
 			Reason: "The platforms order a value that is not a number differently (Splunk compares it as text, Python raises); the conversion's comparison holds for numbers only."})
 		return l.atom(f, o, []string{num}, false, n)
 	}
 }
 
 func (l *lifter) in(n *ast.In) (portable.Expr, error) {
+	if y, ok, err := l.inList(n); ok {
+		return y, err
+	}
+	if ints, ok := numbers(n.Y); ok && n.Dialect == ast.Python {
+		return l.numIn(n, ints)
+	}
 	vals, ok := constStrings(n.Y)
 	if lit, isLit := n.Y.(*ast.Lit); isLit && lit.Val.Kind() != ast.KindList {
 		ok = false // in a string: a substring test
@@ -614,7 +652,7 @@ func (l *lifter) in(n *ast.In) (portable.Expr, error) {
 		l.byText(f, vals)
 	}
 	if n.Hashed {
-		l.lossy = append(l.lossy, portable.Lossy{Fields: []string{strings.Join(f, ".")}, Kinds: []string{"array"}, Either: true,
+		l.lossy = appendOnce(l.lossy, portable.Lossy{Fields: []string{l.lossName(f)}, Kinds: []string{"array"}, Either: true,
 			Reason: "Python raises TypeError looking a list up in a set or dict, and a rule that raises does not alert; the conversion tests the list like any value that is not a string."})
 	}
 	return l.atom(f, portable.Eq, vals, fold, n)
@@ -662,6 +700,9 @@ func str(x ast.Expr) (string, bool) {
 // defaults (event.get(k) and deep_get(..., default=None) read the value as
 // it is), a lower()/upper() call (fold), and for Splunk the add-on's aliases.
 func (l *lifter) field(x ast.Expr) ([]string, bool, error) {
+	if f, fold, err := l.elemRead(x); err != errNotRead {
+		return f, fold, err
+	}
 	switch n := x.(type) {
 	case *ast.Local:
 		if l.elem != "" && n.Name == l.elem {

@@ -311,6 +311,13 @@ func init() {
 			if err != nil {
 				return ast.Null, err
 			}
+			// Every item of other is hashed (looked up in, or added to, a
+			// set): a list or dict among them raises.
+			for _, v := range other {
+				if k := v.Kind(); k == ast.KindList || k == ast.KindObject {
+					return ast.Null, fail(pos, "TypeError: unhashable type: '%s'", pyType(v))
+				}
+			}
 			o := ast.List(other...)
 			switch m {
 			case "intersection":

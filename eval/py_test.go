@@ -71,6 +71,9 @@ func TestPyBuiltins(t *testing.T) {
 		{"py.str.format", []ast.Value{s("{name}")}, nil, "raise KeyError"},
 		{"py.dict", []ast.Value{l(l(s("a"), i(1)))}, map[string]ast.Value{"b": i(2)}, "{'a': 1, 'b': 2}"},
 		{"py.method.intersection", []ast.Value{l(s("a"), s("b")), l(s("b"), s("c"))}, nil, "['b']"},
+		// {"a"}.intersection([["a"]]): each item is hashed, and a list is not hashable.
+		{"py.method.intersection", []ast.Value{l(s("a")), l(l(s("a")), s("a"))}, nil, "raise TypeError"},
+		{"py.method.issubset", []ast.Value{l(s("a")), l(ast.ObjectOf(&ast.Object{}))}, nil, "raise TypeError"},
 		{"py.method.issubset", []ast.Value{l(s("a")), l(s("b"), s("a"))}, nil, "True"},
 		{"py.urllib.parse.unquote", []ast.Value{s("a%20b%zz%e2%82%ac%")}, nil, "'a b%zz€%'"},
 		{"py.urllib.parse.parse_qs", []ast.Value{s("a=1&b=&c&a=x+y%21")}, nil, "{'a': ['1', 'x y!']}"},

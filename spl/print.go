@@ -237,6 +237,10 @@ type printer struct {
 
 	lossy    []portable.Lossy
 	lossSeen map[string]bool
+
+	// elem is the mvmap variable holding a list element's JSON text while
+	// its test prints (print_any.go), elemList the list's path (a.b{}).
+	elem, elemList string
 }
 
 type output struct {
@@ -308,6 +312,9 @@ func (p *printer) search() ([]string, error) {
 // matches where the portable rule does not; neg: the atom is under an odd
 // number of Nots, which turns the rule-level direction round.
 func (p *printer) lose(fields, kinds []string, convHits, either, neg bool, reason string) {
+	if p.elemList != "" {
+		fields = p.elemFields(fields)
+	}
 	l := portable.Lossy{Fields: fields, Kinds: kinds, Either: either, Reason: reason}
 	if !either {
 		l.SourceHits = convHits == neg
@@ -403,6 +410,9 @@ func (p *printer) join(xs []portable.Expr, sep string, level int, guard, neg boo
 // ref is how the where clause names the raw field: its flattened name, or,
 // when the add-on sets a field of that name, the raw value read with spath.
 func (p *printer) ref(f []string) (string, error) {
+	if p.elem != "" {
+		return p.elemRef(f), nil
+	}
 	dotted := strings.Join(f, ".")
 	if p.slt.overridden[dotted] {
 		return p.spath(f)
@@ -415,6 +425,9 @@ func (p *printer) ref(f []string) (string, error) {
 // list or an object as its JSON text (Search Reference, spath: a path to a
 // subtree extracts the subtree; concord's eval/cmd_fields.go).
 func (p *printer) spath(f []string) (string, error) {
+	if p.elem != "" {
+		return p.elemRef(f), nil
+	}
 	dotted := strings.Join(f, ".")
 	if name, ok := p.spathOf[dotted]; ok {
 		return name, nil
@@ -568,7 +581,7 @@ func (p *printer) atom(a *portable.Atom, guard, neg bool) (string, int, error) {
 func (p *printer) valueTest(a *portable.Atom, f string, neg bool) (string, error) {
 	dotted := a.Path()
 	fields := []string{dotted}
-	spathed := p.spathOf[dotted] == f
+	spathed := p.spathOf[dotted] == f || p.elem != ""
 	vals := a.Values
 	subject := f
 
@@ -717,12 +730,18 @@ func (p *printer) anyTest(x *portable.Any, neg bool) (string, int, error) {
 	}
 	a, ok := inner.(*portable.Atom)
 	if !ok {
-		return fail("a test of more than one field of a list's element has no multivalue form")
+		if p.elem == "" {
+			return p.anyMap(x, neg)
+		}
+		return fail("a test of more than one field of an element of a list inside another list's element has no multivalue form")
 	}
 	if len(a.Field) > 0 {
 		path += "." + a.Path()
 	}
 	f := whereField(path)
+	if p.elem != "" {
+		f = "spath(" + p.elem + ", " + splString(path) + ")"
+	}
 	fields := []string{path}
 	switch a.Op {
 	case portable.Exists:

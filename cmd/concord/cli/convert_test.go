@@ -22,6 +22,13 @@ func TestConvertGolden(t *testing.T) {
 		{pa + "aws_kms_key_disabled_or_deletion_scheduled.yml", "splunk", ""},
 		{pa + "aws_s3_bucket_versioning_suspended.yml", "splunk", ""},
 		{pa + "aws_s3_bucket_versioning_suspended.yml", "sigma", ""},
+		// An accumulator loop over a list's elements, each tested on several
+		// of its fields: mvmap over the elements in Splunk.
+		{pa + "aws_ec2_security_group_opened_to_internet.yml", "splunk", ""},
+		// Comprehensions over _as_list (a lone value as one element), an
+		// isinstance(dict) guard, and json.loads of a string policy (a
+		// lossy point).
+		{pa + "aws_s3_bucket_made_public.yml", "splunk", ""},
 		{sc + "aws_s3_bucket_versioning_suspended.yml", "panther", ""},
 		{sc + "aws_console_login_without_mfa.yml", "panther", ""},
 		{sc + "aws_kms_key_disabled_or_scheduled_for_deletion.yml", "panther", ""},
