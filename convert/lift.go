@@ -549,6 +549,9 @@ func (l *lifter) byText(field []string, values []string) {
 }
 
 func (l *lifter) compare(n *ast.Compare) (portable.Expr, error) {
+	if p, ok, err := l.udmCompare(n); ok {
+		return p, err
+	}
 	x, y, op := n.X, n.Y, n.Op
 	if _, ok := x.(*ast.Lit); ok {
 		x, y = y, x
@@ -721,6 +724,10 @@ func (l *lifter) field(x ast.Expr) ([]string, bool, error) {
 				}
 				return keys, false, nil
 			}
+		}
+		if n.Fn == "panther.udm" && l.rule.Platform == ast.Panther {
+			f, err := l.udmField(n)
+			return f, false, err
 		}
 		if n.Fn == "spl.spath" && len(n.Args) == 2 {
 			// The raw value at a JSON path (as text: see the printer's lossy

@@ -22,6 +22,9 @@ func TestConvertGolden(t *testing.T) {
 		{pa + "aws_kms_key_disabled_or_deletion_scheduled.yml", "splunk", ""},
 		{pa + "aws_s3_bucket_versioning_suspended.yml", "splunk", ""},
 		{pa + "aws_s3_bucket_versioning_suspended.yml", "sigma", ""},
+		// event.udm() through the data model: a method mapping's if/return
+		// chain, path mappings in the title.
+		{pa + "aws_root_console_login_udm.yml", "splunk", ""},
 		{sc + "aws_s3_bucket_versioning_suspended.yml", "panther", ""},
 		{sc + "aws_console_login_without_mfa.yml", "panther", ""},
 		{sc + "aws_kms_key_disabled_or_scheduled_for_deletion.yml", "panther", ""},
