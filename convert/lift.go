@@ -223,6 +223,9 @@ func (l *lifter) lift(x ast.Expr) (portable.Expr, error) {
 		if n.Name == "aws_cloudtrail_success" {
 			return &portable.Atom{Op: portable.Success}, nil
 		}
+		if n.Name == "_same" && len(n.Args) == 2 {
+			return l.sameHelper(n)
+		}
 		if op, ok := printerHelpers[n.Name]; ok && len(n.Args) == 2 {
 			return l.helperTest(n, op)
 		}
@@ -559,7 +562,7 @@ func (l *lifter) compare(n *ast.Compare) (portable.Expr, error) {
 	}
 	lit, ok := y.(*ast.Lit)
 	if !ok {
-		return nil, l.fail(n, "a comparison of two fields or expressions")
+		return l.fieldCompare(n)
 	}
 	f, fold, err := l.field(x)
 	if err != nil {

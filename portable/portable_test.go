@@ -65,3 +65,17 @@ func TestSimplifyPlainTests(t *testing.T) {
 		}
 	}
 }
+
+// Same names both its fields, and two Same tests of one field in an or stay
+// two tests (they compare with different fields).
+func TestSame(t *testing.T) {
+	a := &Atom{Field: []string{"a"}, Op: Same, Ref: []string{"b", "c"}}
+	b := &Atom{Field: []string{"a"}, Op: Same, Ref: []string{"d"}, Fold: true}
+	x := Simplify(&Or{Xs: []Expr{a, b}})
+	if got := String(x); got != "(a same b.c or a isame d)" {
+		t.Errorf("got %s", got)
+	}
+	if got := fmt.Sprint(Fields(x)); got != "[[a] [b c] [d]]" {
+		t.Errorf("fields %s", got)
+	}
+}

@@ -542,6 +542,34 @@ func (p *printer) atom(a *portable.Atom, guard, neg bool) (string, int, error) {
 		}
 		return s, lvl, nil
 
+	case portable.Same:
+		if len(a.Field) == 0 || len(a.Ref) == 0 {
+			return fail("a comparison of two fields takes two fields")
+		}
+		f, err := p.ref(a.Field)
+		if err != nil {
+			return "", 0, err
+		}
+		g, err := p.ref(a.Ref)
+		if err != nil {
+			return "", 0, err
+		}
+		ref := strings.Join(a.Ref, ".")
+		fields := []string{dotted, ref}
+		// eval's == is null when either side is null (so the isnotnulls keep
+		// the test true or false under NOT), compares two values that both
+		// read as numbers numerically, and sees JSON numbers, booleans and
+		// null by their text (README.md, Semantics; eval/ops.go compareSPL).
+		p.lose(fields, []string{kindStringAsNumber, "number-as-string", kindNull, kindArray, "assignment"}, true, false, neg,
+			fmt.Sprintf("%s same %s: Splunk's == compares two values that read as numbers numerically (\"1.0\" equals \"1\") and JSON numbers, booleans and null by their text, so such values may be equal to the search; the source compares strings only", dotted, ref))
+		subject, other := f, g
+		if a.Fold {
+			subject, other = "lower("+f+")", "lower("+g+")"
+			p.lose(fields, []string{kindValueCase}, false, true, neg,
+				fmt.Sprintf("%s same %s: lower() is not Unicode simple folding, so some values equal ignoring case differ once lowered, and the reverse", dotted, ref))
+		}
+		return fmt.Sprintf("isnotnull(%s) AND isnotnull(%s) AND %s==%s", f, g, subject, other), levelAnd, nil
+
 	case portable.Eq, portable.Wildcard, portable.Prefix, portable.Suffix, portable.Contains, portable.Regex:
 		if len(a.Field) == 0 || len(a.Values) == 0 {
 			return fail("a value test takes a field and at least one value")
