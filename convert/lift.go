@@ -37,6 +37,12 @@ type lifter struct {
 	// elem is the local holding the list element an any() tests ("" outside
 	// one): fields are then read from it.
 	elem string
+	// relative: inside a simple detection's element test (ast.Elements),
+	// whose fields are the element's.
+	relative bool
+	// ciMatch: the atom being built folds case by the test's own choice
+	// (a simple detection's IEquals), not by a lower()/upper() of the value.
+	ciMatch bool
 }
 
 type defaulted struct{ field, value string }
@@ -219,6 +225,8 @@ func (l *lifter) lift(x ast.Expr) (portable.Expr, error) {
 		}}, nil
 	case *ast.Comp:
 		return l.any(n)
+	case *ast.Elements:
+		return l.elements(n)
 	case *ast.Helper:
 		if n.Name == "aws_cloudtrail_success" {
 			return &portable.Atom{Op: portable.Success}, nil
@@ -270,6 +278,9 @@ func (l *lifter) lift(x ast.Expr) (portable.Expr, error) {
 	case *ast.In:
 		return l.in(n)
 	case *ast.Call:
+		if p, ok, err := l.yamlCall(n); ok {
+			return p, err
+		}
 		if n.Fn == "yaml.is_missing" && len(n.Args) == 1 {
 			// A simple detection's filter lets an event without the key
 			// through; a key holding null is there to it.
@@ -506,6 +517,7 @@ func (l *lifter) match(n *ast.Match) (portable.Expr, error) {
 	if err != nil {
 		return nil, l.fail(n, err.Error())
 	}
+	ci := n.Fold && !fold
 	fold = fold || n.Fold
 	pattern := n.Pattern
 	var op portable.Op
@@ -534,6 +546,8 @@ func (l *lifter) match(n *ast.Match) (portable.Expr, error) {
 	if n.Search || n.Dialect == ast.SPLEval {
 		l.byText(f, []string{pattern})
 	}
+	l.ciMatch = ci
+	defer func() { l.ciMatch = false }()
 	return l.atom(f, op, []string{pattern}, fold, n)
 }
 
@@ -555,6 +569,9 @@ func (l *lifter) compare(n *ast.Compare) (portable.Expr, error) {
 	if p, ok, err := l.udmCompare(n); ok {
 		return p, err
 	}
+	if p, ok, err := l.countTrue(n); ok {
+		return p, err
+	}
 	x, y, op := n.X, n.Y, n.Op
 	if _, ok := x.(*ast.Lit); ok {
 		x, y = y, x
@@ -571,7 +588,7 @@ func (l *lifter) compare(n *ast.Compare) (portable.Expr, error) {
 	switch op {
 	case ast.Eq, ast.Ne:
 		if lit.Val.Kind() != ast.KindString {
-			return nil, l.fail(n, "an equality with a constant that is not a string")
+			return l.constCompare(n, f, lit.Val, op)
 		}
 		v := lit.Val.AsString()
 		if n.Dialect == ast.SPLEval {
@@ -610,6 +627,9 @@ func (l *lifter) in(n *ast.In) (portable.Expr, error) {
 		ok = false // in a string: a substring test
 	}
 	if !ok {
+		if p, ok, err := l.numbersIn(n); ok {
+			return p, err
+		}
 		return nil, l.fail(n, "membership in something other than a list of string constants")
 	}
 	f, fold, err := l.field(n.X)
@@ -674,6 +694,9 @@ func (l *lifter) field(x ast.Expr) ([]string, bool, error) {
 			return nil, false, nil // the element itself
 		}
 	case *ast.Field:
+		if l.relative {
+			return n.Path, false, nil
+		}
 		if l.elem != "" {
 			return nil, false, fmt.Errorf("a field of the event inside a test of a list's elements")
 		}
@@ -769,7 +792,7 @@ func (l *lifter) atom(f []string, op portable.Op, vals []string, fold bool, src 
 			}
 		}
 	}
-	if fold && (op == portable.Eq) && l.rule.Platform == ast.Panther {
+	if fold && (op == portable.Eq) && l.rule.Platform == ast.Panther && !l.ciMatch {
 		// x.lower() == "ABC" never holds; the portable form would.
 		var kept []string
 		for _, v := range vals {

@@ -30,6 +30,16 @@ func TestLogTypeOf(t *testing.T) {
 			t.Errorf("%s: %+v %v", name, l, ok)
 		}
 	}
+	for _, name := range []string{"GitHub.Audit", "github:cloud:audit", "github_organizations"} {
+		if l, ok := LogTypeOf(name); !ok || l.Panther != "GitHub.Audit" {
+			t.Errorf("%s: %+v %v", name, l, ok)
+		}
+	}
+	for _, name := range []string{"AWS.VPCFlow", "aws:cloudwatchlogs:vpcflow", "cloudwatchlogs_vpcflow", "vpcflow"} {
+		if l, ok := LogTypeOf(name); !ok || l.Panther != "AWS.VPCFlow" {
+			t.Errorf("%s: %+v %v", name, l, ok)
+		}
+	}
 	if _, ok := LogTypeOf("okta"); ok {
 		t.Error("okta is not known")
 	}

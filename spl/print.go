@@ -131,6 +131,19 @@ var splunkLogTypes = map[string]*splunkLogType{
 		standard:     []string{"src", "user", "user_agent", "vendor_account", "vendor_region"},
 		userFallback: "user_arn",
 	},
+	// GitHub's audit log as the Splunk Add-on for GitHub indexes it
+	// (github:cloud:audit, JSON): concord knows no add-on field of it
+	// (sourcetype/data/github_cloud_audit.yml), so every raw key is read
+	// under its own name. The risk object is the actor.
+	"GitHub.Audit": {
+		category: "cloud", assetType: "GitHub", source: "github", dataFile: "github.json",
+		story: "GitHub Malicious Activity",
+		implement: "The Splunk Add-on for GitHub is required, with the organization's audit log (sourcetype github:cloud:audit). " +
+			"The where clause compares values exactly as GitHub writes them, so a search term's case-insensitive match only narrows the events read.",
+		overridden:   stringSet(splunkDefaultFields),
+		standard:     []string{"user"},
+		userFallback: "actor",
+	},
 }
 
 // PrintDetection writes r as an ESCU detection (the 2025+ schema, with rba)
