@@ -28,7 +28,12 @@ import (
 //
 // concord's local time zone is UTC (Panther runs rules on AWS Lambda, TZ=UTC):
 // it is what a naive datetime's timestamp() and strftime("%s") assume.
-const pyObjMarker = "__concord_py_object__"
+//
+// The marker starts with a byte that is not UTF-8, so no event can spell it:
+// ast's JSON decoder gives invalid UTF-8 as U+FFFD, and a Python str is
+// Unicode. An event's dict is a dict, as in Python, and a prefilter need not
+// look for stand-ins in the raw text.
+const pyObjMarker = "\xff__concord_py_object__"
 
 // pyObjectsMade: some evaluation has made a datetime or timedelta, so the
 // guards have to look (module constants may be made outside a test's Env).

@@ -311,8 +311,8 @@ func lastKey(flat string) string {
 }
 
 // safe reports whether evaluating x can never raise. Python operations on
-// raw values that raise only on concord's datetime stand-ins count as safe;
-// Plan.marker covers those.
+// raw values that raise only on concord's datetime stand-ins count as safe:
+// no event can carry one (eval/py_datetime.go).
 func (a *analyzer) safe(x ast.Expr, s *scope) bool {
 	all := func(xs ...ast.Expr) bool {
 		for _, e := range xs {

@@ -173,6 +173,11 @@ type value struct {
 // and key and shared by every anchor reading that key.
 func (h *hazards) values(raw []byte, key *lit) []value {
 	for i := range h.keys {
+		if h.keys[i].lit == key {
+			return h.keys[i].vals
+		}
+	}
+	for i := range h.keys {
 		if h.keys[i].key == key.text && h.keys[i].fold == key.fold {
 			return h.keys[i].vals
 		}
@@ -232,12 +237,13 @@ func (h *hazards) slot(key *lit) *keyValues {
 		h.keys = append(h.keys, keyValues{})
 	}
 	kv := &h.keys[n]
-	kv.key, kv.fold, kv.vals = key.text, key.fold, kv.vals[:0]
+	kv.lit, kv.key, kv.fold, kv.vals = key, key.text, key.fold, kv.vals[:0]
 	return kv
 }
 
 // keyValues are the values of one key in the current text.
 type keyValues struct {
+	lit  *lit // the key as first asked for: a Set asks with the same one
 	key  string
 	fold bool
 	vals []value

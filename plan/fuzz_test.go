@@ -148,7 +148,8 @@ func fuzzLeaf(in *bytesIn, words []string, depth int) ast.Value {
 	case k == 9:
 		return ast.String(w + fuzzText(in, pickWord(in, words), true))
 	case k == 10:
-		// The concord stand-in for a Python datetime (eval/py_datetime.go).
+		// A dict spelled like concord's stand-in for a Python datetime,
+		// which an event's dict never is (eval/py_datetime.go).
 		o := &ast.Object{}
 		o.Set("__concord_py_object__", ast.String([]string{"struct_time", "datetime"}[in.pick(2)]))
 		return ast.ObjectOf(o)

@@ -88,7 +88,9 @@ func (ks *keyScan) run(raw []byte, h *hazards) {
 				for _, sk := range g.keys {
 					k := ks.keys[sk.i]
 					start, n := p-sk.off, len(k.text)
-					if start < 1 || start+n >= len(raw) {
+					// Most hits are inside other words: test the quotes
+					// around a key before its letters.
+					if start < 1 || start+n >= len(raw) || raw[start-1] != '"' || raw[start+n] != '"' {
 						continue
 					}
 					t := raw[start : start+n]

@@ -54,21 +54,12 @@ type Plan struct {
 	// clauses must all hold for the match to hold (see Maybe); none means
 	// every event may match.
 	clauses []clause
-	// marker: the match runs Python operations that raise on concord's
-	// datetime stand-ins, objects whose first key is pyObjMarker, which a raw
-	// event can only carry by writing that key.
-	marker bool
 	// noFilter says why there is no prefilter, for String.
 	noFilter string
 
 	trieOnce sync.Once
 	trie     *trie
 }
-
-// pyObjMarker is the key eval uses to carry Python datetime objects in
-// values (eval/py_datetime.go); Python comparisons and calls refuse objects
-// that start with it.
-const pyObjMarker = "__concord_py_object__"
 
 // Of plans a rule's match.
 func Of(r *ast.Rule, opts Options) *Plan {

@@ -23,7 +23,6 @@ func (a *analyzer) prefilter(p *Plan) {
 		w = wantFalse
 	}
 	p.clauses = finish(a.cond(a.r.Match, w, nil))
-	p.marker = !a.splunk && len(p.clauses) > 0
 }
 
 // maxLits bounds the literals of one clause: an event is searched for each.
@@ -145,6 +144,8 @@ func (a *analyzer) computed(x ast.Expr, w want) []clause {
 			return nil
 		}
 		c.lits = append(c.lits, l)
+		// The field needs one of its sources: the key anywhere will do.
+		c.anchor = append(c.anchor, alt{key: l, any: true})
 	}
 	view, err := a.st.View(ast.ObjectOf(&ast.Object{}), sourcetype.Meta{})
 	if err != nil {
@@ -825,14 +826,14 @@ func finish(cs []clause) []clause {
 	return out
 }
 
-// never: c holds on no event (but for the marker hazard).
+// never: c holds on no event.
 func (c clause) never() bool { return len(c.lits) == 0 && len(c.kinds) == 0 }
 
 // implies reports whether c holds on every event d holds on: each literal of
 // c finds one of d's, and d checks every key c checks (no less strictly).
 func (c clause) implies(d clause) bool {
 	if len(c.lits) == 0 && len(c.kinds) == 0 {
-		return false // c never holds, but the marker hazard is the same for both
+		return false // c never holds
 	}
 	for _, l := range c.lits {
 		if !slices.ContainsFunc(d.lits, func(m lit) bool { return m.within(l) }) {

@@ -5,8 +5,6 @@ import (
 	"encoding/binary"
 	"strconv"
 	"strings"
-	"sync"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -19,11 +17,13 @@ type clause struct {
 	// anchor, when set, says where a literal must occur to count.
 	anchor anchor
 
-	// Set by prepare: the literals or keys hold a slash (which an event may
-	// write \/), and the UTF-8 of the non-ASCII letters that case-fold to an
-	// ASCII letter of a literal searched ignoring case.
-	slash bool
-	folds [][]byte
+	// Set by prepare: the literals or kind keys hold a slash (which an event
+	// may write \/), and the UTF-8 of the non-ASCII letters that case-fold to
+	// an ASCII letter of one searched ignoring case; keySlash and keyFolds
+	// are the same for the anchor's keys, which matter only once a literal
+	// is found: without one the clause fails whatever the keys.
+	slash, keySlash bool
+	folds, keyFolds [][]byte
 }
 
 // lit is a string searched for in the raw text.
@@ -99,67 +99,50 @@ func (k kindCheck) String() string {
 
 // prepare works out the hazards of a finished clause.
 func (c *clause) prepare() {
-	seen := map[string]bool{}
-	add := func(l lit) {
-		c.slash = c.slash || strings.IndexByte(l.text, '/') >= 0
+	var seen, keySeen map[string]bool
+	add := func(l lit, slash *bool, folds *[][]byte, seen *map[string]bool) {
+		*slash = *slash || strings.IndexByte(l.text, '/') >= 0
 		if !l.fold {
 			return
 		}
-		table := foldTable()
-		for i := 0; i < len(l.text); i++ {
-			for _, seq := range table[l.text[i]] {
-				if !seen[seq] {
-					seen[seq] = true
-					c.folds = append(c.folds, []byte(seq))
+		if *seen == nil {
+			*seen = map[string]bool{}
+		}
+		for _, r := range l.text {
+			for _, seq := range foldsOf(r) {
+				if !(*seen)[seq] {
+					(*seen)[seq] = true
+					*folds = append(*folds, []byte(seq))
 				}
 			}
 		}
 	}
 	for _, l := range c.lits {
-		add(l)
+		add(l, &c.slash, &c.folds, &seen)
 	}
 	for _, k := range c.kinds {
-		add(k.key)
+		add(k.key, &c.slash, &c.folds, &seen)
 	}
 	for _, x := range c.anchor {
-		add(x.key)
+		add(x.key, &c.keySlash, &c.keyFolds, &keySeen)
 	}
 }
 
-var (
-	foldOnce  sync.Once
-	foldLower [utf8.RuneSelf][]string
-)
-
-// foldTable maps each ASCII letter (lower-case) to the UTF-8 of the non-ASCII
-// characters that a case-insensitive comparison takes for it: those whose
-// lower case is the letter (strings.ToLower, used by eval's Match) and those
-// in its simple case folding orbit (regexp's (?i), strings.EqualFold), such as
-// the Kelvin sign for k and the long s for s.
-func foldTable() *[utf8.RuneSelf][]string {
-	foldOnce.Do(func() {
-		add := func(ascii, r rune) {
-			a := unicode.ToLower(ascii)
-			s := string(r)
-			for _, have := range foldLower[a] {
-				if have == s {
-					return
-				}
-			}
-			foldLower[a] = append(foldLower[a], s)
-		}
-		for r := rune(utf8.RuneSelf); r <= unicode.MaxRune; r++ {
-			if l := unicode.ToLower(r); l < utf8.RuneSelf {
-				add(l, r)
-			}
-			for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
-				if f < utf8.RuneSelf {
-					add(f, r)
-				}
-			}
-		}
-	})
-	return &foldLower
+// foldsOf is the UTF-8 of the non-ASCII characters that a case-insensitive
+// comparison takes for the ASCII letter r: those whose lower case is r
+// (strings.ToLower, used by eval's Match) and those in its simple case folding
+// orbit (regexp's (?i), strings.EqualFold). Unicode has three; TestFoldsOf
+// derives them from the unicode tables.
+func foldsOf(r rune) []string {
+	switch r {
+	case 'i', 'I':
+		return []string{"\u0130"} // İ, whose lower case is i
+	case 'k', 'K':
+		return []string{"\u212a"} // Kelvin sign
+	case 's', 'S':
+		return []string{"\u017f"} // long s
+	}
+	return nil
 }
 
 // Maybe reports whether the match may hold on the event whose raw JSON text
@@ -183,7 +166,7 @@ func (p *Plan) Maybe(raw []byte) bool {
 // Set share.
 func (p *Plan) maybe(raw []byte, h *hazards) bool {
 	for i := range p.clauses {
-		if !p.clauses[i].holds(raw, h, p.marker) {
+		if !p.clauses[i].holds(raw, h) {
 			return false
 		}
 	}
@@ -194,8 +177,6 @@ func (p *Plan) maybe(raw []byte, h *hazards) bool {
 type hazards struct {
 	escapes      bool // scanned for escapes
 	u, slash     bool // a \u escape; a \/ escape
-	markerDone   bool
-	marker       bool
 	nonASCIIDone bool
 	nonASCII     bool
 	// keys are the values found at the keys anchors and kind checks read
@@ -227,9 +208,7 @@ func (h *hazards) scanEscapes(raw []byte) {
 	}
 }
 
-var markerLit = newLit(pyObjMarker, false)
-
-func (c *clause) holds(raw []byte, h *hazards, marker bool) bool {
+func (c *clause) holds(raw []byte, h *hazards) bool {
 	if len(c.lits) > 0 {
 		found := false
 		for i := range c.lits {
@@ -238,19 +217,19 @@ func (c *clause) holds(raw []byte, h *hazards, marker bool) bool {
 				break
 			}
 		}
-		if found && (len(c.anchor) == 0 || !c.hidden(raw, h) && c.anchor.holds(raw, h)) {
+		if found && (len(c.anchor) == 0 || c.hidden(raw, h, true) || c.anchor.holds(raw, h)) {
 			return true
 		}
 	}
-	return c.holdsBesides(raw, h, marker)
+	return c.holdsBesides(raw, h, false)
 }
 
-// holdsBesides reports whether c holds on raw whatever its literals and anchor
-// find there: the text may hide them from a plain search, the operation may
-// raise on a value of another kind, or on a datetime stand-in (marker).
-func (c *clause) holdsBesides(raw []byte, h *hazards, marker bool) bool {
+// holdsBesides reports whether c holds on raw whatever its literals (and,
+// with keys, its anchor) find there: the text may hide them from a plain
+// search, or the operation may raise on a value of another kind.
+func (c *clause) holdsBesides(raw []byte, h *hazards, keys bool) bool {
 	if len(c.lits) > 0 || len(c.kinds) > 0 {
-		if c.hidden(raw, h) {
+		if c.hidden(raw, h, keys) {
 			return true
 		}
 		for i := range c.kinds {
@@ -259,34 +238,47 @@ func (c *clause) holdsBesides(raw []byte, h *hazards, marker bool) bool {
 			}
 		}
 	}
-	if marker {
-		if !h.markerDone {
-			h.markerDone, h.marker = true, markerLit.index(raw) >= 0
-		}
-		return h.marker
-	}
 	return false
 }
 
-// hidden reports whether raw may hold a literal or key of c in a way a plain
-// search misses: any character written as a \u escape, a slash as \/, or,
-// ignoring case, a non-ASCII letter that folds to an ASCII one.
-func (c *clause) hidden(raw []byte, h *hazards) bool {
+// hidden reports whether raw may hold a literal or kind key of c (with keys,
+// an anchor's key too) in a way a plain search misses: any character written
+// as a \u escape, a slash as \/, or, ignoring case, a non-ASCII letter that
+// folds to an ASCII one.
+func (c *clause) hidden(raw []byte, h *hazards, keys bool) bool {
 	if !h.escapes {
 		h.scanEscapes(raw)
 	}
-	if h.u || h.slash && c.slash {
+	if h.u || h.slash && (c.slash || keys && c.keySlash) {
 		return true
 	}
-	if len(c.folds) > 0 {
-		if !h.nonASCIIDone {
-			h.nonASCIIDone, h.nonASCII = true, hasNonASCII(raw)
-		}
-		if h.nonASCII {
-			for _, f := range c.folds {
-				if bytes.Contains(raw, f) {
-					return true
-				}
+	return h.folded(raw, c.folds) || keys && h.folded(raw, c.keyFolds)
+}
+
+// clean reports whether raw can hide nothing from a plain search: it has no
+// escape and no non-ASCII byte (see hidden).
+func (h *hazards) clean(raw []byte) bool {
+	if !h.escapes {
+		h.scanEscapes(raw)
+	}
+	if !h.nonASCIIDone {
+		h.nonASCIIDone, h.nonASCII = true, hasNonASCII(raw)
+	}
+	return !h.u && !h.slash && !h.nonASCII
+}
+
+// folded reports whether raw holds one of folds (none without non-ASCII).
+func (h *hazards) folded(raw []byte, folds [][]byte) bool {
+	if len(folds) == 0 {
+		return false
+	}
+	if !h.nonASCIIDone {
+		h.nonASCIIDone, h.nonASCII = true, hasNonASCII(raw)
+	}
+	if h.nonASCII {
+		for _, f := range folds {
+			if bytes.Contains(raw, f) {
+				return true
 			}
 		}
 	}

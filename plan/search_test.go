@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/concordsec/concord/ast"
 )
@@ -44,41 +46,37 @@ func TestHolds(t *testing.T) {
 	exact := func(s string) clause { return clause{lits: []lit{newLit(s, false)}} }
 	fold := func(s string) clause { return clause{lits: []lit{newLit(s, true)}} }
 	for _, tc := range []struct {
-		name   string
-		c      clause
-		marker bool
-		raw    string
-		want   bool
+		name string
+		c    clause
+		raw  string
+		want bool
 	}{
-		{"found", exact("DeleteTrail"), false, `{"eventName":"DeleteTrail"}`, true},
-		{"absent", exact("DeleteTrail"), false, `{"eventName":"CreateTrail"}`, false},
-		{"case differs", exact("DeleteTrail"), false, `{"eventName":"deletetrail"}`, false},
-		{"fold", fold("DeleteTrail"), false, `{"eventName":"DELETETRAIL"}`, true},
+		{"found", exact("DeleteTrail"), `{"eventName":"DeleteTrail"}`, true},
+		{"absent", exact("DeleteTrail"), `{"eventName":"CreateTrail"}`, false},
+		{"case differs", exact("DeleteTrail"), `{"eventName":"deletetrail"}`, false},
+		{"fold", fold("DeleteTrail"), `{"eventName":"DELETETRAIL"}`, true},
 		// RFC 8259 section 7: any character may be escaped as \uXXXX, and
 		// "/" as \/.
-		{"\\u escape", exact("DeleteTrail"), false, `{"eventName":"Delete\u0054rail"}`, true},
-		{"\\u escape in another value", exact("DeleteTrail"), false, `{"a":"\u0041","eventName":"x"}`, true},
-		{"escaped backslash then u", exact("DeleteTrail"), false, `{"a":"\\u","eventName":"x"}`, false},
-		{"\\/ for a literal with /", exact("0.0.0.0/0"), false, `{"cidr":"0.0.0.0\/0"}`, true},
-		{"\\/ for a literal without /", exact("DeleteTrail"), false, `{"u":"a\/b"}`, false},
-		{"quote escaped as the literal is", exact(`say \"hi\"`), false, `{"a":"say \"hi\""}`, true},
+		{"\\u escape", exact("DeleteTrail"), `{"eventName":"Delete\u0054rail"}`, true},
+		{"\\u escape in another value", exact("DeleteTrail"), `{"a":"\u0041","eventName":"x"}`, true},
+		{"escaped backslash then u", exact("DeleteTrail"), `{"a":"\\u","eventName":"x"}`, false},
+		{"\\/ for a literal with /", exact("0.0.0.0/0"), `{"cidr":"0.0.0.0\/0"}`, true},
+		{"\\/ for a literal without /", exact("DeleteTrail"), `{"u":"a\/b"}`, false},
+		{"quote escaped as the literal is", exact(`say \"hi\"`), `{"a":"say \"hi\""}`, true},
 		// strings.ToLower takes KELVIN SIGN to k, regexp's (?i) folds it
 		// with k; ſ (long s) folds with s; İ lowers to i.
-		{"kelvin sign", fold("key"), false, "{\"a\":\"\u212aey\"}", true},
-		{"long s", fold("list"), false, "{\"a\":\"li\u017ft\"}", true},
-		{"dotted capital i", fold("list"), false, "{\"a\":\"l\u0130st\"}", true},
-		{"other non-ASCII", fold("list"), false, "{\"a\":\"l\u00efst\"}", false},
-		{"kelvin sign, case-sensitive", exact("key"), false, "{\"a\":\"\u212aey\"}", false},
-		{"marker", exact("x"), true, `{"a":{"__concord_py_object__":"struct_time"}}`, true},
-		{"no marker", exact("x"), true, `{"a":{"b":"struct_time"}}`, false},
-		{"never", clause{}, false, `{"a":"\u0041"}`, false},
-		{"never, marker", clause{}, true, `{"__concord_py_object__":"datetime"}`, true},
+		{"kelvin sign", fold("key"), "{\"a\":\"\u212aey\"}", true},
+		{"long s", fold("list"), "{\"a\":\"li\u017ft\"}", true},
+		{"dotted capital i", fold("list"), "{\"a\":\"l\u0130st\"}", true},
+		{"other non-ASCII", fold("list"), "{\"a\":\"l\u00efst\"}", false},
+		{"kelvin sign, case-sensitive", exact("key"), "{\"a\":\"\u212aey\"}", false},
+		{"never", clause{}, `{"a":"\u0041"}`, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := tc.c
 			c.prepare()
 			var h hazards
-			if got := c.holds([]byte(tc.raw), &h, tc.marker); got != tc.want {
+			if got := c.holds([]byte(tc.raw), &h); got != tc.want {
 				t.Errorf("holds(%s) = %v, want %v", tc.raw, got, tc.want)
 			}
 		})
@@ -101,6 +99,7 @@ func TestAnchor(t *testing.T) {
 	python := anchored(true, false, false, "eventName", "DeleteTrail", "StopLogging")
 	splunk := anchored(false, true, false, "eventName", "DeleteTrail")
 	get := anchored(false, true, true, "eventName", "Get", "List")
+	source := anchored(true, false, false, "eventSource", "s3.amazonaws.com")
 	for _, tc := range []struct {
 		name string
 		c    clause
@@ -117,6 +116,10 @@ func TestAnchor(t *testing.T) {
 		// Panther finds keys ignoring case (ImmutableCaseInsensitiveDict).
 		{"key in another case, folding", python, `{"EVENTNAME":"DeleteTrail","note":"x"}`, true},
 		{"key in another case, exact", splunk, `{"EVENTNAME":"DeleteTrail"}`, false},
+		// A key may hide behind a letter that folds to an ASCII one (long s
+		// for s); that matters once the value is found, not before.
+		{"key folded non-ASCII, value found", source, "{\"event\u017fource\":\"s3.amazonaws.com\"}", true},
+		{"key folded non-ASCII, value absent", source, "{\"event\u017fource\":\"x\",\"b\":\"ec2.amazonaws.com\"}", false},
 		{"key inside a string", python, `{"a":"\"eventName\":\"DeleteTrail\"","eventName":"x"}`, false},
 		{"list value", python, `{"eventName":["x"],"b":"DeleteTrail"}`, true},
 		{"number value", python, `{"eventName":5,"b":"DeleteTrail"}`, true},
@@ -135,7 +138,7 @@ func TestAnchor(t *testing.T) {
 			c := tc.c
 			c.prepare()
 			var h hazards
-			if got := c.holds([]byte(tc.raw), &h, false); got != tc.want {
+			if got := c.holds([]byte(tc.raw), &h); got != tc.want {
 				t.Errorf("holds(%s) = %v, want %v (%s)", tc.raw, got, tc.want, c.String())
 			}
 		})
@@ -258,5 +261,34 @@ func TestUnion(t *testing.T) {
 	s := NewSet([]*Plan{a, b})
 	if s.Projection([]int{0, 1}) != s.Projection([]int{0, 1}) {
 		t.Error("Set.Projection is not kept")
+	}
+}
+
+// TestFoldsOf derives, from the unicode tables, every non-ASCII character
+// that strings.ToLower or simple case folding takes for an ASCII letter, and
+// checks foldsOf lists exactly those.
+func TestFoldsOf(t *testing.T) {
+	want := map[rune][]string{}
+	add := func(ascii, r rune) {
+		a := unicode.ToLower(ascii)
+		if !slices.Contains(want[a], string(r)) {
+			want[a] = append(want[a], string(r))
+		}
+	}
+	for r := rune(utf8.RuneSelf); r <= unicode.MaxRune; r++ {
+		if l := unicode.ToLower(r); l < utf8.RuneSelf {
+			add(l, r)
+		}
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			if f < utf8.RuneSelf {
+				add(f, r)
+			}
+		}
+	}
+	for r := rune(0); r < utf8.RuneSelf; r++ {
+		w := want[unicode.ToLower(r)]
+		if got := foldsOf(r); !slices.Equal(got, w) {
+			t.Errorf("foldsOf(%q) = %q, want %q", r, got, w)
+		}
 	}
 }

@@ -14,9 +14,9 @@ import (
 //
 // Most rules compare a few fields with constants, and most of those fields are
 // the same few keys (eventName, eventSource). The set indexes the anchored
-// clause of each plan that has one by key and value, so one search for each
-// such key rejects all the plans at once whose anchor the event fails; only
-// the plans left are checked one by one.
+// clauses of its plans by key and value, so one search for each such key
+// rejects all the plans at once whose anchors the event fails; only the plans
+// left are checked one by one.
 type Set struct {
 	Plans  []*Plan
 	mu     sync.Mutex
@@ -24,24 +24,27 @@ type Set struct {
 
 	keys []*indexKey
 	scan keyScan
-	// entry is the index clause of each plan (nil: not indexed).
-	entry []*clause
+	// indexed are the clauses the index judges, and byPlan the indexes into
+	// it of each plan's clauses (none: the plan is not indexed).
+	indexed []*clause
+	byPlan  [][]int
 }
 
-// indexKey is what the index clauses expect of one key's values.
+// indexKey is what the indexed clauses expect of one key's values; its lists
+// hold indexes into Set.indexed.
 type indexKey struct {
 	key      lit
-	plans    []int            // every plan with an alternative on this key
-	eq       map[string][]int // a value as the text holds it -> plans
-	eqFold   map[string][]int // the lower-case value -> plans
+	clauses  []int            // every clause with an alternative on this key
+	eq       map[string][]int // a value as the text holds it -> clauses
+	eqFold   map[string][]int // the lower-case value -> clauses
 	prefixes []prefixEntry
-	any      []int // plans any value passes
+	any      []int // clauses any value passes
 }
 
 type prefixEntry struct {
-	text string
-	fold bool
-	plan int
+	text   string
+	fold   bool
+	clause int
 }
 
 // Projection is the union of the paths of some plans.
@@ -58,20 +61,42 @@ const minIndexed = 4
 
 // NewSet returns a set of plans.
 func NewSet(plans []*Plan) *Set {
-	s := &Set{Plans: plans, unions: map[string]*Projection{}, entry: make([]*clause, len(plans))}
+	s := &Set{Plans: plans, unions: map[string]*Projection{}, byPlan: make([][]int, len(plans))}
 	if len(plans) < minIndexed {
 		// A key's search costs a few literal searches, which the first
 		// literal of each plan usually settles alone.
 		return s
 	}
-	for i, p := range plans {
+	// Each plan's first anchored clause picks the keys searched; its other
+	// anchored clauses are indexed too when they read only those keys
+	// (eventSource, then eventName), which costs no more searching.
+	var first []*clause
+	for _, p := range plans {
 		for j := range p.clauses {
 			if c := &p.clauses[j]; len(c.anchor) > 0 {
-				s.entry[i] = c
-				for _, x := range c.anchor {
-					s.add(i, x)
-				}
+				first = append(first, c)
 				break
+			}
+		}
+	}
+	searched := func(key lit) bool {
+		return slices.ContainsFunc(first, func(c *clause) bool {
+			return slices.ContainsFunc(c.anchor, func(x alt) bool {
+				return x.key == key || x.key.fold && !key.fold && isLowerOf(x.key.text, key.text)
+			})
+		})
+	}
+	for i, p := range plans {
+		for j := range p.clauses {
+			c := &p.clauses[j]
+			if len(c.anchor) == 0 || len(s.byPlan[i]) > 0 && slices.ContainsFunc(c.anchor, func(x alt) bool { return !searched(x.key) }) {
+				continue
+			}
+			id := len(s.indexed)
+			s.indexed = append(s.indexed, c)
+			s.byPlan[i] = append(s.byPlan[i], id)
+			for _, x := range c.anchor {
+				s.add(id, x)
 			}
 		}
 	}
@@ -87,7 +112,7 @@ func NewSet(plans []*Plan) *Set {
 	return s
 }
 
-func (s *Set) add(plan int, x alt) {
+func (s *Set) add(clause int, x alt) {
 	var k *indexKey
 	for _, have := range s.keys {
 		if have.key == x.key {
@@ -98,20 +123,20 @@ func (s *Set) add(plan int, x alt) {
 		k = &indexKey{key: x.key, eq: map[string][]int{}, eqFold: map[string][]int{}}
 		s.keys = append(s.keys, k)
 	}
-	if n := len(k.plans); n == 0 || k.plans[n-1] != plan {
-		k.plans = append(k.plans, plan)
+	if n := len(k.clauses); n == 0 || k.clauses[n-1] != clause {
+		k.clauses = append(k.clauses, clause)
 	}
 	if x.any {
-		k.any = append(k.any, plan)
+		k.any = append(k.any, clause)
 	}
 	for _, v := range x.vals {
 		switch {
 		case x.prefix:
-			k.prefixes = append(k.prefixes, prefixEntry{text: v, fold: x.fold, plan: plan})
+			k.prefixes = append(k.prefixes, prefixEntry{text: v, fold: x.fold, clause: clause})
 		case x.fold:
-			k.eqFold[v] = append(k.eqFold[v], plan)
+			k.eqFold[v] = append(k.eqFold[v], clause)
 		default:
-			k.eq[v] = append(k.eq[v], plan)
+			k.eq[v] = append(k.eq[v], clause)
 		}
 	}
 }
@@ -127,13 +152,13 @@ func (s *Set) Keep(dst []int, raw []byte) []int {
 type Checker struct {
 	s    *Set
 	h    hazards
-	pass []bool // the plan's index clause found an accepted value
+	pass []bool // the indexed clause found an accepted value
 	low  []byte
 }
 
 // NewChecker returns a Checker for s.
 func (s *Set) NewChecker() *Checker {
-	return &Checker{s: s, pass: make([]bool, len(s.Plans))}
+	return &Checker{s: s, pass: make([]bool, len(s.indexed))}
 }
 
 // Keep appends to dst the indexes of the plans whose prefilter keeps raw: the
@@ -148,8 +173,9 @@ func (c *Checker) Keep(dst []int, raw []byte) []int {
 			c.mark(k, v)
 		}
 	}
+	clean := c.h.clean(raw)
 	for i, p := range s.Plans {
-		if e := s.entry[i]; e != nil && !c.pass[i] && !e.holdsBesides(raw, &c.h, p.marker) {
+		if !c.indexHolds(s.byPlan[i], raw, clean) {
 			continue
 		}
 		if p.maybe(raw, &c.h) {
@@ -159,25 +185,36 @@ func (c *Checker) Keep(dst []int, raw []byte) []int {
 	return dst
 }
 
-// mark passes the plans whose alternative on k accepts v.
+// indexHolds reports whether each of the indexed clauses ids may hold: the
+// index passed it, or the text may hide from the index what it needs.
+func (c *Checker) indexHolds(ids []int, raw []byte, clean bool) bool {
+	for _, j := range ids {
+		if e := c.s.indexed[j]; !c.pass[j] && (clean && len(e.kinds) == 0 || !e.holdsBesides(raw, &c.h, true)) {
+			return false
+		}
+	}
+	return true
+}
+
+// mark passes the clauses whose alternative on k accepts v.
 func (c *Checker) mark(k *indexKey, v value) {
-	for _, p := range k.any {
-		c.pass[p] = true
+	for _, j := range k.any {
+		c.pass[j] = true
 	}
 	if !v.plain || hasNonASCII(v.text) {
 		// Left to each plan's own check, which knows about folding.
-		for _, p := range k.plans {
-			c.pass[p] = true
+		for _, j := range k.clauses {
+			c.pass[j] = true
 		}
 		return
 	}
-	for _, p := range k.eq[string(v.text)] {
-		c.pass[p] = true
+	for _, j := range k.eq[string(v.text)] {
+		c.pass[j] = true
 	}
 	if len(k.eqFold) > 0 || len(k.prefixes) > 0 {
 		c.low = appendLower(c.low[:0], v.text)
-		for _, p := range k.eqFold[string(c.low)] {
-			c.pass[p] = true
+		for _, j := range k.eqFold[string(c.low)] {
+			c.pass[j] = true
 		}
 		for _, e := range k.prefixes {
 			t := v.text
@@ -185,7 +222,7 @@ func (c *Checker) mark(k *indexKey, v value) {
 				t = c.low
 			}
 			if len(t) >= len(e.text) && string(t[:len(e.text)]) == e.text {
-				c.pass[e.plan] = true
+				c.pass[e.clause] = true
 			}
 		}
 	}

@@ -634,6 +634,18 @@ func values(v ast.Value) []ast.Value { return ast.Multi(v) }
 // joined with ".", array elements under "{}", repeated names becoming multivalue
 // fields. JSON true/false/null are kept as the text Splunk extracts for them.
 func Extract(v ast.Value, name string, o *ast.Object) {
+	x := extractor{o: o}
+	x.extract(v, name)
+}
+
+// extractor finds a field's place in o by a map: an event has a hundred
+// fields or so, and each is looked up before it is set.
+type extractor struct {
+	o   *ast.Object
+	idx map[string]int
+}
+
+func (x *extractor) extract(v ast.Value, name string) {
 	switch v.Kind() {
 	case ast.KindObject:
 		obj := v.AsObject()
@@ -642,11 +654,11 @@ func Extract(v ast.Value, name string, o *ast.Object) {
 			if name != "" {
 				n = name + "." + k
 			}
-			Extract(obj.Vals[i], n, o)
+			x.extract(obj.Vals[i], n)
 		}
 	case ast.KindList:
 		for _, e := range v.AsList() {
-			Extract(e, name+"{}", o)
+			x.extract(e, name+"{}")
 		}
 	case ast.KindMissing:
 	default:
@@ -659,15 +671,30 @@ func Extract(v ast.Value, name string, o *ast.Object) {
 		case ast.KindBool:
 			v = ast.String(v.Text())
 		}
-		if old, ok := o.Get(name); ok {
-			if old.Kind() == ast.KindList {
-				o.Set(name, ast.List(append(append([]ast.Value(nil), old.AsList()...), v)...))
-			} else {
-				o.Set(name, ast.List(old, v))
-			}
-			return
+		x.set(name, v)
+	}
+}
+
+// set adds v to the field name, a second value making it multivalue.
+func (x *extractor) set(name string, v ast.Value) {
+	o := x.o
+	if x.idx == nil {
+		x.idx = make(map[string]int, len(o.Keys)+64)
+		for i, k := range o.Keys {
+			x.idx[k] = i
 		}
-		o.Set(name, v)
+	}
+	i, ok := x.idx[name]
+	if !ok {
+		x.idx[name] = len(o.Keys)
+		o.Keys = append(o.Keys, name)
+		o.Vals = append(o.Vals, v)
+		return
+	}
+	if old := o.Vals[i]; old.Kind() == ast.KindList {
+		o.Vals[i] = ast.List(append(append([]ast.Value(nil), old.AsList()...), v)...)
+	} else {
+		o.Vals[i] = ast.List(old, v)
 	}
 }
 

@@ -155,3 +155,40 @@ func TestParseTime(t *testing.T) {
 		}
 	}
 }
+
+// TestExtract: KV_MODE=json names a field by its path, elements under {}, and
+// gathers the values of one name, however it arises, into a multivalue field
+// in the order met.
+func TestExtract(t *testing.T) {
+	for _, c := range []struct {
+		name, raw string
+		want      map[string]string
+		keys      []string // the view's field order
+	}{
+		{"nested", `{"a":{"b":"x","c":[1,2]}}`, map[string]string{"a.b": "x", "a.c{}": "1|2"}, []string{"a.b", "a.c{}"}},
+		{"objects in a list", `{"l":[{"k":"1"},{"k":"2"},{"j":"3"},{"k":"4"}]}`, map[string]string{"l{}.k": "1|2|4", "l{}.j": "3"}, []string{"l{}.k", "l{}.j"}},
+		{"a dotted key meets a path", `{"a.b":"1","a":{"b":"2"}}`, map[string]string{"a.b": "1|2"}, []string{"a.b"}},
+		{"a field set before", `{"source":"s"}`, map[string]string{"source": "pre|s"}, []string{"source"}},
+		{"null and booleans", `{"n":null,"t":true,"f":[false]}`, map[string]string{"n": "null", "t": "true", "f{}": "false"}, []string{"n", "t", "f{}"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			v, err := ast.ParseJSON([]byte(c.raw))
+			if err != nil {
+				t.Fatal(err)
+			}
+			o := &ast.Object{}
+			if c.name == "a field set before" {
+				o.Set("source", ast.String("pre"))
+			}
+			Extract(v, "", o)
+			for f, w := range c.want {
+				if got, ok := o.Get(f); !ok || text(got) != w {
+					t.Errorf("%s = %q (%v), want %q", f, text(got), ok, w)
+				}
+			}
+			if strings.Join(o.Keys, ",") != strings.Join(c.keys, ",") {
+				t.Errorf("fields %q, want %q", o.Keys, c.keys)
+			}
+		})
+	}
+}
