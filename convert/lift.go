@@ -43,6 +43,12 @@ type lifter struct {
 	locals map[string]*binding
 	// elemExpr is the element an mvmap of a Splunk search tests.
 	elemExpr ast.Expr
+	// relative: inside a simple detection's element test (ast.Elements),
+	// whose fields are the element's.
+	relative bool
+	// ciMatch: the atom being built folds case by the test's own choice
+	// (a simple detection's IEquals), not by a lower()/upper() of the value.
+	ciMatch bool
 }
 
 type defaulted struct{ field, value string }
@@ -247,9 +253,14 @@ func (l *lifter) lift(x ast.Expr) (portable.Expr, error) {
 			}
 			return l.lift(b)
 		}
+	case *ast.Elements:
+		return l.elements(n)
 	case *ast.Helper:
 		if n.Name == "aws_cloudtrail_success" {
 			return &portable.Atom{Op: portable.Success}, nil
+		}
+		if n.Name == "_same" && len(n.Args) == 2 {
+			return l.sameHelper(n)
 		}
 		if op, ok := printerHelpers[n.Name]; ok && len(n.Args) == 2 {
 			return l.helperTest(n, op)
@@ -297,6 +308,9 @@ func (l *lifter) lift(x ast.Expr) (portable.Expr, error) {
 	case *ast.Call:
 		if y, ok, err := l.loopCall(n); ok {
 			return y, err
+		}
+		if p, ok, err := l.yamlCall(n); ok {
+			return p, err
 		}
 		if n.Fn == "yaml.is_missing" && len(n.Args) == 1 {
 			// A simple detection's filter lets an event without the key
@@ -535,6 +549,7 @@ func (l *lifter) match(n *ast.Match) (portable.Expr, error) {
 	if err != nil {
 		return nil, l.fail(n, err.Error())
 	}
+	ci := n.Fold && !fold
 	fold = fold || n.Fold
 	pattern := n.Pattern
 	var op portable.Op
@@ -563,6 +578,8 @@ func (l *lifter) match(n *ast.Match) (portable.Expr, error) {
 	if n.Search || n.Dialect == ast.SPLEval {
 		l.byText(f, []string{pattern})
 	}
+	l.ciMatch = ci
+	defer func() { l.ciMatch = false }()
 	return l.atom(f, op, []string{pattern}, fold, n)
 }
 
@@ -581,6 +598,12 @@ func (l *lifter) byText(field []string, values []string) {
 }
 
 func (l *lifter) compare(n *ast.Compare) (portable.Expr, error) {
+	if p, ok, err := l.udmCompare(n); ok {
+		return p, err
+	}
+	if p, ok, err := l.countTrue(n); ok {
+		return p, err
+	}
 	x, y, op := n.X, n.Y, n.Op
 	if _, ok := x.(*ast.Lit); ok {
 		x, y = y, x
@@ -588,7 +611,7 @@ func (l *lifter) compare(n *ast.Compare) (portable.Expr, error) {
 	}
 	lit, ok := y.(*ast.Lit)
 	if !ok {
-		return nil, l.fail(n, "a comparison of two fields or expressions")
+		return l.fieldCompare(n)
 	}
 	f, fold, err := l.field(x)
 	if err != nil {
@@ -597,7 +620,7 @@ func (l *lifter) compare(n *ast.Compare) (portable.Expr, error) {
 	switch op {
 	case ast.Eq, ast.Ne:
 		if lit.Val.Kind() != ast.KindString {
-			return nil, l.fail(n, "an equality with a constant that is not a string")
+			return l.constCompare(n, f, lit.Val, op)
 		}
 		v := lit.Val.AsString()
 		if n.Dialect == ast.SPLEval {
@@ -642,6 +665,9 @@ func (l *lifter) in(n *ast.In) (portable.Expr, error) {
 		ok = false // in a string: a substring test
 	}
 	if !ok {
+		if p, ok, err := l.numbersIn(n); ok {
+			return p, err
+		}
 		return nil, l.fail(n, "membership in something other than a list of string constants")
 	}
 	f, fold, err := l.field(n.X)
@@ -709,6 +735,9 @@ func (l *lifter) field(x ast.Expr) ([]string, bool, error) {
 			return nil, false, nil // the element itself
 		}
 	case *ast.Field:
+		if l.relative {
+			return n.Path, false, nil
+		}
 		if l.elem != "" {
 			return nil, false, fmt.Errorf("a field of the event inside a test of a list's elements")
 		}
@@ -763,6 +792,10 @@ func (l *lifter) field(x ast.Expr) ([]string, bool, error) {
 				return keys, false, nil
 			}
 		}
+		if n.Fn == "panther.udm" && l.rule.Platform == ast.Panther {
+			f, err := l.udmField(n)
+			return f, false, err
+		}
 		if n.Fn == "spl.spath" && len(n.Args) == 2 {
 			// The raw value at a JSON path (as text: see the printer's lossy
 			// points for null, lists and objects).
@@ -800,7 +833,7 @@ func (l *lifter) atom(f []string, op portable.Op, vals []string, fold bool, src 
 			}
 		}
 	}
-	if fold && (op == portable.Eq) && l.rule.Platform == ast.Panther {
+	if fold && (op == portable.Eq) && l.rule.Platform == ast.Panther && !l.ciMatch {
 		// x.lower() == "ABC" never holds; the portable form would.
 		var kept []string
 		for _, v := range vals {

@@ -150,7 +150,7 @@ func pantherOutputs(r *ast.Rule) ([][]string, []portable.TitlePart) {
 	var title []portable.TitlePart
 	for _, o := range r.Outputs {
 		if o.Name == "title" {
-			title = titleParts(o.X)
+			title = titleParts(r, o.X)
 		}
 	}
 	if len(title) == 0 {
@@ -159,12 +159,12 @@ func pantherOutputs(r *ast.Rule) ([][]string, []portable.TitlePart) {
 	return output, title
 }
 
-func titleParts(x ast.Expr) []portable.TitlePart {
+func titleParts(r *ast.Rule, x ast.Expr) []portable.TitlePart {
 	switch n := x.(type) {
 	case *ast.Concat:
 		var out []portable.TitlePart
 		for _, p := range n.Parts {
-			out = append(out, titleParts(p)...)
+			out = append(out, titleParts(r, p)...)
 		}
 		return out
 	case *ast.Lit:
@@ -172,13 +172,17 @@ func titleParts(x ast.Expr) []portable.TitlePart {
 			return []portable.TitlePart{{Text: n.Val.AsString()}}
 		}
 	case *ast.Default:
-		return titleParts(n.X)
+		return titleParts(r, n.X)
 	case *ast.Field:
 		return []portable.TitlePart{{Field: n.Path}}
+	case *ast.Call:
+		if p, ok := udmTitle(r, n); ok {
+			return []portable.TitlePart{{Field: p}}
+		}
 	case *ast.Helper:
-		return titleParts(n.Body)
+		return titleParts(r, n.Body)
 	case *ast.Let:
-		return titleParts(n.Body)
+		return titleParts(r, n.Body)
 	}
 	return []portable.TitlePart{{Text: "?"}}
 }
@@ -196,6 +200,7 @@ func tests(c *harness.Compiled, cond portable.Expr) ([]portable.Test, ast.ErrorL
 			objects = append(objects, ev)
 		}
 	}
+	objects = withLogType(r, objects)
 	res, err := c.Run(objects, nil)
 	if err != nil {
 		return nil, errs, fmt.Errorf("running %s on its test events: %w", r.File, err)

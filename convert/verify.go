@@ -41,6 +41,7 @@ func Verify(src, dst *harness.Compiled, lossy []portable.Lossy, extra []harness.
 		s, p = dst, src
 	}
 	events, errs := harness.CompareEvents(s.Rule, p.Rule, extra)
+	events = withLogType(p.Rule, events)
 	cmp, err := harness.CompareWith(s, p, events, opts)
 	if err != nil {
 		return nil, errs, err

@@ -126,6 +126,16 @@ var privateBlocks = func() []netip.Prefix {
 	return out
 }()
 
+// PrivateIPBlocks are the blocks yaml.ip calls private (IsIPAddressPrivate),
+// as CIDR text.
+func PrivateIPBlocks() []string {
+	out := make([]string, len(privateBlocks))
+	for i, p := range privateBlocks {
+		out[i] = p.String()
+	}
+	return out
+}
+
 func isPrivateIP(ip netip.Addr) bool {
 	for _, p := range privateBlocks {
 		if p.Contains(ip) {

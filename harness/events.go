@@ -31,6 +31,7 @@ type Event struct {
 // LogTypeSourceTypes maps Panther log types to the Splunk sourcetype of the same data.
 var LogTypeSourceTypes = map[string]string{
 	"AWS.CloudTrail": "aws:cloudtrail",
+	"GitHub.Audit":   "github:cloud:audit",
 }
 
 // ReadsLogType reports whether the rule sees events of the given log type (a

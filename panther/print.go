@@ -134,6 +134,11 @@ func checkAtom(a *portable.Atom, logType string) error {
 			return fmt.Errorf("print: %s: no field", where)
 		}
 		return nil
+	case portable.Same:
+		if len(a.Field) == 0 || len(a.Ref) == 0 {
+			return fmt.Errorf("print: %s: a comparison of two fields takes two fields", where)
+		}
+		return nil
 	case portable.Bool:
 		if len(a.Field) == 0 || len(a.Values) != 1 || a.Values[0] != "true" && a.Values[0] != "false" {
 			return fmt.Errorf("print: %s: a boolean test takes a field and true or false", where)

@@ -200,6 +200,14 @@ func (g *pyGen) atom(a *portable.Atom, neg bool) (pyX, error) {
 		return maybeNot(pyCall{fn: []string{"aws_cloudtrail_success"}, args: []pyX{pyName("event")}}), nil
 	case portable.Exists:
 		return maybeNot(pyCmp{x: value, op: "is not", y: pyName("None")}), nil
+	case portable.Same:
+		other := g.getter(a.Ref)
+		if a.Fold {
+			value, other = g.call("_lower", value), g.call("_lower", other)
+			// The values are the event's: any letter may come.
+			g.addLossy(a, "folded with str.lower(), which differs from Unicode simple case folding for some non-ASCII letters")
+		}
+		return maybeNot(g.call("_same", value, other)), nil
 	case portable.Bool:
 		return maybeNot(pyCmp{x: value, op: "is", y: pyName(map[string]string{"true": "True", "false": "False"}[a.Values[0]])}), nil
 	case portable.Lt, portable.Le, portable.Gt, portable.Ge:

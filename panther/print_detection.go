@@ -137,6 +137,8 @@ func atomMatch(a *portable.Atom) (yamlMatch, error) {
 		return refuse("IsIPAddressInCIDR also accepts padded and IPv4-mapped IPv6 addresses")
 	case portable.Lt, portable.Le, portable.Gt, portable.Ge:
 		return refuse("the numeric conditions also match a list by any element")
+	case portable.Same:
+		return refuse("concord writes a comparison of two keys in Python only")
 	}
 	return refuse("unknown operator")
 }

@@ -8,7 +8,7 @@ package panther
 
 var helperOrder = []string{
 	"_items", "_lower", "_starts_with", "_ends_with", "_contains", "_matches", "_search", "_in_network",
-	"_number", "_less_than", "_at_most", "_greater_than", "_at_least",
+	"_number", "_less_than", "_at_most", "_greater_than", "_at_least", "_same",
 }
 
 var helperSource = map[string]string{
@@ -82,6 +82,10 @@ var helperSource = map[string]string{
     """Whether the value is a number (or a string holding one) greater than bound."""
     number = _number(value)
     return number is not None and number > bound
+`,
+	"_same": `def _same(value, other):
+    """Whether both values are strings and equal (a missing or non-string value equals nothing)."""
+    return isinstance(value, str) and isinstance(other, str) and value == other
 `,
 	"_at_least": `def _at_least(value, bound):
     """Whether the value is a number (or a string holding one) at least bound."""

@@ -23,6 +23,7 @@ import (
 //	regex         _search(G, r"..."): the RE2 pattern rewritten in Python's syntax
 //	cidr          _in_network(G, "10.0.0.0/8"): False unless G is an address
 //	lt le gt ge   _less_than(G, 5) ...: G a number (not a bool) or a string holding one
+//	same          _same(G, H): G and H (the other field) equal strings; folded, of _lower(G), _lower(H)
 //	not           != / not in / is None for eq and exists, else not (...)
 //
 // A folded test compares lower case: _lower also reads a long s (U+017F) as

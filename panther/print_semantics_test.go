@@ -55,6 +55,8 @@ func semanticRules() []semanticRule {
 		rules = append(rules, semanticRule{name: "not_" + name, cond: &portable.Not{X: a}, extra: more})
 	}
 	one("eq", atom("eventName", portable.Eq, false, "StopLogging"), "stoplogging", "StopLoggingX")
+	// Two fields: equal strings only (_same), whatever else they hold.
+	one("same", &portable.Atom{Field: []string{"eventName"}, Op: portable.Same, Ref: []string{"requestParameters", "name"}}, "StopLogging", "stoplogging")
 	one("eq_list", atom("eventName", portable.Eq, false, "A", "B", "C"), "a", "AB")
 	one("eq_many", atom("eventName", portable.Eq, false, "A", "B", "C", "D", "E"), "e", "F")
 	one("ieq", atom("eventName", portable.Eq, true, "StopLogging"), "STOPLOGGING", "stoplogging", "Stop", "ſtoplogging", "StopLoggingX")
@@ -195,6 +197,11 @@ func events(t *testing.T, r semanticRule) []ast.Value {
 				addField([]string{"errorCode"}, []string{"AccessDenied"})
 				addField([]string{"errorMessage"}, []string{"denied"})
 				cands["errorCode"] = append(cands["errorCode"], ast.Int(0), s("0"))
+				return
+			}
+			if x.Op == portable.Same {
+				addField(x.Field, []string{"StopLogging"})
+				addField(x.Ref, []string{"StopLogging"})
 				return
 			}
 			addField(x.Field, x.Values)

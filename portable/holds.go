@@ -55,6 +55,10 @@ func (a *Atom) holds(ev ast.Value) bool {
 		return !v.IsNullish()
 	case Bool:
 		return v.Kind() == ast.KindBool && v.AsBool() == (a.Values[0] == "true")
+	case Same:
+		w := ev.At(a.Ref...)
+		return v.Kind() == ast.KindString && w.Kind() == ast.KindString &&
+			(v.AsString() == w.AsString() || a.Fold && strings.EqualFold(v.AsString(), w.AsString()))
 	case Success:
 		// aws_cloudtrail_success: neither field truthy.
 		return !ev.At("errorCode").Truth() && !ev.At("errorMessage").Truth()

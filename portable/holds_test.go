@@ -18,6 +18,9 @@ func TestHolds(t *testing.T) {
 	at := func(field string, op Op, fold bool, vals ...string) *Atom {
 		return &Atom{Field: []string{field}, Op: op, Values: vals, Fold: fold}
 	}
+	same := func(fold bool) *Atom {
+		return &Atom{Field: []string{"a"}, Op: Same, Ref: []string{"b", "c"}, Fold: fold}
+	}
 	for _, c := range []struct {
 		x    Expr
 		ev   string
@@ -66,6 +69,19 @@ func TestHolds(t *testing.T) {
 		{&Atom{Op: Success}, `{"errorMessage":"denied"}`, false},
 		{&Atom{Op: Success}, `{"errorCode":0}`, true},
 		{&Atom{Field: []string{"u", "type"}, Op: Eq, Values: []string{"Root"}}, `{"u":{"type":"Root"}}`, true},
+		// Same: two equal strings; nothing else equals anything.
+		{same(false), `{"a":"x","b":{"c":"x"}}`, true},
+		{same(false), `{"a":"x","b":{"c":"X"}}`, false},
+		{same(true), `{"a":"x","b":{"c":"X"}}`, true},
+		{same(false), `{"a":"x","b":{"c":"y"}}`, false},
+		{same(false), `{"a":"","b":{"c":""}}`, true},
+		{same(false), `{}`, false}, // both missing
+		{same(false), `{"a":null,"b":{"c":null}}`, false},
+		{same(false), `{"a":"x"}`, false},
+		{same(false), `{"a":5,"b":{"c":5}}`, false},
+		{same(false), `{"a":"5","b":{"c":5}}`, false},
+		{same(false), `{"a":["x"],"b":{"c":["x"]}}`, false},
+		{&Not{X: same(false)}, `{}`, true},
 		{&Or{}, `{}`, false},
 		{&And{}, `{}`, true},
 	} {

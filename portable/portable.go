@@ -28,6 +28,32 @@
 //   - Numeric comparisons hold for a JSON number (not a boolean) or a
 //     string holding a decimal number; a CIDR test for an address (no zone)
 //     inside the prefix, a bare address being its own /32 or /128.
+//   - Same compares two fields of one event: it holds when the values at
+//     Field and at Ref are both strings and equal (equal ignoring case with
+//     Fold). A missing key, JSON null, a number, a boolean, a list or an
+//     object equals nothing, not even another such value: two missing
+//     fields are not Same. The platforms differ from this at the edges, and
+//     each front end and printer says where as lossy points:
+//   - Python's == compares any two values (5 == 5, None == None), and a
+//     rule's deep_get(..., default="") or get(k, default) reads a missing
+//     key (and, for deep_get, a null) as the default: the Panther front
+//     end writes `a == b` as Same or the cases of the defaults spelled out
+//     (a missing and b equal to a's default, both missing with equal
+//     defaults, ...), and lists the non-string values both rules call
+//     equal. The Panther printer writes Same as _same(a, b), a helper true
+//     only for two equal strings.
+//   - Splunk's eval `a == b` is null, so false in where, when either field
+//     is null (missing: there is no default), compares two values that both
+//     read as numbers numerically ("1.0" == "1"), and reads JSON numbers,
+//     booleans and null by their text; `a != b` is false, not true, when
+//     either is null. The Splunk printer writes Same as `isnotnull(a) AND
+//     isnotnull(b) AND a==b` (the isnotnulls keep it true or false under
+//     NOT) and lists the numeric and textual readings; the Splunk front end
+//     reads `a==b` back as Same and `a!=b` as both present and not Same.
+//   - Sigma's fieldref modifier (sigma-specification, appendix_modifier.md,
+//     "fieldref": a plain string made a field reference, compared at match
+//     time) leaves case and missing fields to each backend, so the Sigma
+//     printer refuses Same.
 //
 // Holds is this semantics as code.
 package portable
@@ -77,18 +103,23 @@ const (
 	// Bool: the value is the JSON boolean Values[0] ("true" or "false"), not
 	// a string spelling it.
 	Bool Op = "bool"
+	// Same: the value and the value at Ref are equal strings (see the
+	// package comment for how the platforms differ).
+	Same Op = "same"
 	// Success is a known predicate: the API call succeeded (for CloudTrail,
 	// neither errorCode nor errorMessage is set to a non-empty value), which
 	// Panther spells aws_cloudtrail_success(event).
 	Success Op = "success"
 )
 
-// Atom is one test of one field.
+// Atom is one test of one field (of two for Same: Field and Ref).
 type Atom struct {
 	Field  []string
 	Op     Op
 	Values []string
 	Fold   bool
+	// Ref is the other field Same compares Field with.
+	Ref []string
 }
 
 func (*And) portable()  {}
@@ -132,6 +163,9 @@ func String(x Expr) string {
 		}
 		if len(vals) > 0 {
 			s += " " + strings.Join(vals, "|")
+		}
+		if x.Op == Same {
+			s += " " + strings.Join(x.Ref, ".")
 		}
 		return s
 	}
@@ -178,10 +212,16 @@ func Fields(x Expr) [][]string {
 			if x.Op == Success {
 				return
 			}
-			f := append(slices.Clip(prefix), x.Field...)
-			if k := strings.Join(f, "."); !seen[k] {
-				seen[k] = true
-				out = append(out, f)
+			fs := [][]string{x.Field}
+			if x.Op == Same {
+				fs = append(fs, x.Ref)
+			}
+			for _, field := range fs {
+				f := append(slices.Clip(prefix), field...)
+				if k := strings.Join(f, "."); !seen[k] {
+					seen[k] = true
+					out = append(out, f)
+				}
 			}
 		}
 	}

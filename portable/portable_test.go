@@ -30,6 +30,16 @@ func TestLogTypeOf(t *testing.T) {
 			t.Errorf("%s: %+v %v", name, l, ok)
 		}
 	}
+	for _, name := range []string{"GitHub.Audit", "github:cloud:audit", "github_organizations"} {
+		if l, ok := LogTypeOf(name); !ok || l.Panther != "GitHub.Audit" {
+			t.Errorf("%s: %+v %v", name, l, ok)
+		}
+	}
+	for _, name := range []string{"AWS.VPCFlow", "aws:cloudwatchlogs:vpcflow", "cloudwatchlogs_vpcflow", "vpcflow"} {
+		if l, ok := LogTypeOf(name); !ok || l.Panther != "AWS.VPCFlow" {
+			t.Errorf("%s: %+v %v", name, l, ok)
+		}
+	}
 	if _, ok := LogTypeOf("okta"); ok {
 		t.Error("okta is not known")
 	}
@@ -63,5 +73,19 @@ func TestSimplifyPlainTests(t *testing.T) {
 		if got != c.want {
 			t.Errorf("%s %v: got %s, want %s", c.op, c.vals, got, c.want)
 		}
+	}
+}
+
+// Same names both its fields, and two Same tests of one field in an or stay
+// two tests (they compare with different fields).
+func TestSame(t *testing.T) {
+	a := &Atom{Field: []string{"a"}, Op: Same, Ref: []string{"b", "c"}}
+	b := &Atom{Field: []string{"a"}, Op: Same, Ref: []string{"d"}, Fold: true}
+	x := Simplify(&Or{Xs: []Expr{a, b}})
+	if got := String(x); got != "(a same b.c or a isame d)" {
+		t.Errorf("got %s", got)
+	}
+	if got := fmt.Sprint(Fields(x)); got != "[[a] [b c] [d]]" {
+		t.Errorf("fields %s", got)
 	}
 }

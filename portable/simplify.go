@@ -146,7 +146,7 @@ func mergeValues(xs []Expr) []Expr {
 	first := map[string]*Atom{}
 	for _, y := range xs {
 		a, ok := y.(*Atom)
-		if !ok || a.Op == Exists || a.Op == Success || a.Op == Lt || a.Op == Le || a.Op == Gt || a.Op == Ge {
+		if !ok || a.Op == Exists || a.Op == Success || a.Op == Same || a.Op == Lt || a.Op == Le || a.Op == Gt || a.Op == Ge {
 			out = append(out, y)
 			continue
 		}

@@ -298,6 +298,12 @@ func lowerAtom(a *portable.Atom) (sNode, error) {
 		}
 	}
 	field := a.Path()
+	if a.Op == portable.Same {
+		// sigma-specification appendix_modifier.md: fieldref "modifies a plain
+		// string into a field reference", compared at match time; whether it
+		// folds case and what a missing field compares as is left to backends.
+		return nil, fmt.Errorf("%s: Sigma's fieldref modifier leaves case and missing fields to each backend, so a comparison of two fields has no exact Sigma form", portable.String(a))
+	}
 	if a.Op == portable.Exists {
 		// `field: null` is "missing or null", the exact negation of
 		// portable's exists (Sigma's own |exists also holds on null).

@@ -302,6 +302,9 @@ func TestPrintErrors(t *testing.T) {
 		{"bad cidr", ok(atom("ip", portable.CIDR, false, "10.0.0.0")), `sigma: ip cidr "10.0.0.0": "10.0.0.0" is not a CIDR prefix`},
 		{"bad number", ok(atom("n", portable.Gt, false, "ten")), `sigma: n gt "ten": a comparison needs one decimal number`},
 		{"unknown op", ok(atom("n", "near", false, "x")), `sigma: n near "x": unknown test "near"`},
+		// sigma-specification appendix_modifier.md defines fieldref without
+		// case or missing-field semantics.
+		{"two fields", ok(&portable.Atom{Field: []string{"a"}, Op: portable.Same, Ref: []string{"b", "c"}}), `sigma: a same b.c: Sigma's fieldref modifier leaves case and missing fields to each backend, so a comparison of two fields has no exact Sigma form`},
 		{"nil child", ok(pAnd(eq, nil)), "sigma: a nil condition"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -131,6 +131,19 @@ var splunkLogTypes = map[string]*splunkLogType{
 		standard:     []string{"src", "user", "user_agent", "vendor_account", "vendor_region"},
 		userFallback: "user_arn",
 	},
+	// GitHub's audit log as the Splunk Add-on for GitHub indexes it
+	// (github:cloud:audit, JSON): concord knows no add-on field of it
+	// (sourcetype/data/github_cloud_audit.yml), so every raw key is read
+	// under its own name. The risk object is the actor.
+	"GitHub.Audit": {
+		category: "cloud", assetType: "GitHub", source: "github", dataFile: "github.json",
+		story: "GitHub Malicious Activity",
+		implement: "The Splunk Add-on for GitHub is required, with the organization's audit log (sourcetype github:cloud:audit). " +
+			"The where clause compares values exactly as GitHub writes them, so a search term's case-insensitive match only narrows the events read.",
+		overridden:   stringSet(splunkDefaultFields),
+		standard:     []string{"user"},
+		userFallback: "actor",
+	},
 }
 
 // PrintDetection writes r as an ESCU detection (the 2025+ schema, with rba)
@@ -554,6 +567,34 @@ func (p *printer) atom(a *portable.Atom, guard, neg bool) (string, int, error) {
 			return fmt.Sprintf("isnotnull(%s) AND %s", f, paren(s, lvl == levelOr)), levelAnd, nil
 		}
 		return s, lvl, nil
+
+	case portable.Same:
+		if len(a.Field) == 0 || len(a.Ref) == 0 {
+			return fail("a comparison of two fields takes two fields")
+		}
+		f, err := p.ref(a.Field)
+		if err != nil {
+			return "", 0, err
+		}
+		g, err := p.ref(a.Ref)
+		if err != nil {
+			return "", 0, err
+		}
+		ref := strings.Join(a.Ref, ".")
+		fields := []string{dotted, ref}
+		// eval's == is null when either side is null (so the isnotnulls keep
+		// the test true or false under NOT), compares two values that both
+		// read as numbers numerically, and sees JSON numbers, booleans and
+		// null by their text (README.md, Semantics; eval/ops.go compareSPL).
+		p.lose(fields, []string{kindStringAsNumber, "number-as-string", kindNull, kindArray, "assignment"}, true, false, neg,
+			fmt.Sprintf("%s same %s: Splunk's == compares two values that read as numbers numerically (\"1.0\" equals \"1\") and JSON numbers, booleans and null by their text, so such values may be equal to the search; the source compares strings only", dotted, ref))
+		subject, other := f, g
+		if a.Fold {
+			subject, other = "lower("+f+")", "lower("+g+")"
+			p.lose(fields, []string{kindValueCase}, false, true, neg,
+				fmt.Sprintf("%s same %s: lower() is not Unicode simple folding, so some values equal ignoring case differ once lowered, and the reverse", dotted, ref))
+		}
+		return fmt.Sprintf("isnotnull(%s) AND isnotnull(%s) AND %s==%s", f, g, subject, other), levelAnd, nil
 
 	case portable.Eq, portable.Wildcard, portable.Prefix, portable.Suffix, portable.Contains, portable.Regex:
 		if len(a.Field) == 0 || len(a.Values) == 0 {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -29,6 +30,11 @@ func TestConvertGolden(t *testing.T) {
 		// isinstance(dict) guard, and json.loads of a string policy (a
 		// lossy point).
 		{pa + "aws_s3_bucket_made_public.yml", "splunk", ""},
+		// event.udm() through the data model: a method mapping's if/return
+		// chain, path mappings in the title.
+		{pa + "aws_root_console_login_udm.yml", "splunk", ""},
+		// A comparison of two fields, with Python's defaults spelled out.
+		{pa + "aws_iam_user_or_key_created.yml", "splunk", ""},
 		{sc + "aws_s3_bucket_versioning_suspended.yml", "panther", ""},
 		{sc + "aws_console_login_without_mfa.yml", "panther", ""},
 		{sc + "aws_kms_key_disabled_or_scheduled_for_deletion.yml", "panther", ""},
@@ -80,9 +86,17 @@ func TestConvertGolden(t *testing.T) {
 // a rule already in the target's format is skipped, not failed.
 func TestConvertErrors(t *testing.T) {
 	pa := fixtures + "/panther-analysis/rules/aws_cloudtrail_rules/"
-	out, _, code := concord(t, "convert", "--to", "splunk", pa+"aws_iam_user_or_key_created.yml", pa+"aws_guardduty_detector_deleted.yml", seedSPL)
+	dir := t.TempDir()
+	ordered := filepath.Join(dir, "ordered.yml")
+	if err := os.WriteFile(filepath.Join(dir, "ordered.py"), []byte("def rule(event):\n    return event.get(\"eventName\") == \"X\" and event.get(\"a\") < event.get(\"b\")\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(ordered, []byte("AnalysisType: rule\nFilename: ordered.py\nRuleID: Test.Ordered\nEnabled: true\nLogTypes: [AWS.CloudTrail]\nSeverity: Low\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, _, code := concord(t, "convert", "--to", "splunk", ordered, pa+"aws_guardduty_detector_deleted.yml", seedSPL)
 	for _, want := range []string{
-		"aws_iam_user_or_key_created.py:15:16: cannot convert: a comparison of two fields or expressions",
+		"ordered.py:2:46: cannot convert: an ordering comparison of two fields",
 		"aws_guardduty_detector_deleted.yml -> splunk",
 		"skipped: already a splunk rule",
 		"3 rules, 1 converted, 1 not, 1 skipped",

@@ -1,0 +1,58 @@
+package convert
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/concordsec/concord/harness"
+	"github.com/concordsec/concord/portable"
+)
+
+const paRules = "../fixtures/panther-analysis/rules/"
+
+// A simple detection's conditions lift to portable tests: IEquals folds
+// without lowering the constant, IsNotNullOrEmpty is present and not ""
+// (an empty list or object is a lossy point), Has is a substring or a list
+// element, AnyElement over list[*].key and NoElement are tests of the
+// elements, Equals true the JSON boolean. The portable condition gives
+// each of the rule's tests the verdict Panther's own run gives it (package
+// eval runs panther_analysis_tool's match-expression semantics).
+func TestConditionSimpleDetectionGitHub(t *testing.T) {
+	c := compiled(t, paRules+"github_rules/github_repo_made_public_simple.yml")
+	got, lossy, err := Condition(c.Rule)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `(action eq "repo.access" and visibility ieq "PUBLIC" and not org eq "sandbox-org"|"playground" and not repo prefix "sandbox-org/" and not repo isuffix "-DOCS" and not repo contains ".github.io" and not (not actor exists or actor eq "") and previous_visibility exists and (actor iprefix "ext-" or not actor_location.country_code eq "US"|"CA" or any reviewers[] (login icontains "bot")) and not (repo_topics contains "public-by-design" or any repo_topics[] (eq "public-by-design")) and not any reviewers[] (approved bool "true" and login eq "security-team"|"octo-admin"))`
+	if s := portable.String(got); s != want {
+		t.Errorf("got  %s\nwant %s", s, want)
+	}
+	var reasons []string
+	for _, l := range lossy {
+		reasons = append(reasons, l.Reason)
+	}
+	for _, w := range []string{"empty list or object", "as a key of an object", "True equal to 1", "key holds null"} {
+		if !strings.Contains(strings.Join(reasons, "\n"), w) {
+			t.Errorf("no lossy point says %q:\n%s", w, strings.Join(reasons, "\n"))
+		}
+	}
+	events, _ := harness.RuleEvents(c.Rule)
+	res, err := c.Run(events, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, ev := range events {
+		if h := portable.Holds(got, ev.Value); h != res.Verdicts[i].Hit {
+			t.Errorf("%s: portable %v, Panther %v", ev.Source, h, res.Verdicts[i].Hit)
+		}
+	}
+}
+
+// The VPC flow rule's IP, number and OnlyOne conditions lift; its
+// comparison of packets with a list element's does not.
+func TestConditionVPCFlow(t *testing.T) {
+	_, _, err := Condition(compiled(t, paRules+"aws_vpc_flow_rules/aws_vpcflow_unexpected_inbound_simple.yml").Rule)
+	if err == nil || !strings.Contains(err.Error(), "aws_vpcflow_unexpected_inbound_simple.yml:39:5: cannot convert: an ordering comparison of two fields") {
+		t.Errorf("got %v", err)
+	}
+}
