@@ -580,7 +580,11 @@ func (l *lifter) match(n *ast.Match) (portable.Expr, error) {
 	}
 	l.ciMatch = ci
 	defer func() { l.ciMatch = false }()
-	return l.atom(f, op, []string{pattern}, fold, n)
+	a, err := l.atom(f, op, []string{pattern}, fold, n)
+	if err != nil || l.rule.Platform != ast.Panther || !n.Search {
+		return a, err
+	}
+	return l.matchList(f, a, n)
 }
 
 // byText: Splunk compares a JSON number or boolean by its text, and sees a
