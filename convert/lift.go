@@ -236,10 +236,7 @@ func (l *lifter) lift(x ast.Expr) (portable.Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &portable.Or{Xs: []portable.Expr{
-			&portable.And{Xs: []portable.Expr{c, a}},
-			&portable.And{Xs: []portable.Expr{&portable.Not{X: c}, b}},
-		}}, nil
+		return ifElse(c, a, b), nil
 	case *ast.Comp:
 		if isCollection(n) {
 			return l.nonEmpty(n)
@@ -1006,4 +1003,12 @@ func (l *lifter) success(x portable.Expr) portable.Expr {
 	l.lossy = append(l.lossy, portable.Lossy{Fields: []string{"errorCode", "errorMessage"}, Either: true, Kinds: []string{"assignment", "null", "array"},
 		Reason: "The search takes an errorCode or errorMessage with the text \"null\" (how Splunk reads a JSON null) for a successful call; the conversion's successful call does not."})
 	return portable.Simplify(&portable.And{Xs: xs})
+}
+
+// ifElse holds where a does when c holds, and where b does when it does not.
+func ifElse(c, a, b portable.Expr) portable.Expr {
+	return &portable.Or{Xs: []portable.Expr{
+		&portable.And{Xs: []portable.Expr{c, a}},
+		&portable.And{Xs: []portable.Expr{&portable.Not{X: c}, b}},
+	}}
 }

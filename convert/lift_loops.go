@@ -141,10 +141,7 @@ func (l *lifter) appends(acc, label string, x ast.Expr) (portable.Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &portable.Or{Xs: []portable.Expr{
-			&portable.And{Xs: []portable.Expr{c, a}},
-			&portable.And{Xs: []portable.Expr{&portable.Not{X: c}, b}},
-		}}, nil
+		return ifElse(c, a, b), nil
 	case *ast.Let:
 		if len(n.Names) != 1 {
 			return nil, l.fail(n, "unpacking assignment")

@@ -451,15 +451,7 @@ func (p *printer) spath(f []string) (string, error) {
 		}
 	}
 	name := "raw_" + identOf(strings.Join(f, "_"))
-	for taken := true; taken; {
-		taken = false
-		for _, n := range p.spathOf {
-			if n == name {
-				name += "_"
-				taken = true
-			}
-		}
-	}
+	name = p.freshName(name)
 	p.spathOf[dotted] = name
 	pathArg := dotted
 	if !plainPath(dotted) {
@@ -1621,4 +1613,18 @@ func snakeCase(s string) string {
 		under = false
 	}
 	return strings.Trim(b.String(), "_")
+}
+
+// freshName is name, with underscores added until no spath output has it.
+func (p *printer) freshName(name string) string {
+	for taken := true; taken; {
+		taken = false
+		for _, n := range p.spathOf {
+			if n == name {
+				name += "_"
+				taken = true
+			}
+		}
+	}
+	return name
 }

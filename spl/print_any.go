@@ -57,15 +57,7 @@ func (p *printer) elementsField(list string) string {
 		return name
 	}
 	name := "any_" + identOf(strings.ReplaceAll(strings.TrimSuffix(list, "{}"), ".", "_"))
-	for taken := true; taken; {
-		taken = false
-		for _, n := range p.spathOf {
-			if n == name {
-				name += "_"
-				taken = true
-			}
-		}
-	}
+	name = p.freshName(name)
 	p.spathOf[key] = name
 	p.spaths = append(p.spaths, "| eval "+name+"=spath(_raw, "+splString(list)+")")
 	return name
