@@ -27,8 +27,8 @@ func TestConvertGolden(t *testing.T) {
 		// of its fields: mvmap over the elements in Splunk.
 		{pa + "aws_ec2_security_group_opened_to_internet.yml", "splunk", ""},
 		// Comprehensions over _as_list (a lone value as one element), an
-		// isinstance(dict) guard, and json.loads of a string policy (a
-		// lossy point).
+		// isinstance(dict) guard, and json.loads of a string policy
+		// (portable.Parse: json_valid and spath of the extracted text).
 		{pa + "aws_s3_bucket_made_public.yml", "splunk", ""},
 		// event.udm() through the data model: a method mapping's if/return
 		// chain, path mappings in the title.
