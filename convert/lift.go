@@ -249,7 +249,12 @@ func (l *lifter) lift(x ast.Expr) (portable.Expr, error) {
 		if isCollection(n) {
 			return l.nonEmpty(n)
 		}
+		if y, ok, err := l.mappedAny(n); ok {
+			return y, err
+		}
 		return l.any(n)
+	case *ast.Loop:
+		return l.loopReturns(n)
 	case *ast.Local:
 		if b, done, ok := l.resolved(n.Name); ok {
 			defer done()
@@ -663,6 +668,9 @@ func (l *lifter) compare(n *ast.Compare) (portable.Expr, error) {
 
 func (l *lifter) in(n *ast.In) (portable.Expr, error) {
 	if y, ok, err := l.inList(n); ok {
+		return y, err
+	}
+	if y, ok, err := l.strListIn(n); ok {
 		return y, err
 	}
 	if ints, ok := numbers(n.Y); ok && n.Dialect == ast.Python {

@@ -295,9 +295,32 @@ func (l *lifter) splunkParse(n *ast.Logic) (portable.Expr, bool, error) {
 	if err != nil || fold || len(path) == 0 {
 		return nil, true, l.fail(n, "json_valid of something other than a field of the raw event")
 	}
+	// The where clause's parser flattens the printer's parenthesized and
+	// into the and around it: the conjuncts reading F are the test's.
+	var inside, outside []ast.Expr
+	for _, y := range rest {
+		reads := false
+		ast.Inspect(y, func(z ast.Expr) bool {
+			reads = reads || isDoc(z)
+			return !reads
+		})
+		if reads {
+			inside = append(inside, y)
+		} else {
+			outside = append(outside, y)
+		}
+	}
+	var xs []portable.Expr
+	for _, y := range outside {
+		p, err := l.lift(y)
+		if err != nil {
+			return nil, true, err
+		}
+		xs = append(xs, p)
+	}
 	x, err := l.inDoc(path, n, func() (portable.Expr, error) {
 		var xs []portable.Expr
-		for _, y := range rest {
+		for _, y := range inside {
 			p, err := l.lift(y)
 			if err != nil {
 				return nil, err
@@ -306,7 +329,10 @@ func (l *lifter) splunkParse(n *ast.Logic) (portable.Expr, bool, error) {
 		}
 		return &portable.And{Xs: xs}, nil
 	})
-	return x, true, err
+	if err != nil {
+		return nil, true, err
+	}
+	return &portable.And{Xs: append(xs, x)}, true, nil
 }
 
 // docSpath reads spath(F, "path") of the field F whose JSON text is being

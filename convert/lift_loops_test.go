@@ -342,7 +342,7 @@ func TestLiftAsListAndTypes(t *testing.T) {
 // differs from the original's: TestRoundTrip compares the text of the
 // others.)
 func TestLoopRulesRoundTripVerify(t *testing.T) {
-	for _, file := range []string{paCT + "aws_ec2_security_group_opened_to_internet.yml", paCT + "aws_s3_bucket_made_public.yml"} {
+	for _, file := range []string{paCT + "aws_ec2_security_group_opened_to_internet.yml", paCT + "aws_s3_bucket_made_public.yml", paCT + "aws_iam_policy_grants_everything.yml"} {
 		src := compiled(t, file)
 		step := func(from *harness.Compiled, to Target) *harness.Compiled {
 			res, _, err := Convert(from, Options{To: to})

@@ -35,5 +35,7 @@ func (g *pyGen) parsed(x *portable.Parse) (pyX, error) {
 	dotted := strings.Join(x.Path, ".")
 	g.lossy = append(g.lossy, portable.Lossy{Fields: []string{dotted}, Kinds: []string{"assignment"}, Either: true,
 		Reason: fmt.Sprintf("%s: Python's json.loads also reads NaN, Infinity and -Infinity, which are not JSON (RFC 8259); the portable form takes text holding them for text that is not JSON.", dotted)})
+	g.lossy = append(g.lossy, portable.Lossy{Fields: []string{dotted}, Kinds: []string{"value-case", "key-case"}, Either: true,
+		Reason: fmt.Sprintf("%s: the rule reads the parsed value's keys with deep_get, which finds a key spelled in another case as it does on the event (concord's deep_get); the portable form reads them exactly.", dotted)})
 	return pyCall{fn: []string{"any"}, args: []pyX{pyGenExp{elem: inner, name: name, iter: iter}}}, nil
 }
