@@ -593,7 +593,11 @@ func (l *lifter) match(n *ast.Match) (portable.Expr, error) {
 	}
 	l.ciMatch = ci
 	defer func() { l.ciMatch = false }()
-	return l.atom(f, op, []string{pattern}, fold, n)
+	a, err := l.atom(f, op, []string{pattern}, fold, n)
+	if err != nil || l.rule.Platform != ast.Panther || !n.Search {
+		return a, err
+	}
+	return l.matchList(f, a, n)
 }
 
 // byText: Splunk compares a JSON number or boolean by its text, and sees a
@@ -703,22 +707,8 @@ func (l *lifter) in(n *ast.In) (portable.Expr, error) {
 // constStrings reads constant strings: one, a list written out, or a constant
 // list (a simple detection's Values).
 func constStrings(x ast.Expr) ([]string, bool) {
-	var vals []ast.Value
-	switch c := x.(type) {
-	case *ast.Lit:
-		vals = []ast.Value{c.Val}
-		if c.Val.Kind() == ast.KindList {
-			vals = c.Val.AsList()
-		}
-	case *ast.ListLit:
-		for _, e := range c.Elems {
-			lit, ok := e.(*ast.Lit)
-			if !ok {
-				return nil, false
-			}
-			vals = append(vals, lit.Val)
-		}
-	default:
+	vals, ok := constValues(x, true)
+	if !ok {
 		return nil, false
 	}
 	out := make([]string, len(vals))
@@ -729,6 +719,29 @@ func constStrings(x ast.Expr) ([]string, bool) {
 		out[i] = v.AsString()
 	}
 	return out, true
+}
+
+// constValues reads the constants of a list written out or of a constant
+// list, and with scalar a lone constant as a list of one.
+func constValues(x ast.Expr, scalar bool) ([]ast.Value, bool) {
+	switch c := x.(type) {
+	case *ast.Lit:
+		if c.Val.Kind() == ast.KindList {
+			return c.Val.AsList(), true
+		}
+		return []ast.Value{c.Val}, scalar
+	case *ast.ListLit:
+		var vals []ast.Value
+		for _, e := range c.Elems {
+			lit, ok := e.(*ast.Lit)
+			if !ok {
+				return nil, false
+			}
+			vals = append(vals, lit.Val)
+		}
+		return vals, true
+	}
+	return nil, false
 }
 
 func str(x ast.Expr) (string, bool) {

@@ -477,22 +477,8 @@ func (l *lifter) member(x ast.Expr, vals []string, src ast.Expr) (portable.Expr,
 
 // numbers reads a constant list or set of integers.
 func numbers(x ast.Expr) ([]int64, bool) {
-	var vals []ast.Value
-	switch c := x.(type) {
-	case *ast.Lit:
-		if c.Val.Kind() != ast.KindList {
-			return nil, false
-		}
-		vals = c.Val.AsList()
-	case *ast.ListLit:
-		for _, e := range c.Elems {
-			lit, ok := e.(*ast.Lit)
-			if !ok {
-				return nil, false
-			}
-			vals = append(vals, lit.Val)
-		}
-	default:
+	vals, ok := constValues(x, false)
+	if !ok {
 		return nil, false
 	}
 	out := make([]int64, len(vals))

@@ -14,7 +14,8 @@ const paRules = "../fixtures/panther-analysis/rules/"
 // without lowering the constant, IsNotNullOrEmpty is present and not ""
 // (an empty list or object is a lossy point), Has is a substring or a list
 // element, AnyElement over list[*].key and NoElement are tests of the
-// elements, Equals true the JSON boolean. The portable condition gives
+// elements, Equals true the JSON boolean, and a string condition (IEquals,
+// StartsWith, ...) also holds on a list with a passing element. The portable condition gives
 // each of the rule's tests the verdict Panther's own run gives it (package
 // eval runs panther_analysis_tool's match-expression semantics).
 func TestConditionSimpleDetectionGitHub(t *testing.T) {
@@ -23,7 +24,7 @@ func TestConditionSimpleDetectionGitHub(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `(action eq "repo.access" and visibility ieq "PUBLIC" and not org eq "sandbox-org"|"playground" and not repo prefix "sandbox-org/" and not repo isuffix "-DOCS" and not repo contains ".github.io" and not (not actor exists or actor eq "") and previous_visibility exists and (actor iprefix "ext-" or not actor_location.country_code eq "US"|"CA" or any reviewers[] (login icontains "bot")) and not (repo_topics contains "public-by-design" or any repo_topics[] (eq "public-by-design")) and not any reviewers[] (approved bool "true" and login eq "security-team"|"octo-admin"))`
+	want := `(action eq "repo.access" and (visibility ieq "PUBLIC" or any visibility[] (ieq "PUBLIC")) and not org eq "sandbox-org"|"playground" and not (repo prefix "sandbox-org/" or any repo[] (prefix "sandbox-org/")) and not (repo isuffix "-DOCS" or any repo[] (isuffix "-DOCS")) and not (repo contains ".github.io" or any repo[] (contains ".github.io")) and not (not actor exists or actor eq "") and previous_visibility exists and (actor iprefix "ext-" or any actor[] (iprefix "ext-") or not actor_location.country_code eq "US"|"CA" or any reviewers[] (login icontains "bot")) and not (repo_topics contains "public-by-design" or any repo_topics[] (eq "public-by-design")) and not any reviewers[] (approved bool "true" and login eq "security-team"|"octo-admin"))`
 	if s := portable.String(got); s != want {
 		t.Errorf("got  %s\nwant %s", s, want)
 	}

@@ -122,6 +122,9 @@ func newViewer(r *ast.Rule) *viewer {
 }
 
 func (v *viewer) view(ev Event) (*ast.Object, error) {
+	if ev.view != nil {
+		return ev.view, nil
+	}
 	kt, err := v.sourceType(ev.SourceType)
 	if err != nil {
 		return nil, err

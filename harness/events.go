@@ -26,6 +26,9 @@ type Event struct {
 	// Set names the group the event came in (a file, a rule's tests): where a
 	// verdict is only defined on a set of events, comparisons run each set whole.
 	Set string
+
+	// view is the Splunk view a scan made of the event already.
+	view *ast.Object
 }
 
 // LogTypeSourceTypes maps Panther log types to the Splunk sourcetype of the same data.

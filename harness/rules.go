@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"gopkg.in/yaml.v3"
 
@@ -319,6 +320,10 @@ type tree struct {
 	lookups     *spl.Lookups
 	dataSources *spl.DataSources
 	errs        ast.ErrorList
+	// stamp is the macros folder's modification time when it was read: a
+	// file added, removed or renamed there since (convert -o writes a
+	// conversion's macros into a tree it then loads) changes it.
+	stamp time.Time
 }
 
 var (
@@ -326,15 +331,21 @@ var (
 	trees   = map[string]*tree{}
 )
 
-// loadTree reads a content tree's macros once per process.
+// loadTree reads a content tree's macros once per process, again when the
+// macros folder has changed since.
 func loadTree(root string) (*tree, ast.ErrorList) {
 	treesMu.Lock()
 	defer treesMu.Unlock()
-	if t, ok := trees[root]; ok {
+	dir := filepath.Join(root, "macros")
+	var stamp time.Time
+	if fi, err := os.Stat(dir); err == nil {
+		stamp = fi.ModTime()
+	}
+	if t, ok := trees[root]; ok && t.stamp.Equal(stamp) {
 		return t, t.errs
 	}
-	ms, errs := spl.LoadMacros(filepath.Join(root, "macros"))
-	t := &tree{macros: ms, errs: errs,
+	ms, errs := spl.LoadMacros(dir)
+	t := &tree{macros: ms, errs: errs, stamp: stamp,
 		lookups:     &spl.Lookups{Dir: filepath.Join(root, "lookups")},
 		dataSources: &spl.DataSources{Dir: filepath.Join(root, "data_sources")}}
 	trees[root] = t

@@ -169,9 +169,6 @@ type scanner struct {
 	// decoders holds the compiled projection of each union of plans.
 	plans    *plan.Set
 	decoders sync.Map // *plan.Projection -> *ast.Projection
-	// rows decodes what each Splunk search's pipeline reads of the events
-	// its base search passes (nil: the whole event).
-	rows []*ast.Projection
 }
 
 func newScanner(rules []*Compiled, opts ScanOptions) *scanner {
@@ -179,13 +176,7 @@ func newScanner(rules []*Compiled, opts ScanOptions) *scanner {
 	var plans []*plan.Plan
 	for _, c := range rules {
 		s.results = append(s.results, &ScanResult{Rule: c})
-		p := c.Plan()
-		plans = append(plans, p)
-		var rows *ast.Projection
-		if !p.RowsAll {
-			rows = ast.NewProjection(p.Rows)
-		}
-		s.rows = append(s.rows, rows)
+		plans = append(plans, c.Plan())
 		if c.Rule.Platform == ast.Splunk {
 			// The plan reads events as the rule's sourcetype sees them; say
 			// now when that is unknown, since the prefilter may keep no event
@@ -339,17 +330,6 @@ func (e *scanEvent) full() *Event {
 	return e.whole
 }
 
-// rows is the event decoded with what a pipeline reads (proj; nil: all of it),
-// for the pipeline to run on at the end.
-func (e *scanEvent) rows(proj *ast.Projection) *Event {
-	if proj == nil || !e.projected {
-		return e.full()
-	}
-	ev := e.event()
-	v, _ := ast.ParseJSONProjected(e.b.Raw(e.i), proj)
-	return &Event{Source: ev.Source, Raw: ev.Raw, Value: v, Set: ev.Set}
-}
-
 // eval decides one rule on one event.
 func (w *worker) eval(ri int, c *Compiled, e *scanEvent) (found, bool) {
 	if c.Rule.Platform == ast.Panther {
@@ -378,7 +358,12 @@ func (w *worker) eval(ri int, c *Compiled, e *scanEvent) (found, bool) {
 	if !v.Truth() {
 		return found{}, false
 	}
-	return found{rule: ri, source: ev.Source, event: e.rows(w.s.rows[ri])}, true
+	if !c.Plan().HasRows {
+		return found{rule: ri, source: ev.Source, event: e.full()}, true
+	}
+	// The event was decoded with what the pipeline reads too (plan.Union):
+	// the pipeline runs on this view.
+	return found{rule: ri, source: ev.Source, event: &Event{Source: ev.Source, Raw: ev.Raw, Set: ev.Set, view: view}}, true
 }
 
 // merge takes a batch's findings in order.

@@ -1,14 +1,23 @@
 package plan
 
-import "bytes"
+import (
+	"bytes"
+	"math/bits"
+)
 
 // keyScan finds the values of several keys in as few passes over a text as it
 // can: each pass looks for one byte (both cases of it when keys fold) with
 // bytes.IndexByte and tries, at each hit, every key that holds that byte, so
 // eventName and eventSource, which share a 'v', cost one pass.
+//
+// When the groups' bytes and the backslash fit one byteSet, a single pass
+// finds them all, and with them the escapes and non-ASCII bytes the hazards
+// need (see runSet).
 type keyScan struct {
 	keys   []*lit
 	groups []scanGroup
+	set    *byteSet
+	group  [256]int8 // the group of each byte of set, plus one
 }
 
 type scanGroup struct {
@@ -49,6 +58,7 @@ func newKeyScan(keys []*lit) keyScan {
 			}
 		}
 		if best < 0 {
+			ks.useSet()
 			return ks
 		}
 		g := scanGroup{b: byte(best), fold: bestFold}
@@ -62,6 +72,31 @@ func newKeyScan(keys []*lit) keyScan {
 	}
 }
 
+// useSet makes ks search with one byteSet when its bytes fit.
+func (ks *keyScan) useSet() {
+	bs := []byte{'\\'}
+	for gi, g := range ks.groups {
+		for _, c := range g.bytes() {
+			if ks.group[c] != 0 || c == '\\' {
+				return // one byte serves one group
+			}
+			ks.group[c] = int8(gi + 1)
+			bs = append(bs, c)
+		}
+	}
+	if len(bs) <= maxSetBytes && len(ks.groups) < 127 {
+		ks.set = newByteSet(bs)
+	}
+}
+
+// bytes are the bytes searched for g: both cases of a letter when folding.
+func (g scanGroup) bytes() []byte {
+	if g.fold && 'a' <= g.b && g.b <= 'z' {
+		return []byte{g.b, g.b - ('a' - 'A')}
+	}
+	return []byte{g.b}
+}
+
 // run records in h the values of every key of ks in raw.
 func (ks *keyScan) run(raw []byte, h *hazards) {
 	base := len(h.keys)
@@ -69,6 +104,10 @@ func (ks *keyScan) run(raw []byte, h *hazards) {
 		h.slot(k)
 	}
 	slots := h.keys[base:]
+	if ks.set != nil {
+		ks.runSet(raw, h, slots)
+		return
+	}
 	for _, g := range ks.groups {
 		cs := [2]byte{g.b, g.b}
 		if g.fold && 'a' <= g.b && g.b <= 'z' {
@@ -86,22 +125,69 @@ func (ks *keyScan) run(raw []byte, h *hazards) {
 				p := i + j
 				i = p + 1
 				for _, sk := range g.keys {
-					k := ks.keys[sk.i]
-					start, n := p-sk.off, len(k.text)
-					// Most hits are inside other words: test the quotes
-					// around a key before its letters.
-					if start < 1 || start+n >= len(raw) || raw[start-1] != '"' || raw[start+n] != '"' {
-						continue
-					}
-					t := raw[start : start+n]
-					if k.fold && !equalFoldASCII(t, k.text) || !k.fold && string(t) != k.text {
-						continue
-					}
-					if v, ok := valueAt(raw, start, n); ok {
-						slots[sk.i].vals = append(slots[sk.i].vals, v)
-					}
+					ks.try(raw, p, sk, slots)
 				}
 			}
 		}
 	}
+}
+
+// try records the value of key sk.i if its text is at p-sk.off in raw.
+func (ks *keyScan) try(raw []byte, p int, sk scanKey, slots []keyValues) {
+	k := ks.keys[sk.i]
+	start, n := p-sk.off, len(k.text)
+	// Most hits are inside other words: test the quotes around a key before
+	// its letters.
+	if start < 1 || start+n >= len(raw) || raw[start-1] != '"' || raw[start+n] != '"' {
+		return
+	}
+	t := raw[start : start+n]
+	if k.fold && !equalFoldASCII(t, k.text) || !k.fold && string(t) != k.text {
+		return
+	}
+	if v, ok := valueAt(raw, start, n); ok {
+		slots[sk.i].vals = append(slots[sk.i].vals, v)
+	}
+}
+
+// runSet is run in one pass over raw with ks.set, which also finds the
+// backslashes and non-ASCII bytes: it settles h's escapes as scanEscapes
+// would, and whether raw has non-ASCII bytes.
+func (ks *keyScan) runSet(raw []byte, h *hazards, slots []keyValues) {
+	mask, hi := ks.set.mask(raw, h.mask)
+	h.mask = mask
+	h.nonASCIIDone, h.nonASCII = true, hi
+	escapes := !h.escapes
+	escNext := 0 // a backslash before this was escaped by the one before it
+	for w, x := range mask {
+		for x != 0 {
+			p := w*64 + bits.TrailingZeros64(x)
+			x &= x - 1
+			c := raw[p]
+			if c == '\\' {
+				if !escapes || p < escNext {
+					continue
+				}
+				if p+1 >= len(raw) {
+					escapes = false
+					continue
+				}
+				switch raw[p+1] {
+				case 'u':
+					h.u, escapes = true, false
+				case '/':
+					h.slash = true
+				}
+				escNext = p + 2
+				continue
+			}
+			for _, sk := range ks.groups[ks.group[c]-1].keys {
+				// Most hits are inside words, not just after a quote.
+				if start := p - sk.off; start >= 1 && raw[start-1] == '"' {
+					ks.try(raw, p, sk, slots)
+				}
+			}
+		}
+	}
+	h.escapes = true
 }

@@ -253,13 +253,12 @@ func (a *analyzer) splunkPaths() ([][]string, string) {
 	return out, ""
 }
 
-// rows works out p.Rows, or p.RowsAll: the fields a Splunk pipeline reads of
-// its events, up to its first stats, whose rows hold only what it computes
-// (fields read later are the stats' own). A command this does not know, a
-// wildcard, or a pipeline without stats (whose rows are the events, every
-// field of them) reads the whole event.
+// rows works out p.Rows when it can (HasRows): the fields a Splunk pipeline
+// reads of its events, up to its first stats, whose rows hold only what it
+// computes (fields read later are the stats' own). A command this does not
+// know, a wildcard, or a pipeline without stats (whose rows are the events,
+// every field of them) reads the whole event.
 func (a *analyzer) rows(p *Plan) {
-	p.RowsAll = true
 	if !a.splunk || p.All {
 		return
 	}
@@ -275,7 +274,7 @@ func (a *analyzer) rows(p *Plan) {
 		}
 		out = append(out, ps...)
 	}
-	p.Rows, p.RowsAll = tidy(out), false
+	p.Rows, p.HasRows = tidy(out), true
 }
 
 // pipelineFields are the fields the commands read up to the first stats, or

@@ -51,11 +51,12 @@ type Plan struct {
 	// path's end is needed (see Project).
 	Paths [][]string
 
-	// Rows are the key paths a Splunk search's pipeline reads of an event
-	// its base search passed, Paths included, when RowsAll is false: the
-	// pipeline runs on such an event decoded with only these.
+	// Rows, when HasRows, are the key paths a Splunk search's pipeline reads
+	// of an event its base search passed, Paths included: the pipeline runs
+	// on such an event decoded with only these. Without, it reads the whole
+	// event.
 	Rows    [][]string
-	RowsAll bool
+	HasRows bool
 
 	// clauses must all hold for the match to hold (see Maybe); none means
 	// every event may match.
@@ -92,7 +93,7 @@ func Of(r *ast.Rule, opts Options) *Plan {
 // all makes p read and keep every event.
 func (p *Plan) all(why string) {
 	p.All, p.Why, p.Paths, p.noFilter, p.clauses = true, why, nil, why, nil
-	p.Rows, p.RowsAll = nil, true
+	p.Rows, p.HasRows = nil, false
 }
 
 // String describes the plan: the paths (or why everything is read) on one
@@ -159,17 +160,22 @@ func PathString(path []string) string {
 	return strings.Join(parts, ".")
 }
 
-// Union is the paths to decode for a set of plans: nil and all true when one of
-// them reads everything. Paths that only differ in case are one path (the
-// decoder matches keys case-insensitively) and a path below another is left
-// out (everything below a path's end is decoded).
+// Union is the paths to decode for a set of plans (a plan's Rows when it has
+// them: its pipeline then runs on the same decoding): nil and all true when
+// one of them reads everything. Paths that only differ in case are one path
+// (the decoder matches keys case-insensitively) and a path below another is
+// left out (everything below a path's end is decoded).
 func Union(plans []*Plan) (paths [][]string, all bool) {
 	var in [][]string
 	for _, p := range plans {
-		if p.All {
+		switch {
+		case p.All:
 			return nil, true
+		case p.HasRows:
+			in = append(in, p.Rows...)
+		default:
+			in = append(in, p.Paths...)
 		}
-		in = append(in, p.Paths...)
 	}
 	return normalize(in), false
 }

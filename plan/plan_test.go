@@ -416,7 +416,7 @@ func TestRows(t *testing.T) {
 	} {
 		p := plan.Of(splunkRule(t, tc.search), plan.Options{})
 		got := "all"
-		if !p.RowsAll {
+		if p.HasRows {
 			var names []string
 			for _, path := range p.Rows {
 				if name := plan.PathString(path); !strings.HasPrefix(name, "_") && !slices.Contains(names, name) {

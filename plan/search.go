@@ -182,11 +182,12 @@ type hazards struct {
 	// keys are the values found at the keys anchors and kind checks read
 	// (see values).
 	keys []keyValues
+	mask []uint64 // keyScan's scratch
 }
 
 // reset readies h for another text, keeping its memory.
 func (h *hazards) reset() {
-	*h = hazards{keys: h.keys[:0]}
+	*h = hazards{keys: h.keys[:0], mask: h.mask}
 }
 
 func (h *hazards) scanEscapes(raw []byte) {

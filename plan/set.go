@@ -28,6 +28,10 @@ type Set struct {
 	// it of each plan's clauses (none: the plan is not indexed).
 	indexed []*clause
 	byPlan  [][]int
+	planOf  []int // the plan of each indexed clause
+	// always are the plans checked on every event: not indexed, or with a
+	// kind check in an indexed clause, which the index does not judge.
+	always []int
 }
 
 // indexKey is what the indexed clauses expect of one key's values; its lists
@@ -94,10 +98,16 @@ func NewSet(plans []*Plan) *Set {
 			}
 			id := len(s.indexed)
 			s.indexed = append(s.indexed, c)
+			s.planOf = append(s.planOf, i)
 			s.byPlan[i] = append(s.byPlan[i], id)
 			for _, x := range c.anchor {
 				s.add(id, x)
 			}
+		}
+	}
+	for i, ids := range s.byPlan {
+		if len(ids) == 0 || slices.ContainsFunc(ids, func(j int) bool { return len(s.indexed[j].kinds) > 0 }) {
+			s.always = append(s.always, i)
 		}
 	}
 	// Keys searched ignoring case give the occurrences of their exact
@@ -153,12 +163,16 @@ type Checker struct {
 	s    *Set
 	h    hazards
 	pass []bool // the indexed clause found an accepted value
-	low  []byte
+	// passed counts the passed clauses of each plan; ready are the plans
+	// whose indexed clauses all passed, in the order they did.
+	passed []int
+	ready  []int
+	low    []byte
 }
 
 // NewChecker returns a Checker for s.
 func (s *Set) NewChecker() *Checker {
-	return &Checker{s: s, pass: make([]bool, len(s.indexed))}
+	return &Checker{s: s, pass: make([]bool, len(s.indexed)), passed: make([]int, len(s.Plans))}
 }
 
 // Keep appends to dst the indexes of the plans whose prefilter keeps raw: the
@@ -167,21 +181,37 @@ func (c *Checker) Keep(dst []int, raw []byte) []int {
 	c.h.reset()
 	s := c.s
 	clear(c.pass)
+	clear(c.passed)
+	c.ready = c.ready[:0]
 	s.scan.run(raw, &c.h)
 	for _, k := range s.keys {
 		for _, v := range c.h.values(raw, &k.key) {
 			c.mark(k, v)
 		}
 	}
-	clean := c.h.clean(raw)
-	for i, p := range s.Plans {
-		if !c.indexHolds(s.byPlan[i], raw, clean) {
-			continue
+	if len(s.indexed) == 0 || !c.h.clean(raw) {
+		// No index, or the text may hide a key or value from it: each
+		// plan decides.
+		for i, p := range s.Plans {
+			if c.indexHolds(s.byPlan[i], raw, false) && p.maybe(raw, &c.h) {
+				dst = append(dst, i)
+			}
 		}
-		if p.maybe(raw, &c.h) {
+		return dst
+	}
+	// Only the plans the index passed, and those it cannot judge, are left.
+	from := len(dst)
+	for _, i := range c.ready {
+		if !slices.Contains(s.always, i) && s.Plans[i].maybe(raw, &c.h) {
 			dst = append(dst, i)
 		}
 	}
+	for _, i := range s.always {
+		if c.indexHolds(s.byPlan[i], raw, true) && s.Plans[i].maybe(raw, &c.h) {
+			dst = append(dst, i)
+		}
+	}
+	slices.Sort(dst[from:])
 	return dst
 }
 
@@ -199,22 +229,22 @@ func (c *Checker) indexHolds(ids []int, raw []byte, clean bool) bool {
 // mark passes the clauses whose alternative on k accepts v.
 func (c *Checker) mark(k *indexKey, v value) {
 	for _, j := range k.any {
-		c.pass[j] = true
+		c.passOne(j)
 	}
 	if !v.plain || hasNonASCII(v.text) {
 		// Left to each plan's own check, which knows about folding.
 		for _, j := range k.clauses {
-			c.pass[j] = true
+			c.passOne(j)
 		}
 		return
 	}
 	for _, j := range k.eq[string(v.text)] {
-		c.pass[j] = true
+		c.passOne(j)
 	}
 	if len(k.eqFold) > 0 || len(k.prefixes) > 0 {
 		c.low = appendLower(c.low[:0], v.text)
 		for _, j := range k.eqFold[string(c.low)] {
-			c.pass[j] = true
+			c.passOne(j)
 		}
 		for _, e := range k.prefixes {
 			t := v.text
@@ -222,9 +252,21 @@ func (c *Checker) mark(k *indexKey, v value) {
 				t = c.low
 			}
 			if len(t) >= len(e.text) && string(t[:len(e.text)]) == e.text {
-				c.pass[e.clause] = true
+				c.passOne(e.clause)
 			}
 		}
+	}
+}
+
+// passOne passes indexed clause j, and its plan once all of the plan's have.
+func (c *Checker) passOne(j int) {
+	if c.pass[j] {
+		return
+	}
+	c.pass[j] = true
+	p := c.s.planOf[j]
+	if c.passed[p]++; c.passed[p] == len(c.s.byPlan[p]) {
+		c.ready = append(c.ready, p)
 	}
 }
 

@@ -26,7 +26,10 @@ type conversion struct {
 	Verify *verifyJSON `json:"verify,omitempty"`
 	Error  string      `json:"error,omitempty"`
 	// Skipped says why a rule was not converted: it is in the target's format.
-	Skipped string          `json:"skipped,omitempty"`
+	Skipped string `json:"skipped,omitempty"`
+	// Refused says why a file is not converted: it is a Panther analysis
+	// file that is not a rule (a policy), with no form in the target.
+	Refused string          `json:"refused,omitempty"`
 	result  *convert.Result // nil on error
 	pair    *pairResult     // the verification, when run
 	errs    ast.ErrorList
@@ -72,12 +75,9 @@ func newConvertCmd(io *streams) *cobra.Command {
 			var convs []*conversion
 			switch from {
 			case "":
-				rules, err := loadRules(args, harness.Options{})
-				if err != nil {
+				var err error
+				if convs, err = convertFiles(args, opts, outDir, verify); err != nil {
 					return err
-				}
-				for _, l := range rules {
-					convs = append(convs, convertOne(l, opts, outDir, verify))
 				}
 			case "sigma":
 				files, err := sigmaFiles(args)
@@ -90,11 +90,13 @@ func newConvertCmd(io *streams) *cobra.Command {
 			default:
 				return usageError{fmt.Errorf("--from %q: only sigma is read this way (Splunk and Panther rules are recognised by their files)", from)}
 			}
-			failed, skipped := 0, 0
+			failed, skipped, refused := 0, 0, 0
 			for _, c := range convs {
 				switch {
 				case c.Skipped != "":
 					skipped++
+				case c.Refused != "":
+					refused++
 				case c.Error != "" || (c.Verify != nil && c.Verify.Unaccepted > 0):
 					failed++
 				}
@@ -103,12 +105,17 @@ func newConvertCmd(io *streams) *cobra.Command {
 				c.errs.Print(io.err)
 			}
 			if format == "json" {
-				if err := writeJSON(io, map[string]any{"conversions": convs, "summary": map[string]int{"rules": len(convs), "failed": failed, "skipped": skipped}}); err != nil {
+				if err := writeJSON(io, map[string]any{"conversions": convs, "summary": map[string]int{"rules": len(convs) - refused, "failed": failed, "skipped": skipped, "refused": refused}}); err != nil {
 					return err
 				}
 			} else {
 				writeConversions(io, convs, outDir == "")
-				fmt.Fprintf(io.out, "%d rules, %d converted%s, %d not, %d skipped (already in the target's format)\n", len(convs), len(convs)-failed-skipped, map[bool]string{true: " and verified", false: ""}[verify], failed, skipped)
+				rules := len(convs) - refused
+				fmt.Fprintf(io.out, "%d rules, %d converted%s, %d not, %d skipped (already in the target's format)", rules, rules-failed-skipped, map[bool]string{true: " and verified", false: ""}[verify], failed, skipped)
+				if refused > 0 {
+					fmt.Fprintf(io.out, "; %d refused (%s)", refused, refusedSummary(convs))
+				}
+				fmt.Fprintln(io.out)
 			}
 			if failed > 0 {
 				return exitError{ExitFailed}
@@ -236,6 +243,10 @@ func writeConversions(io *streams, convs []*conversion, printFiles bool) {
 	for _, c := range convs {
 		if c.Skipped != "" {
 			fmt.Fprintf(io.out, "%s: skipped: %s\n", c.Source, c.Skipped)
+			continue
+		}
+		if c.Refused != "" {
+			fmt.Fprintln(io.out, c.Refused)
 			continue
 		}
 		if c.Error != "" && c.result == nil {

@@ -39,6 +39,9 @@ func TestConvertGolden(t *testing.T) {
 		{pa + "aws_root_console_login_udm.yml", "splunk", ""},
 		// A comparison of two fields, with Python's defaults spelled out.
 		{pa + "aws_iam_user_or_key_created.yml", "splunk", ""},
+		// A simple detection: its string conditions also hold on a list
+		// with a passing element (mvfind over field{} in Splunk).
+		{fixtures + "/panther-analysis/rules/github_rules/github_repo_made_public_simple.yml", "splunk", ""},
 		{sc + "aws_s3_bucket_versioning_suspended.yml", "panther", ""},
 		{sc + "aws_console_login_without_mfa.yml", "panther", ""},
 		{sc + "aws_kms_key_disabled_or_scheduled_for_deletion.yml", "panther", ""},
