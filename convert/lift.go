@@ -49,6 +49,8 @@ type lifter struct {
 	// ciMatch: the atom being built folds case by the test's own choice
 	// (a simple detection's IEquals), not by a lower()/upper() of the value.
 	ciMatch bool
+	// doc is the JSON text being read as a value (lift_json.go).
+	doc *docCtx
 }
 
 type defaulted struct{ field, value string }
@@ -194,6 +196,9 @@ func (l *lifter) lift(x ast.Expr) (portable.Expr, error) {
 		if y, ok, err := l.cases(n); ok {
 			return y, err
 		}
+		if y, ok, err := l.splunkParse(n); ok {
+			return y, err
+		}
 		if m, ok := l.splunkAnd(n); ok {
 			return l.lift(m)
 		}
@@ -241,7 +246,12 @@ func (l *lifter) lift(x ast.Expr) (portable.Expr, error) {
 		if isCollection(n) {
 			return l.nonEmpty(n)
 		}
+		if y, ok, err := l.mappedAny(n); ok {
+			return y, err
+		}
 		return l.any(n)
+	case *ast.Loop:
+		return l.loopReturns(n)
 	case *ast.Local:
 		if b, done, ok := l.resolved(n.Name); ok {
 			defer done()
@@ -394,6 +404,9 @@ func (l *lifter) any(n *ast.Comp) (portable.Expr, error) {
 	}
 	cl := n.Clauses[0]
 	items, ok := cl.Iter.(*ast.Helper)
+	if ok && items.Name == "_json" && len(items.Args) == 1 {
+		return l.jsonAny(n)
+	}
 	if !ok || items.Name != "_items" || len(items.Args) != 1 {
 		return nil, l.fail(n, "any() over something other than _items(a field)")
 	}
@@ -658,6 +671,9 @@ func (l *lifter) in(n *ast.In) (portable.Expr, error) {
 	if y, ok, err := l.inList(n); ok {
 		return y, err
 	}
+	if y, ok, err := l.strListIn(n); ok {
+		return y, err
+	}
 	if ints, ok := numbers(n.Y); ok && n.Dialect == ast.Python {
 		return l.numIn(n, ints)
 	}
@@ -736,6 +752,9 @@ func str(x ast.Expr) (string, bool) {
 // defaults (event.get(k) and deep_get(..., default=None) read the value as
 // it is), a lower()/upper() call (fold), and for Splunk the add-on's aliases.
 func (l *lifter) field(x ast.Expr) ([]string, bool, error) {
+	if f, ok, err := l.docRead(x); ok {
+		return f, false, err
+	}
 	if f, fold, err := l.elemRead(x); err != errNotRead {
 		return f, fold, err
 	}
@@ -750,6 +769,9 @@ func (l *lifter) field(x ast.Expr) ([]string, bool, error) {
 		}
 		if l.elem != "" {
 			return nil, false, fmt.Errorf("a field of the event inside a test of a list's elements")
+		}
+		if l.doc != nil {
+			return nil, false, fmt.Errorf("a field of the event inside a test of parsed JSON text")
 		}
 		if l.rule.Platform == ast.Panther {
 			return n.Path, false, nil

@@ -674,6 +674,9 @@ func (l *lifter) mapped(c *ast.Call) (portable.Expr, bool, error) {
 		return nil, true, l.fail(c, `an mvmap other than if(test, "1", "0")`)
 	}
 	list, ok := rawSpath(m.Args[0])
+	if !ok {
+		list, ok = l.docSpath(m.Args[0])
+	}
 	if !ok || !strings.HasSuffix(list, "{}") || strings.Count(list, "{") != 1 || l.elem != "" {
 		return nil, true, l.fail(c, "an mvmap over something other than the elements of one list of the event")
 	}
@@ -806,6 +809,8 @@ func rebase(x portable.Expr, prefix []string) portable.Expr {
 		return &portable.Not{X: rebase(x.X, prefix)}
 	case *portable.Any:
 		return &portable.Any{Path: append(slices.Clone(prefix), x.Path...), X: x.X}
+	case *portable.Parse:
+		return &portable.Parse{Path: append(slices.Clone(prefix), x.Path...), X: x.X}
 	case *portable.Atom:
 		a := *x
 		a.Field = append(slices.Clone(prefix), x.Field...)
@@ -963,10 +968,8 @@ func isinstance(x ast.Expr) (ast.Expr, string, bool) {
 }
 
 // cond lifts the if-else shapes of loops and collections: an isinstance
-// (dict) guard, and `json.loads(v) if isinstance(v, str) else v`, whose
-// string branch has no portable form (no step of a path parses text): that
-// branch is left out, a lossy point, when the other cannot hold on a
-// string.
+// (dict) guard, and `json.loads(v) if isinstance(v, str) else v`
+// (lift_json.go).
 func (l *lifter) cond(n *ast.Cond, branch func(ast.Expr) (portable.Expr, error)) (portable.Expr, bool, error) {
 	v, t, ok := isinstance(n.If)
 	if !ok {
@@ -995,26 +998,8 @@ func (l *lifter) cond(n *ast.Cond, branch func(ast.Expr) (portable.Expr, error))
 		if !parses {
 			return nil, false, nil
 		}
-		f, fold, err := l.field(stripEmptyDefault(v))
-		if err != nil || fold || len(f) == 0 {
-			return nil, true, l.fail(n, "json.loads of something other than a field")
-		}
-		b, err := branch(n.Else)
-		if err != nil {
-			return nil, true, err
-		}
-		for _, g := range portable.Fields(b) {
-			if len(g) <= len(f) || !slices.Equal(g[:len(f)], f) {
-				return nil, true, l.fail(n, "a json.loads else-branch reading fields outside the parsed value")
-			}
-		}
-		if portable.Holds(b, ast.ObjectOf(&ast.Object{})) {
-			return nil, true, l.fail(n, "a json.loads else-branch that holds without the parsed value")
-		}
-		name := l.lossName(f)
-		l.lossy = appendOnce(l.lossy, portable.Lossy{Fields: []string{name}, SourceHits: true,
-			Reason: fmt.Sprintf("The source parses %s when it is a string of JSON text (json.loads) and tests what it holds; no step of a portable path parses text, so the conversion does not match such an event (it tests %s only as an object).", name, name)})
-		return b, true, nil
+		x, err := l.parsedOr(n, v, branch)
+		return x, true, err
 	}
 	return nil, false, nil
 }

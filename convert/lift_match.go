@@ -147,6 +147,8 @@ func prefixFields(x portable.Expr, prefix []string) portable.Expr {
 		return &portable.Not{X: prefixFields(x.X, prefix)}
 	case *portable.Any:
 		return &portable.Any{Path: append(append([]string(nil), prefix...), x.Path...), X: x.X}
+	case *portable.Parse:
+		return &portable.Parse{Path: append(append([]string(nil), prefix...), x.Path...), X: x.X}
 	case *portable.Atom:
 		c := *x
 		c.Field = append(append([]string(nil), prefix...), x.Field...)

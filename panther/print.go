@@ -113,6 +113,16 @@ func checkCond(x portable.Expr, logType string) error {
 			return checkAtom(&c, logType)
 		}
 		return checkCond(x.X, logType)
+	case *portable.Parse:
+		if len(x.Path) == 0 {
+			return fmt.Errorf("print: %s: no field", portable.String(x))
+		}
+		if a, ok := x.X.(*portable.Atom); ok && len(a.Field) == 0 {
+			c := *a
+			c.Field = []string{"value"}
+			return checkAtom(&c, logType)
+		}
+		return checkCond(x.X, logType)
 	case *portable.Atom:
 		return checkAtom(x, logType)
 	default:
@@ -215,6 +225,8 @@ func normalize(x portable.Expr) portable.Expr {
 		return &portable.Not{X: normalize(x.X)}
 	case *portable.Any:
 		return &portable.Any{Path: x.Path, X: normalize(x.X)}
+	case *portable.Parse:
+		return &portable.Parse{Path: x.Path, X: normalize(x.X)}
 	case *portable.Atom:
 		a := *x
 		a.Values = nil

@@ -71,6 +71,8 @@ func (g *pyGen) expr(x portable.Expr) (pyX, error) {
 			return nil, err
 		}
 		return pyCall{fn: []string{"any"}, args: []pyX{pyGenExp{elem: inner, name: name, iter: iter}}}, nil
+	case *portable.Parse:
+		return g.parsed(x)
 	}
 	return nil, fmt.Errorf("print: unknown condition %T", x)
 }
@@ -173,6 +175,8 @@ func (g *pyGen) call(helper string, args ...pyX) pyX {
 		g.imports["re"] = true
 	case "_in_network":
 		g.imports["ipaddress"] = true
+	case "_json":
+		g.imports["json"] = true
 	}
 	if helperNeeds[helper] != "" {
 		g.call(helperNeeds[helper])

@@ -8,7 +8,7 @@ package panther
 
 var helperOrder = []string{
 	"_items", "_lower", "_starts_with", "_ends_with", "_contains", "_matches", "_search", "_in_network",
-	"_number", "_less_than", "_at_most", "_greater_than", "_at_least", "_same",
+	"_number", "_less_than", "_at_most", "_greater_than", "_at_least", "_same", "_json",
 }
 
 var helperSource = map[string]string{
@@ -86,6 +86,15 @@ var helperSource = map[string]string{
 	"_same": `def _same(value, other):
     """Whether both values are strings and equal (a missing or non-string value equals nothing)."""
     return isinstance(value, str) and isinstance(other, str) and value == other
+`,
+	"_json": `def _json(value):
+    """[the value JSON text spells] when the value is a string holding JSON text, else []."""
+    if not isinstance(value, str):
+        return []
+    try:
+        return [json.loads(value)]
+    except ValueError:
+        return []
 `,
 	"_at_least": `def _at_least(value, bound):
     """Whether the value is a number (or a string holding one) at least bound."""

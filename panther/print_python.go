@@ -261,7 +261,7 @@ func quoteFor(s string) byte {
 type pyGen struct {
 	rule    *portable.Rule
 	helpers map[string]bool
-	imports map[string]bool // "ipaddress", "re", "fnmatch"
+	imports map[string]bool // "ipaddress", "json", "re", "fnmatch"
 	aws     map[string]bool // names from panther_aws_helpers
 	consts  []pyConst
 	lossy   []portable.Lossy
@@ -311,7 +311,7 @@ func printPython(r *portable.Rule, cond portable.Expr) ([]byte, []portable.Lossy
 	}
 
 	var std []string
-	for _, m := range []string{"ipaddress", "re"} {
+	for _, m := range []string{"ipaddress", "json", "re"} {
 		if g.imports[m] {
 			std = append(std, "import "+m)
 		}

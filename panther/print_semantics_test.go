@@ -138,6 +138,19 @@ func semanticRules() []semanticRule {
 			"grants": js(`[{"Grantee":{"URI":"g/AllUsers"},"Permission":"READ"}]`, `[{"Grantee":{"URI":"g/AllUsers"},"Permission":"READ_ACP"}]`,
 				`[{"Grantee":{"URI":"g/AllUsers"},"Permission":"READ_ACP"},{"Grantee":{"URI":"g/AllUsers"}}]`, `[{"Grantee":"g/AllUsers"}]`),
 		}},
+		// JSON text: an object's, a list's, a string's, text that is not
+		// JSON (Python's json.loads raises JSONDecodeError, a ValueError,
+		// which _json catches), and an object that is not text.
+		{name: "parse", cond: &portable.Parse{Path: []string{"requestParameters", "policyDocument"}, X: &portable.And{Xs: []portable.Expr{
+			anyOf("Statement", &portable.And{Xs: []portable.Expr{atom("Effect", portable.Eq, false, "Allow"), atom("Resource", portable.Eq, false, "*")}}),
+			&portable.Not{X: atom("Version", portable.Exists, false)},
+		}}}, extra: map[string][]ast.Value{"requestParameters.policyDocument": append(strs(
+			`{"Statement":[{"Effect":"Allow","Resource":"*"}]}`, ` {"Statement":[{"Effect":"Deny","Resource":"*"},{"Effect":"Allow","Resource":"*"}]} `,
+			`{"Statement":[{"Effect":"Allow","Resource":"*"}],"Version":"2012-10-17"}`, `{"Statement":[{"Effect":"Allow"},{"Resource":"*"}]}`,
+			`[{"Statement":[{"Effect":"Allow","Resource":"*"}]}]`, `"{}"`, `{"Statement":`, `5`, `null`, ``),
+			js(`{"Statement":[{"Effect":"Allow","Resource":"*"}]}`)...)}},
+		{name: "not_parse", cond: &portable.Not{X: &portable.Parse{Path: []string{"doc"}, X: atom("a", portable.Eq, false, "x")}},
+			extra: map[string][]ast.Value{"doc": append(strs(`{"a":"x"}`, `{"a":"y"}`, `{"a":`, `[{"a":"x"}]`), js(`{"a":"x"}`)...)}},
 	} {
 		rules = append(rules, r)
 	}
@@ -189,9 +202,13 @@ func events(t *testing.T, r semanticRule) []ast.Value {
 			}
 		case *portable.Not:
 			walk(x.X)
-		case *portable.Any:
-			// The list's values come from the rule's extra ones.
-			addField(x.Path, nil)
+		case *portable.Any, *portable.Parse:
+			// The list's (or the text's) values come from the rule's extra ones.
+			if a, ok := x.(*portable.Any); ok {
+				addField(a.Path, nil)
+			} else {
+				addField(x.(*portable.Parse).Path, nil)
+			}
 		case *portable.Atom:
 			if x.Op == portable.Success {
 				addField([]string{"errorCode"}, []string{"AccessDenied"})

@@ -34,6 +34,9 @@ func Holds(x Expr, ev ast.Value) bool {
 		return !Holds(x.X, ev)
 	case *Atom:
 		return x.holds(ev)
+	case *Parse:
+		v, ok := ParseText(ev.At(x.Path...))
+		return ok && Holds(x.X, v)
 	case *Any:
 		v := ev.At(x.Path...)
 		if v.Kind() != ast.KindList {
@@ -87,6 +90,20 @@ func (a *Atom) holds(ev ast.Value) bool {
 		}
 	}
 	return false
+}
+
+// ParseText is the value a string holding JSON text spells; false for a
+// value that is not a string, or text that is not one JSON value (the
+// constants NaN, Infinity and -Infinity Python reads are not JSON).
+func ParseText(v ast.Value) (ast.Value, bool) {
+	if v.Kind() != ast.KindString {
+		return ast.Missing, false
+	}
+	p, err := ast.ParseJSON([]byte(v.AsString()))
+	if err != nil {
+		return ast.Missing, false
+	}
+	return p, true
 }
 
 var decimal = regexp.MustCompile(`^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$`)

@@ -38,6 +38,19 @@ func TestHolds(t *testing.T) {
 		{&Any{Path: []string{"l"}, X: &And{Xs: []Expr{at("c", Eq, false, "x"), at("d", Eq, false, "y")}}}, `{"l":[{"c":"x"},{"d":"y"}]}`, false}, // one element for both
 		{at("e", Eq, false, "DeleteTrail"), `{"e":"deletetrail"}`, false},
 		{at("e", Eq, true, "DeleteTrail"), `{"e":"deletetrail"}`, true},
+		// Parse: a string holding JSON text, read as the value it spells.
+		{&Parse{Path: []string{"p"}, X: at("v", Eq, false, "1")}, `{"p":"{\"v\":\"1\"}"}`, true},
+		{&Parse{Path: []string{"p"}, X: at("v", Eq, false, "1")}, `{"p":" {\"v\":\"1\"}\n"}`, true}, // white space around
+		{&Parse{Path: []string{"p"}, X: at("v", Eq, false, "1")}, `{"p":{"v":"1"}}`, false},         // an object is not parsed
+		{&Parse{Path: []string{"p"}, X: at("v", Eq, false, "1")}, `{"p":"{\"v\":\"1\""}`, false},    // not JSON
+		{&Parse{Path: []string{"p"}, X: at("v", Eq, false, "1")}, `{"p":"{\"v\":\"1\"} x"}`, false}, // text after the value
+		{&Parse{Path: []string{"p"}, X: at("v", Exists, false)}, `{"p":"{\"v\":NaN}"}`, false},      // NaN is no JSON
+		{&Parse{Path: []string{"p"}, X: &Not{X: at("v", Exists, false)}}, `{"p":"[]"}`, true},       // a list has no fields
+		{&Parse{Path: []string{"p"}, X: &Not{X: at("v", Exists, false)}}, `{"p":5}`, false},         // a number is no text
+		{&Parse{Path: []string{"p"}, X: &Not{X: at("v", Exists, false)}}, `{}`, false},
+		{&Not{X: &Parse{Path: []string{"p"}, X: at("v", Exists, false)}}, `{}`, true},
+		{&Parse{Path: []string{"p"}, X: &Atom{Op: Eq, Values: []string{"x"}}}, `{"p":"\"x\""}`, true}, // the value itself
+		{&Parse{Path: []string{"p"}, X: &Any{Path: []string{"l"}, X: at("c", Eq, false, "x")}}, `{"p":"{\"l\":[{\"c\":\"x\"}]}"}`, true},
 		{at("e", Eq, false, "5"), `{"e":5}`, false}, // strings only
 		{at("e", Eq, false, "true"), `{"e":true}`, false},
 		{at("e", Eq, false, "x"), `{"e":["x"]}`, false},

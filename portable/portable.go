@@ -25,6 +25,19 @@
 //     an object included, has no elements: Splunk's a{}.b and Python's
 //     iteration over a list agree there, and a printer whose source reads a
 //     lone object as a one-element list says so as a lossy point.
+//   - Parse reads text as JSON: it holds when the value at Path is a string
+//     holding one JSON text (RFC 8259: one value, white space around it
+//     allowed; not Python's NaN, Infinity or -Infinity) and X holds on the
+//     value it spells, whose fields X reads (an atom with an empty Field
+//     tests the value itself). It does not hold on text that is not JSON, nor
+//     on any value that is not a string, an object or a list included (it
+//     is not parsed twice): a source that reads an object as it is and a
+//     string by parsing it says so with an Or of the two. Python's
+//     json.loads raises TypeError on a value that is not text (a rule then
+//     does not alert) and JSONDecodeError on text that is not JSON; Splunk's
+//     eval spath(X, path) parses X when it is text (an object extracted by
+//     spath is its JSON text, so the Splunk printer reads X from the field
+//     Splunk extracts only for a scalar: see spl/print_json.go).
 //   - Numeric comparisons hold for a JSON number (not a boolean) or a
 //     string holding a decimal number; a CIDR test for an address (no zone)
 //     inside the prefix, a bare address being its own /32 or /128.
@@ -84,6 +97,13 @@ type Any struct {
 	X    Expr
 }
 
+// Parse holds when the value at Path is a string holding JSON text and X
+// holds on the value that text spells (see the package comment).
+type Parse struct {
+	Path []string
+	X    Expr
+}
+
 // Op is what an Atom tests.
 type Op string
 
@@ -122,11 +142,12 @@ type Atom struct {
 	Ref []string
 }
 
-func (*And) portable()  {}
-func (*Or) portable()   {}
-func (*Not) portable()  {}
-func (*Atom) portable() {}
-func (*Any) portable()  {}
+func (*And) portable()   {}
+func (*Or) portable()    {}
+func (*Not) portable()   {}
+func (*Atom) portable()  {}
+func (*Any) portable()   {}
+func (*Parse) portable() {}
 
 // Path is the field's dotted name.
 func (a *Atom) Path() string { return strings.Join(a.Field, ".") }
@@ -148,6 +169,12 @@ func String(x Expr) string {
 			inner = "(" + inner + ")"
 		}
 		return "any " + strings.Join(x.Path, ".") + "[] " + inner
+	case *Parse:
+		inner := String(x.X)
+		if !strings.HasPrefix(inner, "(") {
+			inner = "(" + inner + ")"
+		}
+		return "json " + strings.Join(x.Path, ".") + " " + inner
 	case *Atom:
 		op := string(x.Op)
 		if x.Fold {
@@ -172,6 +199,10 @@ func String(x Expr) string {
 	return fmt.Sprintf("%T", x)
 }
 
+// ParsedStep marks, in a path Fields lists, the step into the value JSON
+// text spells.
+const ParsedStep = "(json)"
+
 func join(xs []Expr, sep, empty string) string {
 	if len(xs) == 0 {
 		return empty
@@ -185,7 +216,8 @@ func join(xs []Expr, sep, empty string) string {
 
 // Fields lists the fields a condition reads, in first-use order; a field
 // read from the elements of a list is the list's path, "[]", and the
-// element's path.
+// element's path; one read from parsed JSON text the text's path,
+// ParsedStep, and the path in the parsed value.
 func Fields(x Expr) [][]string {
 	var out [][]string
 	seen := map[string]bool{}
@@ -206,6 +238,11 @@ func Fields(x Expr) [][]string {
 		case *Any:
 			saved := prefix
 			prefix = append(append(slices.Clip(prefix), x.Path...), "[]")
+			walk(x.X)
+			prefix = saved
+		case *Parse:
+			saved := prefix
+			prefix = append(append(slices.Clip(prefix), x.Path...), ParsedStep)
 			walk(x.X)
 			prefix = saved
 		case *Atom:

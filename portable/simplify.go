@@ -39,6 +39,8 @@ func Simplify(x Expr) Expr {
 		return &Or{Xs: xs}
 	case *Any:
 		return &Any{Path: x.Path, X: Simplify(x.X)}
+	case *Parse:
+		return &Parse{Path: x.Path, X: Simplify(x.X)}
 	case *Atom:
 		return plainAtom(x)
 	case *Not:

@@ -270,6 +270,11 @@ func (p *printer) lower(x portable.Expr) (sNode, error) {
 		return &sNot{s}, nil
 	case *portable.Atom:
 		return lowerAtom(x)
+	case *portable.Parse:
+		// The Sigma specification's modifiers (appendix_modifier.md) read a
+		// field's value as it is: none parses text as JSON, and a backend
+		// would read a key under the text as a field the event lacks.
+		return nil, fmt.Errorf("%s: Sigma has no modifier that parses a field's text as JSON", portable.String(x))
 	case nil:
 		return nil, fmt.Errorf("a nil condition")
 	}

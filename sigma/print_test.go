@@ -305,6 +305,8 @@ func TestPrintErrors(t *testing.T) {
 		// sigma-specification appendix_modifier.md defines fieldref without
 		// case or missing-field semantics.
 		{"two fields", ok(&portable.Atom{Field: []string{"a"}, Op: portable.Same, Ref: []string{"b", "c"}}), `sigma: a same b.c: Sigma's fieldref modifier leaves case and missing fields to each backend, so a comparison of two fields has no exact Sigma form`},
+		// No modifier of appendix_modifier.md parses a value as JSON.
+		{"parsed JSON text", ok(&portable.Parse{Path: []string{"requestParameters", "policyDocument"}, X: atom("Version", portable.Eq, false, "2012-10-17")}), `sigma: json requestParameters.policyDocument (Version eq "2012-10-17"): Sigma has no modifier that parses a field's text as JSON`},
 		{"nil child", ok(pAnd(eq, nil)), "sigma: a nil condition"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -254,6 +254,9 @@ type printer struct {
 	// elem is the mvmap variable holding a list element's JSON text while
 	// its test prints (print_any.go), elemList the list's path (a.b{}).
 	elem, elemList string
+	// doc is the field holding JSON text while a test of what it spells
+	// prints (print_json.go); elem is then doc, outside its lists.
+	doc string
 }
 
 type output struct {
@@ -397,6 +400,8 @@ func (p *printer) expr(x portable.Expr, guard, neg bool) (string, int, error) {
 		return p.atom(x, guard, neg)
 	case *portable.Any:
 		return p.anyTest(x, neg)
+	case *portable.Parse:
+		return p.parseTest(x, neg)
 	case nil:
 		return "", 0, fmt.Errorf("print detection %s: empty condition", p.rule.Name)
 	}
@@ -763,7 +768,7 @@ func (p *printer) anyTest(x *portable.Any, neg bool) (string, int, error) {
 	}
 	a, ok := inner.(*portable.Atom)
 	if !ok {
-		if p.elem == "" {
+		if p.elem == "" || p.elem == p.doc {
 			return p.anyMap(x, neg)
 		}
 		return fail("a test of more than one field of an element of a list inside another list's element has no multivalue form")

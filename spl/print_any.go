@@ -37,10 +37,18 @@ func (p *printer) anyMap(x *portable.Any, neg bool) (string, int, error) {
 			return "", 0, fmt.Errorf("print detection %s: %s: spath cannot address a key that contains a dot", p.rule.Name, portable.String(x))
 		}
 	}
-	name := p.elementsField(list)
+	src, key := "_raw", list
+	if p.doc != "" {
+		src, key = p.doc, p.doc+"{json}"+list // a list inside JSON text (print_json.go)
+	}
+	name := p.elementsField(src, key, list)
+	elem, elemList := p.elem, p.elemList
 	p.elem, p.elemList = name, list
+	if elemList != "" {
+		p.elemList = elemList + "." + list
+	}
 	s, _, err := p.expr(x.X, true, neg)
-	p.elem, p.elemList = "", ""
+	p.elem, p.elemList = elem, elemList
 	if err != nil {
 		return "", 0, err
 	}
@@ -49,17 +57,18 @@ func (p *printer) anyMap(x *portable.Any, neg bool) (string, int, error) {
 	return fmt.Sprintf(`isnotnull(mvfind(mvmap(%s, if(%s, "1", "0")), "^1$"))`, name, s), levelAtom, nil
 }
 
-// elementsField evaluates the elements of the list at path (a.b{}) into a
-// field of their own, once, before the where clause.
-func (p *printer) elementsField(list string) string {
-	key := "{}" + list // spathOf's keys are raw paths, which hold no braces
+// elementsField evaluates the elements of the list at path (a.b{}) of the
+// JSON in src (_raw, or a field holding JSON text) into a field of their
+// own, once, before the where clause.
+func (p *printer) elementsField(src, key, list string) string {
+	key = "{}" + key // spathOf's keys are raw paths, which hold no braces
 	if name, ok := p.spathOf[key]; ok {
 		return name
 	}
 	name := "any_" + identOf(strings.ReplaceAll(strings.TrimSuffix(list, "{}"), ".", "_"))
 	name = p.freshName(name)
 	p.spathOf[key] = name
-	p.spaths = append(p.spaths, "| eval "+name+"=spath(_raw, "+splString(list)+")")
+	p.spaths = append(p.spaths, "| eval "+name+"=spath("+src+", "+splString(list)+")")
 	return name
 }
 

@@ -182,7 +182,7 @@ func convertOne(l *loaded, opts convert.Options, dir string, verify bool) *conve
 		c.Error = err.Error()
 		return c
 	}
-	c.verify(l.compiled, dst, res.Lossy, append(convert.ThresholdSets(res.Rule), convert.SameEvents(res.Rule)...))
+	c.verify(l.compiled, dst, res.Lossy, append(append(convert.ThresholdSets(res.Rule), convert.SameEvents(res.Rule)...), convert.ParseEvents(res.Rule)...))
 	return c
 }
 

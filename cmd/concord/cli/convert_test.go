@@ -27,9 +27,13 @@ func TestConvertGolden(t *testing.T) {
 		// of its fields: mvmap over the elements in Splunk.
 		{pa + "aws_ec2_security_group_opened_to_internet.yml", "splunk", ""},
 		// Comprehensions over _as_list (a lone value as one element), an
-		// isinstance(dict) guard, and json.loads of a string policy (a
-		// lossy point).
+		// isinstance(dict) guard, and json.loads of a string policy
+		// (portable.Parse: json_valid and spath of the extracted text).
 		{pa + "aws_s3_bucket_made_public.yml", "splunk", ""},
+		// A loop returning True over the statements of a policy given as
+		// JSON text (try/except JSONDecodeError), a comprehension lowering
+		// the actions, any() over it and "*" in as_list(...).
+		{pa + "aws_iam_policy_grants_everything.yml", "splunk", ""},
 		// event.udm() through the data model: a method mapping's if/return
 		// chain, path mappings in the title.
 		{pa + "aws_root_console_login_udm.yml", "splunk", ""},
