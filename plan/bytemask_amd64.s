@@ -1,41 +1,16 @@
 #include "textflag.h"
 
-// CHUNK compares the 16 bytes at off(SI) with each of the 8 bytes in X8-X14
-// and X3, ORs them into X7 (for the high bits), and leaves in AX a bit for
-// each byte that equals one of them.
-#define CHUNK(off) \
-	MOVOU off(SI), X0; \
-	POR X0, X7; \
-	MOVO X0, X1; \
-	PCMPEQB X8, X1; \
-	MOVO X0, X2; \
-	PCMPEQB X9, X2; \
-	POR X2, X1; \
-	MOVO X0, X2; \
-	PCMPEQB X10, X2; \
-	POR X2, X1; \
-	MOVO X0, X2; \
-	PCMPEQB X11, X2; \
-	POR X2, X1; \
-	MOVO X0, X2; \
-	PCMPEQB X12, X2; \
-	POR X2, X1; \
-	MOVO X0, X2; \
-	PCMPEQB X13, X2; \
-	POR X2, X1; \
-	MOVO X0, X2; \
-	PCMPEQB X14, X2; \
-	POR X2, X1; \
-	PCMPEQB X3, X0; \
-	POR X0, X1; \
-	PMOVMSKB X1, AX
-
-// func maskBlocksSSE2(text *byte, blocks int, vec *[128]byte, mask *uint64) bool
+// func maskBlocksSSE2(text *byte, blocks int, vec *[160]byte, out *uint64) bool
+//
+// For each 64 bytes of text, six words: the bytes equal to either byte of
+// each of four groups (X8/X9, X10/X11, X12/X13, X14/X3), the quotes (X4) and
+// the backslashes (X5), 16 bytes a step; X7 gathers every byte for the high
+// bits. Each 16-byte step's PMOVMSKB gives 16 bits, shifted into place.
 TEXT ·maskBlocksSSE2(SB), NOSPLIT, $0-33
 	MOVQ	text+0(FP), SI
 	MOVQ	blocks+8(FP), CX
 	MOVQ	vec+16(FP), DX
-	MOVQ	mask+24(FP), DI
+	MOVQ	out+24(FP), DI
 	MOVOU	0(DX), X8
 	MOVOU	16(DX), X9
 	MOVOU	32(DX), X10
@@ -44,25 +19,191 @@ TEXT ·maskBlocksSSE2(SB), NOSPLIT, $0-33
 	MOVOU	80(DX), X13
 	MOVOU	96(DX), X14
 	MOVOU	112(DX), X3
+	MOVOU	128(DX), X4
+	MOVOU	144(DX), X5
 	PXOR	X7, X7
 	TESTQ	CX, CX
 	JZ	done
 
 loop:
-	CHUNK(0)
+	// bytes 0-15
+	MOVOU	0(SI), X0
+	POR	X0, X7
+	MOVO	X0, X1
+	PCMPEQB	X8, X1
+	MOVO	X0, X2
+	PCMPEQB	X9, X2
+	POR	X2, X1
+	PMOVMSKB	X1, AX
 	MOVQ	AX, R8
-	CHUNK(16)
+	MOVO	X0, X1
+	PCMPEQB	X10, X1
+	MOVO	X0, X2
+	PCMPEQB	X11, X2
+	POR	X2, X1
+	PMOVMSKB	X1, AX
+	MOVQ	AX, R9
+	MOVO	X0, X1
+	PCMPEQB	X12, X1
+	MOVO	X0, X2
+	PCMPEQB	X13, X2
+	POR	X2, X1
+	PMOVMSKB	X1, AX
+	MOVQ	AX, R10
+	MOVO	X0, X1
+	PCMPEQB	X14, X1
+	MOVO	X0, X2
+	PCMPEQB	X3, X2
+	POR	X2, X1
+	PMOVMSKB	X1, AX
+	MOVQ	AX, R11
+	MOVO	X0, X1
+	PCMPEQB	X4, X1
+	PMOVMSKB	X1, AX
+	MOVQ	AX, R12
+	PCMPEQB	X5, X0
+	PMOVMSKB	X0, AX
+	MOVQ	AX, R13
+	// bytes 16-31
+	MOVOU	16(SI), X0
+	POR	X0, X7
+	MOVO	X0, X1
+	PCMPEQB	X8, X1
+	MOVO	X0, X2
+	PCMPEQB	X9, X2
+	POR	X2, X1
+	PMOVMSKB	X1, AX
 	SHLQ	$16, AX
 	ORQ	AX, R8
-	CHUNK(32)
+	MOVO	X0, X1
+	PCMPEQB	X10, X1
+	MOVO	X0, X2
+	PCMPEQB	X11, X2
+	POR	X2, X1
+	PMOVMSKB	X1, AX
+	SHLQ	$16, AX
+	ORQ	AX, R9
+	MOVO	X0, X1
+	PCMPEQB	X12, X1
+	MOVO	X0, X2
+	PCMPEQB	X13, X2
+	POR	X2, X1
+	PMOVMSKB	X1, AX
+	SHLQ	$16, AX
+	ORQ	AX, R10
+	MOVO	X0, X1
+	PCMPEQB	X14, X1
+	MOVO	X0, X2
+	PCMPEQB	X3, X2
+	POR	X2, X1
+	PMOVMSKB	X1, AX
+	SHLQ	$16, AX
+	ORQ	AX, R11
+	MOVO	X0, X1
+	PCMPEQB	X4, X1
+	PMOVMSKB	X1, AX
+	SHLQ	$16, AX
+	ORQ	AX, R12
+	PCMPEQB	X5, X0
+	PMOVMSKB	X0, AX
+	SHLQ	$16, AX
+	ORQ	AX, R13
+	// bytes 32-47
+	MOVOU	32(SI), X0
+	POR	X0, X7
+	MOVO	X0, X1
+	PCMPEQB	X8, X1
+	MOVO	X0, X2
+	PCMPEQB	X9, X2
+	POR	X2, X1
+	PMOVMSKB	X1, AX
 	SHLQ	$32, AX
 	ORQ	AX, R8
-	CHUNK(48)
+	MOVO	X0, X1
+	PCMPEQB	X10, X1
+	MOVO	X0, X2
+	PCMPEQB	X11, X2
+	POR	X2, X1
+	PMOVMSKB	X1, AX
+	SHLQ	$32, AX
+	ORQ	AX, R9
+	MOVO	X0, X1
+	PCMPEQB	X12, X1
+	MOVO	X0, X2
+	PCMPEQB	X13, X2
+	POR	X2, X1
+	PMOVMSKB	X1, AX
+	SHLQ	$32, AX
+	ORQ	AX, R10
+	MOVO	X0, X1
+	PCMPEQB	X14, X1
+	MOVO	X0, X2
+	PCMPEQB	X3, X2
+	POR	X2, X1
+	PMOVMSKB	X1, AX
+	SHLQ	$32, AX
+	ORQ	AX, R11
+	MOVO	X0, X1
+	PCMPEQB	X4, X1
+	PMOVMSKB	X1, AX
+	SHLQ	$32, AX
+	ORQ	AX, R12
+	PCMPEQB	X5, X0
+	PMOVMSKB	X0, AX
+	SHLQ	$32, AX
+	ORQ	AX, R13
+	// bytes 48-63
+	MOVOU	48(SI), X0
+	POR	X0, X7
+	MOVO	X0, X1
+	PCMPEQB	X8, X1
+	MOVO	X0, X2
+	PCMPEQB	X9, X2
+	POR	X2, X1
+	PMOVMSKB	X1, AX
 	SHLQ	$48, AX
 	ORQ	AX, R8
-	MOVQ	R8, (DI)
+	MOVO	X0, X1
+	PCMPEQB	X10, X1
+	MOVO	X0, X2
+	PCMPEQB	X11, X2
+	POR	X2, X1
+	PMOVMSKB	X1, AX
+	SHLQ	$48, AX
+	ORQ	AX, R9
+	MOVO	X0, X1
+	PCMPEQB	X12, X1
+	MOVO	X0, X2
+	PCMPEQB	X13, X2
+	POR	X2, X1
+	PMOVMSKB	X1, AX
+	SHLQ	$48, AX
+	ORQ	AX, R10
+	MOVO	X0, X1
+	PCMPEQB	X14, X1
+	MOVO	X0, X2
+	PCMPEQB	X3, X2
+	POR	X2, X1
+	PMOVMSKB	X1, AX
+	SHLQ	$48, AX
+	ORQ	AX, R11
+	MOVO	X0, X1
+	PCMPEQB	X4, X1
+	PMOVMSKB	X1, AX
+	SHLQ	$48, AX
+	ORQ	AX, R12
+	PCMPEQB	X5, X0
+	PMOVMSKB	X0, AX
+	SHLQ	$48, AX
+	ORQ	AX, R13
+	MOVQ	R8, 0(DI)
+	MOVQ	R9, 8(DI)
+	MOVQ	R10, 16(DI)
+	MOVQ	R11, 24(DI)
+	MOVQ	R12, 32(DI)
+	MOVQ	R13, 40(DI)
 	ADDQ	$64, SI
-	ADDQ	$8, DI
+	ADDQ	$48, DI
 	DECQ	CX
 	JNZ	loop
 
