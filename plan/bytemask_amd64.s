@@ -98,3 +98,120 @@ done:
 	TESTL	AX, AX
 	SETNE	ret+32(FP)
 	RET
+
+// STEP32 is STEP with AVX2, 32 bytes at off(SI): groups Y8/Y9, Y10/Y11,
+// Y12/Y13, Y14/Y3, the quote Y4, the backslash Y5, high bits into Y7.
+#define STEP32(off) \
+	VMOVDQU off(SI), Y0; \
+	VPOR Y0, Y7, Y7; \
+	VPCMPEQB Y8, Y0, Y1; \
+	VPCMPEQB Y9, Y0, Y2; \
+	VPOR Y2, Y1, Y1; \
+	VPMOVMSKB Y1, AX; \
+	SHLQ $off, AX; \
+	ORQ AX, R8; \
+	VPCMPEQB Y10, Y0, Y1; \
+	VPCMPEQB Y11, Y0, Y2; \
+	VPOR Y2, Y1, Y1; \
+	VPMOVMSKB Y1, AX; \
+	SHLQ $off, AX; \
+	ORQ AX, R9; \
+	VPCMPEQB Y12, Y0, Y1; \
+	VPCMPEQB Y13, Y0, Y2; \
+	VPOR Y2, Y1, Y1; \
+	VPMOVMSKB Y1, AX; \
+	SHLQ $off, AX; \
+	ORQ AX, R10; \
+	VPCMPEQB Y14, Y0, Y1; \
+	VPCMPEQB Y3, Y0, Y2; \
+	VPOR Y2, Y1, Y1; \
+	VPMOVMSKB Y1, AX; \
+	SHLQ $off, AX; \
+	ORQ AX, R11; \
+	VPCMPEQB Y4, Y0, Y1; \
+	VPMOVMSKB Y1, AX; \
+	SHLQ $off, AX; \
+	ORQ AX, R12; \
+	VPCMPEQB Y5, Y0, Y1; \
+	VPMOVMSKB Y1, AX; \
+	SHLQ $off, AX; \
+	ORQ AX, R13
+
+// func maskBlocksAVX2(text *byte, blocks int, vec *[160]byte, out *uint64) bool
+TEXT ·maskBlocksAVX2(SB), NOSPLIT, $0-33
+	MOVQ	text+0(FP), SI
+	MOVQ	blocks+8(FP), CX
+	MOVQ	vec+16(FP), DX
+	MOVQ	out+24(FP), DI
+	VBROADCASTI128	0(DX), Y8
+	VBROADCASTI128	16(DX), Y9
+	VBROADCASTI128	32(DX), Y10
+	VBROADCASTI128	48(DX), Y11
+	VBROADCASTI128	64(DX), Y12
+	VBROADCASTI128	80(DX), Y13
+	VBROADCASTI128	96(DX), Y14
+	VBROADCASTI128	112(DX), Y3
+	VBROADCASTI128	128(DX), Y4
+	VBROADCASTI128	144(DX), Y5
+	VPXOR	Y7, Y7, Y7
+	TESTQ	CX, CX
+	JZ	avxdone
+
+avxloop:
+	XORQ	R8, R8
+	XORQ	R9, R9
+	XORQ	R10, R10
+	XORQ	R11, R11
+	XORQ	R12, R12
+	XORQ	R13, R13
+	STEP32(0)
+	STEP32(32)
+	MOVQ	R8, 0(DI)
+	MOVQ	R9, 8(DI)
+	MOVQ	R10, 16(DI)
+	MOVQ	R11, 24(DI)
+	MOVQ	R12, 32(DI)
+	MOVQ	R13, 40(DI)
+	ADDQ	$64, SI
+	ADDQ	$48, DI
+	DECQ	CX
+	JNZ	avxloop
+
+avxdone:
+	VPMOVMSKB	Y7, AX
+	VZEROUPPER
+	TESTL	AX, AX
+	SETNE	ret+32(FP)
+	RET
+
+// func cpuAVX2() bool: the CPU has AVX2 and the OS saves the YMM registers.
+TEXT ·cpuAVX2(SB), NOSPLIT, $0-1
+	XORL	AX, AX
+	XORL	CX, CX
+	CPUID
+	CMPL	AX, $7
+	JLT	no
+	MOVL	$1, AX
+	XORL	CX, CX
+	CPUID
+	// OSXSAVE (bit 27) and AVX (bit 28)
+	ANDL	$0x18000000, CX
+	CMPL	CX, $0x18000000
+	JNE	no
+	XORL	CX, CX
+	XGETBV
+	// XMM and YMM state enabled
+	ANDL	$6, AX
+	CMPL	AX, $6
+	JNE	no
+	MOVL	$7, AX
+	XORL	CX, CX
+	CPUID
+	// AVX2 (leaf 7, EBX bit 5)
+	SHRL	$5, BX
+	ANDL	$1, BX
+	MOVB	BX, ret+0(FP)
+	RET
+no:
+	MOVB	$0, ret+0(FP)
+	RET
