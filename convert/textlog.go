@@ -28,30 +28,6 @@ import (
 // printer and cross-check read JSON only, so such a rule is refused with
 // what is missing, and a field outside the record is named.
 
-// recordField is one field of a text record: its Panther key, the name
-// AWS's record format gives it, and the Splunk field the add-on extracts.
-type recordField struct{ panther, aws, splunk string }
-
-// textRecords are the record fields of each text log type (by Panther name).
-var textRecords = map[string][]recordField{
-	"AWS.VPCFlow": {
-		{"version", "version", "version"},
-		{"account", "account-id", "account_id"},
-		{"interfaceId", "interface-id", "interface_id"},
-		{"srcAddr", "srcaddr", "src_ip"},
-		{"dstAddr", "dstaddr", "dest_ip"},
-		{"srcPort", "srcport", "src_port"},
-		{"dstPort", "dstport", "dest_port"},
-		{"protocol", "protocol", "protocol_code"},
-		{"packets", "packets", "packets"},
-		{"bytes", "bytes", "bytes"},
-		{"start", "start", "start"},
-		{"end", "end", "end"},
-		{"action", "action", "vpcflow_action"},
-		{"logStatus", "log-status", "log_status"},
-	},
-}
-
 // textLogType finds the rule's log type when Splunk reads its events as
 // text (the sourcetype known, without JSON extraction).
 func textLogType(logTypes []string) (portable.LogType, bool) {
@@ -80,10 +56,10 @@ func textLogError(r *ast.Rule, to Target) error {
 	if !ok {
 		return nil
 	}
-	fields := textRecords[lt.Panther]
+	fields := portable.Records[lt.Panther]
 	var table []string
 	for _, f := range fields {
-		table = append(table, f.panther+"="+f.splunk)
+		table = append(table, f.Panther+"="+f.Splunk)
 	}
 	head := fmt.Sprintf("%s events reach Splunk as the text records AWS writes (sourcetype %s, no KV mode): the Splunk Add-on for AWS extracts the record's space-separated fields by position under its own names (Panther key=Splunk field: %s)",
 		lt.Panther, lt.SourceType, strings.Join(table, ", "))
@@ -95,7 +71,7 @@ func textLogError(r *ast.Rule, to Target) error {
 			if !ok || bad != nil || len(f.Path) == 0 {
 				return bad == nil
 			}
-			known := slices.ContainsFunc(fields, func(rf recordField) bool { return strings.EqualFold(rf.panther, f.Path[0]) })
+			known := slices.ContainsFunc(fields, func(rf portable.RecordField) bool { return strings.EqualFold(rf.Panther, f.Path[0]) })
 			if !known {
 				bad = f
 			}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/concordsec/concord/ast"
+	"github.com/concordsec/concord/portable"
 	"github.com/concordsec/concord/sourcetype"
 )
 
@@ -21,21 +22,21 @@ func TestTextRecordsTable(t *testing.T) {
 	if err != nil || !st.TextEvents() {
 		t.Fatalf("vpcflow: %v, text events %v", err, st != nil && st.TextEvents())
 	}
-	fields := textRecords["AWS.VPCFlow"]
+	fields := portable.Records["AWS.VPCFlow"]
 	values := map[string]string{"version": "2", "account-id": "123456789012", "interface-id": "eni-1235b8ca123456789",
 		"srcaddr": "203.0.113.7", "dstaddr": "10.1.2.3", "srcport": "49152", "dstport": "22", "protocol": "6",
 		"packets": "40", "bytes": "5000", "start": "1700000000", "end": "1700000060", "action": "ACCEPT", "log-status": "OK"}
 	var line []string
 	for _, f := range fields {
-		line = append(line, values[f.aws])
+		line = append(line, values[f.AWS])
 	}
 	o, err := st.View(ast.String(strings.Join(line, " ")), sourcetype.Meta{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range fields {
-		if v, _ := o.Get(f.splunk); v.Text() != values[f.aws] {
-			t.Errorf("%s (%s): Splunk field %s is %q, want %q", f.panther, f.aws, f.splunk, v.Text(), values[f.aws])
+		if v, _ := o.Get(f.Splunk); v.Text() != values[f.AWS] {
+			t.Errorf("%s (%s): Splunk field %s is %q, want %q", f.Panther, f.AWS, f.Splunk, v.Text(), values[f.AWS])
 		}
 	}
 }
