@@ -49,7 +49,7 @@ func textLogType(logTypes []string) (portable.LogType, bool) {
 // over a text log type: it names a field the record does not have (at its
 // position), or else what the conversion would need.
 func textLogError(r *ast.Rule, to Target) error {
-	if to == ToSigma {
+	if to == ToSigma || r.Platform == ast.Panther && to == ToSplunk {
 		return nil
 	}
 	lt, ok := textLogType(r.LogTypes)
@@ -87,4 +87,80 @@ func textLogError(r *ast.Rule, to Target) error {
 		}
 	}
 	return &Error{Pos: ast.Pos{File: r.File}, Reason: head + ". " + missing}
+}
+
+// outsideRecord lifts a comparison of two fields of which one is outside
+// the record of the rule's text log type (a simple detection's multi-key
+// IsGreaterThan of packets and limits[0].packets): no record has that
+// field, so Splunk can never read it, and the source (which compares with
+// a missing value: false) never matches a real record either. The
+// conversion drops the test, so that it still alerts on what the source
+// alerts on; the events that differ (the source's test events carry the
+// field, and the source does not match where the comparison fails) are a
+// lossy point in the conversion's direction.
+func (l *lifter) outsideRecord(n *ast.Compare) (portable.Expr, bool) {
+	fields, ok := recordOfRule(l.rule)
+	if !ok {
+		return nil, false
+	}
+	var outside, names []string
+	for _, side := range []ast.Expr{n.X, n.Y} {
+		root, path, ok := sidePath(side)
+		if !ok {
+			return nil, false
+		}
+		names = append(names, path)
+		if _, in := portable.RecordFieldOf(fields, root); !in {
+			outside = append(outside, path)
+		}
+	}
+	if len(outside) == 0 {
+		return nil, false
+	}
+	lt := l.rule.LogTypes[0]
+	l.lossy = append(l.lossy, portable.Lossy{Fields: names,
+		Reason: fmt.Sprintf("the rule reads %s, which %s records as Splunk reads them do not have (not a field of the record); the conversion drops that test (%s), so it alerts where the source's comparison fails",
+			strings.Join(outside, " and "), lt, strings.Join(names, " "+map[ast.CmpOp]string{ast.Lt: "<", ast.Le: "<=", ast.Gt: ">", ast.Ge: ">="}[n.Op]+" "))})
+	return &portable.And{}, true
+}
+
+// recordOfRule is the record layout of the rule's log type, when its
+// events are text records.
+func recordOfRule(r *ast.Rule) ([]portable.RecordField, bool) {
+	for _, lt := range r.LogTypes {
+		if fs, ok := portable.RecordOf(lt); ok {
+			return fs, true
+		}
+	}
+	return nil, false
+}
+
+// sidePath is a comparison side's first key and its path as text
+// (limits[0].packets), for a field or a simple detection's path.
+func sidePath(x ast.Expr) (string, string, bool) {
+	switch n := x.(type) {
+	case *ast.Field:
+		if len(n.Path) > 0 {
+			return n.Path[0], strings.Join(n.Path, "."), true
+		}
+	case *ast.Call:
+		base, ok := n.Args[0].(*ast.Field)
+		if n.Fn != "yaml.path" || !ok || len(base.Path) == 0 {
+			return "", "", false
+		}
+		path := strings.Join(base.Path, ".")
+		for _, a := range n.Args[1:] {
+			lit, ok := a.(*ast.Lit)
+			if !ok {
+				return "", "", false
+			}
+			if lit.Val.Kind() == ast.KindInt {
+				path += fmt.Sprintf("[%d]", lit.Val.AsInt())
+			} else {
+				path += "." + lit.Val.Text()
+			}
+		}
+		return base.Path[0], path, true
+	}
+	return "", "", false
 }
