@@ -79,3 +79,31 @@ func TestConvertTextLogType(t *testing.T) {
 		}
 	}
 }
+
+// A Splunk rule over VPC flow records reads the add-on's field names, which
+// lift to Panther's keys; a field the add-on computes (the CIM action,
+// allowed or blocked) or that no record has is refused by name. A Panther
+// rule's keys are left alone.
+func TestRecordKey(t *testing.T) {
+	splunk := &ast.Rule{Platform: ast.Splunk, LogTypes: []string{"aws:cloudwatchlogs:vpcflow"}}
+	for _, tt := range []struct {
+		r         *ast.Rule
+		field     string
+		want      string
+		ok        bool
+		errPrefix string
+	}{
+		{splunk, "src_ip", "srcAddr", true, ""},
+		{splunk, "vpcflow_action", "action", true, ""},
+		{splunk, "protocol_code", "protocol", true, ""},
+		{splunk, "action", "", true, "action is not a field the Splunk Add-on for AWS extracts from the record as it is written (those are version, account_id"},
+		{splunk, "limits", "", true, "limits is not a field"},
+		{&ast.Rule{Platform: ast.Splunk, LogTypes: []string{"aws:cloudtrail"}}, "src_ip", "", false, ""},
+		{&ast.Rule{Platform: ast.Panther, LogTypes: []string{"AWS.VPCFlow"}}, "srcAddr", "", false, ""},
+	} {
+		key, ok, err := recordKey(tt.r, tt.field)
+		if ok != tt.ok || strings.Join(key, ".") != tt.want || (err == nil) != (tt.errPrefix == "") || err != nil && !strings.HasPrefix(err.Error(), tt.errPrefix) {
+			t.Errorf("%v %s: %v %v %v", tt.r.LogTypes, tt.field, key, ok, err)
+		}
+	}
+}
