@@ -60,9 +60,6 @@ func Convert(c *harness.Compiled, opts Options) (*Result, ast.ErrorList, error) 
 	if string(c.Rule.Platform) == string(opts.To) {
 		return nil, nil, fmt.Errorf("convert: %s is already a %s rule", c.Rule.File, opts.To)
 	}
-	if err := textLogError(c.Rule, opts.To); err != nil {
-		return nil, nil, err
-	}
 	r, errs, err := Lift(c)
 	if err != nil {
 		return nil, errs, err

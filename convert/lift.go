@@ -112,6 +112,10 @@ func (l *lifter) drop(d ast.Expr, cond portable.Expr) {
 	}
 	var raw []string
 	for _, name := range names {
+		if key, ok, err := recordKey(l.rule, name); ok && err == nil {
+			raw = append(raw, key[0]) // a record field, under Panther's key
+			continue
+		}
 		if l.st == nil {
 			raw = append(raw, name)
 			continue
@@ -370,10 +374,12 @@ func (l *lifter) lift(x ast.Expr) (portable.Expr, error) {
 				}
 			}
 		}
-		if n.Fn == "cidrmatch" && len(n.Args) == 2 {
+		if (n.Fn == "cidrmatch" || n.Fn == "spl.cidrmatch") && len(n.Args) == 2 {
 			if c, ok := str(n.Args[0]); ok {
-				f, _, err := l.field(n.Args[1])
-				if err == nil {
+				f, fold, err := l.field(n.Args[1])
+				if err == nil && !fold {
+					l.lossy = appendOnce(l.lossy, portable.Lossy{Fields: []string{l.lossName(f)}, Either: true, Kinds: []string{"assignment"},
+						Reason: "Splunk's cidrmatch reads the address its own way (concord's trims spaces and maps an IPv4-mapped IPv6 address to IPv4); the conversion's CIDR test takes an address as written."})
 					return l.atom(f, portable.CIDR, []string{c}, false, x)
 				}
 			}
@@ -777,6 +783,9 @@ func (l *lifter) field(x ast.Expr) ([]string, bool, error) {
 			return n.Path, false, nil
 		}
 		name := strings.Join(n.Path, ".")
+		if key, ok, err := recordKey(l.rule, name); ok {
+			return key, false, err
+		}
 		if l.st != nil {
 			o := l.st.Sources(name)
 			if o.Computed || !o.OK || len(o.Raw) != 1 {

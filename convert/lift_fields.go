@@ -63,6 +63,9 @@ func (l *lifter) side(x ast.Expr) (fieldSide, bool) {
 // fieldCompare lifts a == b or a != b between two fields.
 func (l *lifter) fieldCompare(n *ast.Compare) (portable.Expr, error) {
 	if n.Op != ast.Eq && n.Op != ast.Ne {
+		if x, ok := l.outsideRecord(n); ok {
+			return x, nil
+		}
 		return nil, l.fail(n, "an ordering comparison of two fields or expressions")
 	}
 	x, okX := l.side(n.X)

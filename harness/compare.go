@@ -127,6 +127,8 @@ func CompareEvents(s, p *ast.Rule, extra []Event) ([]Event, ast.ErrorList) {
 	events, errs := RuleEvents(p)
 	sev, e := RuleEvents(s)
 	errs.Append(e)
+	sev, e = recordEvents(sev)
+	errs.Append(e)
 	return append(append(events, sev...), extra...), errs
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/concordsec/concord/ast"
 	"github.com/concordsec/concord/eval"
 	"github.com/concordsec/concord/plan"
+	"github.com/concordsec/concord/portable"
 	"github.com/concordsec/concord/sourcetype"
 )
 
@@ -128,6 +129,14 @@ func (v *viewer) view(ev Event) (*ast.Object, error) {
 	kt, err := v.sourceType(ev.SourceType)
 	if err != nil {
 		return nil, err
+	}
+	if ev.Value.Kind() == ast.KindObject && kt.TextEvents() {
+		// A JSON event (a Panther test's, a mutant) of a log type Splunk
+		// reads as text: the record it spells.
+		if fields, ok := portable.RecordOf(kt.Name); ok {
+			text, _ := portable.RenderRecord(fields, ev.Value)
+			return kt.View(ast.String(text), sourcetype.Meta{Raw: text})
+		}
 	}
 	return kt.View(ev.Value, sourcetype.Meta{Raw: ev.Raw})
 }

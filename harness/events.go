@@ -35,6 +35,7 @@ type Event struct {
 var LogTypeSourceTypes = map[string]string{
 	"AWS.CloudTrail": "aws:cloudtrail",
 	"GitHub.Audit":   "github:cloud:audit",
+	"AWS.VPCFlow":    "aws:cloudwatchlogs:vpcflow",
 }
 
 // ReadsLogType reports whether the rule sees events of the given log type (a
@@ -68,8 +69,12 @@ func LoadEvents(path, sourceType string) ([]Event, ast.ErrorList) {
 	return ParseEvents(path, data, sourceType)
 }
 
-// ParseEvents is LoadEvents on bytes already read.
+// ParseEvents is LoadEvents on bytes already read. Events of a sourcetype
+// whose events are text (a VPC flow log's records) are its lines.
 func ParseEvents(path string, data []byte, sourceType string) ([]Event, ast.ErrorList) {
+	if textSourceType(sourceType) {
+		return parseTextEvents(path, data, sourceType)
+	}
 	var events []Event
 	var errs ast.ErrorList
 	display := stream.DisplayPath(path)

@@ -2,6 +2,7 @@ package spl
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha1"
 	"fmt"
 	"net/netip"
@@ -82,6 +83,8 @@ type splunkLogType struct {
 	// user name, an assumed role's session name or the invoking service: a
 	// root call has none), so that every matching event carries a risk object.
 	userFallback string
+	// risk is the rba risk object's field and type (default user, user).
+	risk, riskType string
 }
 
 type shown struct{ field, name string }
@@ -144,6 +147,23 @@ var splunkLogTypes = map[string]*splunkLogType{
 		standard:     []string{"user"},
 		userFallback: "actor",
 	},
+	// VPC flow logs as the Splunk Add-on for AWS indexes them
+	// (aws:cloudwatchlogs:vpcflow): text records whose fields the add-on
+	// extracts by position (see print_record.go). The risk object is the
+	// destination (the add-on's dest, a copy of dest_ip), the threat object
+	// the source address.
+	"AWS.VPCFlow": {
+		category: "network", assetType: "AWS VPC", source: "aws_cloudwatchlogs_vpcflow", dataFile: "vpcflow.log",
+		story: "Suspicious AWS Traffic",
+		implement: "The Splunk Add-on for AWS is required, with VPC flow logs in the default format (version 2) from CloudWatch Logs " +
+			"(sourcetype aws:cloudwatchlogs:vpcflow), which the add-on extracts as src_ip, dest_ip, dest_port, vpcflow_action and the other record fields.",
+		overridden: stringSet(append([]string{"src", "dest", "vendor_account", "dvc", "action", "vendor_product"}, splunkDefaultFields...)),
+		aliases: []fieldAlias{
+			{From: "srcAddr", To: "src_ip"}, {From: "dstAddr", To: "dest_ip"}, {From: "dstPort", To: "dest_port"},
+		},
+		standard: []string{"src", "dest"},
+		risk:     "dest", riskType: "system",
+	},
 }
 
 // PrintDetection writes r as an ESCU detection (the 2025+ schema, with rba)
@@ -176,6 +196,11 @@ func PrintDetection(r *portable.Rule, opts PrintOptions) (*Printed, error) {
 		return nil, fmt.Errorf("print detection %s: bad base name %q (want letters, digits and underscores)", r.Name, base)
 	}
 	p := &printer{rule: r, lt: lt, slt: slt, base: base, spathOf: map[string]string{}, lossSeen: map[string]bool{}}
+	if fs, ok := portable.Records[lt.Panther]; ok {
+		p.record = fs
+		p.rule = p.recordRule()
+		p.recordLoss()
+	}
 	if err := p.checkFields(); err != nil {
 		return nil, err
 	}
@@ -206,12 +231,12 @@ func PrintDetection(r *portable.Rule, opts PrintOptions) (*Printed, error) {
 			// Enough copies of the first to reach the threshold in one group
 			// and one span.
 			for range th.Count - 1 {
-				b.WriteString(ast.JSON(positives[0].Event))
+				b.WriteString(p.attackLine(positives[0].Event))
 				b.WriteByte('\n')
 			}
 		}
 		for _, t := range positives {
-			b.WriteString(ast.JSON(t.Event))
+			b.WriteString(p.attackLine(t.Event))
 			b.WriteByte('\n')
 		}
 		out.Files[dataPath] = b.Bytes()
@@ -257,6 +282,9 @@ type printer struct {
 	// doc is the field holding JSON text while a test of what it spells
 	// prints (print_json.go); elem is then doc, outside its lists.
 	doc string
+	// record is the log type's text record, when its events are records
+	// (print_record.go).
+	record []portable.RecordField
 }
 
 type output struct {
@@ -431,6 +459,9 @@ func (p *printer) ref(f []string) (string, error) {
 	if p.elem != "" {
 		return p.elemRef(f), nil
 	}
+	if p.record != nil {
+		return whereField(p.recordRef(f)), nil
+	}
 	dotted := strings.Join(f, ".")
 	if p.slt.overridden[dotted] {
 		return p.spath(f)
@@ -445,6 +476,9 @@ func (p *printer) ref(f []string) (string, error) {
 func (p *printer) spath(f []string) (string, error) {
 	if p.elem != "" {
 		return p.elemRef(f), nil
+	}
+	if p.record != nil {
+		return whereField(p.recordRef(f)), nil
 	}
 	dotted := strings.Join(f, ".")
 	if name, ok := p.spathOf[dotted]; ok {
@@ -496,6 +530,11 @@ func (p *printer) atom(a *portable.Atom, guard, neg bool) (string, int, error) {
 		f, err := p.spath(a.Field)
 		if err != nil {
 			return "", 0, err
+		}
+		if p.record != nil {
+			p.lose([]string{dotted}, nil, false, false, neg,
+				fmt.Sprintf("%s exists: a record writes a missing value as \"-\", so the search takes the text \"-\" for an absent one", dotted))
+			return fmt.Sprintf(`isnotnull(%s) AND %s!="-"`, f, f), levelAnd, nil
 		}
 		p.lose([]string{dotted}, nil, false, false, neg,
 			fmt.Sprintf("%s exists: Splunk extracts a JSON null as the text \"null\", so the search cannot tell a JSON null from the string \"null\" and takes both as absent", dotted))
@@ -1019,14 +1058,14 @@ func (p *printer) prefilter() []string {
 			if isKeyword(v) {
 				v = splString(v)
 			}
-			terms = append(terms, dotted+"="+v)
+			terms = append(terms, p.termField(dotted)+"="+v)
 			continue
 		}
 		quoted := make([]string, len(a.Values))
 		for i, v := range a.Values {
 			quoted[i] = splString(v)
 		}
-		terms = append(terms, dotted+" IN ("+strings.Join(quoted, ", ")+")")
+		terms = append(terms, p.termField(dotted)+" IN ("+strings.Join(quoted, ", ")+")")
 	}
 	return terms
 }
@@ -1230,7 +1269,9 @@ func (p *printer) show(f []string) string {
 		}
 	}
 	field := dotted
-	if p.slt.overridden[dotted] {
+	if p.record != nil {
+		field = p.recordRef(f)
+	} else if p.slt.overridden[dotted] {
 		var err error
 		if field, err = p.spath(f); err != nil {
 			return ""
@@ -1441,19 +1482,20 @@ func (p *printer) detectionYAML(name string, search []string, dataURL string) []
 		"None are known. Add the activity you trust to the "+p.base+"_filter macro."))
 	list("references", m.References, "")
 	line("drilldown_searches:")
-	line("  - name: %s", yamlScalar(`View the detection results for - "$user$"`))
-	line("    search: %s", yamlScalar(`%original_detection_search% | search user = "$user$"`))
+	risk, riskType := cmp.Or(p.slt.risk, "user"), cmp.Or(p.slt.riskType, "user")
+	line("  - name: %s", yamlScalar(`View the detection results for - "$`+risk+`$"`))
+	line("    search: %s", yamlScalar(`%original_detection_search% | search `+risk+` = "$`+risk+`$"`))
 	line("    earliest_offset: $info_min_time$")
 	line("    latest_offset: $info_max_time$")
-	line("  - name: %s", yamlScalar(`View risk events for the last 7 days for - "$user$"`))
-	line("    search: %s", yamlScalar(`| from datamodel Risk.All_Risk | search normalized_risk_object IN ("$user$") starthoursago=168 | stats count min(_time) as firstTime max(_time) as lastTime values(search_name) as "Search Name" values(risk_message) as "Risk Message" values(analyticstories) as "Analytic Stories" values(annotations._all) as "Annotations" values(annotations.mitre_attack.mitre_tactic) as "ATT&CK Tactics" by normalized_risk_object | `+"`security_content_ctime(firstTime)` | `security_content_ctime(lastTime)`"))
+	line("  - name: %s", yamlScalar(`View risk events for the last 7 days for - "$`+risk+`$"`))
+	line("    search: %s", yamlScalar(`| from datamodel Risk.All_Risk | search normalized_risk_object IN ("$`+risk+`$") starthoursago=168 | stats count min(_time) as firstTime max(_time) as lastTime values(search_name) as "Search Name" values(risk_message) as "Risk Message" values(analyticstories) as "Analytic Stories" values(annotations._all) as "Annotations" values(annotations.mitre_attack.mitre_tactic) as "ATT&CK Tactics" by normalized_risk_object | `+"`security_content_ctime(firstTime)` | `security_content_ctime(lastTime)`"))
 	line("    earliest_offset: $info_min_time$")
 	line("    latest_offset: $info_max_time$")
 	line("rba:")
 	line("  message: %s", yamlScalar(p.message(name)))
 	line("  risk_objects:")
-	line("    - field: user")
-	line("      type: user")
+	line("    - field: %s", risk)
+	line("      type: %s", riskType)
 	line("      score: %d", riskScore(m))
 	line("  threat_objects:")
 	line("    - field: src")

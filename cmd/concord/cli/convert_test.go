@@ -42,6 +42,9 @@ func TestConvertGolden(t *testing.T) {
 		// A simple detection: its string conditions also hold on a list
 		// with a passing element (mvfind over field{} in Splunk).
 		{fixtures + "/panther-analysis/rules/github_rules/github_repo_made_public_simple.yml", "splunk", ""},
+		// VPC flow records: the add-on's field names, attack data written
+		// as records, a comparison with a field outside the record dropped.
+		{fixtures + "/panther-analysis/rules/aws_vpc_flow_rules/aws_vpcflow_unexpected_inbound_simple.yml", "splunk", ""},
 		{sc + "aws_s3_bucket_versioning_suspended.yml", "panther", ""},
 		{sc + "aws_console_login_without_mfa.yml", "panther", ""},
 		{sc + "aws_kms_key_disabled_or_scheduled_for_deletion.yml", "panther", ""},
@@ -117,5 +120,32 @@ func TestConvertErrors(t *testing.T) {
 	}
 	if _, errs, code := concord(t, "convert", "--to", "cobol", seedSPL); code != ExitUsage || !strings.Contains(errs, "expected one of") {
 		t.Errorf("bad --to: exit %d %s", code, errs)
+	}
+}
+
+// The VPC flow rule converted to Splunk converts back to Panther, and both
+// verify: the Splunk side reads records (its attack data, and each JSON
+// event written as one), the Panther side JSON (each record read as one).
+func TestConvertVPCFlowRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	rule := fixtures + "/panther-analysis/rules/aws_vpc_flow_rules/aws_vpcflow_unexpected_inbound_simple.yml"
+	det := filepath.Join(dir, "splunk", "detections", "network", "aws_vpcflow_unexpected_inbound_simple.yml")
+	for _, args := range [][]string{
+		{"convert", "--to", "splunk", rule, "--verify", "--format", "json", "-o", filepath.Join(dir, "splunk")},
+		{"convert", "--to", "panther", det, "--verify", "--format", "json", "-o", filepath.Join(dir, "panther")},
+	} {
+		out, errs, code := concord(t, args...)
+		var r struct {
+			Conversions []struct {
+				Verify *struct{ Unaccepted, Events int }
+			}
+		}
+		if err := json.Unmarshal([]byte(out), &r); err != nil || code != 0 || len(r.Conversions) != 1 || r.Conversions[0].Verify == nil ||
+			r.Conversions[0].Verify.Unaccepted != 0 || r.Conversions[0].Verify.Events < 50 {
+			t.Errorf("%v: exit %d %v\n%s\n%s", args, code, err, out, errs)
+		}
+	}
+	if out, errs, code := concord(t, "test", filepath.Join(dir, "splunk")); code != 0 || !strings.Contains(out, "1 pass, 0 fail") {
+		t.Errorf("the detection's test: exit %d\n%s\n%s", code, out, errs)
 	}
 }

@@ -1,0 +1,88 @@
+package harness
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+
+	"github.com/concordsec/concord/ast"
+	"github.com/concordsec/concord/portable"
+	"github.com/concordsec/concord/sourcetype"
+	"github.com/concordsec/concord/stream"
+)
+
+// textSourceType reports whether events of the sourcetype are text lines
+// (concord knows the sourcetype and it has no JSON extraction).
+func textSourceType(name string) bool {
+	if name == "" {
+		return false
+	}
+	st, err := sourcetype.Lookup(name)
+	return err == nil && st.TextEvents()
+}
+
+// parseTextEvents reads a file of text events, one a line (blank lines
+// skipped), as Splunk indexes them.
+func parseTextEvents(path string, data []byte, sourceType string) ([]Event, ast.ErrorList) {
+	var events []Event
+	var errs ast.ErrorList
+	display := stream.DisplayPath(path)
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 0, 1<<20), 64<<20)
+	line := 0
+	for sc.Scan() {
+		line++
+		text := string(bytes.TrimSpace(sc.Bytes()))
+		if text == "" {
+			continue
+		}
+		events = append(events, Event{Source: fmt.Sprintf("%s:%d", display, line), Raw: text, Value: ast.String(text), SourceType: sourceType, Set: display})
+	}
+	if err := sc.Err(); err != nil {
+		errs = append(errs, ast.Errorf(ast.Pos{File: display, Line: line + 1}, ast.CodeIO, "%v", err))
+	}
+	return events, errs
+}
+
+// recordEvents gives the text records among events (a Splunk rule's attack
+// data of a text log type) the JSON the record spells under Panther's keys,
+// which a Panther rule reads and the Splunk view writes back as the same
+// record; a line that is not a record of the layout is an error at its
+// position and left out.
+func recordEvents(events []Event) ([]Event, ast.ErrorList) {
+	var errs ast.ErrorList
+	out := events[:0:0]
+	for _, ev := range events {
+		fields, ok := portable.RecordOf(ev.SourceType)
+		if !ok || ev.Value.Kind() != ast.KindString {
+			out = append(out, ev)
+			continue
+		}
+		v, err := portable.ParseRecord(fields, ev.Value.AsString())
+		if err != nil {
+			errs = append(errs, ast.Errorf(sourcePos(ev.Source), ast.CodeEvent, "not a record of sourcetype %s: %v", ev.SourceType, err))
+			continue
+		}
+		ev.Value = v
+		out = append(out, ev)
+	}
+	return out, errs
+}
+
+// sourcePos reads FILE:LINE back as a position (column 1).
+func sourcePos(source string) ast.Pos {
+	var file string
+	var line int
+	for i := len(source) - 1; i >= 0; i-- {
+		if source[i] == ':' {
+			if _, err := fmt.Sscanf(source[i+1:], "%d", &line); err == nil {
+				file = source[:i]
+			}
+			break
+		}
+	}
+	if file == "" {
+		return ast.Pos{File: source}
+	}
+	return ast.Pos{File: file, Line: line, Col: 1}
+}
