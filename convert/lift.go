@@ -627,6 +627,9 @@ func (l *lifter) compare(n *ast.Compare) (portable.Expr, error) {
 	if p, ok, err := l.scoreCompare(n); ok {
 		return p, err
 	}
+	if p, ok, err := l.segmentCompare(n); ok {
+		return p, err
+	}
 	x, y, op := n.X, n.Y, n.Op
 	if _, ok := x.(*ast.Lit); ok {
 		x, y = y, x
@@ -677,6 +680,9 @@ func (l *lifter) compare(n *ast.Compare) (portable.Expr, error) {
 }
 
 func (l *lifter) in(n *ast.In) (portable.Expr, error) {
+	if p, ok, err := l.segmentIn(n); ok {
+		return p, err
+	}
 	if y, ok, err := l.inList(n); ok {
 		return y, err
 	}

@@ -140,7 +140,7 @@ func (l *lifter) isSum(x ast.Expr) bool {
 					return a.Kind == ast.CompList
 				}
 			case "py.len":
-				return setValued(n.Args[0], setEnv{})
+				return l.setValued(n.Args[0], setEnv{})
 			}
 		}
 		return false
@@ -162,7 +162,7 @@ func (l *lifter) weightedSum(x ast.Expr, env setEnv) ([]scoreTerm, error) {
 		if c, ok := n.X.(*ast.Comp); ok && c.Kind == ast.CompDict {
 			return l.weightedSum(n.Body, env.withDict(name, c))
 		}
-		if setValued(n.X, env) {
+		if l.setValued(n.X, env) {
 			s, err := l.setOf(n.X, env)
 			if err != nil {
 				return nil, err
@@ -308,22 +308,27 @@ func constKeys(x ast.Expr) ([]string, bool) {
 
 // setValued: x builds a set of names (set(), an add, a set-valued local, or
 // a helper or let ending in one).
-func setValued(x ast.Expr, env setEnv) bool {
+func (l *lifter) setValued(x ast.Expr, env setEnv) bool {
 	switch n := x.(type) {
 	case *ast.Call:
-		return (n.Fn == "py.set" && len(n.Args) == 0) || (n.Fn == "py.mutate.add" && len(n.Args) == 2 && setValued(n.Args[0], env))
+		return (n.Fn == "py.set" && len(n.Args) == 0) || (n.Fn == "py.mutate.add" && len(n.Args) == 2 && l.setValued(n.Args[0], env))
 	case *ast.Local:
-		_, ok := env.sets[n.Name]
-		return ok
-	case *ast.Helper:
-		return n.Body != nil && setValued(n.Body, env)
-	case *ast.Let:
-		if len(n.Names) == 1 && setValued(n.X, env) {
-			return setValued(n.Body, env.withSet(n.Names[0], &symSet{}))
+		if _, ok := env.sets[n.Name]; ok {
+			return true
 		}
-		return setValued(n.Body, env)
+		if b, done, ok := l.resolved(n.Name); ok {
+			defer done()
+			return l.setValued(b, env)
+		}
+	case *ast.Helper:
+		return n.Body != nil && l.setValued(n.Body, env)
+	case *ast.Let:
+		if len(n.Names) == 1 && l.setValued(n.X, env) {
+			return l.setValued(n.Body, env.withSet(n.Names[0], &symSet{}))
+		}
+		return l.setValued(n.Body, env)
 	case *ast.Cond:
-		return setValued(n.Then, env) && setValued(n.Else, env)
+		return l.setValued(n.Then, env) && l.setValued(n.Else, env)
 	}
 	return false
 }
@@ -364,7 +369,7 @@ func (l *lifter) setOf(x ast.Expr, env setEnv) (*symSet, error) {
 			return nil, l.fail(n, "unpacking assignment")
 		}
 		name := n.Names[0]
-		if setValued(n.X, env) {
+		if l.setValued(n.X, env) {
 			s, err := l.setOf(n.X, env)
 			if err != nil {
 				return nil, err

@@ -254,3 +254,30 @@ var lowersTo = sync.OnceValue(func() map[rune][]rune {
 	}
 	return m
 })
+
+// segmentCompare lifts `part == "c"` and `part != "c"` of a part of split
+// text (a string, so == is the text's equality).
+func (l *lifter) segmentCompare(n *ast.Compare) (portable.Expr, bool, error) {
+	x, y := n.X, n.Y
+	if _, ok := x.(*ast.Lit); ok {
+		x, y = y, x
+	}
+	c, ok := str(y)
+	if !ok || n.Dialect != ast.Python || (n.Op != ast.Eq && n.Op != ast.Ne) {
+		return nil, false, nil
+	}
+	p, ok, err := l.segmentMatch(&ast.Match{Span: n.Span, X: x, Kind: ast.MatchExact, Pattern: c, Dialect: ast.Python})
+	if ok && err == nil && n.Op == ast.Ne {
+		p = &portable.Not{X: p}
+	}
+	return p, ok, err
+}
+
+// segmentIn lifts `"c" in part`, a substring test of a part of split text.
+func (l *lifter) segmentIn(n *ast.In) (portable.Expr, bool, error) {
+	c, ok := str(n.X)
+	if !ok || n.Dialect != ast.Python {
+		return nil, false, nil
+	}
+	return l.segmentMatch(&ast.Match{Span: n.Span, X: n.Y, Kind: ast.MatchContains, Pattern: c, Dialect: ast.Python})
+}
