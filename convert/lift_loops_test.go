@@ -242,8 +242,7 @@ def rule(event):
 // _as_list reads a lone value as a one-element list: the lift tests the
 // list's elements or the value itself (exact where the test cannot hold on
 // a value without its fields); isinstance(p, dict) picks p.AWS or p, which
-// exclude each other; a policy given as JSON text, which the source parses,
-// is a lossy point (no portable path parses text).
+// exclude each other; a policy given as JSON text is parsed (portable.Parse).
 func TestLiftAsListAndTypes(t *testing.T) {
 	c := pantherRule(t, publicPy)
 	got, lossy, err := Condition(c.Rule)

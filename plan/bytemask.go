@@ -1,99 +1,116 @@
 package plan
 
-import (
-	"math/bits"
-	"slices"
-)
-
-// byteSet is up to maxSetBytes bytes to find in a text in one pass.
-type byteSet struct {
-	bytes []byte
-	// vec is each byte repeated 16 times, the unused places repeating the
-	// first: what the SSE2 loop compares 16 bytes of text with at once.
-	vec [maxSetBytes * 16]byte
+// scanSet finds, in one pass over a text, the bytes of up to maxScanGroups
+// groups of one or two bytes each (a key's byte, in both cases when keys
+// fold), the quotes and the backslashes, each as a bit mask, and whether the
+// text has a byte >= 0x80.
+type scanSet struct {
+	groups [][]byte
+	// vec is each group's two bytes (a lone byte twice), then the quote
+	// and the backslash, each repeated 16 times: what the SSE2 loop compares
+	// 16 bytes of text with at once. Unused groups repeat the quote.
+	vec [scanVecs * 16]byte
 }
 
-const maxSetBytes = 8
+const (
+	maxScanGroups = 4
+	scanVecs      = 2*maxScanGroups + 2
+	// scanMasks are the words masks writes for each 64 bytes of text: one
+	// per group, then the quotes, then the backslashes.
+	scanMasks  = maxScanGroups + 2
+	quoteMask  = maxScanGroups
+	escapeMask = maxScanGroups + 1
+)
 
-// newByteSet returns the set of bs: one to maxSetBytes bytes, none of them 0.
-func newByteSet(bs []byte) *byteSet {
-	if len(bs) == 0 || len(bs) > maxSetBytes || slices.Contains(bs, 0) {
-		panic("plan: byte set of 1 to 8 non-zero bytes")
+// newScanSet returns the set of groups: one to maxScanGroups, each of one or
+// two bytes.
+func newScanSet(groups [][]byte) *scanSet {
+	if len(groups) == 0 || len(groups) > maxScanGroups {
+		panic("plan: scan set of 1 to 4 groups")
 	}
-	s := &byteSet{bytes: bs}
-	for i := range maxSetBytes {
-		b := bs[0]
-		if i < len(bs) {
-			b = bs[i]
-		}
+	s := &scanSet{groups: groups}
+	fill := func(i int, b byte) {
 		for j := range 16 {
 			s.vec[i*16+j] = b
 		}
 	}
+	for i := range maxScanGroups {
+		g := []byte{'"', '"'}
+		if i < len(groups) {
+			if len(groups[i]) == 0 || len(groups[i]) > 2 {
+				panic("plan: scan group of 1 or 2 bytes")
+			}
+			g = []byte{groups[i][0], groups[i][len(groups[i])-1]}
+		}
+		fill(2*i, g[0])
+		fill(2*i+1, g[1])
+	}
+	fill(2*maxScanGroups, '"')
+	fill(2*maxScanGroups+1, '\\')
 	return s
 }
 
-// mask sets bit i%64 of mask[i/64] for each i where text[i] is one of the
-// set's bytes, clearing the others, and reports whether the text has a byte
-// >= 0x80. mask is reused when long enough.
-func (s *byteSet) mask(text []byte, mask []uint64) ([]uint64, bool) {
-	n := (len(text) + 63) / 64
-	if cap(mask) < n {
-		mask = make([]uint64, n)
+// masks writes scanMasks words for each 64 bytes of text (the last block
+// padded with zeros): bit i%64 of word scanMasks*(i/64)+k is set when text[i]
+// is in group k, a quote (k = quoteMask) or a backslash (escapeMask). out is
+// reused when long enough. It reports whether the text has a byte >= 0x80.
+func (s *scanSet) masks(text []byte, out []uint64) ([]uint64, bool) {
+	blocks := (len(text) + 63) / 64
+	n := blocks * scanMasks
+	if cap(out) < n {
+		out = make([]uint64, n)
 	}
-	mask = mask[:n]
+	out = out[:n]
 	full := len(text) / 64
 	hi := false
 	if full > 0 {
-		hi = maskBlocks(text[:full*64], s, mask[:full])
+		hi = maskBlocks(text[:full*64], s, out[:full*scanMasks])
 	}
 	if tail := len(text) - full*64; tail > 0 {
-		// The last bytes, in a block of zeros: no byte of a set (newByteSet
-		// refuses 0) and none >= 0x80.
+		// The last bytes, in a block of zeros: a zero is in no group and is
+		// no quote, backslash or byte >= 0x80.
 		var blk [64]byte
 		copy(blk[:], text[full*64:])
-		var m [1]uint64
-		hi = maskBlocks(blk[:], s, m[:]) || hi
-		mask[full] = m[0] &^ (^uint64(0) << tail)
+		hi = maskBlocks(blk[:], s, out[full*scanMasks:]) || hi
 	}
-	return mask, hi
+	return out, hi
 }
 
 // maskBlocksGo is maskBlocks in Go: the reference the assembly is tested
 // against, and the code on other architectures.
-func maskBlocksGo(text []byte, s *byteSet, mask []uint64) bool {
+func maskBlocksGo(text []byte, s *scanSet, out []uint64) bool {
 	var hi byte
-	for blk := range mask {
-		var m uint64
+	for blk := range len(text) / 64 {
+		var m [scanMasks]uint64
 		for i, c := range text[blk*64 : blk*64+64] {
 			hi |= c
-			for _, b := range s.bytes {
-				if c == b {
-					m |= 1 << i
-					break
+			for k := range maxScanGroups {
+				if c == s.vec[2*k*16] || c == s.vec[(2*k+1)*16] {
+					m[k] |= 1 << i
 				}
 			}
+			switch c {
+			case '"':
+				m[quoteMask] |= 1 << i
+			case '\\':
+				m[escapeMask] |= 1 << i
+			}
 		}
-		mask[blk] = m
+		copy(out[blk*scanMasks:], m[:])
 	}
 	return hi >= 0x80
 }
 
-// nextBit returns the position of the first set bit of mask at or after
-// from, or -1.
-func nextBit(mask []uint64, from int) int {
-	w := from / 64
-	if w >= len(mask) {
-		return -1
+// shiftedBlock is word w of a bit mask of a text (every scanMasks-th word of
+// masks, from k) moved d bits towards the end of the text: bit p is bit p-d.
+func shiftedBlock(masks []uint64, k, w, d int) uint64 {
+	w, d = w-d/64, d%64
+	if w < 0 {
+		return 0
 	}
-	m := mask[w] &^ (1<<(from%64) - 1)
-	for {
-		if m != 0 {
-			return w*64 + bits.TrailingZeros64(m)
-		}
-		if w++; w >= len(mask) {
-			return -1
-		}
-		m = mask[w]
+	x := masks[w*scanMasks+k] << d
+	if w > 0 && d > 0 {
+		x |= masks[(w-1)*scanMasks+k] >> (64 - d)
 	}
+	return x
 }

@@ -1,15 +1,15 @@
 package plan
 
-// maskBlocks is byteSet.mask on whole 64-byte blocks (len(text) ==
-// 64*len(mask)), 16 bytes a step with SSE2, which every amd64 has.
-//
 //go:noescape
-func maskBlocksSSE2(text *byte, blocks int, vec *[maxSetBytes * 16]byte, mask *uint64) bool
+func maskBlocksSSE2(text *byte, blocks int, vec *[scanVecs * 16]byte, out *uint64) bool
 
-func maskBlocks(text []byte, s *byteSet, mask []uint64) bool {
-	if len(mask) == 0 {
+// maskBlocks is scanSet.masks on whole 64-byte blocks (len(text) ==
+// 64*len(out)/scanMasks), 16 bytes a step with SSE2, which every amd64 has.
+func maskBlocks(text []byte, s *scanSet, out []uint64) bool {
+	blocks := len(text) / 64
+	if blocks == 0 {
 		return false
 	}
-	_ = text[64*len(mask)-1]
-	return maskBlocksSSE2(&text[0], len(mask), &s.vec, &mask[0])
+	_ = out[blocks*scanMasks-1]
+	return maskBlocksSSE2(&text[0], blocks, &s.vec, &out[0])
 }

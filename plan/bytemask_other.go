@@ -2,6 +2,6 @@
 
 package plan
 
-func maskBlocks(text []byte, s *byteSet, mask []uint64) bool {
-	return maskBlocksGo(text, s, mask)
+func maskBlocks(text []byte, s *scanSet, out []uint64) bool {
+	return maskBlocksGo(text, s, out)
 }

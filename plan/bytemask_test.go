@@ -7,60 +7,96 @@ import (
 	"testing"
 )
 
-// TestByteMask compares the SSE2 mask with the Go one over random texts of
-// every length around the 64-byte blocks, with bytes of the set, bytes >=
-// 0x80 and others.
-func TestByteMask(t *testing.T) {
+// TestScanMasks compares the SSE2 masks with what they say, over random
+// texts of every length around the 64-byte blocks, with bytes of the groups,
+// quotes, backslashes, bytes >= 0x80 and others; maskBlocksGo too.
+func TestScanMasks(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	alphabet := []byte("vV\\C_\"a:\x80\xff\x7f\x01\x00")
+	letters := []byte("vVC_a:\x7f\x01")
 	for round := range 2000 {
-		n := round % 300
-		text := make([]byte, n)
+		text := make([]byte, round%300)
 		for i := range text {
 			text[i] = alphabet[rng.IntN(len(alphabet))]
 		}
-		set := newByteSet(alphabet[:1+rng.IntN(maxSetBytes)]) // never 0
-		checkMask(t, set, text)
+		var groups [][]byte
+		for range 1 + rng.IntN(maxScanGroups) {
+			g := []byte{letters[rng.IntN(len(letters))]}
+			if rng.IntN(2) == 0 {
+				g = append(g, letters[rng.IntN(len(letters))])
+			}
+			groups = append(groups, g)
+		}
+		checkMasks(t, newScanSet(groups), text)
 	}
 }
 
-func checkMask(t *testing.T, set *byteSet, text []byte) {
+func checkMasks(t *testing.T, s *scanSet, text []byte) {
 	t.Helper()
-	got, gotHi := set.mask(text, nil)
-	want := make([]uint64, (len(text)+63)/64)
+	got, gotHi := s.masks(text, nil)
+	blocks := (len(text) + 63) / 64
+	want := make([]uint64, blocks*scanMasks)
 	wantHi := false
 	for i, c := range text {
 		wantHi = wantHi || c >= 0x80
-		if slices.Contains(set.bytes, c) {
-			want[i/64] |= 1 << (i % 64)
+		bit := uint64(1) << (i % 64)
+		for k, g := range s.groups {
+			if slices.Contains(g, c) {
+				want[i/64*scanMasks+k] |= bit
+			}
+		}
+		switch c {
+		case '"':
+			want[i/64*scanMasks+quoteMask] |= bit
+		case '\\':
+			want[i/64*scanMasks+escapeMask] |= bit
 		}
 	}
-	if !slices.Equal(got, want) || gotHi != wantHi {
-		t.Fatalf("set %q, text %q: mask %x %v, want %x %v", set.bytes, text, got, gotHi, want, wantHi)
+	// Words of unused groups are left out.
+	used := func(m []uint64) []uint64 {
+		var out []uint64
+		for i, w := range m {
+			if k := i % scanMasks; k < len(s.groups) || k >= maxScanGroups {
+				out = append(out, w)
+			}
+		}
+		return out
+	}
+	if !slices.Equal(used(got), used(want)) || gotHi != wantHi {
+		t.Fatalf("groups %q, text %q: masks %x %v, want %x %v", s.groups, text, got, gotHi, want, wantHi)
 	}
 	full := len(text) / 64
-	goMask := make([]uint64, full)
-	if hi := maskBlocksGo(text[:full*64], set, goMask); !slices.Equal(goMask, want[:full]) || full > 0 && hi != (slices.IndexFunc(text[:full*64], func(c byte) bool { return c >= 0x80 }) >= 0) {
+	goMasks := make([]uint64, full*scanMasks)
+	hi := maskBlocksGo(text[:full*64], s, goMasks)
+	if !slices.Equal(used(goMasks), used(want[:full*scanMasks])) || hi != slices.ContainsFunc(text[:full*64], func(c byte) bool { return c >= 0x80 }) {
 		t.Fatalf("maskBlocksGo disagrees on %q", text)
 	}
-	for from := 0; from <= len(text); from++ {
-		w := slices.IndexFunc(text[from:], func(c byte) bool { return slices.Contains(set.bytes, c) })
-		if w >= 0 {
-			w += from
-		}
-		if g := nextBit(got, from); g != w {
-			t.Fatalf("nextBit(%d) = %d, want %d in %q", from, g, w, text)
+	for w := range blocks {
+		for d := range 130 {
+			var x uint64
+			for b := range 64 {
+				if p := w*64 + b - d; p >= 0 && p < len(text) && text[p] == '"' {
+					x |= 1 << b
+				}
+			}
+			if got := shiftedBlock(got, quoteMask, w, d); got != x {
+				t.Fatalf("shiftedBlock(%d, %d) = %x, want %x in %q", w, d, got, x, text)
+			}
 		}
 	}
 }
 
-func FuzzByteMask(f *testing.F) {
-	f.Add([]byte("vV\\"), []byte(`{"eventName":"x\u00e9","a":"\\/"}`))
-	f.Fuzz(func(t *testing.T, set, text []byte) {
-		if len(set) == 0 || len(set) > maxSetBytes || slices.Contains(set, 0) {
-			return
+func FuzzScanMasks(f *testing.F) {
+	f.Add([]byte("vV"), []byte("C"), []byte(`{"eventName":"x\u00e9","a":"\\/"}`))
+	f.Fuzz(func(t *testing.T, g1, g2, text []byte) {
+		var groups [][]byte
+		for _, g := range [][]byte{g1, g2} {
+			if len(g) == 0 || len(g) > 2 || slices.Contains(g, 0) || slices.Contains(g, '"') {
+				return
+			}
+			groups = append(groups, g)
 		}
-		checkMask(t, newByteSet(set), text)
+		checkMasks(t, newScanSet(groups), text)
 	})
 }
 
@@ -71,7 +107,7 @@ func TestKeyScanSet(t *testing.T) {
 	keys := []*lit{ptr(newLit("eventname", true)), ptr(newLit("eventsource", true)), ptr(newLit("errorCode", false)), ptr(newLit("p_log_type", false))}
 	fast := newKeyScan(keys)
 	if fast.set == nil {
-		t.Fatal("no byte set for the keys")
+		t.Fatal("no scan set for the keys")
 	}
 	slow := fast
 	slow.set = nil

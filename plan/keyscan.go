@@ -3,6 +3,7 @@ package plan
 import (
 	"bytes"
 	"math/bits"
+	"slices"
 )
 
 // keyScan finds the values of several keys in as few passes over a text as it
@@ -10,25 +11,32 @@ import (
 // bytes.IndexByte and tries, at each hit, every key that holds that byte, so
 // eventName and eventSource, which share a 'v', cost one pass.
 //
-// When the groups' bytes and the backslash fit one byteSet, a single pass
-// finds them all, and with them the escapes and non-ASCII bytes the hazards
-// need (see runSet).
+// When the groups fit one scanSet, a single pass finds them all, and with
+// them the escapes and non-ASCII bytes the hazards need (see runSet).
 type keyScan struct {
 	keys   []*lit
 	groups []scanGroup
-	set    *byteSet
-	group  [256]int8 // the group of each byte of set, plus one
+	set    *scanSet
 }
 
 type scanGroup struct {
 	b    byte // lower case when fold
 	fold bool
 	keys []scanKey
+	// byDist are keys grouped by how far the group's byte is from the
+	// quote before the key (runSet).
+	byDist []distKeys
+}
+
+type distKeys struct {
+	d    int
+	keys []scanKey
 }
 
 type scanKey struct {
 	i   int // index into keyScan.keys
 	off int // where the group's byte is in the key's text
+	end int // how far after the byte the key's closing quote is
 }
 
 // newKeyScan groups keys by the byte to search for, greedily taking the byte
@@ -64,7 +72,7 @@ func newKeyScan(keys []*lit) keyScan {
 		g := scanGroup{b: byte(best), fold: bestFold}
 		for i, k := range keys {
 			if off := bytes.IndexByte([]byte(k.text), byte(best)); left[i] && k.fold == bestFold && off >= 0 {
-				g.keys = append(g.keys, scanKey{i: i, off: off})
+				g.keys = append(g.keys, scanKey{i: i, off: off, end: len(k.text) - off})
 				left[i] = false
 			}
 		}
@@ -72,21 +80,31 @@ func newKeyScan(keys []*lit) keyScan {
 	}
 }
 
-// useSet makes ks search with one byteSet when its bytes fit.
+// useSet makes ks search with one scanSet when its groups fit.
 func (ks *keyScan) useSet() {
-	bs := []byte{'\\'}
-	for gi, g := range ks.groups {
-		for _, c := range g.bytes() {
-			if ks.group[c] != 0 || c == '\\' {
-				return // one byte serves one group
+	if len(ks.groups) == 0 || len(ks.groups) > maxScanGroups {
+		return
+	}
+	var groups [][]byte
+	for _, g := range ks.groups {
+		if g.b == 0 {
+			return // the last block's padding
+		}
+		groups = append(groups, g.bytes())
+	}
+	for gi := range ks.groups {
+		g := &ks.groups[gi]
+		for _, sk := range g.keys {
+			d := sk.off + 1
+			i := slices.IndexFunc(g.byDist, func(x distKeys) bool { return x.d == d })
+			if i < 0 {
+				i = len(g.byDist)
+				g.byDist = append(g.byDist, distKeys{d: d})
 			}
-			ks.group[c] = int8(gi + 1)
-			bs = append(bs, c)
+			g.byDist[i].keys = append(g.byDist[i].keys, sk)
 		}
 	}
-	if len(bs) <= maxSetBytes && len(ks.groups) < 127 {
-		ks.set = newByteSet(bs)
-	}
+	ks.set = newScanSet(groups)
 }
 
 // bytes are the bytes searched for g: both cases of a letter when folding.
@@ -151,43 +169,56 @@ func (ks *keyScan) try(raw []byte, p int, sk scanKey, slots []keyValues) {
 }
 
 // runSet is run in one pass over raw with ks.set, which also finds the
-// backslashes and non-ASCII bytes: it settles h's escapes as scanEscapes
-// would, and whether raw has non-ASCII bytes.
+// quotes, backslashes and non-ASCII bytes: a key's byte counts only where
+// the key's text would start just after a quote, and h's escapes and
+// non-ASCII bytes are settled as scanEscapes and hasNonASCII would.
 func (ks *keyScan) runSet(raw []byte, h *hazards, slots []keyValues) {
-	mask, hi := ks.set.mask(raw, h.mask)
-	h.mask = mask
+	m, hi := ks.set.masks(raw, h.mask)
+	h.mask = m
 	h.nonASCIIDone, h.nonASCII = true, hi
-	escapes := !h.escapes
-	escNext := 0 // a backslash before this was escaped by the one before it
-	for w, x := range mask {
-		for x != 0 {
-			p := w*64 + bits.TrailingZeros64(x)
-			x &= x - 1
-			c := raw[p]
-			if c == '\\' {
-				if !escapes || p < escNext {
-					continue
-				}
-				if p+1 >= len(raw) {
-					escapes = false
-					continue
-				}
-				switch raw[p+1] {
-				case 'u':
-					h.u, escapes = true, false
-				case '/':
-					h.slash = true
-				}
-				escNext = p + 2
+	blocks := len(m) / scanMasks
+	h.escapesFrom(raw, m, blocks)
+	for w := range blocks {
+		for gi := range ks.groups {
+			gm := m[w*scanMasks+gi]
+			if gm == 0 {
 				continue
 			}
-			for _, sk := range ks.groups[ks.group[c]-1].keys {
-				// Most hits are inside words, not just after a quote.
-				if start := p - sk.off; start >= 1 && raw[start-1] == '"' {
-					ks.try(raw, p, sk, slots)
+			for _, dk := range ks.groups[gi].byDist {
+				for x := gm & shiftedBlock(m, quoteMask, w, dk.d); x != 0; x &= x - 1 {
+					p := w*64 + bits.TrailingZeros64(x)
+					for _, sk := range dk.keys {
+						if e := p + sk.end; e < len(raw) && raw[e] == '"' {
+							ks.try(raw, p, sk, slots)
+						}
+					}
 				}
 			}
 		}
 	}
+}
+
+// escapesFrom is scanEscapes with the backslashes' mask.
+func (h *hazards) escapesFrom(raw []byte, m []uint64, blocks int) {
 	h.escapes = true
+	next := 0 // a backslash before this was escaped by the one before it
+	for w := range blocks {
+		for x := m[w*scanMasks+escapeMask]; x != 0; x &= x - 1 {
+			p := w*64 + bits.TrailingZeros64(x)
+			if p < next {
+				continue
+			}
+			if p+1 >= len(raw) {
+				return
+			}
+			switch raw[p+1] {
+			case 'u':
+				h.u = true
+				return
+			case '/':
+				h.slash = true
+			}
+			next = p + 2
+		}
+	}
 }
