@@ -173,6 +173,18 @@ def rule(event):
 	}
 }
 
+// Eight signals are enumerated (256 subsets): len(...) >= 3 is the Or of
+// the 56 ways to pick three.
+func TestLiftScoreEight(t *testing.T) {
+	got, _, err := Condition(pantherRule(t, manySignals(8)).Rule)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if or, ok := got.(*portable.Or); !ok || len(or.Xs) != 56 {
+		t.Errorf("got %s", portable.String(got))
+	}
+}
+
 // manySignals is a rule adding n signals, each for its own field.
 func manySignals(n int) string {
 	var b strings.Builder
