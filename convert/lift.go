@@ -224,7 +224,7 @@ func (l *lifter) lift(x ast.Expr) (portable.Expr, error) {
 			return nil, err
 		}
 		if l.rule.Platform == ast.Panther && raises(n.X) {
-			l.lossy = append(l.lossy, portable.Lossy{Fields: fieldsOf(n.X), Kinds: []string{"missing", "null", "array", "number-as-string", "string-as-number", "key-case"}, Either: true,
+			l.lossy = appendOnce(l.lossy, portable.Lossy{Fields: fieldsOf(n.X), Kinds: []string{"missing", "null", "array", "number-as-string", "string-as-number", "key-case"}, Either: true,
 				Reason: "Panther raises on a value that is not a string here, and a rule that raises does not alert; under `not` the portable form matches such an event."})
 		}
 		return &portable.Not{X: p}, nil
@@ -484,6 +484,9 @@ func raises(x ast.Expr) bool {
 	case *ast.Compare:
 		_, lower := n.X.(*ast.Call)
 		return lower && n.Dialect == ast.Python
+	case *ast.Logic:
+		// not (a or b): the first test that raises raises the whole.
+		return slices.ContainsFunc(n.Xs, raises)
 	}
 	return false
 }
@@ -553,6 +556,9 @@ func (l *lifter) chosen(n *ast.Cond, test func(ast.Value) bool) (portable.Expr, 
 }
 
 func (l *lifter) match(n *ast.Match) (portable.Expr, error) {
+	if p, ok, err := l.segmentMatch(n); ok {
+		return p, err
+	}
 	if c, ok := n.X.(*ast.Cond); ok && n.Kind != ast.MatchRegex {
 		op := map[ast.MatchKind]portable.Op{ast.MatchExact: portable.Eq, ast.MatchWildcard: portable.Wildcard, ast.MatchPrefix: portable.Prefix,
 			ast.MatchSuffix: portable.Suffix, ast.MatchContains: portable.Contains}[n.Kind]
@@ -624,6 +630,12 @@ func (l *lifter) compare(n *ast.Compare) (portable.Expr, error) {
 	if p, ok, err := l.countTrue(n); ok {
 		return p, err
 	}
+	if p, ok, err := l.scoreCompare(n); ok {
+		return p, err
+	}
+	if p, ok, err := l.segmentCompare(n); ok {
+		return p, err
+	}
 	x, y, op := n.X, n.Y, n.Op
 	if _, ok := x.(*ast.Lit); ok {
 		x, y = y, x
@@ -674,6 +686,9 @@ func (l *lifter) compare(n *ast.Compare) (portable.Expr, error) {
 }
 
 func (l *lifter) in(n *ast.In) (portable.Expr, error) {
+	if p, ok, err := l.segmentIn(n); ok {
+		return p, err
+	}
 	if y, ok, err := l.inList(n); ok {
 		return y, err
 	}

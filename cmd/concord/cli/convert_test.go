@@ -39,6 +39,12 @@ func TestConvertGolden(t *testing.T) {
 		{pa + "aws_root_console_login_udm.yml", "splunk", ""},
 		// A comparison of two fields, with Python's defaults spelled out.
 		{pa + "aws_iam_user_or_key_created.yml", "splunk", ""},
+		// A score: weights summed over a set of signal names the rule adds
+		// under conditions, compared with a constant (the Or of the minimal
+		// combinations), one signal a suffix test of a split, lowered field
+		// (a folded regex: match() in Splunk, |re|i in Sigma).
+		{pa + "aws_console_login_odd_signals.yml", "splunk", ""},
+		{pa + "aws_console_login_odd_signals.yml", "sigma", ""},
 		// A simple detection: its string conditions also hold on a list
 		// with a passing element (mvfind over field{} in Splunk).
 		{fixtures + "/panther-analysis/rules/github_rules/github_repo_made_public_simple.yml", "splunk", ""},
