@@ -275,6 +275,11 @@ func (p *printer) lower(x portable.Expr) (sNode, error) {
 		// field's value as it is: none parses text as JSON, and a backend
 		// would read a key under the text as a field the event lacks.
 		return nil, fmt.Errorf("%s: Sigma has no modifier that parses a field's text as JSON", portable.String(x))
+	case *portable.Any:
+		// The specification (sigma-specification's Sigma_specification.md,
+		// "Lists") speaks of lists of values in the rule, not of list values
+		// in the event: how a field holding a list matches is each backend's.
+		return nil, fmt.Errorf("%s: a test of a list's elements has no Sigma form (how a field holding a list matches is left to each backend)", portable.String(x))
 	case nil:
 		return nil, fmt.Errorf("a nil condition")
 	}

@@ -307,6 +307,7 @@ func TestPrintErrors(t *testing.T) {
 		{"two fields", ok(&portable.Atom{Field: []string{"a"}, Op: portable.Same, Ref: []string{"b", "c"}}), `sigma: a same b.c: Sigma's fieldref modifier leaves case and missing fields to each backend, so a comparison of two fields has no exact Sigma form`},
 		// No modifier of appendix_modifier.md parses a value as JSON.
 		{"parsed JSON text", ok(&portable.Parse{Path: []string{"requestParameters", "policyDocument"}, X: atom("Version", portable.Eq, false, "2012-10-17")}), `sigma: json requestParameters.policyDocument (Version eq "2012-10-17"): Sigma has no modifier that parses a field's text as JSON`},
+		{"list elements", ok(&portable.Any{Path: []string{"items"}, X: atom("cidrIp", portable.Eq, false, "0.0.0.0/0")}), `sigma: any items[] (cidrIp eq "0.0.0.0/0"): a test of a list's elements has no Sigma form (how a field holding a list matches is left to each backend)`},
 		{"nil child", ok(pAnd(eq, nil)), "sigma: a nil condition"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
