@@ -212,6 +212,9 @@ func (l *lifter) lift(x ast.Expr) (portable.Expr, error) {
 			if err != nil {
 				return nil, err
 			}
+			if n.Op == ast.Or {
+				l.raising(y, "in an `or` the portable form goes on to the other tests")
+			}
 			xs = append(xs, p)
 		}
 		if n.Op == ast.And {
@@ -223,10 +226,7 @@ func (l *lifter) lift(x ast.Expr) (portable.Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		if l.rule.Platform == ast.Panther && raises(n.X) {
-			l.lossy = appendOnce(l.lossy, portable.Lossy{Fields: fieldsOf(n.X), Kinds: []string{"missing", "null", "array", "number-as-string", "string-as-number", "key-case"}, Either: true,
-				Reason: "Panther raises on a value that is not a string here, and a rule that raises does not alert; under `not` the portable form matches such an event."})
-		}
+		l.raising(n.X, "under `not` the portable form matches such an event")
 		return &portable.Not{X: p}, nil
 	case *ast.Cond:
 		if y, ok, err := l.cond(n, l.lift); ok {
@@ -237,6 +237,7 @@ func (l *lifter) lift(x ast.Expr) (portable.Expr, error) {
 		if err != nil {
 			return nil, err
 		}
+		l.raising(n.If, "as an `if`'s test the portable form takes the other branch on such an event")
 		a, err := l.lift(n.Then)
 		if err != nil {
 			return nil, err
@@ -474,6 +475,27 @@ func (l *lifter) helperTest(n *ast.Helper, op portable.Op) (portable.Expr, error
 		}
 	}
 	return l.atom(f, op, vals, fold, n)
+}
+
+// raising lists the lossy point of a Python test x that raises on a value
+// that is not a string, where the portable form, whose test is false there,
+// goes on to a match (how says where).
+// A test that reads no field of its own (through a helper's local, say)
+// gets none: a lossy point without fields would accept those mutants of
+// every field.
+func (l *lifter) raising(x ast.Expr, where string) {
+	fields := fieldsOf(x)
+	if l.rule.Platform != ast.Panther || !raises(x) || len(fields) == 0 {
+		return
+	}
+	kinds := []string{"missing", "null", "array", "number-as-string", "string-as-number", "key-case"}
+	if slices.ContainsFunc(l.lossy, func(p portable.Lossy) bool {
+		return p.Either && slices.Equal(p.Fields, fields) && slices.Equal(p.Kinds, kinds)
+	}) {
+		return // listed already, from another place the test stands
+	}
+	l.lossy = appendOnce(l.lossy, portable.Lossy{Fields: fields, Kinds: kinds, Either: true,
+		Reason: "Panther raises on a value that is not a string here, and a rule that raises does not alert; " + where + "."})
 }
 
 // raises: a Python string method or comparison that raises on a non-string.

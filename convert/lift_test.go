@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -171,5 +172,38 @@ func TestConditionAllAnyIsNone(t *testing.T) {
 	want := `(eventSource eq "iam.amazonaws.com" and eventName eq "CreateRole"|"DeleteRole" and not errorCode exists and readOnly bool "false")`
 	if s := portable.String(got); s != want {
 		t.Errorf("got  %s\nwant %s", s, want)
+	}
+}
+
+// A Python test that raises on a value that is not a string (str methods)
+// stops the rule, which then does not alert; where the portable form, whose
+// test is false there, goes on to a match (an early return's test, an `or`,
+// a `not`), the field's non-string mutants are a lossy point.
+func TestLiftRaisingTests(t *testing.T) {
+	for _, tc := range []struct {
+		name, body string
+		want       string // the field of the lossy point, "" for none
+	}{
+		{"early return", "    if event.get(\"sourceIPAddress\", \"\").endswith(\".amazonaws.com\"):\n        return False\n    return event.get(\"eventName\") == \"CopyImage\"\n", "sourceIPAddress"},
+		{"or", "    return event.get(\"userAgent\", \"\").startswith(\"aws-cli\") or event.get(\"eventName\") == \"CopyImage\"\n", "userAgent"},
+		{"and", "    return event.get(\"userAgent\", \"\").startswith(\"aws-cli\") and event.get(\"eventName\") == \"CopyImage\"\n", ""},
+		{"through a local", "    agent = event.get(\"userAgent\", \"\")\n    return agent.startswith(\"aws-cli\") or event.get(\"eventName\") == \"CopyImage\"\n", "userAgent"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := pantherRule(t, "def rule(event):\n"+tc.body)
+			_, lossy, err := Condition(c.Rule)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, p := range lossy {
+				if strings.Contains(p.Reason, "Panther raises on a value that is not a string") {
+					got = append(got, strings.Join(p.Fields, ","))
+				}
+			}
+			if want := []string{tc.want}; tc.want == "" && len(got) > 0 || tc.want != "" && !slices.Equal(got, want) {
+				t.Errorf("raising lossy points on %v, want %q", got, tc.want)
+			}
+		})
 	}
 }
