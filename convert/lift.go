@@ -214,6 +214,7 @@ func (l *lifter) lift(x ast.Expr) (portable.Expr, error) {
 			}
 			if n.Op == ast.Or {
 				l.raising(y, "in an `or` the portable form goes on to the other tests")
+				l.raisingGets(y, "in an `or` the portable form goes on to the other tests")
 			}
 			xs = append(xs, p)
 		}
@@ -227,6 +228,7 @@ func (l *lifter) lift(x ast.Expr) (portable.Expr, error) {
 			return nil, err
 		}
 		l.raising(n.X, "under `not` the portable form matches such an event")
+		l.raisingGets(n.X, "under `not` the portable form matches such an event")
 		return &portable.Not{X: p}, nil
 	case *ast.Cond:
 		if y, ok, err := l.cond(n, l.lift); ok {
@@ -238,6 +240,7 @@ func (l *lifter) lift(x ast.Expr) (portable.Expr, error) {
 			return nil, err
 		}
 		l.raising(n.If, "as an `if`'s test the portable form takes the other branch on such an event")
+		l.raisingGets(n.If, "as an `if`'s test the portable form takes the other branch on such an event")
 		a, err := l.lift(n.Then)
 		if err != nil {
 			return nil, err
@@ -496,6 +499,43 @@ func (l *lifter) raising(x ast.Expr, where string) {
 	}
 	l.lossy = appendOnce(l.lossy, portable.Lossy{Fields: fields, Kinds: kinds, Either: true,
 		Reason: "Panther raises on a value that is not a string here, and a rule that raises does not alert; " + where + "."})
+}
+
+// raisingGets lists the lossy points of a Panther test that calls dict.get on
+// a field's value (event.get("a", {}).get("b")), where the portable form goes
+// on to a match: Python raises AttributeError when that value is not a dict
+// (None, a string, a list, a number), and a rule that raises does not alert.
+// The portable form reads a.b as missing there. The point names the field
+// whose value the method is called on, with the mutations that make it no
+// dict: not missing where a default dict stands in for a missing key, nor null
+// where deep_get's default stands in for null too.
+func (l *lifter) raisingGets(x ast.Expr, where string) {
+	if l.rule.Platform != ast.Panther {
+		return
+	}
+	ast.Inspect(x, func(e ast.Expr) bool {
+		c, ok := e.(*ast.Call)
+		if !ok || c.Fn != "py.dict.get" || len(c.Args) < 2 {
+			return true
+		}
+		kinds := []string{"missing", "null", "empty", "array", "number-as-string", "string-as-number"}
+		recv := c.Args[0]
+		if d, ok := recv.(*ast.Default); ok {
+			lit, isDict := d.Else.(*ast.DictLit)
+			if !isDict || len(lit.Keys) > 0 {
+				return true // another default: what it is decides
+			}
+			kinds = slices.DeleteFunc(kinds, func(k string) bool { return k == "missing" || d.OnNull && k == "null" })
+			recv = d.X
+		}
+		f, ok := recv.(*ast.Field)
+		if !ok {
+			return true
+		}
+		l.lossy = appendOnce(l.lossy, portable.Lossy{Fields: []string{strings.Join(f.Path, ".")}, Kinds: kinds, SourceHits: false,
+			Reason: "Panther raises AttributeError calling .get on a value that is not a dict (None, a string, a list) here, and a rule that raises does not alert; " + where + "."})
+		return true
+	})
 }
 
 // raises: a Python string method or comparison that raises on a non-string.

@@ -207,3 +207,44 @@ func TestLiftRaisingTests(t *testing.T) {
 		})
 	}
 }
+
+// Python's dict.get on a field's value raises AttributeError when the value
+// is not a dict ('NoneType' object has no attribute 'get', likewise str and
+// list), and a Panther rule that raises does not alert. event.get(k, {})
+// gives the default only for a missing key, deep_get's default also for a
+// null one. Where the portable form goes on to a match (under not, in an or,
+// an early return's test) the field's non-dict mutants are a lossy point in
+// the conversion's favour, naming the field the method is called on.
+func TestLiftRaisingGets(t *testing.T) {
+	for _, tc := range []struct {
+		name, body string
+		want       string // "field: kinds" of the lossy point, "" for none
+	}{
+		{"not, default dict", "    extra = event.get(\"extra\", {})\n    return event.get(\"eventName\") == \"Login\" and not extra.get(\"Saml\")\n", "extra: null empty array number-as-string string-as-number"},
+		{"not, no default", "    return event.get(\"eventName\") == \"Login\" and not event.get(\"extra\").get(\"Saml\")\n", "extra: missing null empty array number-as-string string-as-number"},
+		{"or", "    return event.get(\"extra\", {}).get(\"Saml\") == \"x\" or event.get(\"eventName\") == \"Login\"\n", "extra: null empty array number-as-string string-as-number"},
+		{"early return", "    if event.get(\"extra\", {}).get(\"Saml\"):\n        return False\n    return event.get(\"eventName\") == \"Login\"\n", "extra: null empty array number-as-string string-as-number"},
+		{"and: raising and false agree", "    return event.get(\"eventName\") == \"Login\" and event.get(\"extra\", {}).get(\"Saml\") == \"x\"\n", ""},
+		{"deep_get never raises", "    return event.get(\"eventName\") == \"Login\" and not event.deep_get(\"extra\", \"Saml\")\n", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := pantherRule(t, "def rule(event):\n"+tc.body)
+			_, lossy, err := Condition(c.Rule)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, p := range lossy {
+				if strings.Contains(p.Reason, "calling .get on a value that is not a dict") {
+					if p.Either || p.SourceHits {
+						t.Errorf("lossy point %+v: only the conversion matches where Panther raises", p)
+					}
+					got = append(got, strings.Join(p.Fields, ",")+": "+strings.Join(p.Kinds, " "))
+				}
+			}
+			if tc.want == "" && len(got) > 0 || tc.want != "" && !slices.Equal(got, []string{tc.want}) {
+				t.Errorf("dict.get lossy points %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
