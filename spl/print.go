@@ -50,6 +50,9 @@ const (
 	kindNull           = "null"
 	kindArray          = "array"
 	kindStringAsNumber = "string-as-number"
+	// kindAssignment: a counterexample of the exact decision, which sets a
+	// field to a value no mutation makes (the string "false" for a boolean).
+	kindAssignment = "assignment"
 )
 
 // splunkLogType is what the printer knows of a portable log type on the
@@ -548,7 +551,7 @@ func (p *printer) atom(a *portable.Atom, guard, neg bool) (string, int, error) {
 		if err != nil {
 			return "", 0, err
 		}
-		p.lose([]string{dotted}, []string{kindStringAsNumber}, true, false, neg,
+		p.lose([]string{dotted}, []string{kindStringAsNumber, kindAssignment}, true, false, neg,
 			fmt.Sprintf("%s is %s: Splunk extracts a JSON boolean as its text, so the string %q passes the test too", dotted, a.Values[0], a.Values[0]))
 		s := f + "==" + splString(a.Values[0])
 		if guard {

@@ -1118,3 +1118,41 @@ func TestPrintStatsKeepsAcceptedEvents(t *testing.T) {
 		})
 	}
 }
+
+// A test of a JSON boolean reads the field's text: Splunk extracts true and
+// false as the text "true" and "false" (spath and automatic JSON extraction
+// alike), so the search cannot tell the boolean false from the string "false",
+// which Python's `x is False` refuses. The lossy point names the field with
+// the string-as-number mutation and the exact decision's assignment of the
+// string, which no mutation of a boolean makes; the conversion matches it
+// (the source under not).
+func TestPrintBoolLossy(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		cond       portable.Expr
+		sourceHits bool
+	}{
+		{"is false", atom("readOnly", portable.Bool, "false"), false},
+		{"not is true", not(atom("readOnly", portable.Bool, "true")), true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := spl.PrintDetection(&portable.Rule{Name: "X", ID: "X", LogType: "AWS.CloudTrail", Cond: tc.cond}, spl.PrintOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []portable.Lossy
+			for _, l := range p.Lossy {
+				if strings.Contains(l.Reason, "extracts a JSON boolean as its text") {
+					got = append(got, l)
+				}
+			}
+			if len(got) != 1 {
+				t.Fatalf("boolean lossy points %+v, want one", got)
+			}
+			l := got[0]
+			if !slices.Equal(l.Fields, []string{"readOnly"}) || !slices.Equal(l.Kinds, []string{"string-as-number", "assignment"}) || l.Either || l.SourceHits != tc.sourceHits {
+				t.Errorf("lossy point %+v: want readOnly, string-as-number and assignment, source hits %v", l, tc.sourceHits)
+			}
+		})
+	}
+}
