@@ -75,6 +75,29 @@ func ParseEvents(path string, data []byte, sourceType string) ([]Event, ast.Erro
 	if textSourceType(sourceType) {
 		return parseTextEvents(path, data, sourceType)
 	}
+	return eachLine(path, data, func(display string, line int, raw, text []byte) (*Event, *ast.Error) {
+		v, err := ast.ParseJSON(text)
+		if err == nil && v.Kind() != ast.KindObject {
+			err = fmt.Errorf("expected a JSON object, found %s", v.Kind())
+		}
+		if err != nil {
+			// The decoder's offset counts the bytes before the bad one, in the
+			// trimmed line; columns count from 1 in the line as written.
+			col := len(raw) - len(bytes.TrimLeftFunc(raw, unicode.IsSpace)) + 1
+			var se *json.SyntaxError
+			if errors.As(err, &se) {
+				col += int(se.Offset)
+			}
+			return nil, ast.Errorf(ast.Pos{File: display, Line: line, Col: col}, ast.CodeEvent, "malformed JSON event: %v", err)
+		}
+		return &Event{Source: fmt.Sprintf("%s:%d", display, line), Raw: string(text), Value: v, SourceType: sourceType, Set: display}, nil
+	})
+}
+
+// eachLine calls fn with each line of data that is not blank (its 1-based
+// number, the line as written and trimmed) and gathers the events it makes
+// and the errors it and reading meet.
+func eachLine(path string, data []byte, fn func(display string, line int, raw, text []byte) (*Event, *ast.Error)) ([]Event, ast.ErrorList) {
 	var events []Event
 	var errs ast.ErrorList
 	display := stream.DisplayPath(path)
@@ -88,22 +111,13 @@ func ParseEvents(path string, data []byte, sourceType string) ([]Event, ast.Erro
 		if len(text) == 0 {
 			continue
 		}
-		v, err := ast.ParseJSON(text)
-		if err == nil && v.Kind() != ast.KindObject {
-			err = fmt.Errorf("expected a JSON object, found %s", v.Kind())
-		}
+		ev, err := fn(display, line, raw, text)
 		if err != nil {
-			// The decoder's offset counts the bytes before the bad one, in the
-			// trimmed line; columns count from 1 in the line as written.
-			col := len(raw) - len(bytes.TrimLeftFunc(raw, unicode.IsSpace)) + 1
-			var se *json.SyntaxError
-			if errors.As(err, &se) {
-				col += int(se.Offset)
-			}
-			errs = append(errs, ast.Errorf(ast.Pos{File: display, Line: line, Col: col}, ast.CodeEvent, "malformed JSON event: %v", err))
-			continue
+			errs = append(errs, err)
 		}
-		events = append(events, Event{Source: fmt.Sprintf("%s:%d", display, line), Raw: string(text), Value: v, SourceType: sourceType, Set: display})
+		if ev != nil {
+			events = append(events, *ev)
+		}
 	}
 	if err := sc.Err(); err != nil {
 		errs = append(errs, ast.Errorf(ast.Pos{File: display, Line: line + 1}, ast.CodeIO, "%v", err))

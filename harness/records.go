@@ -1,14 +1,11 @@
 package harness
 
 import (
-	"bufio"
-	"bytes"
 	"fmt"
 
 	"github.com/concordsec/concord/ast"
 	"github.com/concordsec/concord/portable"
 	"github.com/concordsec/concord/sourcetype"
-	"github.com/concordsec/concord/stream"
 )
 
 // textSourceType reports whether events of the sourcetype are text lines
@@ -24,24 +21,9 @@ func textSourceType(name string) bool {
 // parseTextEvents reads a file of text events, one a line (blank lines
 // skipped), as Splunk indexes them.
 func parseTextEvents(path string, data []byte, sourceType string) ([]Event, ast.ErrorList) {
-	var events []Event
-	var errs ast.ErrorList
-	display := stream.DisplayPath(path)
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 0, 1<<20), 64<<20)
-	line := 0
-	for sc.Scan() {
-		line++
-		text := string(bytes.TrimSpace(sc.Bytes()))
-		if text == "" {
-			continue
-		}
-		events = append(events, Event{Source: fmt.Sprintf("%s:%d", display, line), Raw: text, Value: ast.String(text), SourceType: sourceType, Set: display})
-	}
-	if err := sc.Err(); err != nil {
-		errs = append(errs, ast.Errorf(ast.Pos{File: display, Line: line + 1}, ast.CodeIO, "%v", err))
-	}
-	return events, errs
+	return eachLine(path, data, func(display string, line int, _, text []byte) (*Event, *ast.Error) {
+		return &Event{Source: fmt.Sprintf("%s:%d", display, line), Raw: string(text), Value: ast.String(string(text)), SourceType: sourceType, Set: display}, nil
+	})
 }
 
 // recordEvents gives the text records among events (a Splunk rule's attack

@@ -1,57 +1,82 @@
 #include "textflag.h"
 
-// STEP compares the 16 bytes at off(SI) with either byte of each of four
-// groups (X8/X9, X10/X11, X12/X13, X14/X3), the quote (X4) and the backslash
-// (X5), and ORs each result's 16 bits, shifted off places, into R8-R13; X7
-// gathers the bytes for their high bits.
+// SSE2: each of the 16 bytes at off(SI) is compared with a group's two
+// bytes (GROUP16) or one (ONE16); the result's 16 bits, shifted off places,
+// are ORed into acc. X0 holds the text, X1 and X2 are scratch.
+#define GROUP16(a, b, acc, off) \
+	MOVO X0, X1; \
+	PCMPEQB a, X1; \
+	MOVO X0, X2; \
+	PCMPEQB b, X2; \
+	POR X2, X1; \
+	PMOVMSKB X1, AX; \
+	SHLQ $off, AX; \
+	ORQ AX, acc
+
+#define ONE16(a, acc, off) \
+	MOVO X0, X1; \
+	PCMPEQB a, X1; \
+	PMOVMSKB X1, AX; \
+	SHLQ $off, AX; \
+	ORQ AX, acc
+
+// STEP: the groups X8/X9, X10/X11, X12/X13, X14/X3 into R8-R11, the quote
+// X4 into R12, the backslash X5 into R13; X7 gathers the bytes for their
+// high bits.
 #define STEP(off) \
 	MOVOU off(SI), X0; \
 	POR X0, X7; \
-	MOVO X0, X1; \
-	PCMPEQB X8, X1; \
-	MOVO X0, X2; \
-	PCMPEQB X9, X2; \
-	POR X2, X1; \
-	PMOVMSKB X1, AX; \
+	GROUP16(X8, X9, R8, off); \
+	GROUP16(X10, X11, R9, off); \
+	GROUP16(X12, X13, R10, off); \
+	GROUP16(X14, X3, R11, off); \
+	ONE16(X4, R12, off); \
+	ONE16(X5, R13, off)
+
+// AVX2: the same, 32 bytes at a time in Y registers.
+#define GROUP32(a, b, acc, off) \
+	VPCMPEQB a, Y0, Y1; \
+	VPCMPEQB b, Y0, Y2; \
+	VPOR Y2, Y1, Y1; \
+	VPMOVMSKB Y1, AX; \
 	SHLQ $off, AX; \
-	ORQ AX, R8; \
-	MOVO X0, X1; \
-	PCMPEQB X10, X1; \
-	MOVO X0, X2; \
-	PCMPEQB X11, X2; \
-	POR X2, X1; \
-	PMOVMSKB X1, AX; \
+	ORQ AX, acc
+
+#define ONE32(a, acc, off) \
+	VPCMPEQB a, Y0, Y1; \
+	VPMOVMSKB Y1, AX; \
 	SHLQ $off, AX; \
-	ORQ AX, R9; \
-	MOVO X0, X1; \
-	PCMPEQB X12, X1; \
-	MOVO X0, X2; \
-	PCMPEQB X13, X2; \
-	POR X2, X1; \
-	PMOVMSKB X1, AX; \
-	SHLQ $off, AX; \
-	ORQ AX, R10; \
-	MOVO X0, X1; \
-	PCMPEQB X14, X1; \
-	MOVO X0, X2; \
-	PCMPEQB X3, X2; \
-	POR X2, X1; \
-	PMOVMSKB X1, AX; \
-	SHLQ $off, AX; \
-	ORQ AX, R11; \
-	MOVO X0, X1; \
-	PCMPEQB X4, X1; \
-	PMOVMSKB X1, AX; \
-	SHLQ $off, AX; \
-	ORQ AX, R12; \
-	PCMPEQB X5, X0; \
-	PMOVMSKB X0, AX; \
-	SHLQ $off, AX; \
-	ORQ AX, R13
+	ORQ AX, acc
+
+#define STEP32(off) \
+	VMOVDQU off(SI), Y0; \
+	VPOR Y0, Y7, Y7; \
+	GROUP32(Y8, Y9, R8, off); \
+	GROUP32(Y10, Y11, R9, off); \
+	GROUP32(Y12, Y13, R10, off); \
+	GROUP32(Y14, Y3, R11, off); \
+	ONE32(Y4, R12, off); \
+	ONE32(Y5, R13, off)
+
+#define ZERO \
+	XORQ R8, R8; \
+	XORQ R9, R9; \
+	XORQ R10, R10; \
+	XORQ R11, R11; \
+	XORQ R12, R12; \
+	XORQ R13, R13
+
+#define STORE \
+	MOVQ R8, 0(DI); \
+	MOVQ R9, 8(DI); \
+	MOVQ R10, 16(DI); \
+	MOVQ R11, 24(DI); \
+	MOVQ R12, 32(DI); \
+	MOVQ R13, 40(DI)
 
 // func maskBlocksSSE2(text *byte, blocks int, vec *[160]byte, out *uint64) bool
 //
-// For each 64 bytes of text, six words (see scanSet.masks), 16 bytes a step.
+// For each 64 bytes of text, six words (see scanSet.masks).
 TEXT ·maskBlocksSSE2(SB), NOSPLIT, $0-33
 	MOVQ	text+0(FP), SI
 	MOVQ	blocks+8(FP), CX
@@ -72,22 +97,12 @@ TEXT ·maskBlocksSSE2(SB), NOSPLIT, $0-33
 	JZ	done
 
 loop:
-	XORQ	R8, R8
-	XORQ	R9, R9
-	XORQ	R10, R10
-	XORQ	R11, R11
-	XORQ	R12, R12
-	XORQ	R13, R13
+	ZERO
 	STEP(0)
 	STEP(16)
 	STEP(32)
 	STEP(48)
-	MOVQ	R8, 0(DI)
-	MOVQ	R9, 8(DI)
-	MOVQ	R10, 16(DI)
-	MOVQ	R11, 24(DI)
-	MOVQ	R12, 32(DI)
-	MOVQ	R13, 40(DI)
+	STORE
 	ADDQ	$64, SI
 	ADDQ	$48, DI
 	DECQ	CX
@@ -98,44 +113,6 @@ done:
 	TESTL	AX, AX
 	SETNE	ret+32(FP)
 	RET
-
-// STEP32 is STEP with AVX2, 32 bytes at off(SI): groups Y8/Y9, Y10/Y11,
-// Y12/Y13, Y14/Y3, the quote Y4, the backslash Y5, high bits into Y7.
-#define STEP32(off) \
-	VMOVDQU off(SI), Y0; \
-	VPOR Y0, Y7, Y7; \
-	VPCMPEQB Y8, Y0, Y1; \
-	VPCMPEQB Y9, Y0, Y2; \
-	VPOR Y2, Y1, Y1; \
-	VPMOVMSKB Y1, AX; \
-	SHLQ $off, AX; \
-	ORQ AX, R8; \
-	VPCMPEQB Y10, Y0, Y1; \
-	VPCMPEQB Y11, Y0, Y2; \
-	VPOR Y2, Y1, Y1; \
-	VPMOVMSKB Y1, AX; \
-	SHLQ $off, AX; \
-	ORQ AX, R9; \
-	VPCMPEQB Y12, Y0, Y1; \
-	VPCMPEQB Y13, Y0, Y2; \
-	VPOR Y2, Y1, Y1; \
-	VPMOVMSKB Y1, AX; \
-	SHLQ $off, AX; \
-	ORQ AX, R10; \
-	VPCMPEQB Y14, Y0, Y1; \
-	VPCMPEQB Y3, Y0, Y2; \
-	VPOR Y2, Y1, Y1; \
-	VPMOVMSKB Y1, AX; \
-	SHLQ $off, AX; \
-	ORQ AX, R11; \
-	VPCMPEQB Y4, Y0, Y1; \
-	VPMOVMSKB Y1, AX; \
-	SHLQ $off, AX; \
-	ORQ AX, R12; \
-	VPCMPEQB Y5, Y0, Y1; \
-	VPMOVMSKB Y1, AX; \
-	SHLQ $off, AX; \
-	ORQ AX, R13
 
 // func maskBlocksAVX2(text *byte, blocks int, vec *[160]byte, out *uint64) bool
 TEXT ·maskBlocksAVX2(SB), NOSPLIT, $0-33
@@ -158,20 +135,10 @@ TEXT ·maskBlocksAVX2(SB), NOSPLIT, $0-33
 	JZ	avxdone
 
 avxloop:
-	XORQ	R8, R8
-	XORQ	R9, R9
-	XORQ	R10, R10
-	XORQ	R11, R11
-	XORQ	R12, R12
-	XORQ	R13, R13
+	ZERO
 	STEP32(0)
 	STEP32(32)
-	MOVQ	R8, 0(DI)
-	MOVQ	R9, 8(DI)
-	MOVQ	R10, 16(DI)
-	MOVQ	R11, 24(DI)
-	MOVQ	R12, 32(DI)
-	MOVQ	R13, 40(DI)
+	STORE
 	ADDQ	$64, SI
 	ADDQ	$48, DI
 	DECQ	CX
