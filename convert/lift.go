@@ -214,7 +214,6 @@ func (l *lifter) lift(x ast.Expr) (portable.Expr, error) {
 			}
 			if n.Op == ast.Or {
 				l.raising(y, "in an `or` the portable form goes on to the other tests")
-				l.raisingGets(y, "in an `or` the portable form goes on to the other tests")
 			}
 			xs = append(xs, p)
 		}
@@ -228,7 +227,6 @@ func (l *lifter) lift(x ast.Expr) (portable.Expr, error) {
 			return nil, err
 		}
 		l.raising(n.X, "under `not` the portable form matches such an event")
-		l.raisingGets(n.X, "under `not` the portable form matches such an event")
 		return &portable.Not{X: p}, nil
 	case *ast.Cond:
 		if y, ok, err := l.cond(n, l.lift); ok {
@@ -240,7 +238,6 @@ func (l *lifter) lift(x ast.Expr) (portable.Expr, error) {
 			return nil, err
 		}
 		l.raising(n.If, "as an `if`'s test the portable form takes the other branch on such an event")
-		l.raisingGets(n.If, "as an `if`'s test the portable form takes the other branch on such an event")
 		a, err := l.lift(n.Then)
 		if err != nil {
 			return nil, err
@@ -480,13 +477,14 @@ func (l *lifter) helperTest(n *ast.Helper, op portable.Op) (portable.Expr, error
 	return l.atom(f, op, vals, fold, n)
 }
 
-// raising lists the lossy point of a Python test x that raises on a value
-// that is not a string, where the portable form, whose test is false there,
-// goes on to a match (how says where).
-// A test that reads no field of its own (through a helper's local, say)
-// gets none: a lossy point without fields would accept those mutants of
-// every field.
+// raising lists the lossy points of a Python test x that raises where the
+// portable form, whose test is false there, goes on to a match (how says
+// where): a str method on a value that is not a string, and dict.get on one
+// that is not a dict (raisingGets). A test that reads no field of its own
+// (through a helper's local, say) gets none: a lossy point without fields
+// would accept those mutants of every field.
 func (l *lifter) raising(x ast.Expr, where string) {
+	l.raisingGets(x, where)
 	fields := fieldsOf(x)
 	if l.rule.Platform != ast.Panther || !raises(x) || len(fields) == 0 {
 		return
