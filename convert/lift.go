@@ -390,14 +390,7 @@ func (l *lifter) lift(x ast.Expr) (portable.Expr, error) {
 		if err == nil && !fold {
 			// A field read for its truth: Python truthiness (a non-empty
 			// string, a non-zero number, a non-empty list...).
-			ex, err := l.atom(f, portable.Exists, nil, false, x)
-			if err != nil {
-				return nil, err
-			}
-			empty, _ := l.atom(f, portable.Eq, []string{""}, false, x)
-			l.lossy = append(l.lossy, portable.Lossy{Fields: []string{strings.Join(f, ".")}, Either: true, Kinds: []string{"array", "number-as-string", "string-as-number", "assignment", "key-case"},
-				Reason: "The rule tests the value's truth; the conversion tests that it is present and not empty, which differs for 0, false and empty lists or objects."})
-			return &portable.And{Xs: []portable.Expr{ex, &portable.Not{X: empty}}}, nil
+			return l.truth(f, x)
 		}
 	}
 	return nil, l.fail(x, "outside the field-condition subset")

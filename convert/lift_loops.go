@@ -1004,15 +1004,18 @@ func (l *lifter) cond(n *ast.Cond, branch func(ast.Expr) (portable.Expr, error))
 	return nil, false, nil
 }
 
-// truth is Python truthiness of a field as "present and not empty" (see
-// lift's reading of a field for its truth), with its lossy point.
+// truth is Python truthiness of a field as "present, not empty and not
+// false", with its lossy point. A JSON false is common where a flag is read
+// for its truth (CloudTrail's readOnly, publiclyAccessible), so it is tested;
+// 0 and empty lists or objects are not.
 func (l *lifter) truth(f []string, src ast.Expr) (portable.Expr, error) {
 	ex, err := l.atom(f, portable.Exists, nil, false, src)
 	if err != nil {
 		return nil, err
 	}
 	empty, _ := l.atom(f, portable.Eq, []string{""}, false, src)
+	isFalse, _ := l.atom(f, portable.Bool, []string{"false"}, false, src)
 	l.lossy = appendOnce(l.lossy, portable.Lossy{Fields: []string{l.lossName(f)}, Either: true, Kinds: []string{"array", "number-as-string", "string-as-number", "assignment", "key-case"},
-		Reason: "The rule tests the value's truth; the conversion tests that it is present and not empty, which differs for 0, false and empty lists or objects."})
-	return &portable.And{Xs: []portable.Expr{ex, &portable.Not{X: empty}}}, nil
+		Reason: "The rule tests the value's truth; the conversion tests that it is present, not empty and not false, which differs for 0 and empty lists or objects."})
+	return &portable.And{Xs: []portable.Expr{ex, &portable.Not{X: empty}, &portable.Not{X: isFalse}}}, nil
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/concordsec/concord/ast"
 	"github.com/concordsec/concord/harness"
 	"github.com/concordsec/concord/portable"
 )
@@ -48,7 +49,7 @@ func TestCondition(t *testing.T) {
 		// mvfind over an mvappend of fields, tested through if(c, "true", "false").
 		{scCloud + "aws_s3_bucket_made_public.yml", `(eventSource ieq "s3.amazonaws.com" and eventName ieq "PutBucketAcl"|"PutBucketPolicy" and success and (any requestParameters.AccessControlPolicy.AccessControlList.Grant[] (Grantee.URI isuffix "/groups/global/AllUsers"|"/groups/global/AuthenticatedUsers") or any requestParameters.bucketPolicy.Statement[] (Principal eq "*" or Principal.AWS eq "*" or any Principal.AWS[] (eq "*"))))`},
 		{paCT + "aws_cloudtrail_logging_stopped_or_deleted.yml", `(success and eventName eq "StopLogging"|"DeleteTrail" and not userIdentity.sessionContext.sessionIssuer.userName eq "AWSControlTowerExecution")`},
-		{paCT + "aws_console_login_no_mfa.yml", `(eventName eq "ConsoleLogin" and responseElements.ConsoleLogin eq "Success" and additionalEventData.MFAUsed eq "No" and not (additionalEventData.SamlProviderArn exists and not additionalEventData.SamlProviderArn eq ""))`},
+		{paCT + "aws_console_login_no_mfa.yml", `(eventName eq "ConsoleLogin" and responseElements.ConsoleLogin eq "Success" and additionalEventData.MFAUsed eq "No" and not (additionalEventData.SamlProviderArn exists and not additionalEventData.SamlProviderArn eq "" and not additionalEventData.SamlProviderArn bool "false"))`},
 	} {
 		got, _, err := Condition(compiled(t, c.file).Rule)
 		if err != nil {
@@ -246,5 +247,40 @@ func TestLiftRaisingGets(t *testing.T) {
 				t.Errorf("dict.get lossy points %q, want %q", got, tc.want)
 			}
 		})
+	}
+}
+
+// A field read for its truth (Python's bool()) lifts to present, not empty
+// and not the JSON false: CloudTrail writes flags such as
+// responseElements.publiclyAccessible as booleans, and a conversion taking
+// false for true would match every event that has the flag. 0 and empty
+// lists or objects stay a lossy point.
+func TestLiftTruth(t *testing.T) {
+	c := pantherRule(t, "def rule(event):\n    return bool(event.deep_get(\"responseElements\", \"publiclyAccessible\"))\n")
+	got, lossy, err := Condition(c.Rule)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		event string
+		want  bool
+	}{
+		{`{"responseElements":{"publiclyAccessible":true}}`, true},
+		{`{"responseElements":{"publiclyAccessible":false}}`, false},
+		{`{"responseElements":{"publiclyAccessible":"yes"}}`, true},
+		{`{"responseElements":{"publiclyAccessible":""}}`, false},
+		{`{"responseElements":{"publiclyAccessible":null}}`, false},
+		{`{"responseElements":{}}`, false},
+	} {
+		v, err := ast.ParseJSON([]byte(tc.event))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h := portable.Holds(got, v); h != tc.want {
+			t.Errorf("%s: %v, want %v (%s)", tc.event, h, tc.want, portable.String(got))
+		}
+	}
+	if !slices.ContainsFunc(lossy, func(p portable.Lossy) bool { return strings.Contains(p.Reason, "differs for 0 and empty lists") }) {
+		t.Errorf("no truth lossy point in %v", lossy)
 	}
 }
