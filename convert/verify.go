@@ -47,9 +47,12 @@ func Verify(src, dst *harness.Compiled, lossy []portable.Lossy, extra []harness.
 		return nil, errs, err
 	}
 	v := &Verification{Comparison: cmp, Pair: harness.Pair{Splunk: s.Rule.File, Panther: p.Rule.File}}
+	keyCase := false
 	for _, l := range lossy {
 		v.Pair.Accept = append(v.Pair.Accept, accepts(l, src.Rule.Platform)...)
+		keyCase = keyCase || slices.Contains(l.Kinds, "key-case")
 	}
+	spell := spellings(s.Rule)
 	for i, e := range cmp.Events {
 		if f, ok := splitField(e.Source); ok {
 			// What separates the set's groups decides it (and its mutants),
@@ -57,11 +60,77 @@ func Verify(src, dst *harness.Compiled, lossy []portable.Lossy, extra []harness.
 			cmp.Events[i].DecidingFields = append(e.DecidingFields, f)
 			e = cmp.Events[i]
 		}
+		if !e.Agree && v.Pair.Accepts(e) == nil && keyCase && keyCaseOnly(s, p, e, spell) {
+			// An event (a rule's test, or a mutant of one) that spells a
+			// key in another case than the search shows key case as a
+			// key-case mutant does.
+			cmp.Events[i].Kind = "key-case"
+			e = cmp.Events[i]
+		}
 		if !e.Agree && v.Pair.Accepts(e) == nil {
 			v.Unaccepted++
 		}
 	}
 	return v, errs, nil
+}
+
+// spellings maps each key of the raw fields the Splunk search reads, lower
+// case, to its spelling there.
+func spellings(s *ast.Rule) map[string]string {
+	out := map[string]string{}
+	for _, f := range harness.ReadFields(s, nil) {
+		for _, k := range strings.Split(f, ".") {
+			k = strings.TrimSuffix(k, "{}")
+			out[strings.ToLower(k)] = k
+		}
+	}
+	return out
+}
+
+// keyCaseOnly reports whether the two rules agree on e's event once its keys
+// are spelled as the search spells them: what they disagreed on was then the
+// case of a key.
+func keyCaseOnly(s, p *harness.Compiled, e harness.CompareEvent, spell map[string]string) bool {
+	if e.Level != "" || e.Event.Kind() != ast.KindObject {
+		return false
+	}
+	v, changed := respell(e.Event, spell)
+	if !changed {
+		return false
+	}
+	cmp, err := harness.CompareWith(s, p, []harness.Event{{Source: e.Source, Raw: ast.JSON(v), Value: v}}, harness.CompareOptions{NoMutants: true})
+	return err == nil && len(cmp.Events) == 1 && cmp.Events[0].Agree
+}
+
+// respell is v with the keys spell knows in another case spelled its way,
+// where the object has no key of that spelling already.
+func respell(v ast.Value, spell map[string]string) (ast.Value, bool) {
+	switch v.Kind() {
+	case ast.KindObject:
+		o := v.AsObject()
+		out := &ast.Object{}
+		changed := false
+		for i, k := range o.Keys {
+			val, c := respell(o.Vals[i], spell)
+			changed = changed || c
+			if s, ok := spell[strings.ToLower(k)]; ok && s != k && !slices.Contains(o.Keys, s) {
+				k, changed = s, true
+			}
+			out.Keys = append(out.Keys, k)
+			out.Vals = append(out.Vals, val)
+		}
+		return ast.ObjectOf(out), changed
+	case ast.KindList:
+		var out []ast.Value
+		changed := false
+		for _, e := range v.AsList() {
+			val, c := respell(e, spell)
+			changed = changed || c
+			out = append(out, val)
+		}
+		return ast.List(out...), changed
+	}
+	return v, false
 }
 
 // accepts turns a lossy point into the accepted differences it allows: the

@@ -1,8 +1,10 @@
 package convert
 
 import (
+	"strings"
 	"testing"
 
+	"github.com/concordsec/concord/ast"
 	"github.com/concordsec/concord/harness"
 	"github.com/concordsec/concord/portable"
 )
@@ -48,5 +50,54 @@ func TestAccepts(t *testing.T) {
 	}
 	if a = accepts(KeyCase, "splunk"); len(a) != 2 || a[0].Splunk == a[1].Splunk {
 		t.Errorf("either: %+v", a)
+	}
+}
+
+// An event that spells a key the search reads in another case (a rule's
+// own test written with lower-case keys) disagrees as a key-case mutant
+// does; with KeyCase listed, verification takes it for one when the rules
+// agree on the event spelled as the search spells its fields, and only
+// then.
+func TestVerifyKeyCaseOfGivenEvents(t *testing.T) {
+	pa := compiled(t, paCT+"aws_s3_bucket_versioning_suspended.yml")
+	sc := compiled(t, scCloud+"aws_s3_bucket_versioning_suspended.yml")
+	evs, _ := harness.RuleEvents(pa.Rule)
+	var tp ast.Value
+	for _, e := range evs {
+		if strings.Contains(e.Source, "Versioning suspended from the console") {
+			tp = e.Value
+		}
+	}
+	if tp.Kind() != ast.KindObject {
+		t.Fatal("no true positive test")
+	}
+	// eventname instead of eventName: Panther finds it, Splunk does not.
+	o := tp.AsObject().Clone()
+	for i, k := range o.Keys {
+		if k == "eventName" {
+			o.Keys[i] = "eventname"
+		}
+	}
+	v := ast.ObjectOf(o)
+	extra := []harness.Event{{Source: "lower-case key", Raw: ast.JSON(v), Value: v}}
+	ver, _, err := Verify(pa, sc, []portable.Lossy{KeyCase}, extra, harness.CompareOptions{NoMutants: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found bool
+	for _, e := range ver.Comparison.Events {
+		if e.Source == "lower-case key" {
+			found = true
+			if e.Agree || e.Kind != "key-case" {
+				t.Errorf("lower-case key: agree %v, kind %q", e.Agree, e.Kind)
+			}
+		}
+	}
+	if !found || ver.Unaccepted != 0 {
+		t.Errorf("found %v, %d unaccepted", found, ver.Unaccepted)
+	}
+	ver, _, err = Verify(pa, sc, nil, extra, harness.CompareOptions{NoMutants: true})
+	if err != nil || ver.Unaccepted == 0 {
+		t.Errorf("without KeyCase: %v, %d unaccepted", err, ver.Unaccepted)
 	}
 }
