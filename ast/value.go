@@ -99,6 +99,22 @@ func (o *Object) SetPath(path []string, v Value) {
 	o.Set(path[len(path)-1], v)
 }
 
+// DeletePath removes the key at the end of path, if the objects on the way
+// are there.
+func (o *Object) DeletePath(path []string) {
+	if len(path) == 0 {
+		return
+	}
+	for _, k := range path[:len(path)-1] {
+		next, ok := o.Get(k)
+		if !ok || next.Kind() != KindObject {
+			return
+		}
+		o = next.AsObject()
+	}
+	o.Delete(path[len(path)-1])
+}
+
 // Set replaces or appends a key.
 func (o *Object) Set(key string, v Value) {
 	for i, k := range o.Keys {

@@ -50,3 +50,15 @@ func TestSetPath(t *testing.T) {
 		t.Errorf("got %s", got)
 	}
 }
+
+func TestDeletePath(t *testing.T) {
+	v, _ := ParseJSON([]byte(`{"a":{"b":1,"d":2},"c":"x"}`))
+	o := v.AsObject()
+	o.DeletePath([]string{"a", "b"})
+	o.DeletePath([]string{"c", "e"}) // a string on the way: nothing to delete
+	o.DeletePath([]string{"z", "y"})
+	o.DeletePath(nil)
+	if got := JSON(v); got != `{"a":{"d":2},"c":"x"}` {
+		t.Errorf("got %s", got)
+	}
+}

@@ -227,16 +227,9 @@ func deepClone(o *ast.Object) *ast.Object {
 
 // setOrDrop sets a nested key or removes it.
 func setOrDrop(o *ast.Object, path []string, v ast.Value, drop bool) {
-	if !drop {
+	if drop {
+		o.DeletePath(path)
+	} else {
 		o.SetPath(path, v)
-		return
 	}
-	for _, k := range path[:len(path)-1] {
-		next, ok := o.Get(k)
-		if !ok || next.Kind() != ast.KindObject {
-			return
-		}
-		o = next.AsObject()
-	}
-	o.Delete(path[len(path)-1])
 }

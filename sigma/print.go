@@ -203,59 +203,55 @@ type printer struct {
 	used   map[string]bool
 }
 
+// junction lowers an and (and) or an or of xs, flattening nested ones of
+// the same kind and folding constants.
+func (p *printer) junction(ys []portable.Expr, and bool) (sNode, error) {
+	var xs []sNode
+	for _, y := range ys {
+		s, err := p.lower(y)
+		if err != nil {
+			return nil, err
+		}
+		switch s := s.(type) {
+		case sConst:
+			if bool(s) != and {
+				return s, nil // false in an and, true in an or
+			}
+		case *sAnd:
+			if !and {
+				xs = append(xs, s)
+				continue
+			}
+			xs = append(xs, s.xs...)
+		case *sOr:
+			if and {
+				xs = append(xs, s)
+				continue
+			}
+			xs = append(xs, s.xs...)
+		default:
+			xs = append(xs, s)
+		}
+	}
+	switch len(xs) {
+	case 0:
+		return sConst(and), nil
+	case 1:
+		return xs[0], nil
+	}
+	if and {
+		return &sAnd{xs}, nil
+	}
+	return &sOr{xs}, nil
+}
+
 // lower turns a portable condition into Sigma's terms.
 func (p *printer) lower(x portable.Expr) (sNode, error) {
 	switch x := x.(type) {
 	case *portable.And:
-		var xs []sNode
-		for _, y := range x.Xs {
-			s, err := p.lower(y)
-			if err != nil {
-				return nil, err
-			}
-			switch s := s.(type) {
-			case sConst:
-				if !s {
-					return sConst(false), nil
-				}
-			case *sAnd:
-				xs = append(xs, s.xs...)
-			default:
-				xs = append(xs, s)
-			}
-		}
-		switch len(xs) {
-		case 0:
-			return sConst(true), nil
-		case 1:
-			return xs[0], nil
-		}
-		return &sAnd{xs}, nil
+		return p.junction(x.Xs, true)
 	case *portable.Or:
-		var xs []sNode
-		for _, y := range x.Xs {
-			s, err := p.lower(y)
-			if err != nil {
-				return nil, err
-			}
-			switch s := s.(type) {
-			case sConst:
-				if s {
-					return sConst(true), nil
-				}
-			case *sOr:
-				xs = append(xs, s.xs...)
-			default:
-				xs = append(xs, s)
-			}
-		}
-		switch len(xs) {
-		case 0:
-			return sConst(false), nil
-		case 1:
-			return xs[0], nil
-		}
-		return &sOr{xs}, nil
+		return p.junction(x.Xs, false)
 	case *portable.Not:
 		s, err := p.lower(x.X)
 		if err != nil {

@@ -628,7 +628,7 @@ func variants(x portable.Expr) []variant {
 	add := func(path []string, kind string, v ast.Value, remove bool) {
 		out = append(out, variant{field: strings.Join(path, "."), kind: kind, apply: func(o *ast.Object) {
 			if remove {
-				deletePath(o, path)
+				o.DeletePath(path)
 			} else {
 				o.SetPath(path, v)
 			}
@@ -801,16 +801,6 @@ func matching(a *portable.Atom) []string {
 	return out
 }
 
-func deletePath(o *ast.Object, path []string) {
-	for _, k := range path[:len(path)-1] {
-		next, ok := o.Get(k)
-		if !ok || next.Kind() != ast.KindObject {
-			return
-		}
-		o = next.AsObject()
-	}
-	o.Delete(path[len(path)-1])
-}
 
 // TestPrintKnowledgeMatchesSourcetype: the names the printer reads through
 // spath are exactly those concord's sourcetype knowledge sets (a raw key
