@@ -30,16 +30,9 @@ func withLogType(r *ast.Rule, evs []harness.Event) []harness.Event {
 	if r.Platform != ast.Panther || r.Scheduled || !readsUDM(r) {
 		return evs
 	}
-	l := &lifter{rule: r}
-	if l.dataModel() == nil {
+	lt, m := modelOf(r)
+	if m == nil {
 		return evs
-	}
-	lt := ""
-	for _, t := range r.LogTypes {
-		if harness.DataModelsFor(r.File).ByLogType[t] != nil {
-			lt = t
-			break
-		}
 	}
 	out := make([]harness.Event, len(evs))
 	for i, ev := range evs {
@@ -75,19 +68,26 @@ func readsUDM(r *ast.Rule) bool {
 
 // dataModel is the enabled data model of the rule's log type, nil when none.
 func (l *lifter) dataModel() *eval.DataModel {
-	if l.rule.Platform != ast.Panther {
-		return nil
+	_, m := modelOf(l.rule)
+	return m
+}
+
+// modelOf is the data model of a Panther rule's first log type that has
+// one, with that log type.
+func modelOf(r *ast.Rule) (string, *eval.DataModel) {
+	if r.Platform != ast.Panther {
+		return "", nil
 	}
-	dms := harness.DataModelsFor(l.rule.File)
+	dms := harness.DataModelsFor(r.File)
 	if dms == nil {
-		return nil
+		return "", nil
 	}
-	for _, lt := range l.rule.LogTypes {
+	for _, lt := range r.LogTypes {
 		if m := dms.ByLogType[lt]; m != nil {
-			return m
+			return lt, m
 		}
 	}
-	return nil
+	return "", nil
 }
 
 // udmName reads event.udm("NAME") with one constant key.

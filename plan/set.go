@@ -30,8 +30,10 @@ type Set struct {
 	byPlan  [][]int
 	planOf  []int // the plan of each indexed clause
 	// always are the plans checked on every event: not indexed, or with a
-	// kind check in an indexed clause, which the index does not judge.
-	always []int
+	// kind check in an indexed clause, which the index does not judge;
+	// isAlways says it of each plan.
+	always   []int
+	isAlways []bool
 }
 
 // indexKey is what the indexed clauses expect of one key's values; its lists
@@ -105,9 +107,11 @@ func NewSet(plans []*Plan) *Set {
 			}
 		}
 	}
+	s.isAlways = make([]bool, len(plans))
 	for i, ids := range s.byPlan {
 		if len(ids) == 0 || slices.ContainsFunc(ids, func(j int) bool { return len(s.indexed[j].kinds) > 0 }) {
 			s.always = append(s.always, i)
+			s.isAlways[i] = true
 		}
 	}
 	// Keys searched ignoring case give the occurrences of their exact
@@ -202,7 +206,7 @@ func (c *Checker) Keep(dst []int, raw []byte) []int {
 	// Only the plans the index passed, and those it cannot judge, are left.
 	from := len(dst)
 	for _, i := range c.ready {
-		if !slices.Contains(s.always, i) && s.Plans[i].maybe(raw, &c.h) {
+		if !s.isAlways[i] && s.Plans[i].maybe(raw, &c.h) {
 			dst = append(dst, i)
 		}
 	}
