@@ -801,7 +801,6 @@ func matching(a *portable.Atom) []string {
 	return out
 }
 
-
 // TestPrintKnowledgeMatchesSourcetype: the names the printer reads through
 // spath are exactly those concord's sourcetype knowledge sets (a raw key
 // with one of these names is not what a search reading the name sees), and
