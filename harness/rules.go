@@ -51,6 +51,11 @@ func classifyType(path string) (fileKind, string) {
 	if abs, err := filepath.Abs(path); err == nil {
 		path = abs
 	}
+	if t, ok := topKeys(data)["AnalysisType"]; ok {
+		// Most trees hold far more files than rules (data models, tests,
+		// stories); a full YAML parse of each cost more than loading the rules.
+		return analysisKind(t), t
+	}
 	var top map[string]any
 	if yaml.Unmarshal(data, &top) != nil {
 		// A file that is not even YAML is reported by the front end that reads it,
@@ -64,10 +69,7 @@ func classifyType(path string) (fileKind, string) {
 		return notARule, ""
 	}
 	if t, ok := top["AnalysisType"].(string); ok {
-		if t == "rule" || t == "scheduled_rule" {
-			return pantherRule, t
-		}
-		return notARule, t
+		return analysisKind(t), t
 	}
 	if _, ok := top["search"]; ok {
 		if _, ok := top["name"]; ok && strings.Contains(filepath.ToSlash(path), "/detections/") {
@@ -75,6 +77,47 @@ func classifyType(path string) (fileKind, string) {
 		}
 	}
 	return notARule, ""
+}
+
+func analysisKind(t string) fileKind {
+	if t == "rule" || t == "scheduled_rule" {
+		return pantherRule
+	}
+	return notARule
+}
+
+// topKeys returns the plain scalar values of the keys a YAML file's top-level
+// block mapping writes on lines of their own (`AnalysisType: rule`). A key
+// written any other way (quoted, in flow style, with a block value) is not
+// among them.
+func topKeys(data []byte) map[string]string {
+	keys := map[string]string{}
+	for line := range strings.Lines(string(data)) {
+		k, v, ok := strings.Cut(strings.TrimRight(line, "\r\n"), ":")
+		if !ok || k == "" || !isPlainKey(k) || v != "" && v[0] != ' ' && v[0] != '\t' {
+			continue
+		}
+		if i := strings.Index(v, " #"); i >= 0 {
+			v = v[:i]
+		}
+		v = strings.TrimSpace(v)
+		if len(v) >= 2 && (v[0] == '\'' || v[0] == '"') && v[len(v)-1] == v[0] && !strings.ContainsAny(v[1:len(v)-1], "\\'\"") {
+			v = v[1 : len(v)-1]
+		} else if v == "" || strings.ContainsAny(v[:1], "'\"&*!|>{[%@`") {
+			continue
+		}
+		keys[k] = v
+	}
+	return keys
+}
+
+func isPlainKey(k string) bool {
+	for _, r := range k {
+		if !(r == '_' || r == '-' || 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9') {
+			return false
+		}
+	}
+	return k[0] != '-'
 }
 
 // FindRules lists rule files under the given files or directories, sorted.
