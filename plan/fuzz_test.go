@@ -3,6 +3,8 @@ package plan_test
 import (
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -11,6 +13,7 @@ import (
 
 	"github.com/concordsec/concord/ast"
 	"github.com/concordsec/concord/harness"
+	"github.com/concordsec/concord/plan"
 )
 
 var (
@@ -258,4 +261,44 @@ func flipCase(r rune) rune {
 		return r + 32
 	}
 	return r
+}
+
+// TestSetKeepRandom builds events as FuzzMaybe does, from one fixture rule's
+// literals and keys at a time (with case, escapes and kinds of value varied),
+// and holds a Set of every fixture plan to each plan's own Maybe: the Set's
+// gate and key index may reject a plan only where its Maybe does.
+func TestSetKeepRandom(t *testing.T) {
+	rules := loadFixtures(t)
+	plans := make([]*plan.Plan, len(rules))
+	words := make([][]string, len(rules))
+	for i, r := range rules {
+		plans[i] = r.plan
+		words[i] = fuzzWordsFor(r)
+	}
+	set := plan.NewSet(plans)
+	rng := rand.New(rand.NewPCG(7, 8))
+	kept, dropped := 0, 0
+	for range 20000 {
+		data := make([]byte, 40)
+		for i := range data {
+			data[i] = byte(rng.IntN(256))
+		}
+		ri := rng.IntN(len(rules))
+		raw := []byte(fuzzEvent(&bytesIn{b: data}, rules[ri], words[ri]))
+		var want []int
+		for i, p := range plans {
+			if p.Maybe(raw) {
+				want = append(want, i)
+			}
+		}
+		got := set.Keep(nil, raw)
+		if !slices.Equal(got, want) {
+			t.Fatalf("%s:\nKeep = %v, Maybe = %v", raw, got, want)
+		}
+		kept += len(got)
+		dropped += len(plans) - len(got)
+	}
+	if kept == 0 || dropped == 0 {
+		t.Errorf("kept %d, dropped %d: the events test nothing", kept, dropped)
+	}
 }

@@ -34,6 +34,8 @@ type Set struct {
 	// isAlways says it of each plan.
 	always   []int
 	isAlways []bool
+
+	gate *gate
 }
 
 // indexKey is what the indexed clauses expect of one key's values; its lists
@@ -123,6 +125,9 @@ func NewSet(plans []*Plan) *Set {
 		}
 	}
 	s.scan = newKeyScan(scan)
+	if gateFast {
+		s.gate = newGate(plans)
+	}
 	return s
 }
 
@@ -172,6 +177,7 @@ type Checker struct {
 	passed []int
 	ready  []int
 	low    []byte
+	gate   gateState
 }
 
 // NewChecker returns a Checker for s.
@@ -182,6 +188,26 @@ func (s *Set) NewChecker() *Checker {
 // Keep appends to dst the indexes of the plans whose prefilter keeps raw: the
 // plans whose Maybe is true.
 func (c *Checker) Keep(dst []int, raw []byte) []int {
+	g := c.s.gate
+	if g == nil || !g.run(raw, &c.gate) {
+		return c.keep(dst, raw)
+	}
+	if !g.any(&c.gate) {
+		return dst
+	}
+	from := len(dst)
+	dst = c.keep(dst, raw)
+	out := dst[:from]
+	for _, i := range dst[from:] {
+		if g.passes(&c.gate, i) {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// keep is Keep without the gate.
+func (c *Checker) keep(dst []int, raw []byte) []int {
 	c.h.reset()
 	s := c.s
 	clear(c.pass)

@@ -1,0 +1,409 @@
+package plan
+
+import (
+	"encoding/binary"
+	"math/bits"
+	"slices"
+	"strings"
+)
+
+// gate rejects most events for all the plans of a Set at once, before the
+// Set's key index looks at them. Each plan lends it one clause whose literals
+// an event must hold (or whose kind check it must fail) for the clause to
+// hold; on an event that can hide nothing from a plain search (no backslash,
+// no non-ASCII byte: see hazards.clean) a plan none of whose literals is found
+// is rejected. Most events hold no literal of any plan, so they cost one pass.
+//
+// The pass is Teddy's (Hyperscan's multi-literal search): every literal is
+// put in one of 8 buckets, and tables a byte of the text indexes by its low
+// and high nibble give the buckets whose literals may have that byte at each
+// of four places; a position is a candidate where the four agree on a
+// bucket, and only candidates are compared with the bucket's literals. Each
+// literal offers the four bytes of its text that are rarest in CloudTrail
+// (tripleCost), so "DeleteTrail" does not stop on every "Delete".
+type gate struct {
+	entries []gateEntry
+	buckets [gateBuckets][]int // indexes into entries
+	tabs    gateTables
+	// clauses are the number of gated clauses of each plan: a plan passes
+	// once all of them have.
+	clauses []int
+	nClause int
+}
+
+const gateBuckets = 8
+
+// gatePlaces is the number of bytes of each literal the tables hold.
+const gatePlaces = 4
+
+// gateTables: for each place, a bucket mask by low nibble then by high
+// nibble, each 16 bytes written twice (AVX2 shuffles within 16-byte lanes).
+type gateTables [2 * gatePlaces][32]byte
+
+// gateEntry is one literal of the gate and what finding it does.
+type gateEntry struct {
+	lit lit
+	off int // where the bytes the tables hold start in lit.text
+	// clauses are passed by finding the literal (indexes into the gate's
+	// clauses); with kind set, only where it is a key whose value's kind
+	// allow does not accept.
+	clauses []gateClause
+	kind    bool
+	allow   uint8
+	window  window
+}
+
+type gateClause struct{ id, plan int }
+
+// window tests the bytes the tables hold for a literal, four at once: at p
+// the text holds them when (its four bytes | or) & and == want.
+type window struct{ or, and, want uint32 }
+
+func newWindow(l lit, off int) window {
+	var w window
+	for k := range gatePlaces {
+		if off+k >= len(l.text) {
+			continue
+		}
+		c := l.text[off+k]
+		w.and |= 0xff << (8 * k)
+		w.want |= uint32(c) << (8 * k)
+		if l.fold && 'a' <= c && c <= 'z' {
+			w.or |= 0x20 << (8 * k)
+		}
+	}
+	return w
+}
+
+func (w window) at(text []byte, p int) bool {
+	var x uint32
+	if p+4 <= len(text) {
+		x = binary.LittleEndian.Uint32(text[p:])
+	} else {
+		for k := 0; p+k < len(text); k++ {
+			x |= uint32(text[p+k]) << (8 * k)
+		}
+	}
+	return (x|w.or)&w.and == w.want
+}
+
+// newGate returns nil when no plan lends a clause or too many literals would
+// be searched for the pass to pay.
+func newGate(plans []*Plan) *gate {
+	g := &gate{clauses: make([]int, len(plans))}
+	for i, p := range plans {
+		for _, c := range gatedClauses(p) {
+			gc := gateClause{id: g.nClause, plan: i}
+			g.nClause++
+			g.clauses[i]++
+			for _, l := range c.lits {
+				g.add(gateEntry{lit: l}, gc)
+			}
+			for _, k := range c.kinds {
+				g.add(gateEntry{lit: k.key, kind: true, allow: k.allow}, gc)
+			}
+		}
+	}
+	if len(g.entries) == 0 || len(g.entries) > maxGateLits {
+		return nil
+	}
+	g.build()
+	return g
+}
+
+// maxGateLits bounds the literals searched: past a few per bucket, candidates
+// are many and each is compared with every literal of its buckets.
+const maxGateLits = 64
+
+func (g *gate) add(e gateEntry, c gateClause) {
+	for i := range g.entries {
+		// Finding "ConsoleLogin" in any case passes a clause that asks for
+		// it exactly, as it passes one that ignores case: the gate may pass
+		// more events than the plans keep, never fewer.
+		have := &g.entries[i]
+		same := have.lit == e.lit || have.lit.fold && have.lit == newLit(e.lit.text, true)
+		if same && have.kind == e.kind && have.allow == e.allow {
+			have.clauses = append(have.clauses, c)
+			return
+		}
+	}
+	e.clauses = []gateClause{c}
+	g.entries = append(g.entries, e)
+}
+
+// gatedClauses are the clauses of p the gate searches for: the two whose
+// literals look rarest. An event passes a clause without literals; one whose
+// text may hide them decides for itself.
+func gatedClauses(p *Plan) []*clause {
+	var cs []*clause
+	for i := range p.clauses {
+		if len(p.clauses[i].lits) > 0 {
+			cs = append(cs, &p.clauses[i])
+		}
+	}
+	slices.SortStableFunc(cs, func(a, b *clause) int { return clauseCost(a) - clauseCost(b) })
+	if len(cs) > 2 {
+		cs = cs[:2]
+	}
+	if len(cs) == 2 && clauseCost(cs[1]) > 4*clauseCost(cs[0]) {
+		cs = cs[:1]
+	}
+	return cs
+}
+
+// clauseCost guesses how often an event holds a literal of c: the commonest
+// of the trigrams the gate would search for.
+func clauseCost(c *clause) int {
+	cost := 0
+	for _, l := range c.lits {
+		cost += windowCost(l.text, rarestWindow(l.text, l.fold), l.fold)
+	}
+	for _, k := range c.kinds {
+		cost += windowCost(k.key.text, rarestWindow(k.key.text, k.key.fold), k.key.fold)
+	}
+	return cost
+}
+
+// build picks each literal's bytes and fills the buckets and tables.
+func (g *gate) build() {
+	for i := range g.entries {
+		e := &g.entries[i]
+		e.off = rarestWindow(e.lit.text, e.lit.fold)
+		e.window = newWindow(e.lit, e.off)
+	}
+	// Literals whose bytes are alike share buckets, so a bucket stands for
+	// few byte values at each place.
+	order := make([]int, len(g.entries))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int {
+		return strings.Compare(g.triple(a), g.triple(b))
+	})
+	for j, i := range order {
+		b := j * gateBuckets / len(order)
+		g.buckets[b] = append(g.buckets[b], i)
+		e := &g.entries[i]
+		bit := byte(1) << b
+		for k := range gatePlaces {
+			if e.off+k >= len(e.lit.text) {
+				// A short literal: any byte will do here.
+				for n := range 16 {
+					g.tabs.set(k, n, n, bit)
+				}
+				continue
+			}
+			c := e.lit.text[e.off+k]
+			g.tabs.set(k, int(c&15), int(c>>4), bit)
+			if e.lit.fold && 'a' <= c && c <= 'z' {
+				u := c - ('a' - 'A')
+				g.tabs.set(k, int(u&15), int(u>>4), bit)
+			}
+		}
+	}
+}
+
+func (t *gateTables) set(place, lo, hi int, bit byte) {
+	t[2*place][lo] |= bit
+	t[2*place][lo+16] |= bit
+	t[2*place+1][hi] |= bit
+	t[2*place+1][hi+16] |= bit
+}
+
+func (g *gate) triple(i int) string {
+	e := g.entries[i]
+	return e.lit.text[e.off:min(e.off+gatePlaces, len(e.lit.text))]
+}
+
+// commonTrigramCount is the number of trigrams in commonTrigrams.
+const commonTrigramCount = 4000
+
+// trigramRank is the place of each common trigram, most common first; foldRank
+// the best place of any case form of a lower-case one.
+var trigramRank, foldRank = func() (exact, fold map[string]int) {
+	exact, fold = map[string]int{}, map[string]int{}
+	for i := 0; i+3 <= len(commonTrigrams); i += 3 {
+		t := commonTrigrams[i : i+3]
+		exact[t] = i / 3
+		if _, ok := fold[asciiLower(t)]; !ok {
+			fold[asciiLower(t)] = i / 3
+		}
+	}
+	return exact, fold
+}()
+
+// rarestWindow is where the bytes of s the tables hold start: those least
+// common in CloudTrail by the ranks of bench/gen's trigrams (text shaped like
+// a real trail's), since the search stops at each occurrence.
+func rarestWindow(s string, fold bool) int {
+	best, bestCost := 0, -1
+	for i := 0; i == 0 || i+gatePlaces <= len(s); i++ {
+		cost := windowCost(s, i, fold)
+		if bestCost < 0 || cost < bestCost {
+			best, bestCost = i, cost
+		}
+	}
+	return best
+}
+
+// windowCost guesses how often the bytes of s from i, as many as the tables
+// hold, occur: no more often than either of their trigrams.
+func windowCost(s string, i int, fold bool) int {
+	return min(tripleCost(s, i, fold), tripleCost(s, i+1, fold))
+}
+
+// tripleCost guesses how often the trigram of s at i occurs: as Zipf's law
+// has it from its rank among the common ones, else rarely. A text shorter
+// than three bytes occurs often.
+func tripleCost(s string, i int, fold bool) int {
+	if i+3 > len(s) {
+		return 1_000_000
+	}
+	rank, ok := trigramRank[s[i:i+3]]
+	if fold {
+		rank, ok = foldRank[s[i:i+3]]
+	}
+	if !ok {
+		return 10
+	}
+	return 1_000_000 / (rank + 10)
+}
+
+// bucketsAt is the buckets whose literals may have their bytes at p (past
+// the text's end, a zero byte).
+func (t *gateTables) bucketsAt(text []byte, p int) byte {
+	b := byte(0xff)
+	for k := range gatePlaces {
+		var c byte
+		if p+k < len(text) {
+			c = text[p+k]
+		}
+		b &= t[2*k][c&15] & t[2*k+1][c>>4]
+	}
+	return b
+}
+
+// gateHazard bits: what fingerprint reports about the text besides the
+// candidates.
+const (
+	gateBackslash = 1 << iota
+	gateNonASCII
+)
+
+// fingerprintGo is fingerprint's definition: buckets[p] is bucketsAt(text,
+// p), and out[w] has bit j set when buckets[32w+j] is not zero, for every
+// position p of text; out must hold (len(text)+31)/32 words and buckets as
+// many bytes as those words have bits.
+func fingerprintGo(text []byte, t *gateTables, out []uint32, buckets []byte) (hazard int) {
+	return fingerprintFrom(text, 0, t, out, buckets)
+}
+
+// fingerprintFrom is fingerprintGo on the positions from 32*from on.
+func fingerprintFrom(text []byte, from int, t *gateTables, out []uint32, buckets []byte) (hazard int) {
+	clear(out[from : (len(text)+31)/32])
+	for p := 32 * from; p < len(text); p++ {
+		b := t.bucketsAt(text, p)
+		buckets[p] = b
+		if b != 0 {
+			out[p/32] |= 1 << (p % 32)
+		}
+		switch c := text[p]; {
+		case c == '\\':
+			hazard |= gateBackslash
+		case c >= 0x80:
+			hazard |= gateNonASCII
+		}
+	}
+	return hazard
+}
+
+// gateState is a Checker's scratch space for the gate.
+type gateState struct {
+	masks   []uint32
+	buckets []byte
+	found   []bool // of each entry
+	clause  []bool // of each gated clause: passed
+	passed  []int  // of each plan: its gated clauses passed
+}
+
+// run counts in st.passed the gated clauses of each plan the event passes,
+// and reports false when the text may hide a literal from it (then every
+// plan must decide).
+func (g *gate) run(raw []byte, st *gateState) bool {
+	n := (len(raw) + 31) / 32
+	if cap(st.masks) < n {
+		st.masks = make([]uint32, n+n/2)
+	}
+	st.masks = st.masks[:n]
+	if cap(st.buckets) < 32*n {
+		st.buckets = make([]byte, 32*cap(st.masks))
+	}
+	st.buckets = st.buckets[:32*n]
+	if fingerprint(raw, &g.tabs, st.masks, st.buckets) != 0 {
+		// A backslash may be an escape hiding a literal's character (the
+		// hazards' work); a non-ASCII letter may fold to an ASCII one.
+		return false
+	}
+	if st.found == nil {
+		st.found = make([]bool, len(g.entries))
+		st.clause = make([]bool, g.nClause)
+		st.passed = make([]int, len(g.clauses))
+	}
+	clear(st.found)
+	clear(st.clause)
+	clear(st.passed)
+	for w, m := range st.masks {
+		for ; m != 0; m &= m - 1 {
+			p := w*32 + bits.TrailingZeros32(m)
+			for b := st.buckets[p]; b != 0; b &= b - 1 {
+				for _, i := range g.buckets[bits.TrailingZeros8(b)] {
+					if !st.found[i] && g.entries[i].window.at(raw, p) {
+						g.try(raw, p, i, st)
+					}
+				}
+			}
+		}
+	}
+	return true
+}
+
+// any says whether some plan passed the gate.
+func (g *gate) any(st *gateState) bool {
+	for i := range g.clauses {
+		if g.passes(st, i) {
+			return true
+		}
+	}
+	return false
+}
+
+// passes says whether plan i passed the gate.
+func (g *gate) passes(st *gateState, i int) bool {
+	return st.passed[i] == g.clauses[i]
+}
+
+// try passes the clauses of entry i if its literal is at p less its offset.
+func (g *gate) try(raw []byte, p, i int, st *gateState) {
+	e := &g.entries[i]
+	start, n := p-e.off, len(e.lit.text)
+	if start < 0 || start+n > len(raw) {
+		return
+	}
+	t := raw[start : start+n]
+	if e.lit.fold && !equalFoldASCII(t, e.lit.text) || !e.lit.fold && string(t) != e.lit.text {
+		return
+	}
+	if e.kind {
+		v, ok := valueAt(raw, start, n)
+		if !ok || e.allow&v.kind != 0 {
+			return
+		}
+	}
+	st.found[i] = true
+	for _, c := range e.clauses {
+		if !st.clause[c.id] {
+			st.clause[c.id] = true
+			st.passed[c.plan]++
+		}
+	}
+}

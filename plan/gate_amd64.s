@@ -1,0 +1,76 @@
+#include "textflag.h"
+
+// PLACE: Y10 holds 32 bytes of text; the buckets their low and high nibbles
+// give in the tables lo and hi are ANDed into acc. Y6 holds 0x0f bytes.
+#define PLACE(lo, hi, acc) \
+	VPAND Y6, Y10, Y11; \
+	VPSRLW $4, Y10, Y12; \
+	VPAND Y6, Y12, Y12; \
+	VPSHUFB Y11, lo, Y11; \
+	VPSHUFB Y12, hi, Y12; \
+	VPAND Y11, Y12, Y11; \
+	VPAND Y11, acc, acc
+
+// func fingerprintAVX2(text *byte, blocks int, tabs *gateTables, out *uint32, buckets *byte) (hazard int)
+//
+// fingerprintGo on 32*blocks positions, which reads 32*blocks+3 bytes.
+TEXT ·fingerprintAVX2(SB), NOSPLIT, $0-48
+	MOVQ	text+0(FP), SI
+	MOVQ	blocks+8(FP), CX
+	MOVQ	tabs+16(FP), DX
+	MOVQ	out+24(FP), DI
+	MOVQ	buckets+32(FP), R8
+	VMOVDQU	0(DX), Y0
+	VMOVDQU	32(DX), Y1
+	VMOVDQU	64(DX), Y2
+	VMOVDQU	96(DX), Y3
+	VMOVDQU	128(DX), Y4
+	VMOVDQU	160(DX), Y5
+	VMOVDQU	192(DX), Y14
+	VMOVDQU	224(DX), Y15
+	MOVL	$0x0f0f0f0f, AX
+	MOVD	AX, X6
+	VPBROADCASTD	X6, Y6
+	MOVL	$0x5c5c5c5c, AX
+	MOVD	AX, X7
+	VPBROADCASTD	X7, Y7
+	VPXOR	Y8, Y8, Y8 // backslashes
+	VPXOR	Y9, Y9, Y9 // every byte, for its high bit
+loop:
+	VMOVDQU	0(SI), Y10
+	VPCMPEQB	Y7, Y10, Y13
+	VPOR	Y13, Y8, Y8
+	VPOR	Y10, Y9, Y9
+	VPCMPEQB	Y13, Y13, Y13 // all buckets
+	PLACE(Y0, Y1, Y13)
+	VMOVDQU	1(SI), Y10
+	PLACE(Y2, Y3, Y13)
+	VMOVDQU	2(SI), Y10
+	PLACE(Y4, Y5, Y13)
+	VMOVDQU	3(SI), Y10
+	PLACE(Y14, Y15, Y13)
+	VMOVDQU	Y13, 0(R8)
+	VPXOR	Y12, Y12, Y12
+	VPCMPEQB	Y12, Y13, Y13
+	VPMOVMSKB	Y13, AX
+	NOTL	AX
+	MOVL	AX, 0(DI)
+	ADDQ	$32, SI
+	ADDQ	$4, DI
+	ADDQ	$32, R8
+	DECQ	CX
+	JNZ	loop
+	VPMOVMSKB	Y8, AX
+	VPMOVMSKB	Y9, BX
+	VZEROUPPER
+	XORQ	CX, CX
+	TESTL	AX, AX
+	JZ	nobackslash
+	ORQ	$1, CX
+nobackslash:
+	TESTL	BX, BX
+	JZ	ascii
+	ORQ	$2, CX
+ascii:
+	MOVQ	CX, hazard+40(FP)
+	RET
