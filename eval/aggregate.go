@@ -2,6 +2,7 @@ package eval
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -118,16 +119,27 @@ func aggCount(field string, rows []Row) ast.Value {
 // distinctSorted dedups by text and sorts lexicographically: values and dc
 // process field values as strings, so "1" and "1.0" are distinct.
 func distinctSorted(vs []ast.Value) []ast.Value {
+	type texted struct {
+		t string
+		v ast.Value
+	}
 	seen := map[string]bool{}
-	var out []ast.Value
+	var ts []texted
 	for _, v := range vs {
 		t := v.Text()
 		if !seen[t] {
 			seen[t] = true
-			out = append(out, v)
+			ts = append(ts, texted{t, v})
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Text() < out[j].Text() })
+	if len(ts) == 0 {
+		return nil
+	}
+	slices.SortStableFunc(ts, func(a, b texted) int { return strings.Compare(a.t, b.t) })
+	out := make([]ast.Value, len(ts))
+	for i, x := range ts {
+		out[i] = x.v
+	}
 	return out
 }
 

@@ -3,6 +3,7 @@ package eval
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -101,12 +102,7 @@ func (s *runState) env(o *ast.Object) *Env {
 }
 
 func (p *Pipeline) run(rs *runState, all, rows []Row) ([]Row, []Drop, error) {
-	rows = append([]Row(nil), rows...)
-	sort.SliceStable(rows, func(i, j int) bool {
-		ti, oki := eventTime(rows[i])
-		tj, okj := eventTime(rows[j])
-		return oki && (!okj || ti > tj)
-	})
+	rows = newestFirst(rows)
 	for _, st := range p.stages {
 		var err error
 		if st.sub != nil {
@@ -119,6 +115,35 @@ func (p *Pipeline) run(rs *runState, all, rows []Row) ([]Row, []Drop, error) {
 		}
 	}
 	return rows, rs.drops, nil
+}
+
+// newestFirst returns rows sorted by _time, newest first (as Splunk returns
+// events), keeping the order of equal times; rows without a time come last.
+func newestFirst(rows []Row) []Row {
+	type timed struct {
+		t  float64
+		ok bool
+		i  int
+	}
+	ts := make([]timed, len(rows))
+	for i, r := range rows {
+		t, ok := eventTime(r)
+		ts[i] = timed{t, ok, i}
+	}
+	slices.SortStableFunc(ts, func(a, b timed) int {
+		switch {
+		case a.ok && (!b.ok || a.t > b.t):
+			return -1
+		case b.ok && (!a.ok || b.t > a.t):
+			return 1
+		}
+		return 0
+	})
+	out := make([]Row, len(rows))
+	for j, x := range ts {
+		out[j] = rows[x.i]
+	}
+	return out
 }
 
 func eventTime(r Row) (float64, bool) {

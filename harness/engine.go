@@ -116,6 +116,10 @@ func sourceTypeName(r *ast.Rule, eventSourceType string) string {
 type viewer struct {
 	rule  *ast.Rule
 	known map[string]*sourcetype.SourceType
+	// narrow, when set, says which fields are read of views of which
+	// sourcetype (plan.Plan.ViewFields): those views are built with only
+	// what makes them.
+	narrow *plan.Plan
 }
 
 func newViewer(r *ast.Rule) *viewer {
@@ -151,6 +155,9 @@ func (v *viewer) sourceType(eventSourceType string) (*sourcetype.SourceType, err
 	kt, err := sourcetype.Lookup(st)
 	if err != nil {
 		return nil, err
+	}
+	if p := v.narrow; p != nil && p.HasViewFields && kt.Name == p.ViewSourceType {
+		kt = kt.Narrow(p.ViewFields)
 	}
 	v.known[st] = kt
 	if msg, first := unknownSourceTypes.Check(st); first {

@@ -257,7 +257,11 @@ func (w *worker) projection(rules []int) *ast.Projection {
 func (s *scanner) newWorker() *worker {
 	w := &worker{s: s, check: s.plans.NewChecker()}
 	for i, c := range s.rules {
-		w.viewers = append(w.viewers, newViewer(c.Rule))
+		v := newViewer(c.Rule)
+		if !s.opts.Exhaustive {
+			v.narrow = c.Plan()
+		}
+		w.viewers = append(w.viewers, v)
 		w.all = append(w.all, i)
 	}
 	return w

@@ -277,6 +277,23 @@ func (a *analyzer) rows(p *Plan) {
 	p.Rows, p.HasRows = tidy(out), true
 }
 
+// viewFields works out p.ViewFields when it can.
+func (a *analyzer) viewFields(p *Plan) {
+	if !a.splunk || p.All || a.fallible || a.st == nil {
+		return
+	}
+	var names []string
+	for _, f := range ast.Fields(a.r.Match) {
+		names = append(names, f[0])
+	}
+	if p.HasRows {
+		rows, _ := pipelineFields(a.r.Pipeline)
+		names = append(names, rows...)
+	}
+	slices.Sort(names)
+	p.ViewFields, p.HasViewFields, p.ViewSourceType = slices.Compact(names), true, a.st.Name
+}
+
 // pipelineFields are the fields the commands read up to the first stats, or
 // false when that is not known.
 func pipelineFields(cmds []ast.Command) ([]string, bool) {

@@ -58,6 +58,15 @@ type Plan struct {
 	Rows    [][]string
 	HasRows bool
 
+	// ViewFields, when HasViewFields, are the search-time fields a Splunk
+	// search reads of a view of sourcetype ViewSourceType: its base search's
+	// and, with HasRows, its pipeline's. Only when that sourcetype's
+	// computations cannot fail, since a failing one fails the view whatever
+	// the search reads (see sourcetype.Narrow).
+	ViewFields     []string
+	HasViewFields  bool
+	ViewSourceType string
+
 	// clauses must all hold for the match to hold (see Maybe); none means
 	// every event may match.
 	clauses []clause
@@ -86,6 +95,7 @@ func Of(r *ast.Rule, opts Options) *Plan {
 	}
 	a.paths(p)
 	a.rows(p)
+	a.viewFields(p)
 	a.prefilter(p)
 	return p
 }
@@ -94,6 +104,7 @@ func Of(r *ast.Rule, opts Options) *Plan {
 func (p *Plan) all(why string) {
 	p.All, p.Why, p.Paths, p.noFilter, p.clauses = true, why, nil, why, nil
 	p.Rows, p.HasRows = nil, false
+	p.ViewFields, p.HasViewFields, p.ViewSourceType = nil, false, ""
 }
 
 // String describes the plan: the paths (or why everything is read) on one
