@@ -338,9 +338,14 @@ prefilter:
 		}
 		r := splunkRule(t, `kind=deploy`)
 		r.LogTypes = []string{"temp:json"}
-		got := strings.TrimSpace(plan.Of(r, plan.Options{SourceType: reg.Lookup("temp:json")}).String())
+		p := plan.Of(r, plan.Options{SourceType: reg.Lookup("temp:json")})
+		got := strings.TrimSpace(p.String())
 		if want := strings.TrimSpace(tc.want); got != want {
 			t.Errorf("EVAL %s: got\n%s\nwant\n%s", tc.eval, got, want)
+		}
+		// A view that may fail must be built whole (sourcetype.Narrow).
+		if fallible := strings.Contains(tc.want, "may fail"); p.HasViewFields == fallible {
+			t.Errorf("EVAL %s: HasViewFields = %v", tc.eval, p.HasViewFields)
 		}
 	}
 }
@@ -400,6 +405,26 @@ func TestEdgeEvents(t *testing.T) {
 // TestRows: a Splunk search's pipeline runs on its events decoded with the
 // fields it reads up to its first stats (the stats' rows hold nothing else),
 // as key paths through the add-on's aliases (src_ip is sourceIPAddress).
+// TestViewFields: the search-time fields a search reads of its views, the
+// pipeline's only when its rows are known.
+func TestViewFields(t *testing.T) {
+	for _, tc := range []struct{ search, want string }{
+		{`eventName=DeleteTrail | bin _time span=10m | stats count dc(eventSource) as n by _time src_ip | where n > 1`,
+			"_time eventName eventSource src_ip"},
+		{`eventName=DeleteTrail user=alice`, "eventName user"},
+		{`eventName=DeleteTrail | table eventName`, "eventName"}, // the rows are the events, viewed again whole
+	} {
+		p := plan.Of(splunkRule(t, tc.search), plan.Options{})
+		if !p.HasViewFields || p.ViewSourceType != "aws:cloudtrail" {
+			t.Errorf("%s: HasViewFields %v, ViewSourceType %q", tc.search, p.HasViewFields, p.ViewSourceType)
+			continue
+		}
+		if got := strings.Join(p.ViewFields, " "); got != tc.want {
+			t.Errorf("%s: view fields %s, want %s", tc.search, got, tc.want)
+		}
+	}
+}
+
 func TestRows(t *testing.T) {
 	for _, tc := range []struct {
 		search string
