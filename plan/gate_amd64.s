@@ -29,10 +29,10 @@ TEXT ·fingerprintAVX2(SB), NOSPLIT, $0-48
 	VMOVDQU	192(DX), Y14
 	VMOVDQU	224(DX), Y15
 	MOVL	$0x0f0f0f0f, AX
-	MOVD	AX, X6
+	VMOVD	AX, X6
 	VPBROADCASTD	X6, Y6
 	MOVL	$0x5c5c5c5c, AX
-	MOVD	AX, X7
+	VMOVD	AX, X7
 	VPBROADCASTD	X7, Y7
 	VPXOR	Y8, Y8, Y8 // backslashes
 	VPXOR	Y9, Y9, Y9 // every byte, for its high bit
