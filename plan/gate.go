@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"math/bits"
 	"slices"
-	"strings"
 )
 
 // gate rejects most events for all the plans of a Set at once, before the
@@ -171,37 +170,109 @@ func (g *gate) build() {
 		e.off = rarestWindow(e.lit.text, e.lit.fold)
 		e.window = newWindow(e.lit, e.off)
 	}
-	// Literals whose bytes are alike share buckets, so a bucket stands for
-	// few byte values at each place.
+	// A bucket accepts at each place every byte whose low nibble one of its
+	// literals has there and whose high nibble one (maybe another) has: the
+	// literals sharing a bucket should have alike bytes. Greedily, the
+	// commonest literals first, each goes where it widens that least.
 	order := make([]int, len(g.entries))
 	for i := range order {
 		order[i] = i
 	}
-	slices.SortFunc(order, func(a, b int) int {
-		return strings.Compare(g.triple(a), g.triple(b))
+	slices.SortStableFunc(order, func(a, b int) int {
+		return g.entries[b].cost() - g.entries[a].cost()
 	})
-	for j, i := range order {
-		b := j * gateBuckets / len(order)
-		g.buckets[b] = append(g.buckets[b], i)
+	// A literal most events hold (a kind check's eventName) gets a bucket of
+	// its own while there are some: any other's bytes with its would stop
+	// the search in most events.
+	var nibbles [gateBuckets]placeNibbles
+	var common [gateBuckets]bool
+	for _, i := range order {
 		e := &g.entries[i]
-		bit := byte(1) << b
-		for k := range gatePlaces {
-			if e.off+k >= len(e.lit.text) {
-				// A short literal: any byte will do here.
-				for n := range 16 {
-					g.tabs.set(k, n, n, bit)
-				}
+		mine := e.nibbles()
+		isCommon := e.cost() >= commonWindow
+		best, bestGrowth := -1, 0.0
+		for b := range gateBuckets {
+			empty := len(g.buckets[b]) == 0
+			if !empty && (common[b] || isCommon) {
 				continue
 			}
-			c := e.lit.text[e.off+k]
-			g.tabs.set(k, int(c&15), int(c>>4), bit)
-			if e.lit.fold && 'a' <= c && c <= 'z' {
-				u := c - ('a' - 'A')
-				g.tabs.set(k, int(u&15), int(u>>4), bit)
+			before := nibbles[b].width()
+			if growth := nibbles[b].with(mine).width() - before; best < 0 || growth < bestGrowth {
+				best, bestGrowth = b, growth
+			}
+		}
+		if best < 0 {
+			best = len(order) % gateBuckets // every bucket is taken: any will do
+		}
+		g.buckets[best] = append(g.buckets[best], i)
+		nibbles[best] = nibbles[best].with(mine)
+		common[best] = common[best] || isCommon
+		bit := byte(1) << best
+		for k := range gatePlaces {
+			for lo := range 16 {
+				for hi := range 16 {
+					if mine[k][0]&(1<<lo) != 0 && mine[k][1]&(1<<hi) != 0 {
+						g.tabs.set(k, lo, hi, bit)
+					}
+				}
 			}
 		}
 	}
 }
+
+// commonWindow is the windowCost from which a literal is in most events.
+const commonWindow = 1000
+
+// placeNibbles are, at each place, the low and the high nibbles accepted.
+type placeNibbles [gatePlaces][2]uint16
+
+func (n placeNibbles) with(o placeNibbles) placeNibbles {
+	for k := range n {
+		n[k][0] |= o[k][0]
+		n[k][1] |= o[k][1]
+	}
+	return n
+}
+
+// width is the share of positions of CloudTrail text n accepts, taking its
+// bytes (freq) as independent.
+func (n placeNibbles) width() float64 {
+	w := 1.0
+	for _, p := range n {
+		sum := 0
+		for lo := range 16 {
+			for hi := range 16 {
+				if p[0]&(1<<lo) != 0 && p[1]&(1<<hi) != 0 {
+					sum += freq[hi<<4|lo] + 1
+				}
+			}
+		}
+		w *= float64(sum) / 10000
+	}
+	return w
+}
+
+// nibbles are those of e's bytes the tables hold: both cases of a letter
+// when folding, any byte past the end of a short literal.
+func (e *gateEntry) nibbles() placeNibbles {
+	var n placeNibbles
+	for k := range gatePlaces {
+		if e.off+k >= len(e.lit.text) {
+			n[k] = [2]uint16{0xffff, 0xffff}
+			continue
+		}
+		c := e.lit.text[e.off+k]
+		n[k][0] |= 1 << (c & 15)
+		n[k][1] |= 1 << (c >> 4)
+		if e.lit.fold && 'a' <= c && c <= 'z' {
+			u := c - ('a' - 'A')
+			n[k][1] |= 1 << (u >> 4)
+		}
+	}
+	return n
+}
+
+func (e *gateEntry) cost() int { return windowCost(e.lit.text, e.off, e.lit.fold) }
 
 func (t *gateTables) set(place, lo, hi int, bit byte) {
 	t[2*place][lo] |= bit
