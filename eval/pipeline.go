@@ -88,6 +88,17 @@ func (p *Pipeline) RunAt(now time.Time, all, rows []Row) ([]Row, []Drop, error) 
 	return p.run(&runState{now: func() time.Time { return now }}, all, rows)
 }
 
+// Subsearches says whether a command of p runs a subsearch, which searches
+// every event of the run as it was before the pipeline (RunAll's all).
+func (p *Pipeline) Subsearches() bool {
+	for _, st := range p.stages {
+		if st.sub != nil {
+			return true
+		}
+	}
+	return false
+}
+
 // runState is one pass of a pipeline: the drops so far and the search's time.
 type runState struct {
 	drops []Drop

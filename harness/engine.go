@@ -213,6 +213,7 @@ func (c *Compiled) Run(events []Event, mocks map[string]ast.Value) (*Result, err
 		return res, nil
 	}
 	var rows, all []eval.Row
+	subsearches := c.pipe.Subsearches()
 	views := newViewer(c.Rule)
 	for i, ev := range events {
 		view, err := views.view(ev)
@@ -220,18 +221,26 @@ func (c *Compiled) Run(events []Event, mocks map[string]ast.Value) (*Result, err
 			res.Verdicts[i] = Verdict{Err: err}
 			continue
 		}
-		all = append(all, eval.Row{Fields: view, Src: []int{i}})
-		v, err := c.match.Eval(&eval.Env{Record: ast.ObjectOf(view)})
-		if err != nil {
-			res.Verdicts[i] = Verdict{Err: err}
-			continue
+		if subsearches {
+			all = append(all, eval.Row{Fields: view, Src: []int{i}})
 		}
-		if !v.Truth() {
-			res.Verdicts[i] = Verdict{Reason: "base search does not match"}
-			continue
+		if ev.view == nil {
+			v, err := c.match.Eval(&eval.Env{Record: ast.ObjectOf(view)})
+			if err != nil {
+				res.Verdicts[i] = Verdict{Err: err}
+				continue
+			}
+			if !v.Truth() {
+				res.Verdicts[i] = Verdict{Reason: "base search does not match"}
+				continue
+			}
 		}
-		// Stages change rows in place; subsearches must see the events unchanged.
-		rows = append(rows, eval.Row{Fields: view.Clone(), Src: []int{i}})
+		if subsearches {
+			// Stages change rows in place; subsearches must see the events
+			// unchanged.
+			view = view.Clone()
+		}
+		rows = append(rows, eval.Row{Fields: view, Src: []int{i}})
 	}
 	// now() is the search's start, the same on every row, as in Splunk.
 	out, drops, err := c.pipe.RunAt(time.Now(), all, rows)

@@ -27,7 +27,8 @@ type Event struct {
 	// verdict is only defined on a set of events, comparisons run each set whole.
 	Set string
 
-	// view is the Splunk view a scan made of the event already.
+	// view is the Splunk view a scan made of the event already, on which
+	// the rule's base search passed it.
 	view *ast.Object
 }
 
