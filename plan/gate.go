@@ -25,9 +25,10 @@ type gate struct {
 	buckets [gateBuckets][]int // indexes into entries
 	tabs    gateTables
 	// clauses are the number of gated clauses of each plan: a plan passes
-	// once all of them have.
+	// once all of them have. ungated are the plans with none.
 	clauses []int
 	nClause int
+	ungated []int
 }
 
 const gateBuckets = 8
@@ -105,6 +106,11 @@ func newGate(plans []*Plan) *gate {
 	}
 	if len(g.entries) == 0 || len(g.entries) > maxGateLits {
 		return nil
+	}
+	for i, n := range g.clauses {
+		if n == 0 {
+			g.ungated = append(g.ungated, i)
+		}
 	}
 	g.build()
 	return g
@@ -395,6 +401,8 @@ type gateState struct {
 	found   []bool // of each entry
 	clause  []bool // of each gated clause: passed
 	passed  []int  // of each plan: its gated clauses passed
+	// ready are the plans the gate passed, in the order they did.
+	ready []int
 }
 
 // run counts in st.passed the gated clauses of each plan the event passes,
@@ -423,6 +431,7 @@ func (g *gate) run(raw []byte, st *gateState) bool {
 	clear(st.found)
 	clear(st.clause)
 	clear(st.passed)
+	st.ready = append(st.ready[:0], g.ungated...)
 	for w, m := range st.masks {
 		for ; m != 0; m &= m - 1 {
 			p := w*32 + bits.TrailingZeros32(m)
@@ -436,16 +445,6 @@ func (g *gate) run(raw []byte, st *gateState) bool {
 		}
 	}
 	return true
-}
-
-// any says whether some plan passed the gate.
-func (g *gate) any(st *gateState) bool {
-	for i := range g.clauses {
-		if g.passes(st, i) {
-			return true
-		}
-	}
-	return false
 }
 
 // passes says whether plan i passed the gate.
@@ -474,7 +473,9 @@ func (g *gate) try(raw []byte, p, i int, st *gateState) {
 	for _, c := range e.clauses {
 		if !st.clause[c.id] {
 			st.clause[c.id] = true
-			st.passed[c.plan]++
+			if st.passed[c.plan]++; st.passed[c.plan] == g.clauses[c.plan] {
+				st.ready = append(st.ready, c.plan)
+			}
 		}
 	}
 }

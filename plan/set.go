@@ -192,7 +192,20 @@ func (c *Checker) Keep(dst []int, raw []byte) []int {
 	if g == nil || !g.run(raw, &c.gate) {
 		return c.keep(dst, raw)
 	}
-	if !g.any(&c.gate) {
+	ready := c.gate.ready
+	switch {
+	case len(ready) == 0:
+		return dst
+	case len(ready) < minIndexed:
+		// A few plans decide alone for less than the index costs.
+		c.h.reset()
+		from := len(dst)
+		for _, i := range ready {
+			if c.s.Plans[i].maybe(raw, &c.h) {
+				dst = append(dst, i)
+			}
+		}
+		slices.Sort(dst[from:])
 		return dst
 	}
 	from := len(dst)
