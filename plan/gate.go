@@ -7,11 +7,12 @@ import (
 )
 
 // gate rejects most events for all the plans of a Set at once, before the
-// Set's key index looks at them. Each plan lends it one clause whose literals
-// an event must hold (or whose kind check it must fail) for the clause to
-// hold; on an event that can hide nothing from a plain search (no backslash,
-// no non-ASCII byte: see hazards.clean) a plan none of whose literals is found
-// is rejected. Most events hold no literal of any plan, so they cost one pass.
+// Set's key index looks at them. Each plan lends it up to two clauses whose
+// literals an event must hold (or whose kind check it must fail) for the
+// clause to hold; on an event that can hide nothing from a plain search (no
+// backslash, no non-ASCII byte: see hazards.clean) a plan is rejected when one
+// of those clauses finds none of its literals. Most events hold no literal of
+// any plan, so they cost one pass.
 //
 // The pass is Teddy's (Hyperscan's multi-literal search): every literal is
 // put in one of 8 buckets, and tables a byte of the text indexes by its low
