@@ -70,6 +70,9 @@ const minIndexed = 4
 // NewSet returns a set of plans.
 func NewSet(plans []*Plan) *Set {
 	s := &Set{Plans: plans, unions: map[string]*Projection{}, byPlan: make([][]int, len(plans))}
+	if gateFast {
+		s.gate = newGate(plans)
+	}
 	if len(plans) < minIndexed {
 		// A key's search costs a few literal searches, which the first
 		// literal of each plan usually settles alone.
@@ -125,9 +128,6 @@ func NewSet(plans []*Plan) *Set {
 		}
 	}
 	s.scan = newKeyScan(scan)
-	if gateFast {
-		s.gate = newGate(plans)
-	}
 	return s
 }
 
