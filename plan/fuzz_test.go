@@ -276,6 +276,9 @@ func TestSetKeepRandom(t *testing.T) {
 		words[i] = fuzzWordsFor(r)
 	}
 	set := plan.NewSet(plans)
+	// A Set of a few plans has the gate but no key index.
+	few := []int{0, len(plans) / 2, len(plans) - 1}
+	small := plan.NewSet([]*plan.Plan{plans[few[0]], plans[few[1]], plans[few[2]]})
 	rng := rand.New(rand.NewPCG(7, 8))
 	kept, dropped := 0, 0
 	for range 20000 {
@@ -294,6 +297,15 @@ func TestSetKeepRandom(t *testing.T) {
 		got := set.Keep(nil, raw)
 		if !slices.Equal(got, want) {
 			t.Fatalf("%s:\nKeep = %v, Maybe = %v", raw, got, want)
+		}
+		var wantFew []int
+		for j, i := range few {
+			if slices.Contains(want, i) {
+				wantFew = append(wantFew, j)
+			}
+		}
+		if got := small.Keep(nil, raw); !slices.Equal(got, wantFew) {
+			t.Fatalf("%s:\nKeep of plans %v = %v, Maybe = %v", raw, few, got, wantFew)
 		}
 		kept += len(got)
 		dropped += len(plans) - len(got)
