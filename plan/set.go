@@ -70,7 +70,7 @@ const minIndexed = 4
 // NewSet returns a set of plans.
 func NewSet(plans []*Plan) *Set {
 	s := &Set{Plans: plans, unions: map[string]*Projection{}, byPlan: make([][]int, len(plans))}
-	if gateFast {
+	if gateFast && (len(plans) >= minIndexed || firstScans(plans) > 1) {
 		s.gate = newGate(plans)
 	}
 	if len(plans) < minIndexed {
@@ -129,6 +129,20 @@ func NewSet(plans []*Plan) *Set {
 	}
 	s.scan = newKeyScan(scan)
 	return s
+}
+
+// firstScans is how many times the plans' first clauses search a whole event
+// that holds none of their literals: once for each literal. One search for a
+// rare byte costs less than the gate's pass (the seed rule's "bedrock.amazonaws.com"),
+// two cost more (the burst search's "errorCode" | "ConsoleLogin").
+func firstScans(plans []*Plan) int {
+	n := 0
+	for _, p := range plans {
+		if len(p.clauses) > 0 {
+			n += len(p.clauses[0].lits)
+		}
+	}
+	return n
 }
 
 func (s *Set) add(clause int, x alt) {
