@@ -51,7 +51,7 @@ func classifyType(path string) (fileKind, string) {
 	if abs, err := filepath.Abs(path); err == nil {
 		path = abs
 	}
-	if t, ok := topKeys(data)["AnalysisType"]; ok {
+	if t, ok := topValue(data, "AnalysisType"); ok {
 		// Most trees hold far more files than rules (data models, tests,
 		// stories); a full YAML parse of each cost more than loading the rules.
 		return analysisKind(t), t
@@ -86,15 +86,14 @@ func analysisKind(t string) fileKind {
 	return notARule
 }
 
-// topKeys returns the plain scalar values of the keys a YAML file's top-level
-// block mapping writes on lines of their own (`AnalysisType: rule`). A key
-// written any other way (quoted, in flow style, with a block value) is not
-// among them.
-func topKeys(data []byte) map[string]string {
-	keys := map[string]string{}
+// topValue returns the plain scalar value of key in a YAML file's top-level
+// block mapping, when the key is written on a line of its own
+// (`AnalysisType: rule`). A key written any other way (quoted, in flow style,
+// with a block value) is not found.
+func topValue(data []byte, key string) (string, bool) {
 	for line := range strings.Lines(string(data)) {
 		k, v, ok := strings.Cut(strings.TrimRight(line, "\r\n"), ":")
-		if !ok || k == "" || !isPlainKey(k) || v != "" && v[0] != ' ' && v[0] != '\t' {
+		if !ok || k != key || v != "" && v[0] != ' ' && v[0] != '\t' {
 			continue
 		}
 		if i := strings.Index(v, " #"); i >= 0 {
@@ -102,22 +101,14 @@ func topKeys(data []byte) map[string]string {
 		}
 		v = strings.TrimSpace(v)
 		if len(v) >= 2 && (v[0] == '\'' || v[0] == '"') && v[len(v)-1] == v[0] && !strings.ContainsAny(v[1:len(v)-1], "\\'\"") {
-			v = v[1 : len(v)-1]
-		} else if v == "" || strings.ContainsAny(v[:1], "'\"&*!|>{[%@`") {
-			continue
+			return v[1 : len(v)-1], true
 		}
-		keys[k] = v
-	}
-	return keys
-}
-
-func isPlainKey(k string) bool {
-	for _, r := range k {
-		if !(r == '_' || r == '-' || 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9') {
-			return false
+		if v == "" || strings.ContainsAny(v[:1], "'\"&*!|>{[%@`") {
+			return "", false
 		}
+		return v, true
 	}
-	return k[0] != '-'
+	return "", false
 }
 
 // FindRules lists rule files under the given files or directories, sorted.

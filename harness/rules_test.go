@@ -10,10 +10,10 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-func TestTopKeys(t *testing.T) {
+func TestTopValue(t *testing.T) {
 	for _, tc := range []struct {
 		yaml string
-		want string // AnalysisType's value, "-" when topKeys must not give one
+		want string // AnalysisType's value, "-" when topValue must not give one
 	}{
 		{"AnalysisType: rule\n", "rule"},
 		{"AnalysisType: 'scheduled_rule'\r\n", "scheduled_rule"},
@@ -28,20 +28,20 @@ func TestTopKeys(t *testing.T) {
 		{"{AnalysisType: rule}\n", "-"},
 		{"AnalysisType:rule\n", "-"}, // one plain scalar "AnalysisType:rule", not a key
 	} {
-		got, ok := topKeys([]byte(tc.yaml))["AnalysisType"]
+		got, ok := topValue([]byte(tc.yaml), "AnalysisType")
 		if !ok {
 			got = "-"
 		}
 		if got != tc.want {
-			t.Errorf("topKeys(%q)[AnalysisType] = %q, want %q", tc.yaml, got, tc.want)
+			t.Errorf("topValue(%q)[AnalysisType] = %q, want %q", tc.yaml, got, tc.want)
 		}
 	}
 }
 
-// TestTopKeysAgreesWithYAML holds the shortcut to the YAML parser on every
+// TestTopValueAgreesWithYAML holds the shortcut to the YAML parser on every
 // YAML file of the fixtures: where it finds AnalysisType, so does the parser,
 // with the same value.
-func TestTopKeysAgreesWithYAML(t *testing.T) {
+func TestTopValueAgreesWithYAML(t *testing.T) {
 	n := 0
 	err := filepath.WalkDir("../fixtures", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".yml") && !strings.HasSuffix(path, ".yaml") {
@@ -51,18 +51,18 @@ func TestTopKeysAgreesWithYAML(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		got, ok := topKeys(data)["AnalysisType"]
+		got, ok := topValue(data, "AnalysisType")
 		if !ok {
 			return nil
 		}
 		n++
 		var top map[string]any
 		if err := yaml.Unmarshal(data, &top); err != nil {
-			t.Errorf("%s: topKeys found AnalysisType %q in a file YAML rejects: %v", path, got, err)
+			t.Errorf("%s: topValue found AnalysisType %q in a file YAML rejects: %v", path, got, err)
 			return nil
 		}
 		if top["AnalysisType"] != got {
-			t.Errorf("%s: topKeys found AnalysisType %q, YAML %v", path, got, top["AnalysisType"])
+			t.Errorf("%s: topValue found AnalysisType %q, YAML %v", path, got, top["AnalysisType"])
 		}
 		return nil
 	})

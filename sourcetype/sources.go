@@ -52,7 +52,7 @@ func (st *SourceType) Sources(field string) Origin {
 }
 
 func (st *SourceType) lookupSources(field string, add func(string), o *Origin) bool {
-	if field == "tag" || field == "eventtype" || strings.HasPrefix(field, "tag::") {
+	if isTagging(field) {
 		return st.tagging == nil
 	}
 	ok := st.calcSources(field, add, o)
@@ -68,6 +68,11 @@ func (st *SourceType) lookupSources(field string, add func(string), o *Origin) b
 		}
 	}
 	return ok
+}
+
+// isTagging says whether eventtypes and tags make field.
+func isTagging(field string) bool {
+	return field == "tag" || field == "eventtype" || strings.HasPrefix(field, "tag::")
 }
 
 func (st *SourceType) calcSources(field string, add func(string), o *Origin) bool {
@@ -168,7 +173,7 @@ func (st *SourceType) Narrow(fields []string) *SourceType {
 		need[f] = true
 	}
 	n := *st
-	if !slices.ContainsFunc(fields, func(f string) bool { return f == "tag" || f == "eventtype" || strings.HasPrefix(f, "tag::") }) {
+	if !slices.ContainsFunc(fields, isTagging) {
 		n.tagging = nil
 	}
 	// Backwards through View's steps: lookups read what the calculated
