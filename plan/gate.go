@@ -288,11 +288,6 @@ func (t *gateTables) set(place, lo, hi int, bit byte) {
 	t[2*place+1][hi+16] |= bit
 }
 
-func (g *gate) triple(i int) string {
-	e := g.entries[i]
-	return e.lit.text[e.off:min(e.off+gatePlaces, len(e.lit.text))]
-}
-
 // commonTrigramCount is the number of trigrams in commonTrigrams.
 const commonTrigramCount = 4000
 
@@ -373,13 +368,8 @@ const (
 // position p of text; out must hold (len(text)+31)/32 words and buckets as
 // many bytes as those words have bits.
 func fingerprintGo(text []byte, t *gateTables, out []uint32, buckets []byte) (hazard int) {
-	return fingerprintFrom(text, 0, t, out, buckets)
-}
-
-// fingerprintFrom is fingerprintGo on the positions from 32*from on.
-func fingerprintFrom(text []byte, from int, t *gateTables, out []uint32, buckets []byte) (hazard int) {
-	clear(out[from : (len(text)+31)/32])
-	for p := 32 * from; p < len(text); p++ {
+	clear(out[:(len(text)+31)/32])
+	for p := range text {
 		b := t.bucketsAt(text, p)
 		buckets[p] = b
 		if b != 0 {
