@@ -43,6 +43,18 @@ func pythonHit(t *testing.T, c *harness.Compiled, raw string) (bool, ast.Value) 
 	return res.Verdicts[0].Err == nil && res.Verdicts[0].Hit, v
 }
 
+// agreesWithPython checks that the lifted condition decides each event as
+// the Python rule does.
+func agreesWithPython(t *testing.T, c *harness.Compiled, lifted portable.Expr, events []string) {
+	t.Helper()
+	for _, e := range events {
+		py, v := pythonHit(t, c, e)
+		if got := portable.Holds(lifted, v); got != py {
+			t.Errorf("%s: python %v, lifted %v", e, py, got)
+		}
+	}
+}
+
 const exposedPy = `
 ANYWHERE = {"0.0.0.0/0", "::/0"}
 WEB_PORTS = {80, 443}

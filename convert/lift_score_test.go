@@ -129,12 +129,7 @@ func TestLiftScore(t *testing.T) {
 			if s := portable.String(got); s != tc.want {
 				t.Errorf("got  %s\nwant %s", s, tc.want)
 			}
-			for _, e := range events {
-				py, v := pythonHit(t, c, e)
-				if lifted := portable.Holds(got, v); lifted != py {
-					t.Errorf("%s: python %v, lifted %v", e, py, lifted)
-				}
-			}
+			agreesWithPython(t, c, got, events)
 		})
 	}
 }

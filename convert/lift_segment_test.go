@@ -50,12 +50,7 @@ func TestLiftSegment(t *testing.T) {
 			if s := portable.String(got); s != tc.want {
 				t.Errorf("got  %s\nwant %s", s, tc.want)
 			}
-			for _, e := range events {
-				py, v := pythonHit(t, c, e)
-				if lifted := portable.Holds(got, v); lifted != py {
-					t.Errorf("%s: python %v, lifted %v", e, py, lifted)
-				}
-			}
+			agreesWithPython(t, c, got, events)
 			// Python raises on a value that is not a string (`or ""`
 			// covers the falsy ones), list.count aside, which counts the
 			// elements equal to the separator; the regex does not match such
