@@ -145,6 +145,13 @@ func (v *viewer) view(ev Event) (*ast.Object, error) {
 	return kt.View(ev.Value, sourcetype.Meta{Raw: ev.Raw})
 }
 
+// readsRaw says whether views of events without a sourcetype of their own
+// read the event text (Event.Raw).
+func (v *viewer) readsRaw() bool {
+	kt, err := v.sourceType("")
+	return err != nil || kt.ReadsRaw()
+}
+
 // sourceType is the knowledge events of the given sourcetype ("" for none
 // of their own) are viewed with; the first time it is unknown, a warning.
 func (v *viewer) sourceType(eventSourceType string) (*sourcetype.SourceType, error) {

@@ -303,33 +303,51 @@ func (w *worker) run(b *stream.Batch) *batchResult {
 	return res
 }
 
-// scanEvent is one event of a batch as decoded for the matches; the Event
-// with its formatted source and raw text, and the fully decoded one, are
-// built only for the rules that need them (a Splunk view, a hit).
+// scanEvent is one event of a batch as decoded for the matches; its
+// formatted source, its raw text and the fully decoded event are built only
+// for the rules that need them (a Splunk view, a hit).
 type scanEvent struct {
 	b         *stream.Batch
 	i         int
 	value     ast.Value
 	projected bool
-	seen      *Event
+	src       string
+	raw       string
 	whole     *Event
 }
 
-func (e *scanEvent) event() *Event {
-	if e.seen == nil {
-		e.seen = &Event{Source: e.b.Source(e.i), Raw: string(e.b.Raw(e.i)), Value: e.value, Set: e.b.Event(e.i).File}
+func (e *scanEvent) source() string {
+	if e.src == "" {
+		e.src = e.b.Source(e.i)
 	}
-	return e.seen
+	return e.src
+}
+
+func (e *scanEvent) rawText() string {
+	if e.raw == "" {
+		e.raw = string(e.b.Raw(e.i))
+	}
+	return e.raw
+}
+
+// event is the event as decoded for the matches; its Raw is left empty
+// unless withRaw.
+func (e *scanEvent) event(withRaw bool) Event {
+	ev := Event{Source: e.source(), Value: e.value, Set: e.b.Event(e.i).File}
+	if withRaw {
+		ev.Raw = e.rawText()
+	}
+	return ev
 }
 
 // full is the event decoded in full: outputs and pipelines read what they like.
 func (e *scanEvent) full() *Event {
 	if e.whole == nil {
-		e.whole = e.event()
+		ev := e.event(true)
 		if e.projected {
-			all, _ := ast.ParseJSON(e.b.Raw(e.i))
-			e.whole = &Event{Source: e.seen.Source, Raw: e.seen.Raw, Value: all, Set: e.seen.Set}
+			ev.Value, _ = ast.ParseJSON(e.b.Raw(e.i))
 		}
+		e.whole = &ev
 	}
 	return e.whole
 }
@@ -340,7 +358,7 @@ func (w *worker) eval(ri int, c *Compiled, e *scanEvent) (found, bool) {
 		env := &eval.Env{Record: e.value, UDM: c.models.For(c.Rule, e.value)}
 		hit, err := c.pantherMatch(env)
 		if err != nil {
-			return found{rule: ri, source: e.event().Source, err: err}, true
+			return found{rule: ri, source: e.source(), err: err}, true
 		}
 		if !hit {
 			return found{}, false
@@ -350,8 +368,9 @@ func (w *worker) eval(ri int, c *Compiled, e *scanEvent) (found, bool) {
 		o, err := c.rowOf(env)
 		return found{rule: ri, source: full.Source, row: o, err: err}, true
 	}
-	ev := e.event()
-	view, err := w.viewers[ri].view(*ev)
+	vw := w.viewers[ri]
+	ev := e.event(vw.readsRaw())
+	view, err := vw.view(ev)
 	if err != nil {
 		return found{rule: ri, source: ev.Source, err: err}, true
 	}
@@ -367,7 +386,8 @@ func (w *worker) eval(ri int, c *Compiled, e *scanEvent) (found, bool) {
 	}
 	// The event was decoded with what the pipeline reads too (plan.Union):
 	// the pipeline runs on this view.
-	return found{rule: ri, source: ev.Source, event: &Event{Source: ev.Source, Raw: ev.Raw, Set: ev.Set, view: view}}, true
+	ev.Value, ev.view = ast.Value{}, view
+	return found{rule: ri, source: ev.Source, event: &ev}, true
 }
 
 // merge takes a batch's findings in order.

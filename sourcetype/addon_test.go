@@ -44,6 +44,7 @@ func TestAddonView(t *testing.T) {
 			"user":          "ALICE",      // EVAL over the alias
 			"shout":         "alice!",     // sees the alias, not EVAL-user's result
 			"vendor_region": "eu-west",    // alias added in local/
+			"operator":      absent,       // an alias of an alias
 			"severity_id":   "10",         // EVAL overridden in local/
 			"outcome":       "success",    // continued over two lines
 			"item_id":       "w1|w2",      // quoted multivalue source

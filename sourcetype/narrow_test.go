@@ -29,6 +29,7 @@ func TestNarrow(t *testing.T) {
 		{"vendor_account", "status", "dest"},
 		{"eventName"},  // extracted only
 		{"tag", "src"}, // no tagging for this sourcetype: nothing to keep
+		{"_raw", "eventName"},
 	}
 	never := []string{"vendor_product", "user_agent", "signature"}
 	events := 0
@@ -45,12 +46,18 @@ func TestNarrow(t *testing.T) {
 				continue
 			}
 			events++
-			full, err := st.View(v, Meta{})
+			meta := Meta{Raw: sc.Text()}
+			full, err := st.View(v, meta)
 			if err != nil {
 				t.Fatalf("%s: %v", file, err)
 			}
 			for _, fields := range fieldSets {
-				narrow, err := st.Narrow(fields).View(v, Meta{})
+				n := st.Narrow(fields)
+				// Eventtype searches (read for tag) may read _raw.
+				if wantRaw := slices.Contains(fields, "_raw"); n.ReadsRaw() != wantRaw && !slices.ContainsFunc(fields, isTagging) {
+					t.Fatalf("narrowed to %v: ReadsRaw = %v", fields, n.ReadsRaw())
+				}
+				narrow, err := n.View(v, meta)
 				if err != nil {
 					t.Fatalf("%s: narrowed to %v: %v", file, fields, err)
 				}
@@ -60,6 +67,9 @@ func TestNarrow(t *testing.T) {
 					if !ast.Equal(got, want) || got.Kind() != want.Kind() {
 						t.Errorf("%s: %s narrowed to %v = %v, want %v", file, f, fields, got, want)
 					}
+				}
+				if _, ok := narrow.Get("_raw"); ok != n.ReadsRaw() {
+					t.Errorf("narrowed to %v: has _raw %v, ReadsRaw %v", fields, ok, n.ReadsRaw())
 				}
 				for _, f := range never {
 					if _, ok := narrow.Get(f); ok && !slices.Contains(fields, f) {

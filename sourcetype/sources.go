@@ -207,5 +207,18 @@ func (st *SourceType) Narrow(fields []string) *SourceType {
 			n.aliases = append(n.aliases, a)
 		}
 	}
+	for _, a := range n.aliases {
+		need[a.From] = true
+	}
+	// _raw is kept when something reads it: a field, an extraction (which
+	// may read _raw, or a field that is _raw's copy), the time prefix, an
+	// eventtype search.
+	n.dropRaw = !need["_raw"] && len(st.extracts) == 0 && st.timePrefix == nil && n.tagging == nil
 	return &n
+}
+
+// ReadsRaw says whether View reads Meta.Raw: a narrowed sourcetype whose
+// fields do not come from the text does not, which spares the caller a copy.
+func (st *SourceType) ReadsRaw() bool {
+	return st == nil || !st.dropRaw
 }

@@ -44,11 +44,13 @@ type SourceType struct {
 	Known      bool   // false: an unknown sourcetype, raw JSON fields only
 	Addon      string // where the knowledge came from: "concord" or the add-ons loaded
 	kvJSON     bool
-	extracts   []extraction
-	aliases    []alias
-	calc       []calculated
-	lookups    []*lookup
-	tagging    *tagging
+	// dropRaw: a Narrow view that nothing reads _raw of.
+	dropRaw  bool
+	extracts []extraction
+	aliases  []alias
+	calc     []calculated
+	lookups  []*lookup
+	tagging  *tagging
 }
 
 // extraction is a search-time regex extraction (props.conf EXTRACT- or a REPORT-
@@ -374,7 +376,7 @@ type Meta struct {
 // another's result), then the automatic lookups in order.
 func (st *SourceType) View(raw ast.Value, meta Meta) (*ast.Object, error) {
 	o := &ast.Object{Keys: make([]string, 0, 16), Vals: make([]ast.Value, 0, 16)}
-	if meta.Raw != "" {
+	if meta.Raw != "" && !st.dropRaw {
 		o.Set("_raw", ast.String(meta.Raw))
 	} else if raw.Kind() == ast.KindString {
 		o.Set("_raw", raw)
@@ -397,27 +399,36 @@ func (st *SourceType) View(raw ast.Value, meta Meta) (*ast.Object, error) {
 	if !st.Known {
 		return o, st.tagging.apply(o)
 	}
-	extracted := o.Clone()
+	// Every alias reads the event as extracted, every calculated field the
+	// event as aliased: each step reads all its inputs before it writes.
+	var vals []ast.Value
+	var found []bool
 	for _, a := range st.aliases {
-		v, ok := extracted.Get(a.From)
-		if !ok {
+		v, ok := o.Get(a.From)
+		vals, found = append(vals, v), append(found, ok)
+	}
+	for i, a := range st.aliases {
+		if !found[i] {
 			continue
 		}
 		if _, exists := o.Get(a.To); exists && a.Keep {
 			continue
 		}
-		o.Set(a.To, v)
+		o.Set(a.To, vals[i])
 	}
-	afterAliases := ast.ObjectOf(o.Clone())
+	vals = vals[:0]
 	for _, c := range st.calc {
-		v, err := c.prog.Eval(&eval.Env{Record: afterAliases})
+		v, err := c.prog.Eval(&eval.Env{Record: ast.ObjectOf(o)})
 		if err != nil {
 			return nil, fmt.Errorf("calculated field %s: %w", c.Field, err)
 		}
-		if v.IsNullish() {
+		vals = append(vals, v)
+	}
+	for i, c := range st.calc {
+		if vals[i].IsNullish() {
 			o.Delete(c.Field)
 		} else {
-			o.Set(c.Field, v)
+			o.Set(c.Field, vals[i])
 		}
 	}
 	for _, lk := range st.lookups {
