@@ -343,7 +343,8 @@ func tripleCost(s string, i int, fold bool) int {
 }
 
 // bucketsAt is the buckets whose literals may have their bytes at p (past
-// the text's end, a zero byte).
+// the text's end, a zero byte). A non-ASCII byte is in none: literals are
+// ASCII, and a text with such a byte is a hazard anyway.
 func (t *gateTables) bucketsAt(text []byte, p int) byte {
 	b := byte(0xff)
 	for k := range gatePlaces {
@@ -351,38 +352,46 @@ func (t *gateTables) bucketsAt(text []byte, p int) byte {
 		if p+k < len(text) {
 			c = text[p+k]
 		}
+		if c >= 0x80 {
+			return 0
+		}
 		b &= t[2*k][c&15] & t[2*k+1][c>>4]
 	}
 	return b
 }
 
-// gateHazard bits: what fingerprint reports about the text besides the
+// gate flags: what fingerprint reports about the text besides the
 // candidates.
 const (
 	gateBackslash = 1 << iota
 	gateNonASCII
+	gateCandidates // some position is in a bucket
+
+	gateHazards = gateBackslash | gateNonASCII
 )
 
-// fingerprintGo is fingerprint's definition: buckets[p] is bucketsAt(text,
-// p), and out[w] has bit j set when buckets[32w+j] is not zero, for every
-// position p of text; out must hold (len(text)+31)/32 words and buckets as
+// fingerprintGo is fingerprint's definition: out[w] has bit j set when
+// bucketsAt(text, 32w+j) is not zero, for every position of text, and
+// buckets[p] is bucketsAt(text, p) where bit p is set (fingerprint need not
+// write the others); out must hold (len(text)+31)/32 words and buckets as
 // many bytes as those words have bits.
-func fingerprintGo(text []byte, t *gateTables, out []uint32, buckets []byte) (hazard int) {
+func fingerprintGo(text []byte, t *gateTables, out []uint32, buckets []byte) (flags int) {
 	clear(out[:(len(text)+31)/32])
 	for p := range text {
 		b := t.bucketsAt(text, p)
 		buckets[p] = b
 		if b != 0 {
 			out[p/32] |= 1 << (p % 32)
+			flags |= gateCandidates
 		}
 		switch c := text[p]; {
 		case c == '\\':
-			hazard |= gateBackslash
+			flags |= gateBackslash
 		case c >= 0x80:
-			hazard |= gateNonASCII
+			flags |= gateNonASCII
 		}
 	}
-	return hazard
+	return flags
 }
 
 // gateState is a Checker's scratch space for the gate.
@@ -409,7 +418,8 @@ func (g *gate) run(raw []byte, st *gateState) bool {
 		st.buckets = make([]byte, 32*cap(st.masks))
 	}
 	st.buckets = st.buckets[:32*n]
-	if fingerprint(raw, &g.tabs, st.masks, st.buckets) != 0 {
+	flags := fingerprint(raw, &g.tabs, st.masks, st.buckets)
+	if flags&gateHazards != 0 {
 		// A backslash may be an escape hiding a literal's character (the
 		// hazards' work); a non-ASCII letter may fold to an ASCII one.
 		return false
@@ -419,10 +429,13 @@ func (g *gate) run(raw []byte, st *gateState) bool {
 		st.clause = make([]bool, g.nClause)
 		st.passed = make([]int, len(g.clauses))
 	}
-	clear(st.found)
-	clear(st.clause)
 	clear(st.passed)
 	st.ready = append(st.ready[:0], g.ungated...)
+	if flags&gateCandidates == 0 {
+		return true
+	}
+	clear(st.found)
+	clear(st.clause)
 	for w, m := range st.masks {
 		for ; m != 0; m &= m - 1 {
 			p := w*32 + bits.TrailingZeros32(m)

@@ -1,7 +1,7 @@
 package plan
 
 //go:noescape
-func fingerprintAVX2(text *byte, blocks int, tabs *gateTables, out *uint32, buckets *byte) (hazard int)
+func fingerprintAVX2(text *byte, blocks int, tabs *gateTables, out *uint32, buckets *byte) (flags int)
 
 // gateFast: the gate's pass is worth it only vectorised.
 var gateFast = useAVX2
@@ -14,26 +14,31 @@ func fingerprint(text []byte, t *gateTables, out []uint32, buckets []byte) int {
 	// A step reads gatePlaces-1 bytes past its 32; the last positions are
 	// stepped over a copy with zeros after the text.
 	blocks := max(len(text)-(gatePlaces-1), 0) / 32
-	hazard := 0
+	flags := 0
 	if blocks > 0 {
 		_ = out[blocks-1]
 		_ = buckets[32*blocks-1]
-		hazard = fingerprintAVX2(&text[0], blocks, t, &out[0], &buckets[0])
+		flags = fingerprintAVX2(&text[0], blocks, t, &out[0], &buckets[0])
 	}
 	rest := text[32*blocks:]
 	if len(rest) == 0 {
-		return hazard
+		return flags
 	}
 	var pad [64 + gatePlaces]byte
 	copy(pad[:], rest)
 	var padOut [2]uint32
 	var padBuckets [64]byte
 	n := (len(rest) + 31) / 32
-	hazard |= fingerprintAVX2(&pad[0], n, t, &padOut[0], &padBuckets[0])
+	// The padding's zeros are in no bucket (bucketsAt); the bits past the
+	// text are cleared all the same.
+	flags |= fingerprintAVX2(&pad[0], n, t, &padOut[0], &padBuckets[0]) &^ gateCandidates
+	if r := len(rest) % 32; r != 0 {
+		padOut[n-1] &= 1<<r - 1
+	}
 	copy(buckets[32*blocks:], padBuckets[:len(rest)])
 	copy(out[blocks:], padOut[:n])
-	if r := len(rest) % 32; r != 0 {
-		out[blocks+n-1] &= 1<<r - 1
+	if padOut[0]|padOut[1] != 0 {
+		flags |= gateCandidates
 	}
-	return hazard
+	return flags
 }

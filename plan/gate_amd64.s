@@ -1,19 +1,20 @@
 #include "textflag.h"
 
 // PLACE: Y10 holds 32 bytes of text; the buckets their low and high nibbles
-// give in the tables lo and hi are ANDed into acc. Y6 holds 0x0f bytes.
-#define PLACE(lo, hi, acc) \
-	VPAND Y6, Y10, Y11; \
+// give in the tables lo and hi go to out. Y6 holds 0x0f bytes. The low
+// nibble is not masked: VPSHUFB gives 0 for an index with its high bit set,
+// which is what bucketsAt says of a non-ASCII byte.
+#define PLACE(lo, hi, out) \
 	VPSRLW $4, Y10, Y12; \
 	VPAND Y6, Y12, Y12; \
-	VPSHUFB Y11, lo, Y11; \
+	VPSHUFB Y10, lo, Y11; \
 	VPSHUFB Y12, hi, Y12; \
-	VPAND Y11, Y12, Y11; \
-	VPAND Y11, acc, acc
+	VPAND Y11, Y12, out
 
-// func fingerprintAVX2(text *byte, blocks int, tabs *gateTables, out *uint32, buckets *byte) (hazard int)
+// func fingerprintAVX2(text *byte, blocks int, tabs *gateTables, out *uint32, buckets *byte) (flags int)
 //
-// fingerprintGo on 32*blocks positions, which reads 32*blocks+3 bytes.
+// fingerprintGo on 32*blocks positions, which reads 32*blocks+3 bytes; the
+// buckets of a block without candidates are not written.
 TEXT ·fingerprintAVX2(SB), NOSPLIT, $0-48
 	MOVQ	text+0(FP), SI
 	MOVQ	blocks+8(FP), CX
@@ -36,25 +37,26 @@ TEXT ·fingerprintAVX2(SB), NOSPLIT, $0-48
 	VPBROADCASTD	X7, Y7
 	VPXOR	Y8, Y8, Y8 // backslashes
 	VPXOR	Y9, Y9, Y9 // every byte, for its high bit
+	XORQ	R9, R9     // gateCandidates once a block has one
 loop:
 	VMOVDQU	0(SI), Y10
 	VPCMPEQB	Y7, Y10, Y13
 	VPOR	Y13, Y8, Y8
 	VPOR	Y10, Y9, Y9
-	VPCMPEQB	Y13, Y13, Y13 // all buckets
 	PLACE(Y0, Y1, Y13)
 	VMOVDQU	1(SI), Y10
-	PLACE(Y2, Y3, Y13)
+	PLACE(Y2, Y3, Y11)
+	VPAND	Y11, Y13, Y13
 	VMOVDQU	2(SI), Y10
-	PLACE(Y4, Y5, Y13)
+	PLACE(Y4, Y5, Y11)
+	VPAND	Y11, Y13, Y13
 	VMOVDQU	3(SI), Y10
-	PLACE(Y14, Y15, Y13)
-	VMOVDQU	Y13, 0(R8)
-	VPXOR	Y12, Y12, Y12
-	VPCMPEQB	Y12, Y13, Y13
-	VPMOVMSKB	Y13, AX
-	NOTL	AX
-	MOVL	AX, 0(DI)
+	PLACE(Y14, Y15, Y11)
+	VPAND	Y11, Y13, Y13
+	VPTEST	Y13, Y13
+	JNZ	candidates
+	MOVL	$0, 0(DI)
+next:
 	ADDQ	$32, SI
 	ADDQ	$4, DI
 	ADDQ	$32, R8
@@ -63,7 +65,7 @@ loop:
 	VPMOVMSKB	Y8, AX
 	VPMOVMSKB	Y9, BX
 	VZEROUPPER
-	XORQ	CX, CX
+	MOVQ	R9, CX
 	TESTL	AX, AX
 	JZ	nobackslash
 	ORQ	$1, CX
@@ -72,5 +74,14 @@ nobackslash:
 	JZ	ascii
 	ORQ	$2, CX
 ascii:
-	MOVQ	CX, hazard+40(FP)
+	MOVQ	CX, flags+40(FP)
 	RET
+candidates:
+	VMOVDQU	Y13, 0(R8)
+	VPXOR	Y12, Y12, Y12
+	VPCMPEQB	Y12, Y13, Y13
+	VPMOVMSKB	Y13, AX
+	NOTL	AX
+	MOVL	AX, 0(DI)
+	MOVQ	$4, R9
+	JMP	next
