@@ -190,6 +190,12 @@ func (h *hazards) reset() {
 	*h = hazards{keys: h.keys[:0], mask: h.mask}
 }
 
+// knownClean records what the gate found: the text has no backslash, so no
+// escape, and no non-ASCII byte.
+func (h *hazards) knownClean() {
+	h.escapes, h.nonASCIIDone = true, true
+}
+
 func (h *hazards) scanEscapes(raw []byte) {
 	h.escapes = true
 	for i := 0; ; {

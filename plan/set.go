@@ -213,6 +213,7 @@ func (c *Checker) Keep(dst []int, raw []byte) []int {
 	case len(ready) < minIndexed:
 		// A few plans decide alone for less than the index costs.
 		c.h.reset()
+		c.h.knownClean()
 		from := len(dst)
 		for _, i := range ready {
 			if c.s.Plans[i].maybe(raw, &c.h) {
