@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"bytes"
 	"fmt"
 	"io/fs"
 	"os"
@@ -56,6 +57,9 @@ func classifyType(path string) (fileKind, string) {
 		// stories); a full YAML parse of each cost more than loading the rules.
 		return analysisKind(t), t
 	}
+	if isSplunkDetection(path, data) {
+		return splunkDetection, ""
+	}
 	var top map[string]any
 	if yaml.Unmarshal(data, &top) != nil {
 		// A file that is not even YAML is reported by the front end that reads it,
@@ -84,6 +88,29 @@ func analysisKind(t string) fileKind {
 		return pantherRule
 	}
 	return notARule
+}
+
+// isSplunkDetection says, without parsing the YAML, that a file is a
+// security_content detection: under detections/, with top-level keys name and
+// search written on lines of their own and no AnalysisType anywhere. The
+// parser would find the same keys, or fail, and either way the file is read
+// as a detection.
+func isSplunkDetection(path string, data []byte) bool {
+	return strings.Contains(filepath.ToSlash(path), "/detections/") && !bytes.Contains(data, []byte("AnalysisType")) &&
+		hasTopKey(data, "search") && hasTopKey(data, "name")
+}
+
+// hasTopKey says whether a line of data starts with key and a colon that
+// ends the line or is followed by blank space: a key of the top-level block
+// mapping, written plainly.
+func hasTopKey(data []byte, key string) bool {
+	for line := range bytes.Lines(data) {
+		rest, ok := bytes.CutPrefix(line, []byte(key+":"))
+		if ok && (len(rest) == 0 || rest[0] == ' ' || rest[0] == '\t' || rest[0] == '\r' || rest[0] == '\n') {
+			return true
+		}
+	}
+	return false
 }
 
 // topValue returns the plain scalar value of key in a YAML file's top-level

@@ -73,3 +73,63 @@ func TestTopValueAgreesWithYAML(t *testing.T) {
 		t.Errorf("only %d fixture files have AnalysisType", n)
 	}
 }
+
+// TestIsSplunkDetectionAgreesWithYAML holds the shortcut to the YAML parser on
+// every YAML file of the fixtures: where it finds a detection, the parser
+// finds name and search at the top and no AnalysisType.
+func TestIsSplunkDetectionAgreesWithYAML(t *testing.T) {
+	n := 0
+	err := filepath.WalkDir("../fixtures", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".yml") && !strings.HasSuffix(path, ".yaml") {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		abs, err := filepath.Abs(path)
+		if err != nil {
+			return err
+		}
+		if !isSplunkDetection(abs, data) {
+			return nil
+		}
+		n++
+		var top map[string]any
+		if err := yaml.Unmarshal(data, &top); err != nil {
+			return nil // read as a detection either way
+		}
+		_, name := top["name"]
+		_, search := top["search"]
+		_, analysis := top["AnalysisType"]
+		if !name || !search || analysis {
+			t.Errorf("%s: read as a detection, YAML has name %v, search %v, AnalysisType %v", path, name, search, analysis)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n < 10 {
+		t.Errorf("only %d fixture files are detections", n)
+	}
+}
+
+func TestHasTopKey(t *testing.T) {
+	for _, tc := range []struct {
+		yaml string
+		want bool
+	}{
+		{"name: x\nsearch: >-\n  `cloudtrail`\n", true},
+		{"name: x\nsearch:\r\n  a\n", true},
+		{"name: x\nsearch:", true},
+		{"name: x\n  search: a\n", false}, // nested
+		{"name: x\nsearches: a\n", false},
+		{"name: x\nsearch:a\n", false}, // a plain scalar, not a key
+		{"name: x\n# search: a\n", false},
+	} {
+		if got := hasTopKey([]byte(tc.yaml), "search"); got != tc.want {
+			t.Errorf("hasTopKey(%q, search) = %v, want %v", tc.yaml, got, tc.want)
+		}
+	}
+}
