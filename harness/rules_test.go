@@ -38,10 +38,11 @@ func TestTopValue(t *testing.T) {
 	}
 }
 
-// TestTopValueAgreesWithYAML holds the shortcut to the YAML parser on every
-// YAML file of the fixtures: where it finds AnalysisType, so does the parser,
-// with the same value.
-func TestTopValueAgreesWithYAML(t *testing.T) {
+// eachFixtureYAML calls f with every YAML file of the fixtures (its absolute
+// path, its text, and its top-level mapping, nil where YAML rejects it) and
+// returns how many files f counted.
+func eachFixtureYAML(t *testing.T, f func(path string, data []byte, top map[string]any) bool) int {
+	t.Helper()
 	n := 0
 	err := filepath.WalkDir("../fixtures", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".yml") && !strings.HasSuffix(path, ".yaml") {
@@ -51,24 +52,40 @@ func TestTopValueAgreesWithYAML(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		got, ok := topValue(data, "AnalysisType")
-		if !ok {
-			return nil
+		if path, err = filepath.Abs(path); err != nil {
+			return err
 		}
-		n++
 		var top map[string]any
-		if err := yaml.Unmarshal(data, &top); err != nil {
-			t.Errorf("%s: topValue found AnalysisType %q in a file YAML rejects: %v", path, got, err)
-			return nil
+		if yaml.Unmarshal(data, &top) != nil {
+			top = nil
 		}
-		if top["AnalysisType"] != got {
-			t.Errorf("%s: topValue found AnalysisType %q, YAML %v", path, got, top["AnalysisType"])
+		if f(path, data, top) {
+			n++
 		}
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
+	return n
+}
+
+// TestTopValueAgreesWithYAML holds the shortcut to the YAML parser on every
+// YAML file of the fixtures: where it finds AnalysisType, so does the parser,
+// with the same value.
+func TestTopValueAgreesWithYAML(t *testing.T) {
+	n := eachFixtureYAML(t, func(path string, data []byte, top map[string]any) bool {
+		got, ok := topValue(data, "AnalysisType")
+		if !ok {
+			return false
+		}
+		if top == nil {
+			t.Errorf("%s: topValue found AnalysisType %q in a file YAML rejects", path, got)
+		} else if top["AnalysisType"] != got {
+			t.Errorf("%s: topValue found AnalysisType %q, YAML %v", path, got, top["AnalysisType"])
+		}
+		return true
+	})
 	if n < 15 {
 		t.Errorf("only %d fixture files have AnalysisType", n)
 	}
@@ -76,40 +93,21 @@ func TestTopValueAgreesWithYAML(t *testing.T) {
 
 // TestIsSplunkDetectionAgreesWithYAML holds the shortcut to the YAML parser on
 // every YAML file of the fixtures: where it finds a detection, the parser
-// finds name and search at the top and no AnalysisType.
+// finds name and search at the top and no AnalysisType, or rejects the file
+// (which is read as a detection either way).
 func TestIsSplunkDetectionAgreesWithYAML(t *testing.T) {
-	n := 0
-	err := filepath.WalkDir("../fixtures", func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".yml") && !strings.HasSuffix(path, ".yaml") {
-			return err
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		abs, err := filepath.Abs(path)
-		if err != nil {
-			return err
-		}
-		if !isSplunkDetection(abs, data) {
-			return nil
-		}
-		n++
-		var top map[string]any
-		if err := yaml.Unmarshal(data, &top); err != nil {
-			return nil // read as a detection either way
+	n := eachFixtureYAML(t, func(path string, data []byte, top map[string]any) bool {
+		if !isSplunkDetection(path, data) {
+			return false
 		}
 		_, name := top["name"]
 		_, search := top["search"]
 		_, analysis := top["AnalysisType"]
-		if !name || !search || analysis {
+		if top != nil && (!name || !search || analysis) {
 			t.Errorf("%s: read as a detection, YAML has name %v, search %v, AnalysisType %v", path, name, search, analysis)
 		}
-		return nil
+		return true
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	if n < 10 {
 		t.Errorf("only %d fixture files are detections", n)
 	}
