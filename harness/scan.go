@@ -3,6 +3,7 @@ package harness
 import (
 	"fmt"
 	"io"
+	"math"
 	"runtime"
 	"slices"
 	"sync"
@@ -75,7 +76,10 @@ func Scan(rules []*Compiled, r *stream.Reader, opts ScanOptions) ([]*ScanResult,
 	}
 	maxEvents, maxBytes := opts.BatchEvents, opts.BatchBytes
 	if maxEvents <= 0 {
-		maxEvents = 2048
+		// Batches are bounded by bytes only, and the workers count their
+		// lines: every batch is split by the worker that takes it.
+		maxEvents = math.MaxInt
+		r.CountLinesInBatches()
 	}
 	if maxBytes <= 0 {
 		maxBytes = 4 << 20

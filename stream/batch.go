@@ -47,8 +47,11 @@ type block struct {
 	start, end int
 	at         int // len(items) when read: the block's events go before items[at]
 	file       int
-	line       int // the first line's number
+	line       int // the first line's number, unless node says it
 	col        int // bytes of the first line before start: it may start after a BOM or blank space
+	// node, when the reader left the block's lines to the batch to count,
+	// gives the first line's number once the blocks before it are counted.
+	node *lineNode
 }
 
 // split turns the blocks into items, in input order.
@@ -62,6 +65,7 @@ func (b *Batch) split() {
 		out = append(out, b.items[prev:bl.at]...)
 		prev = bl.at
 		line, col := bl.line, bl.col
+		first := len(out)
 		for i := bl.start; i < bl.end; {
 			end := i + bytes.IndexByte(b.data[i:bl.end], '\n')
 			s, e := i, end
@@ -75,6 +79,14 @@ func (b *Batch) split() {
 				out = append(out, item{start: s, end: e, line: line, col: col + s - i + 1, file: bl.file})
 			}
 			i, line, col = end+1, line+1, 0
+		}
+		if bl.node != nil {
+			// line counted the block's lines from 0.
+			bl.node.publish(line)
+			base := bl.node.first()
+			for j := first; j < len(out); j++ {
+				out[j].line += base
+			}
 		}
 	}
 	out = append(out, b.items[prev:]...)
@@ -160,6 +172,8 @@ func (r *Reader) NextBatch(b *Batch, maxEvents, maxBytes int) error {
 		if r.mode == modeLines && !r.discard && r.readLines(b, maxEvents-len(b.items)-b.lines, maxBytes) {
 			continue
 		}
+		// Beyond whole lines, reading needs to know which line it is on.
+		r.syncLines(b)
 		ev, err := r.step()
 		if ev == nil && err == nil {
 			continue
@@ -204,6 +218,12 @@ func (r *Reader) readLines(b *Batch, maxLines, maxBytes int) bool {
 	// Read in pieces smaller than a batch so that little is read past the
 	// block's end: those bytes are copied back to buf for the next block.
 	piece := max(bufSize/4, 1)
+	// Lines are counted here unless the batch may count them: then only a
+	// bound on lines that could bind needs counting.
+	counting := r.chain == nil || maxLines <= max(maxBytes, 1)+piece
+	if counting {
+		r.syncLines(b)
+	}
 	fromSrc := false
 	lines := 0      // newlines in data[start:seen]
 	lastNL := start // just after the last newline in data[start:seen]
@@ -231,8 +251,11 @@ func (r *Reader) readLines(b *Batch, maxLines, maxBytes int) bool {
 		b.data = b.data[:len(b.data)+n]
 
 		seg := b.data[seen:]
-		count := bytes.Count(seg, []byte{'\n'})
-		if lines+count >= maxLines {
+		count := 0
+		if counting {
+			count = bytes.Count(seg, []byte{'\n'})
+		}
+		if counting && lines+count >= maxLines {
 			cut = seen
 			for range maxLines - lines {
 				cut += bytes.IndexByte(b.data[cut:], '\n') + 1
@@ -245,7 +268,9 @@ func (r *Reader) readLines(b *Batch, maxLines, maxBytes int) bool {
 			}
 		}
 		if cut >= 0 {
-			lines += bytes.Count(b.data[seen:cut], []byte{'\n'})
+			if counting {
+				lines += bytes.Count(b.data[seen:cut], []byte{'\n'})
+			}
 			break
 		}
 		lines += count
@@ -259,9 +284,16 @@ func (r *Reader) readLines(b *Batch, maxLines, maxBytes int) bool {
 	}
 
 	if cut > start {
-		b.blocks = append(b.blocks, block{start: start, end: cut, at: len(b.items), file: b.file(r), line: r.line, col: int(off - r.lineStart)})
-		b.lines += lines
-		r.line += lines
+		bl := block{start: start, end: cut, at: len(b.items), file: b.file(r), line: r.line, col: int(off - r.lineStart)}
+		if counting {
+			b.lines += lines
+			r.line += lines
+		} else {
+			bl.line = 0
+			bl.node = &lineNode{chain: r.chain, prev: r.lastNode, base: r.line, count: -1}
+			r.lastNode = bl.node
+		}
+		b.blocks = append(b.blocks, bl)
 		r.lineStart = off + int64(cut-start)
 	}
 	// The bytes read past the block go back to buf: where they came from, or
@@ -279,4 +311,33 @@ func (r *Reader) readLines(b *Batch, maxLines, maxBytes int) bool {
 	}
 	r.clean = 0
 	return cut > start
+}
+
+// CountLinesInBatches leaves the counting of NDJSON lines to the batches
+// NextBatch fills, to take that work off the goroutine that reads: each batch
+// counts its lines when it is split (on its first Len, Raw, Event, ...), and
+// its line numbers wait until every batch before it is split. Only for a
+// consumer that splits each batch it gets, and whose maxEvents cannot bind
+// (NextBatch counts lines as before when it might).
+func (r *Reader) CountLinesInBatches() {
+	if r.chain == nil {
+		r.chain = newLineChain()
+	}
+}
+
+// syncLines makes r.line known again after blocks left to their batches to
+// count: b's own blocks (b is not handed out yet) are counted here, those of
+// the batches before it by their consumers.
+func (r *Reader) syncLines(b *Batch) {
+	if r.lastNode == nil {
+		return
+	}
+	if b != nil {
+		for _, bl := range b.blocks {
+			if bl.node != nil {
+				bl.node.publish(bytes.Count(b.data[bl.start:bl.end], []byte{'\n'}))
+			}
+		}
+	}
+	r.line, r.lastNode = r.lastNode.end(), nil
 }

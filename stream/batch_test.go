@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 // readBatches reads everything with NextBatch, as collect does with Next:
@@ -69,6 +72,52 @@ func sameAsNext(t testing.TB, open func() *Reader, maxEvents, maxBytes int) {
 	if got, want := r.Progress(), ref.Progress(); got != want {
 		t.Fatalf("maxEvents %d, maxBytes %d: Progress %+v after NextBatch, %+v after Next", maxEvents, maxBytes, got, want)
 	}
+	events, errs = readBatchesCounting(t, open(), maxBytes)
+	if !slices.Equal(events, wantEvents) || !slices.Equal(errs, wantErrs) {
+		t.Fatalf("maxBytes %d, lines counted in batches: NextBatch gives\n%s\n%s\nNext gives\n%s\n%s", maxBytes,
+			strings.Join(events, "\n"), strings.Join(errs, "\n"), strings.Join(wantEvents, "\n"), strings.Join(wantErrs, "\n"))
+	}
+}
+
+// readBatchesCounting reads everything with NextBatch as a scan does once
+// the reader leaves lines to its batches to count: batches bounded by bytes,
+// each split on a goroutine of its own, in no particular order.
+func readBatchesCounting(t testing.TB, r *Reader, maxBytes int) (events, errs []string) {
+	t.Helper()
+	r.CountLinesInBatches()
+	type found struct{ events, errs []string }
+	var all []*found
+	var wg sync.WaitGroup
+	for n := 0; ; n++ {
+		b := &Batch{}
+		if err := r.NextBatch(b, math.MaxInt, maxBytes); err != nil {
+			if err != io.EOF {
+				t.Fatalf("NextBatch: %v", err)
+			}
+			break
+		}
+		f := &found{}
+		all = append(all, f)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if n%3 == 0 {
+				time.Sleep(time.Duration(n%7) * 50 * time.Microsecond) // let later batches split first
+			}
+			for i := range b.Len() {
+				ev := b.Event(i)
+				f.events = append(f.events, fmt.Sprintf("%s:%d:%d#%d %s", ev.File, ev.Line, ev.Col, ev.Elem, ev.Raw))
+			}
+			for _, e := range b.Errs {
+				f.errs = append(f.errs, fmt.Sprintf("ERR %s %s %s", e.Code, e.Pos, e.Msg))
+			}
+		}()
+	}
+	wg.Wait()
+	for _, f := range all {
+		events, errs = append(events, f.events...), append(errs, f.errs...)
+	}
+	return events, errs
 }
 
 // randomLines is NDJSON as found in the wild, with what can go wrong in it:

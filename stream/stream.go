@@ -161,7 +161,12 @@ type Reader struct {
 	eof      bool  // src has no more data
 	rerr     error // src failed (not io.EOF); reported once the data before it is used
 
-	line      int   // 1-based line number at pos
+	line int // 1-based line number at pos, unless lastNode is set
+	// chain, once CountLinesInBatches is called, links the blocks whose
+	// lines their batches count; lastNode is the last of them, after which
+	// line is unknown until syncLines.
+	chain     *lineChain
+	lastNode  *lineNode
 	lineStart int64 // absolute offset where that line starts
 	lineFirst int64 // absolute offset of the line's first non-blank byte when values mode has seen it; below lineStart when not
 
@@ -338,6 +343,7 @@ func (r *Reader) resetFile() {
 	r.pos, r.end, r.base = 0, 0, 0
 	r.eof, r.rerr, r.isGz = false, nil, false
 	r.line, r.lineStart, r.lineFirst = 1, 0, -1
+	r.lastNode = nil
 	r.clean, r.discard = 0, false
 	r.vs, r.elem, r.elemCol, r.resync = vTop, 0, 0, 0
 }
