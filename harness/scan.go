@@ -82,7 +82,10 @@ func Scan(rules []*Compiled, r *stream.Reader, opts ScanOptions) ([]*ScanResult,
 		r.CountLinesInBatches()
 	}
 	if maxBytes <= 0 {
-		maxBytes = 4 << 20
+		// Small enough that a batch is still in cache when its worker
+		// splits and searches it after the reader's copy: 1 MB took 0.35 s
+		// on the seed rule over 1 GB where 4 MB took 0.40 s.
+		maxBytes = 1 << 20
 	}
 
 	type job struct {
