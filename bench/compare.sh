@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 
 SIZE=${SIZE:-1GB}
 SEED=${SEED:-1}
+RUNS=${RUNS:-3}
 BENCH_DIR=${BENCH_DIR:-/tmp/concord-bench}
 export RULE=fixtures/panther-analysis/rules/aws_cloudtrail_rules/aws_bedrock_deletemodelinvocationloggingconfiguration.yml
 export RULES="fixtures/panther-analysis/rules fixtures/security_content/detections"
@@ -52,8 +53,8 @@ if command -v taskset >/dev/null; then ONE="taskset -c 0" TWO="taskset -c 0,1"; 
 
 cat "$FILE" >/dev/null # every tool reads from the page cache
 
-# run NAME PIN CMD: runs CMD, its stdout kept in $TMP/NAME.out, and appends a
-# row (name, seconds, max RSS in KB) to $TMP/rows. The clock is read here:
+# run NAME PIN CMD: runs CMD, its stdout kept in $TMP/NAME.out, and appends
+# its seconds and max RSS in KB to $TMP/NAME.runs. The clock is read here:
 # time's %e has centiseconds only, too coarse for wc -l.
 run() {
 	echo "timing $1..." >&2
@@ -61,17 +62,29 @@ run() {
 	start=$(date +%s%N)
 	/usr/bin/time -f "%M" -o "$TMP/$1.rss" $2 bash -c "$3" >"$TMP/$1.out"
 	end=$(date +%s%N)
-	echo "$1 $(((end - start) / 1000))e-6 $(cat "$TMP/$1.rss")" >>"$TMP/rows"
+	echo "$(((end - start) / 1000))e-6 $(cat "$TMP/$1.rss")" >>"$TMP/$1.runs"
 }
 count() { wc -l <"$TMP/$1.out" | tr -d ' '; }
 concord_hits() { bash -c "$CONCORD_HITS" <"$TMP/$1.out" 2>/dev/null || echo "?"; }
 
-run wc-l "$ONE" 'wc -l <"$FILE"'
-run concord "$ONE" "$CONCORD_CMD"
-run jq "$ONE" 'jq -c "$JQ_FILTER" "$FILE"'
-run python "$ONE" 'python3 bench/loop.py "$FILE"'
-[ -n "$CONCORD_ALL_CMD" ] && run concord-all-rules "$ONE" "$CONCORD_ALL_CMD"
-[ -n "$CONCORD_2CPU_CMD" ] && run concord-2cpu "$TWO" "$CONCORD_2CPU_CMD"
+# Every tool runs RUNS times, the rounds one after another so that a slow
+# spell of a shared machine falls on all tools alike; a row is its median
+# time and its largest RSS.
+TOOLS=(wc-l concord jq python)
+[ -n "$CONCORD_ALL_CMD" ] && TOOLS+=(concord-all-rules)
+[ -n "$CONCORD_2CPU_CMD" ] && TOOLS+=(concord-2cpu)
+for _ in $(seq "$RUNS"); do
+	run wc-l "$ONE" 'wc -l <"$FILE"'
+	run concord "$ONE" "$CONCORD_CMD"
+	run jq "$ONE" 'jq -c "$JQ_FILTER" "$FILE"'
+	run python "$ONE" 'python3 bench/loop.py "$FILE"'
+	[ -n "$CONCORD_ALL_CMD" ] && run concord-all-rules "$ONE" "$CONCORD_ALL_CMD"
+	[ -n "$CONCORD_2CPU_CMD" ] && run concord-2cpu "$TWO" "$CONCORD_2CPU_CMD"
+done
+for tool in "${TOOLS[@]}"; do
+	sort -g "$TMP/$tool.runs" | awk -v n="$tool" '{ s[NR] = $1; if ($2 > r) r = $2 }
+		END { printf "%s %s %d\n", n, (NR % 2 ? s[(NR + 1) / 2] : (s[NR / 2] + s[NR / 2 + 1]) / 2), r }' >>"$TMP/rows"
+done
 
 declare -A HITS=([wc-l]="$(cat "$TMP/wc-l.out") lines" [concord]=$(concord_hits concord) [jq]=$(count jq) [python]=$(count python))
 [ -n "$CONCORD_ALL_CMD" ] && HITS[concord-all-rules]=$(jq '[.runs[].hits | length] | add' <"$TMP/concord-all-rules.out")
