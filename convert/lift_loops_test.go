@@ -28,6 +28,16 @@ func pantherRule(t *testing.T, py string) *harness.Compiled {
 	return compiled(t, filepath.Join(dir, "r.yml"))
 }
 
+// lift is Condition on a rule that must lift.
+func lift(t *testing.T, c *harness.Compiled) (portable.Expr, []portable.Lossy) {
+	t.Helper()
+	got, lossy, err := Condition(c.Rule)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got, lossy
+}
+
 // pythonHit runs the rule's Python on one event: whether it alerts (a rule
 // that raises does not).
 func pythonHit(t *testing.T, c *harness.Compiled, raw string) (bool, ast.Value) {
@@ -89,10 +99,7 @@ def rule(event):
 // and `port in S and port == other` is the cases of S.
 func TestLiftAccumulator(t *testing.T) {
 	c := pantherRule(t, exposedPy)
-	got, lossy, err := Condition(c.Rule)
-	if err != nil {
-		t.Fatal(err)
-	}
+	got, lossy := lift(t, c)
 	want := `any requestParameters.ipPermissions.items[] ((any ipRanges.items[] (cidrIp eq "0.0.0.0/0"|"::/0") or any ipv6Ranges.items[] (cidrIpv6 eq "0.0.0.0/0"|"::/0")) and not ((fromPort ge "80" and fromPort le "80" and toPort ge "80" and toPort le "80") or (fromPort ge "443" and fromPort le "443" and toPort ge "443" and toPort le "443")))`
 	if s := portable.String(got); s != want {
 		t.Fatalf("got  %s\nwant %s", s, want)
@@ -257,10 +264,7 @@ def rule(event):
 // exclude each other; a policy given as JSON text is parsed (portable.Parse).
 func TestLiftAsListAndTypes(t *testing.T) {
 	c := pantherRule(t, publicPy)
-	got, lossy, err := Condition(c.Rule)
-	if err != nil {
-		t.Fatal(err)
-	}
+	got, lossy := lift(t, c)
 	acl := func(grants string) string { return `{"eventName":"PutBucketAcl","acl":{"Grant":` + grants + `}}` }
 	pol := func(st string) string { return `{"eventName":"PutBucketPolicy","policy":{"Statement":` + st + `}}` }
 	for _, tc := range []struct {

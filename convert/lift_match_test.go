@@ -21,10 +21,7 @@ const paRules = "../fixtures/panther-analysis/rules/"
 // eval runs panther_analysis_tool's match-expression semantics).
 func TestConditionSimpleDetectionGitHub(t *testing.T) {
 	c := compiled(t, paRules+"github_rules/github_repo_made_public_simple.yml")
-	got, lossy, err := Condition(c.Rule)
-	if err != nil {
-		t.Fatal(err)
-	}
+	got, lossy := lift(t, c)
 	want := `(action eq "repo.access" and (visibility ieq "PUBLIC" or any visibility[] (ieq "PUBLIC")) and not org eq "sandbox-org"|"playground" and not (repo prefix "sandbox-org/" or any repo[] (prefix "sandbox-org/")) and not (repo isuffix "-DOCS" or any repo[] (isuffix "-DOCS")) and not (repo contains ".github.io" or any repo[] (contains ".github.io")) and not (not actor exists or actor eq "") and previous_visibility exists and (actor iprefix "ext-" or any actor[] (iprefix "ext-") or not actor_location.country_code eq "US"|"CA" or any reviewers[] (login icontains "bot")) and not (repo_topics contains "public-by-design" or any repo_topics[] (eq "public-by-design")) and not any reviewers[] (approved bool "true" and login eq "security-team"|"octo-admin"))`
 	if s := portable.String(got); s != want {
 		t.Errorf("got  %s\nwant %s", s, want)
@@ -57,10 +54,7 @@ func TestConditionSimpleDetectionGitHub(t *testing.T) {
 // event where that comparison decides (packets within the limit).
 func TestConditionVPCFlow(t *testing.T) {
 	c := compiled(t, paRules+"aws_vpc_flow_rules/aws_vpcflow_unexpected_inbound_simple.yml")
-	got, lossy, err := Condition(c.Rule)
-	if err != nil {
-		t.Fatal(err)
-	}
+	got, lossy := lift(t, c)
 	i := slices.IndexFunc(lossy, func(l portable.Lossy) bool { return strings.Contains(l.Reason, "the rule reads limits[0].packets") })
 	if i < 0 || lossy[i].SourceHits || lossy[i].Either || !slices.Equal(lossy[i].Fields, []string{"packets", "limits[0].packets"}) {
 		t.Fatalf("lossy points %+v", lossy)

@@ -19,10 +19,7 @@ import (
 // without it, and a list of non-strings.
 func TestConditionSimpleDetectionLists(t *testing.T) {
 	c := compiled(t, paRules+"github_rules/github_repo_made_public_simple.yml")
-	cond, _, err := Condition(c.Rule)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cond, _ := lift(t, c)
 	base := `"action":"repo.access","org":"acme","previous_visibility":"private"`
 	for _, tc := range []struct {
 		name, fields string

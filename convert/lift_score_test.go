@@ -122,10 +122,7 @@ func TestLiftScore(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := pantherRule(t, strings.Replace(scorePy, "%s", tc.expr, 1))
-			got, _, err := Condition(c.Rule)
-			if err != nil {
-				t.Fatal(err)
-			}
+			got, _ := lift(t, c)
 			if s := portable.String(got); s != tc.want {
 				t.Errorf("got  %s\nwant %s", s, tc.want)
 			}

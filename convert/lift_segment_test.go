@@ -43,10 +43,7 @@ func TestLiftSegment(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			py := strings.Replace(strings.Replace(segmentPy, "%s", tc.value, 1), "%s", tc.test, 1)
 			c := pantherRule(t, py)
-			got, lossy, err := Condition(c.Rule)
-			if err != nil {
-				t.Fatal(err)
-			}
+			got, lossy := lift(t, c)
 			if s := portable.String(got); s != tc.want {
 				t.Errorf("got  %s\nwant %s", s, tc.want)
 			}

@@ -192,21 +192,27 @@ func TestLiftRaisingTests(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := pantherRule(t, "def rule(event):\n"+tc.body)
-			_, lossy, err := Condition(c.Rule)
-			if err != nil {
-				t.Fatal(err)
-			}
+			_, lossy := lift(t, c)
 			var got []string
-			for _, p := range lossy {
-				if strings.Contains(p.Reason, "Panther raises on a value that is not a string") {
-					got = append(got, strings.Join(p.Fields, ","))
-				}
+			for _, p := range lossyFor(lossy, "Panther raises on a value that is not a string") {
+				got = append(got, strings.Join(p.Fields, ","))
 			}
 			if want := []string{tc.want}; tc.want == "" && len(got) > 0 || tc.want != "" && !slices.Equal(got, want) {
 				t.Errorf("raising lossy points on %v, want %q", got, tc.want)
 			}
 		})
 	}
+}
+
+// lossyFor are the lossy points whose reason says why.
+func lossyFor(lossy []portable.Lossy, why string) []portable.Lossy {
+	var out []portable.Lossy
+	for _, p := range lossy {
+		if strings.Contains(p.Reason, why) {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // Python's dict.get on a field's value raises AttributeError when the value
@@ -230,18 +236,13 @@ func TestLiftRaisingGets(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := pantherRule(t, "def rule(event):\n"+tc.body)
-			_, lossy, err := Condition(c.Rule)
-			if err != nil {
-				t.Fatal(err)
-			}
+			_, lossy := lift(t, c)
 			var got []string
-			for _, p := range lossy {
-				if strings.Contains(p.Reason, "calling .get on a value that is not a dict") {
-					if p.Either || p.SourceHits {
-						t.Errorf("lossy point %+v: only the conversion matches where Panther raises", p)
-					}
-					got = append(got, strings.Join(p.Fields, ",")+": "+strings.Join(p.Kinds, " "))
+			for _, p := range lossyFor(lossy, "calling .get on a value that is not a dict") {
+				if p.Either || p.SourceHits {
+					t.Errorf("lossy point %+v: only the conversion matches where Panther raises", p)
 				}
+				got = append(got, strings.Join(p.Fields, ",")+": "+strings.Join(p.Kinds, " "))
 			}
 			if tc.want == "" && len(got) > 0 || tc.want != "" && !slices.Equal(got, []string{tc.want}) {
 				t.Errorf("dict.get lossy points %q, want %q", got, tc.want)
@@ -257,10 +258,7 @@ func TestLiftRaisingGets(t *testing.T) {
 // lists or objects stay a lossy point.
 func TestLiftTruth(t *testing.T) {
 	c := pantherRule(t, "def rule(event):\n    return bool(event.deep_get(\"responseElements\", \"publiclyAccessible\"))\n")
-	got, lossy, err := Condition(c.Rule)
-	if err != nil {
-		t.Fatal(err)
-	}
+	got, lossy := lift(t, c)
 	for _, tc := range []struct {
 		event string
 		want  bool
