@@ -212,19 +212,7 @@ func (h *hazards) values(raw []byte, key *lit) []value {
 
 // isLowerOf reports whether lower is s with its ASCII letters in lower case.
 func isLowerOf(lower, s string) bool {
-	if len(lower) != len(s) {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		if c != lower[i] {
-			return false
-		}
-	}
-	return true
+	return len(lower) == len(s) && equalFoldASCII(s, lower)
 }
 
 // slot adds an empty entry for key's values, reusing the memory a previous

@@ -464,7 +464,7 @@ func (g *gate) try(raw []byte, p, i int, st *gateState) {
 		return
 	}
 	t := raw[start : start+n]
-	if e.lit.fold && !equalFoldASCII(t, e.lit.text) || !e.lit.fold && string(t) != e.lit.text {
+	if !e.lit.equal(t) {
 		return
 	}
 	if e.kind {

@@ -160,7 +160,7 @@ func (ks *keyScan) try(raw []byte, p int, sk scanKey, slots []keyValues) {
 		return
 	}
 	t := raw[start : start+n]
-	if k.fold && !equalFoldASCII(t, k.text) || !k.fold && string(t) != k.text {
+	if !k.equal(t) {
 		return
 	}
 	if v, ok := valueAt(raw, start, n); ok {
@@ -208,15 +208,8 @@ func (h *hazards) escapesFrom(raw []byte, m []uint64, blocks int) {
 			if p < next {
 				continue
 			}
-			if p+1 >= len(raw) {
+			if h.escape(raw, p) {
 				return
-			}
-			switch raw[p+1] {
-			case 'u':
-				h.u = true
-				return
-			case '/':
-				h.slash = true
 			}
 			next = p + 2
 		}

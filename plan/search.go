@@ -198,21 +198,29 @@ func (h *hazards) knownClean() {
 
 func (h *hazards) scanEscapes(raw []byte) {
 	h.escapes = true
-	for i := 0; ; {
+	for i := 0; ; i += 2 {
 		j := bytes.IndexByte(raw[i:], '\\')
-		if j < 0 || i+j+1 >= len(raw) {
+		if j < 0 || h.escape(raw, i+j) {
 			return
 		}
 		i += j
-		switch raw[i+1] {
-		case 'u':
-			h.u = true
-			return
-		case '/':
-			h.slash = true
-		}
-		i += 2
 	}
+}
+
+// escape notes the escape whose backslash is at i; true once the escapes
+// after it cannot matter (a \u, or the end of the text).
+func (h *hazards) escape(raw []byte, i int) (done bool) {
+	if i+1 >= len(raw) {
+		return true
+	}
+	switch raw[i+1] {
+	case 'u':
+		h.u = true
+		return true
+	case '/':
+		h.slash = true
+	}
+	return false
 }
 
 func (c *clause) holds(raw []byte, h *hazards) bool {
@@ -409,8 +417,17 @@ func (l *lit) index(s []byte) int {
 	return -1
 }
 
-// equalFoldASCII compares b with the lower-case text ignoring ASCII case.
-func equalFoldASCII(b []byte, lower string) bool {
+// equal reports whether t is l's text, ignoring ASCII case when l folds.
+func (l lit) equal(t []byte) bool {
+	if l.fold {
+		return len(t) == len(l.text) && equalFoldASCII(t, l.text)
+	}
+	return string(t) == l.text
+}
+
+// equalFoldASCII compares b with the lower-case text ignoring ASCII case; b
+// is no longer than lower.
+func equalFoldASCII[T string | []byte](b T, lower string) bool {
 	for i := 0; i < len(b); i++ {
 		c := b[i]
 		if 'A' <= c && c <= 'Z' {
