@@ -87,6 +87,16 @@ func Inspect(x Expr, f func(Expr) bool) {
 	}
 }
 
+// Contains reports whether x or one of its sub-expressions satisfies f.
+func Contains(x Expr, f func(Expr) bool) bool {
+	found := false
+	Inspect(x, func(e Expr) bool {
+		found = found || f(e)
+		return !found
+	})
+	return found
+}
+
 // Fields lists the distinct field paths x reads, in first-use order.
 func Fields(x Expr) [][]string {
 	var out [][]string

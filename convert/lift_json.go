@@ -299,12 +299,7 @@ func (l *lifter) splunkParse(n *ast.Logic) (portable.Expr, bool, error) {
 	// into the and around it: the conjuncts reading F are the test's.
 	var inside, outside []ast.Expr
 	for _, y := range rest {
-		reads := false
-		ast.Inspect(y, func(z ast.Expr) bool {
-			reads = reads || isDoc(z)
-			return !reads
-		})
-		if reads {
+		if ast.Contains(y, isDoc) {
 			inside = append(inside, y)
 		} else {
 			outside = append(outside, y)

@@ -197,14 +197,7 @@ func isLocal(x ast.Expr, name string) bool {
 
 // mentions reports whether x reads the local name.
 func mentions(x ast.Expr, name string) bool {
-	found := false
-	ast.Inspect(x, func(n ast.Expr) bool {
-		if isLocal(n, name) {
-			found = true
-		}
-		return !found
-	})
-	return found
+	return ast.Contains(x, func(n ast.Expr) bool { return isLocal(n, name) })
 }
 
 // iterPath is the field a loop or comprehension iterates over, relative to
@@ -988,12 +981,9 @@ func (l *lifter) cond(n *ast.Cond, branch func(ast.Expr) (portable.Expr, error))
 		x, err := l.typeGuard(v, a, b, n)
 		return x, true, err
 	case "str":
-		parses := false
-		ast.Inspect(n.Then, func(y ast.Expr) bool {
-			if c, ok := y.(*ast.Call); ok && c.Fn == "py.json.loads" {
-				parses = true
-			}
-			return !parses
+		parses := ast.Contains(n.Then, func(y ast.Expr) bool {
+			c, ok := y.(*ast.Call)
+			return ok && c.Fn == "py.json.loads"
 		})
 		if !parses {
 			return nil, false, nil

@@ -54,16 +54,10 @@ func withLogType(r *ast.Rule, evs []harness.Event) []harness.Event {
 // readsUDM: the rule's verdict reads event.udm (what a title or an alert
 // context shows does not change which events match).
 func readsUDM(r *ast.Rule) bool {
-	found := false
-	if r.Match != nil {
-		ast.Inspect(r.Match, func(y ast.Expr) bool {
-			if c, ok := y.(*ast.Call); ok && (c.Fn == "panther.udm" || c.Fn == "py.dict.udm_path") {
-				found = true
-			}
-			return !found
-		})
-	}
-	return found
+	return ast.Contains(r.Match, func(y ast.Expr) bool {
+		c, ok := y.(*ast.Call)
+		return ok && (c.Fn == "panther.udm" || c.Fn == "py.dict.udm_path")
+	})
 }
 
 // dataModel is the enabled data model of the rule's log type, nil when none.

@@ -33,11 +33,7 @@ func pantherThreshold(r *ast.Rule) (*portable.Threshold, []portable.Lossy, error
 		}
 		x := r.Outputs[i].X
 		var lossy []portable.Lossy
-		actor := false
-		ast.Inspect(x, func(y ast.Expr) bool {
-			actor = actor || actorUser(y)
-			return !actor
-		})
+		actor := ast.Contains(x, actorUser)
 		if actor {
 			lossy = append(lossy, actorUserLossy)
 		}

@@ -133,14 +133,10 @@ func modelSearch(file, text string) (ast.Expr, ast.ErrorList) {
 }
 
 func mentions(x ast.Expr, field string) bool {
-	found := false
-	ast.Inspect(x, func(e ast.Expr) bool {
-		if f, ok := e.(*ast.Field); ok && len(f.Path) == 1 && f.Path[0] == field {
-			found = true
-		}
-		return !found
+	return ast.Contains(x, func(e ast.Expr) bool {
+		f, ok := e.(*ast.Field)
+		return ok && len(f.Path) == 1 && f.Path[0] == field
 	})
-	return found
 }
 
 // calcCommand is a data model calculation as a pipeline command.
