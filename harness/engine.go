@@ -120,6 +120,8 @@ type viewer struct {
 	// sourcetype (plan.Plan.ViewFields): those views are built with only
 	// what makes them.
 	narrow *plan.Plan
+	// raw caches readsRaw: 0 unknown, 1 no, 2 yes.
+	raw uint8
 }
 
 func newViewer(r *ast.Rule) *viewer {
@@ -148,8 +150,13 @@ func (v *viewer) view(ev Event) (*ast.Object, error) {
 // readsRaw says whether views of events without a sourcetype of their own
 // read the event text (Event.Raw).
 func (v *viewer) readsRaw() bool {
-	kt, err := v.sourceType("")
-	return err != nil || kt.ReadsRaw()
+	if v.raw == 0 {
+		v.raw = 1
+		if kt, err := v.sourceType(""); err != nil || kt.ReadsRaw() {
+			v.raw = 2
+		}
+	}
+	return v.raw == 2
 }
 
 // sourceType is the knowledge events of the given sourcetype ("" for none

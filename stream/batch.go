@@ -284,12 +284,12 @@ func (r *Reader) readLines(b *Batch, maxLines, maxBytes int) bool {
 	}
 
 	if cut > start {
-		bl := block{start: start, end: cut, at: len(b.items), file: b.file(r), line: r.line, col: int(off - r.lineStart)}
+		bl := block{start: start, end: cut, at: len(b.items), file: b.file(r), col: int(off - r.lineStart)}
 		if counting {
+			bl.line = r.line
 			b.lines += lines
 			r.line += lines
 		} else {
-			bl.line = 0
 			bl.node = &lineNode{chain: r.chain, prev: r.lastNode, base: r.line, count: -1}
 			r.lastNode = bl.node
 		}
