@@ -45,24 +45,14 @@ func (n *lineNode) first() int {
 }
 
 func (n *lineNode) firstLocked() int {
-	c := n.chain
-	for n.prev != nil {
-		var path []*lineNode // n and the unresolved nodes before it, newest first
-		for m := n; m.prev != nil; m = m.prev {
-			path = append(path, m)
+	if p := n.prev; p != nil {
+		// Unresolved nodes before n are only those of batches not split
+		// yet: a few.
+		base := p.firstLocked()
+		for p.count < 0 {
+			n.chain.counted.Wait()
 		}
-		resolved := false
-		for i := len(path) - 1; i >= 0; i-- {
-			m, p := path[i], path[i].prev
-			if p.count < 0 {
-				break
-			}
-			m.base, m.prev = p.base+p.count, nil
-			resolved = true
-		}
-		if n.prev != nil && !resolved {
-			c.counted.Wait()
-		}
+		n.base, n.prev = base+p.count, nil
 	}
 	return n.base
 }
