@@ -119,23 +119,20 @@ func aggCount(field string, rows []Row) ast.Value {
 // distinctSorted dedups by text and sorts lexicographically: values and dc
 // process field values as strings, so "1" and "1.0" are distinct.
 func distinctSorted(vs []ast.Value) []ast.Value {
+	if len(vs) <= 1 {
+		return vs
+	}
 	type texted struct {
 		t string
 		v ast.Value
 	}
-	seen := map[string]bool{}
-	var ts []texted
-	for _, v := range vs {
-		t := v.Text()
-		if !seen[t] {
-			seen[t] = true
-			ts = append(ts, texted{t, v})
-		}
+	ts := make([]texted, len(vs))
+	for i, v := range vs {
+		ts[i] = texted{v.Text(), v}
 	}
-	if len(ts) == 0 {
-		return nil
-	}
+	// Stable, so of equal texts the first value stays, as Splunk shows it.
 	slices.SortStableFunc(ts, func(a, b texted) int { return strings.Compare(a.t, b.t) })
+	ts = slices.CompactFunc(ts, func(a, b texted) bool { return a.t == b.t })
 	out := make([]ast.Value, len(ts))
 	for i, x := range ts {
 		out[i] = x.v

@@ -1,6 +1,8 @@
 package eval
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -188,6 +190,40 @@ func TestStatsDropsNullByFieldsAndKeepsProvenance(t *testing.T) {
 	}
 	if len(drops) != 1 || drops[0].Event != 2 || !strings.Contains(drops[0].Reason, "stats by user") {
 		t.Errorf("drops = %+v", drops)
+	}
+}
+
+// "If the BY clause field is a multivalue field, stats counts each value":
+// a row goes into one group for each combination of its by-fields' values
+// (Splunk Search Reference, stats, "Usage").
+func TestStatsByMultivalueFields(t *testing.T) {
+	p, errs := CompilePipeline([]ast.Command{
+		&ast.StatsCmd{Aggs: []ast.Agg{{Fn: "count"}, {Fn: "dc", Arg: "n"}}, By: []string{"user", "src"}},
+	})
+	if errs != nil {
+		t.Fatal(errs)
+	}
+	rows, _, err := p.Run(rowsOf(t,
+		`{"user":["bob","alice"],"src":["a","b"],"n":1}`,
+		`{"user":"bob","src":"b","n":"1"}`,
+		`{"user":"bob","src":"c","n":2}`,
+	))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range rows {
+		got = append(got, fmt.Sprintf("%s %v", ast.JSON(ast.ObjectOf(r.Fields)), r.Src))
+	}
+	want := []string{
+		`{"user":"alice","src":"a","count":1,"dc(n)":1} [0]`,
+		`{"user":"alice","src":"b","count":1,"dc(n)":1} [0]`,
+		`{"user":"bob","src":"a","count":1,"dc(n)":1} [0]`,
+		`{"user":"bob","src":"b","count":2,"dc(n)":1} [0 1]`,
+		`{"user":"bob","src":"c","count":1,"dc(n)":1} [2]`,
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("rows:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
 

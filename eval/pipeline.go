@@ -429,28 +429,19 @@ func statsStage(c *ast.StatsCmd) (func([]Row, *runState) ([]Row, error), ast.Err
 		}
 		groups := map[string]*group{}
 		var order []string
+		byValues := make([][]ast.Value, len(c.By))
+	rows:
 		for _, r := range rows {
-			keys := [][]ast.Value{nil}
-			for _, b := range c.By {
+			for i, b := range c.By {
 				v, _ := r.Fields.Get(b)
-				vs := values(v)
-				if len(vs) == 0 {
+				if byValues[i] = values(v); len(byValues[i]) == 0 {
 					for _, e := range r.Src {
 						rs.drop(Drop{Event: e, Pos: c.Pos(), Reason: fmt.Sprintf("stats by %s: the field is null, so stats drops the event", b)})
 					}
-					keys = nil
-					break
+					continue rows
 				}
-				// A multivalue by-field puts the row into one group per value.
-				var next [][]ast.Value
-				for _, k := range keys {
-					for _, e := range vs {
-						next = append(next, append(append([]ast.Value(nil), k...), e))
-					}
-				}
-				keys = next
 			}
-			for _, k := range keys {
+			for _, k := range groupKeys(byValues) {
 				id := groupID(k)
 				g, ok := groups[id]
 				if !ok {
@@ -479,6 +470,31 @@ func statsStage(c *ast.StatsCmd) (func([]Row, *runState) ([]Row, error), ast.Err
 	}, nil
 }
 
+// groupKeys are the groups a row with these by-field values goes into: one
+// per combination, since a multivalue by-field puts the row into one group per
+// value.
+func groupKeys(byValues [][]ast.Value) [][]ast.Value {
+	n := 1
+	for _, vs := range byValues {
+		n *= len(vs)
+	}
+	flat := make([]ast.Value, n*len(byValues))
+	keys := make([][]ast.Value, n)
+	for i := range keys {
+		k := flat[i*len(byValues) : (i+1)*len(byValues) : (i+1)*len(byValues)]
+		// The last field varies fastest: the combinations come in the order
+		// of nested loops over the fields' values.
+		rest := i
+		for j := len(byValues) - 1; j >= 0; j-- {
+			vs := byValues[j]
+			k[j] = vs[rest%len(vs)]
+			rest /= len(vs)
+		}
+		keys[i] = k
+	}
+	return keys
+}
+
 func groupID(k []ast.Value) string {
 	parts := make([]string, len(k))
 	for i, v := range k {
@@ -498,16 +514,10 @@ func aggName(a ast.Agg) string {
 }
 
 func unionSrc(rows []Row) []int {
-	seen := map[int]bool{}
 	var out []int
 	for _, r := range rows {
-		for _, e := range r.Src {
-			if !seen[e] {
-				seen[e] = true
-				out = append(out, e)
-			}
-		}
+		out = append(out, r.Src...)
 	}
-	sort.Ints(out)
-	return out
+	slices.Sort(out)
+	return slices.Compact(out)
 }

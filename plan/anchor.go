@@ -257,15 +257,10 @@ func findValues(raw []byte, key *lit, dst []value) []value {
 // valueAt reads the value of the key whose text is raw[start:start+n], if it
 // is an object key there: quoted, then a colon.
 func valueAt(raw []byte, start, n int) (value, bool) {
-	end := start + n
-	if start == 0 || raw[start-1] != '"' || end >= len(raw) || raw[end] != '"' {
+	m, ok := valueStart(raw, start, n)
+	if !ok {
 		return value{}, false
 	}
-	m := skipSpace(raw, end+1)
-	if m >= len(raw) || raw[m] != ':' {
-		return value{}, false
-	}
-	m = skipSpace(raw, m+1)
 	v := value{at: start}
 	if m < len(raw) {
 		v.kind = kindOf(raw[m])
@@ -277,4 +272,28 @@ func valueAt(raw []byte, start, n int) (value, bool) {
 		}
 	}
 	return v, true
+}
+
+// kindAt is the kind of valueAt's value, without reading a string's text:
+// all a kind check needs.
+func kindAt(raw []byte, start, n int) (kind uint8, ok bool) {
+	m, ok := valueStart(raw, start, n)
+	if ok && m < len(raw) {
+		kind = kindOf(raw[m])
+	}
+	return kind, ok
+}
+
+// valueStart is where the value of the key raw[start:start+n] starts (maybe
+// len(raw)), if that is an object key: quoted, then a colon.
+func valueStart(raw []byte, start, n int) (int, bool) {
+	end := start + n
+	if start == 0 || raw[start-1] != '"' || end >= len(raw) || raw[end] != '"' {
+		return 0, false
+	}
+	m := skipSpace(raw, end+1)
+	if m >= len(raw) || raw[m] != ':' {
+		return 0, false
+	}
+	return skipSpace(raw, m+1), true
 }

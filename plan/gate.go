@@ -468,8 +468,8 @@ func (g *gate) try(raw []byte, p, i int, st *gateState) {
 		return
 	}
 	if e.kind {
-		v, ok := valueAt(raw, start, n)
-		if !ok || e.allow&v.kind != 0 {
+		kind, ok := kindAt(raw, start, n)
+		if !ok || e.allow&kind != 0 {
 			return
 		}
 	}
