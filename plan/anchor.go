@@ -132,20 +132,42 @@ func (x alt) covers(y alt) bool {
 // holds reports whether raw satisfies the anchor. The text-wide hazards (\u
 // escapes, folding letters) are the caller's.
 func (a anchor) holds(raw []byte, h *hazards) bool {
+	return a.judge(raw, h) != anchorNone
+}
+
+// anchorVerdict is what an anchor makes of a text: no occurrence of its keys
+// satisfies it, one does with a plain value (or, taking any value, by
+// occurring), or one has a value it cannot judge as text.
+type anchorVerdict uint8
+
+const (
+	anchorNone anchorVerdict = iota
+	anchorPlain
+	anchorUnsure
+)
+
+func (a anchor) judge(raw []byte, h *hazards) anchorVerdict {
+	out := anchorNone
 	for i := range a {
 		for _, v := range h.values(raw, &a[i].key) {
-			if a[i].accepts(v) {
-				return true
+			switch a[i].accepts(v) {
+			case anchorPlain:
+				return anchorPlain
+			case anchorUnsure:
+				out = anchorUnsure
 			}
 		}
 	}
-	return false
+	return out
 }
 
-// accepts reports whether the value at one occurrence of the key satisfies x.
-func (x *alt) accepts(v value) bool {
-	if x.any || !v.plain || x.fold && hasNonASCII(v.text) {
-		return true
+// accepts says whether the value at one occurrence of the key satisfies x.
+func (x *alt) accepts(v value) anchorVerdict {
+	switch {
+	case x.any:
+		return anchorPlain
+	case !v.plain || x.fold && hasNonASCII(v.text):
+		return anchorUnsure
 	}
 	for _, s := range x.vals {
 		if len(v.text) < len(s) || !x.prefix && len(v.text) != len(s) {
@@ -153,10 +175,10 @@ func (x *alt) accepts(v value) bool {
 		}
 		t := v.text[:len(s)]
 		if x.fold && equalFoldASCII(t, s) || !x.fold && string(t) == s {
-			return true
+			return anchorPlain
 		}
 	}
-	return false
+	return anchorNone
 }
 
 // value is what follows one occurrence of a key: the contents of a JSON string

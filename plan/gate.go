@@ -30,6 +30,9 @@ type gate struct {
 	clauses []int
 	nClause int
 	ungated []int
+	// found has, for each plan, bit i set when its clause i is gated: once the
+	// plan passes, the text holds a literal of that clause (Plan.maybeFound).
+	found []uint64
 }
 
 const gateBuckets = 8
@@ -91,17 +94,22 @@ func (w window) at(text []byte, p int) bool {
 // newGate returns nil when no plan lends a clause or too many literals would
 // be searched for the pass to pay.
 func newGate(plans []*Plan) *gate {
-	g := &gate{clauses: make([]int, len(plans))}
+	g := &gate{clauses: make([]int, len(plans)), found: make([]uint64, len(plans))}
 	for i, p := range plans {
-		for _, c := range gatedClauses(p) {
+		for _, j := range gatedClauses(p) {
+			c := &p.clauses[j]
 			gc := gateClause{id: g.nClause, plan: i}
 			g.nClause++
 			g.clauses[i]++
+			exact := true
 			for _, l := range c.lits {
-				g.add(gateEntry{lit: l}, gc)
+				exact = g.add(gateEntry{lit: l}, gc) && exact
 			}
 			for _, k := range c.kinds {
-				g.add(gateEntry{lit: k.key, kind: true, allow: k.allow}, gc)
+				exact = g.add(gateEntry{lit: k.key, kind: true, allow: k.allow}, gc) && exact
+			}
+			if exact && j < 64 {
+				g.found[i] |= 1 << j
 			}
 		}
 	}
@@ -121,7 +129,10 @@ func newGate(plans []*Plan) *gate {
 // are many and each is compared with every literal of its buckets.
 const maxGateLits = 64
 
-func (g *gate) add(e gateEntry, c gateClause) {
+// add searches for e's literal on behalf of clause c; exact reports that it
+// is searched as it is, not ignoring case for another clause, so that finding
+// it means the clause's literal is there.
+func (g *gate) add(e gateEntry, c gateClause) (exact bool) {
 	for i := range g.entries {
 		// Finding "ConsoleLogin" in any case passes a clause that asks for
 		// it exactly, as it passes one that ignores case: the gate may pass
@@ -130,28 +141,30 @@ func (g *gate) add(e gateEntry, c gateClause) {
 		same := have.lit == e.lit || have.lit.fold && have.lit == newLit(e.lit.text, true)
 		if same && have.kind == e.kind && have.allow == e.allow {
 			have.clauses = append(have.clauses, c)
-			return
+			return have.lit == e.lit
 		}
 	}
 	e.clauses = []gateClause{c}
 	g.entries = append(g.entries, e)
+	return true
 }
 
-// gatedClauses are the clauses of p the gate searches for: the two whose
-// literals look rarest. An event passes a clause without literals; one whose
-// text may hide them decides for itself.
-func gatedClauses(p *Plan) []*clause {
-	var cs []*clause
+// gatedClauses are the indexes of the clauses of p the gate searches for: the
+// two whose literals look rarest. An event passes a clause without literals;
+// one whose text may hide them decides for itself.
+func gatedClauses(p *Plan) []int {
+	var cs []int
 	for i := range p.clauses {
 		if len(p.clauses[i].lits) > 0 {
-			cs = append(cs, &p.clauses[i])
+			cs = append(cs, i)
 		}
 	}
-	slices.SortStableFunc(cs, func(a, b *clause) int { return clauseCost(a) - clauseCost(b) })
+	cost := func(i int) int { return clauseCost(&p.clauses[i]) }
+	slices.SortStableFunc(cs, func(a, b int) int { return cost(a) - cost(b) })
 	if len(cs) > 2 {
 		cs = cs[:2]
 	}
-	if len(cs) == 2 && clauseCost(cs[1]) > 4*clauseCost(cs[0]) {
+	if len(cs) == 2 && cost(cs[1]) > 4*cost(cs[0]) {
 		cs = cs[:1]
 	}
 	return cs

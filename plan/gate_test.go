@@ -2,6 +2,7 @@ package plan
 
 import (
 	"bytes"
+	"math/bits"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -136,6 +137,56 @@ func TestRarestWindow(t *testing.T) {
 		w := tc.text[off:min(off+gatePlaces, len(tc.text))]
 		if strings.Contains(tc.not, w) {
 			t.Errorf("rarestWindow(%q) = %q, inside %q", tc.text, w, tc.not)
+		}
+	}
+}
+
+// TestGateFound: a plan the gate passes is checked with the literals of its
+// gated clauses taken as found; that must not change its answer, so a clause
+// counts as found only when the gate searched for its own literals.
+func TestGateFound(t *testing.T) {
+	plan := func(clauses ...[]lit) *Plan {
+		p := &Plan{}
+		for _, ls := range clauses {
+			c := clause{lits: ls}
+			c.prepare()
+			p.clauses = append(p.clauses, c)
+		}
+		return p
+	}
+	plans := []*Plan{
+		plan([]lit{newLit("consolelogin", true)}),
+		// Its "ConsoleLogin" is searched for with the first plan's, ignoring case.
+		plan([]lit{newLit("ConsoleLogin", false)}, []lit{newLit("Success", false)}),
+		// Three clauses: the gate searches for two.
+		plan([]lit{newLit("DeleteTrail", false)}, []lit{newLit("StopLogging", false)}, []lit{newLit("cloudtrail", false)}),
+	}
+	g := newGate(plans)
+	if g == nil {
+		t.Fatal("no gate")
+	}
+	if g.found[1] != 0b10 {
+		t.Errorf("found of the exact ConsoleLogin plan = %b, want only its second clause", g.found[1])
+	}
+	if bits.OnesCount64(g.found[2]) != 2 {
+		t.Errorf("found of the three-clause plan = %b, want its two gated clauses", g.found[2])
+	}
+	for _, raw := range []string{
+		`{"a":"CONSOLELOGIN","b":"Success"}`,
+		`{"a":"ConsoleLogin","b":"Success"}`,
+		`{"a":"DeleteTrail","b":"StopLogging"}`,
+		`{"a":"DeleteTrail","b":"StopLogging","c":"cloudtrail"}`,
+	} {
+		var st gateState
+		if !g.run([]byte(raw), &st) {
+			t.Fatalf("%s: the gate gave up", raw)
+		}
+		for _, i := range st.ready {
+			var h hazards
+			h.knownClean()
+			if got, want := plans[i].maybeFound([]byte(raw), &h, g.found[i]), plans[i].Maybe([]byte(raw)); got != want {
+				t.Errorf("%s: plan %d after the gate = %v, Maybe = %v", raw, i, got, want)
+			}
 		}
 	}
 }

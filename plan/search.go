@@ -3,6 +3,7 @@ package plan
 import (
 	"bytes"
 	"encoding/binary"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -24,6 +25,11 @@ type clause struct {
 	// is found: without one the clause fails whatever the keys.
 	slash, keySlash bool
 	folds, keyFolds [][]byte
+	// anchorFirst: holds reads the anchor's keys before searching for the
+	// literals, which is cheaper for common literals ("Get", ignoring case)
+	// on a rare key, and gives the same answer since a plain value the
+	// anchor accepts holds a literal.
+	anchorFirst bool
 }
 
 // lit is a string searched for in the raw text.
@@ -126,6 +132,53 @@ func (c *clause) prepare() {
 	for _, x := range c.anchor {
 		add(x.key, &c.keySlash, &c.keyFolds, &keySeen)
 	}
+	c.anchorFirst = len(c.anchor) > 0 && c.anchorFinds() && c.anchorCost() < c.litCost()
+}
+
+// anchorFinds reports whether every plain value c's anchor accepts (every
+// occurrence of the key, for an alternative that takes any value) holds one
+// of c's literals.
+func (c *clause) anchorFinds() bool {
+	holdsLit := func(s string, fold bool) bool {
+		return slices.ContainsFunc(c.lits, func(l lit) bool {
+			if l.fold {
+				return strings.Contains(asciiLower(s), l.text)
+			}
+			return !fold && strings.Contains(s, l.text)
+		})
+	}
+	for _, x := range c.anchor {
+		if x.any {
+			if !holdsLit(x.key.text, x.key.fold) {
+				return false
+			}
+			continue
+		}
+		for _, v := range x.vals {
+			if !holdsLit(v, x.fold) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// litCost and anchorCost guess how often the searches for c's literals and
+// for its anchor's keys stop in an event that holds none of them.
+func (c *clause) litCost() int {
+	n := 0
+	for _, l := range c.lits {
+		n += l.cost()
+	}
+	return n
+}
+
+func (c *clause) anchorCost() int {
+	n := 0
+	for _, x := range c.anchor {
+		n += x.key.cost()
+	}
+	return n
 }
 
 // foldsOf is the UTF-8 of the non-ASCII characters that a case-insensitive
@@ -165,8 +218,15 @@ func (p *Plan) Maybe(raw []byte) bool {
 // maybe is Maybe with the facts about raw found so far, which the plans of a
 // Set share.
 func (p *Plan) maybe(raw []byte, h *hazards) bool {
+	return p.maybeFound(raw, h, 0)
+}
+
+// maybeFound is maybe where raw is known to hold a literal of each clause i
+// with bit i of found set (the gate found one), so only their anchors are
+// left to check.
+func (p *Plan) maybeFound(raw []byte, h *hazards, found uint64) bool {
 	for i := range p.clauses {
-		if !p.clauses[i].holds(raw, h) {
+		if !p.clauses[i].holds(raw, h, i < 64 && found&(1<<i) != 0) {
 			return false
 		}
 	}
@@ -223,20 +283,41 @@ func (h *hazards) escape(raw []byte, i int) (done bool) {
 	return false
 }
 
-func (c *clause) holds(raw []byte, h *hazards) bool {
-	if len(c.lits) > 0 {
-		found := false
-		for i := range c.lits {
-			if c.lits[i].index(raw) >= 0 {
-				found = true
-				break
+// holds reports whether c may hold on raw; found says a literal of c is
+// known to be there.
+func (c *clause) holds(raw []byte, h *hazards, found bool) bool {
+	if len(c.lits) == 0 {
+		return c.holdsBesides(raw, h, false)
+	}
+	if c.anchorFirst && !found {
+		// The same answer as below with the searches in the other order: an
+		// anchor that accepts a plain value means a literal is there.
+		switch c.anchor.judge(raw, h) {
+		case anchorPlain:
+			return true
+		case anchorNone:
+			if !c.hidden(raw, h, true) {
+				return c.holdsBesides(raw, h, false)
 			}
 		}
-		if found && (len(c.anchor) == 0 || c.hidden(raw, h, true) || c.anchor.holds(raw, h)) {
+		return c.found(raw) || c.holdsBesides(raw, h, false)
+	}
+	if found || c.found(raw) {
+		if len(c.anchor) == 0 || c.hidden(raw, h, true) || c.anchor.holds(raw, h) {
 			return true
 		}
 	}
 	return c.holdsBesides(raw, h, false)
+}
+
+// found reports whether raw holds one of c's literals.
+func (c *clause) found(raw []byte) bool {
+	for i := range c.lits {
+		if c.lits[i].index(raw) >= 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // holdsBesides reports whether c holds on raw whatever its literals (and,
@@ -475,6 +556,14 @@ func scanFreq(c byte, fold bool) int {
 		return freq[c] + freq[c-('a'-'A')]
 	}
 	return freq[c]
+}
+
+// cost is how often a scan for l stops: at its rarest byte.
+func (l *lit) cost() int {
+	if l.text == "" {
+		return 0
+	}
+	return scanFreq(l.text[l.rare], l.fold)
 }
 
 // rarest picks the byte of s to scan for: the one that occurs least often in

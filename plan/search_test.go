@@ -76,7 +76,7 @@ func TestHolds(t *testing.T) {
 			c := tc.c
 			c.prepare()
 			var h hazards
-			if got := c.holds([]byte(tc.raw), &h); got != tc.want {
+			if got := c.holds([]byte(tc.raw), &h, false); got != tc.want {
 				t.Errorf("holds(%s) = %v, want %v", tc.raw, got, tc.want)
 			}
 		})
@@ -123,6 +123,7 @@ func TestAnchor(t *testing.T) {
 		{"key inside a string", python, `{"a":"\"eventName\":\"DeleteTrail\"","eventName":"x"}`, false},
 		{"list value", python, `{"eventName":["x"],"b":"DeleteTrail"}`, true},
 		{"number value", python, `{"eventName":5,"b":"DeleteTrail"}`, true},
+		{"number value, no literal", python, `{"eventName":5}`, false},
 		{"escaped value", python, `{"eventName":"Delete\"Trail","b":"DeleteTrail"}`, true},
 		{"\\u escape anywhere", python, `{"eventName":"x","b":"DeleteTrail","c":"\u0041"}`, true},
 		{"value folded", splunk, `{"eventName":"DELETETRAIL"}`, true},
@@ -137,11 +138,75 @@ func TestAnchor(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			c := tc.c
 			c.prepare()
-			var h hazards
-			if got := c.holds([]byte(tc.raw), &h); got != tc.want {
-				t.Errorf("holds(%s) = %v, want %v (%s)", tc.raw, got, tc.want, c.String())
+			if !c.anchorFinds() {
+				t.Fatalf("%s: the anchor's values hold no literal", c.String())
+			}
+			// Searching for the keys first or for the literals first is a
+			// matter of cost, never of the answer.
+			for _, first := range []bool{false, true} {
+				c.anchorFirst = first
+				var h hazards
+				if got := c.holds([]byte(tc.raw), &h, false); got != tc.want {
+					t.Errorf("anchor first %v: holds(%s) = %v, want %v (%s)", first, tc.raw, got, tc.want, c.String())
+				}
 			}
 		})
+	}
+}
+
+func TestAnchorFirst(t *testing.T) {
+	for _, tc := range []struct {
+		name                string
+		c                   clause
+		finds, firstIsCheap bool
+	}{
+		{"burst search's prefixes", clause{
+			lits:   []lit{newLit("describe", true), newLit("get", true), newLit("list", true)},
+			anchor: anchor{{key: newLit("eventName", false), vals: []string{"describe", "get", "list"}, fold: true, prefix: true}},
+		}, true, true},
+		{"rare literal, common key", clause{
+			lits:   []lit{newLit("bedrock.amazonaws.com", false)},
+			anchor: anchor{{key: newLit("eventsource", true), vals: []string{"bedrock.amazonaws.com"}}},
+		}, true, false},
+		{"literal shorter than the value", clause{
+			lits:   []lit{newLit("CreatePolicy", false)},
+			anchor: anchor{{key: newLit("eventName", false), vals: []string{"CreatePolicyVersion"}}},
+		}, true, true},
+		// A value compared ignoring case need not hold the literal as spelled.
+		{"exact literal, folded value", clause{
+			lits:   []lit{newLit("Get", false)},
+			anchor: anchor{{key: newLit("eventName", false), vals: []string{"get"}, fold: true, prefix: true}},
+		}, false, false},
+		// Its anchor accepts "Remove", where the literal is not: reading the
+		// keys first would keep such an event (holds is checked below).
+		{"value without the literal", clause{
+			lits:   []lit{newLit("Delete", false)},
+			anchor: anchor{{key: newLit("eventName", false), vals: []string{"Delete", "Remove"}}},
+		}, false, true},
+		{"key in any case, exact literal", clause{
+			lits:   []lit{newLit("errorCode", false)},
+			anchor: anchor{{key: newLit("errorcode", true), any: true}},
+		}, false, false},
+		{"key as the literal", clause{
+			lits:   []lit{newLit("errorCode", false), newLit("ConsoleLogin", false)},
+			anchor: anchor{{key: newLit("errorCode", false), any: true}, {key: newLit("ConsoleLogin", false), any: true}},
+		}, true, false},
+	} {
+		c := tc.c
+		if got := c.anchorFinds(); got != tc.finds {
+			t.Errorf("%s: anchorFinds = %v, want %v", tc.name, got, tc.finds)
+		}
+		if got := c.anchorCost() < c.litCost(); got != tc.firstIsCheap {
+			t.Errorf("%s: anchor cost %d, literals' %d", tc.name, c.anchorCost(), c.litCost())
+		}
+		c.prepare()
+		if want := tc.finds && tc.firstIsCheap; c.anchorFirst != want {
+			t.Errorf("%s: anchorFirst = %v, want %v", tc.name, c.anchorFirst, want)
+		}
+		var h hazards
+		if c.holds([]byte(`{"eventName":"Remove"}`), &h, false) {
+			t.Errorf("%s: holds where no literal is", tc.name)
+		}
 	}
 }
 

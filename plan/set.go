@@ -216,7 +216,7 @@ func (c *Checker) Keep(dst []int, raw []byte) []int {
 		c.h.knownClean()
 		from := len(dst)
 		for _, i := range ready {
-			if c.s.Plans[i].maybe(raw, &c.h) {
+			if c.s.Plans[i].maybeFound(raw, &c.h, g.found[i]) {
 				dst = append(dst, i)
 			}
 		}
