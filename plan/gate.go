@@ -378,7 +378,6 @@ func (t *gateTables) bucketsAt(text []byte, p int) byte {
 const (
 	gateBackslash = 1 << iota
 	gateNonASCII
-	gateCandidates // some position is in a bucket
 
 	gateHazards = gateBackslash | gateNonASCII
 )
@@ -387,15 +386,17 @@ const (
 // bucketsAt(text, 32w+j) is not zero, for every position of text, and
 // buckets[p] is bucketsAt(text, p) where bit p is set (fingerprint need not
 // write the others); out must hold (len(text)+31)/32 words and buckets as
-// many bytes as those words have bits.
-func fingerprintGo(text []byte, t *gateTables, out []uint32, buckets []byte) (flags int) {
+// many bytes as those words have bits. Bit w%64 of words is set for each word
+// w of out that is not zero, so most texts' candidates are found without
+// reading all of out.
+func fingerprintGo(text []byte, t *gateTables, out []uint32, buckets []byte) (flags int, words uint64) {
 	clear(out[:(len(text)+31)/32])
 	for p := range text {
 		b := t.bucketsAt(text, p)
 		buckets[p] = b
 		if b != 0 {
 			out[p/32] |= 1 << (p % 32)
-			flags |= gateCandidates
+			words |= 1 << (p / 32 % 64)
 		}
 		switch c := text[p]; {
 		case c == '\\':
@@ -404,7 +405,7 @@ func fingerprintGo(text []byte, t *gateTables, out []uint32, buckets []byte) (fl
 			flags |= gateNonASCII
 		}
 	}
-	return flags
+	return flags, words
 }
 
 // gateState is a Checker's scratch space for the gate.
@@ -431,7 +432,7 @@ func (g *gate) run(raw []byte, st *gateState) bool {
 		st.buckets = make([]byte, 32*cap(st.masks))
 	}
 	st.buckets = st.buckets[:32*n]
-	flags := fingerprint(raw, &g.tabs, st.masks, st.buckets)
+	flags, words := fingerprint(raw, &g.tabs, st.masks, st.buckets)
 	if flags&gateHazards != 0 {
 		// A backslash may be an escape hiding a literal's character (the
 		// hazards' work); a non-ASCII letter may fold to an ASCII one.
@@ -444,18 +445,20 @@ func (g *gate) run(raw []byte, st *gateState) bool {
 	}
 	clear(st.passed)
 	st.ready = append(st.ready[:0], g.ungated...)
-	if flags&gateCandidates == 0 {
+	if words == 0 {
 		return true
 	}
 	clear(st.found)
 	clear(st.clause)
-	for w, m := range st.masks {
-		for ; m != 0; m &= m - 1 {
-			p := w*32 + bits.TrailingZeros32(m)
-			for b := st.buckets[p]; b != 0; b &= b - 1 {
-				for _, i := range g.buckets[bits.TrailingZeros8(b)] {
-					if !st.found[i] && g.entries[i].window.at(raw, p) {
-						g.try(raw, p, i, st)
+	for ; words != 0; words &= words - 1 {
+		for w := bits.TrailingZeros64(words); w < len(st.masks); w += 64 {
+			for m := st.masks[w]; m != 0; m &= m - 1 {
+				p := w*32 + bits.TrailingZeros32(m)
+				for b := st.buckets[p]; b != 0; b &= b - 1 {
+					for _, i := range g.buckets[bits.TrailingZeros8(b)] {
+						if !st.found[i] && g.entries[i].window.at(raw, p) {
+							g.try(raw, p, i, st)
+						}
 					}
 				}
 			}

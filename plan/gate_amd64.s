@@ -11,11 +11,11 @@
 	VPSHUFB Y12, hi, Y12; \
 	VPAND Y11, Y12, out
 
-// func fingerprintAVX2(text *byte, blocks int, tabs *gateTables, out *uint32, buckets *byte) (flags int)
+// func fingerprintAVX2(text *byte, blocks int, tabs *gateTables, out *uint32, buckets *byte) (flags int, words uint64)
 //
 // fingerprintGo on 32*blocks positions, which reads 32*blocks+3 bytes; the
 // buckets of a block without candidates are not written.
-TEXT ·fingerprintAVX2(SB), NOSPLIT, $0-48
+TEXT ·fingerprintAVX2(SB), NOSPLIT, $0-56
 	MOVQ	text+0(FP), SI
 	MOVQ	blocks+8(FP), CX
 	MOVQ	tabs+16(FP), DX
@@ -37,7 +37,8 @@ TEXT ·fingerprintAVX2(SB), NOSPLIT, $0-48
 	VPBROADCASTD	X7, Y7
 	VPXOR	Y8, Y8, Y8 // backslashes
 	VPXOR	Y9, Y9, Y9 // every byte, for its high bit
-	XORQ	R9, R9     // gateCandidates once a block has one
+	XORQ	R10, R10   // the block's index
+	XORQ	R11, R11   // words: bit R10%64 set for a block with candidates
 loop:
 	VMOVDQU	0(SI), Y10
 	VPCMPEQB	Y7, Y10, Y13
@@ -60,12 +61,13 @@ next:
 	ADDQ	$32, SI
 	ADDQ	$4, DI
 	ADDQ	$32, R8
+	INCQ	R10
 	DECQ	CX
 	JNZ	loop
 	VPMOVMSKB	Y8, AX
 	VPMOVMSKB	Y9, BX
 	VZEROUPPER
-	MOVQ	R9, CX
+	XORQ	CX, CX
 	TESTL	AX, AX
 	JZ	nobackslash
 	ORQ	$1, CX
@@ -75,6 +77,7 @@ nobackslash:
 	ORQ	$2, CX
 ascii:
 	MOVQ	CX, flags+40(FP)
+	MOVQ	R11, words+48(FP)
 	RET
 candidates:
 	VMOVDQU	Y13, 0(R8)
@@ -83,5 +86,5 @@ candidates:
 	VPMOVMSKB	Y13, AX
 	NOTL	AX
 	MOVL	AX, 0(DI)
-	MOVQ	$4, R9
+	BTSQ	R10, R11
 	JMP	next

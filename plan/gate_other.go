@@ -4,6 +4,6 @@ package plan
 
 var gateFast = false
 
-func fingerprint(text []byte, t *gateTables, out []uint32, buckets []byte) int {
+func fingerprint(text []byte, t *gateTables, out []uint32, buckets []byte) (flags int, words uint64) {
 	return fingerprintGo(text, t, out, buckets)
 }

@@ -32,7 +32,7 @@ func TestFingerprint(t *testing.T) {
 	alphabet := []byte("aAbB\\\"\x80\xffz\x00")
 	for round := range 3000 {
 		tabs := randomTables(rng, alphabet)
-		text := make([]byte, round%200)
+		text := make([]byte, round%200+round%7*round)
 		for i := range text {
 			text[i] = alphabet[rng.IntN(len(alphabet))]
 		}
@@ -44,15 +44,15 @@ func checkFingerprint(t *testing.T, tabs *gateTables, text []byte) {
 	t.Helper()
 	n := (len(text) + 31) / 32
 	want, wantB := make([]uint32, n), make([]byte, 32*n)
-	wantFlags := fingerprintGo(text, tabs, want, wantB)
-	flags := 0
+	wantFlags, wantWords := fingerprintGo(text, tabs, want, wantB)
+	flags, words := 0, uint64(0)
 	for p, c := range text {
 		b := tabs.bucketsAt(text, p)
 		if wantB[p] != b || (want[p/32]>>(p%32)&1 == 1) != (b != 0) {
 			t.Fatalf("fingerprintGo(%q) at %d: buckets %08b, bit %d; bucketsAt %08b", text, p, wantB[p], want[p/32]>>(p%32)&1, b)
 		}
 		if b != 0 {
-			flags |= gateCandidates
+			words |= 1 << (p / 32 % 64)
 		}
 		if c == '\\' {
 			flags |= gateBackslash
@@ -61,8 +61,8 @@ func checkFingerprint(t *testing.T, tabs *gateTables, text []byte) {
 			flags |= gateNonASCII
 		}
 	}
-	if wantFlags != flags {
-		t.Fatalf("fingerprintGo(%q) flags = %b, want %b", text, wantFlags, flags)
+	if wantFlags != flags || wantWords != words {
+		t.Fatalf("fingerprintGo(%q) = %b, %b; want %b, %b", text, wantFlags, wantWords, flags, words)
 	}
 	// Poison what fingerprint must overwrite.
 	got, gotB := make([]uint32, n), make([]byte, 32*n)
@@ -72,9 +72,9 @@ func checkFingerprint(t *testing.T, tabs *gateTables, text []byte) {
 	for i := range gotB {
 		gotB[i] = 0xa5
 	}
-	h := fingerprint(text, tabs, got, gotB)
-	if h != wantFlags || !slices.Equal(got, want) {
-		t.Fatalf("fingerprint(%q) = %b, %x; want %b, %x", text, h, got, wantFlags, want)
+	h, w := fingerprint(text, tabs, got, gotB)
+	if h != wantFlags || w != wantWords || !slices.Equal(got, want) {
+		t.Fatalf("fingerprint(%q) = %b, %b, %x; want %b, %b, %x", text, h, w, got, wantFlags, wantWords, want)
 	}
 	// Only the buckets of candidates are read, and written.
 	for p := range text {
@@ -176,10 +176,17 @@ func TestGateFound(t *testing.T) {
 		`{"a":"ConsoleLogin","b":"Success"}`,
 		`{"a":"DeleteTrail","b":"StopLogging"}`,
 		`{"a":"DeleteTrail","b":"StopLogging","c":"cloudtrail"}`,
+		// Candidates past the first 64 words of masks (2 KB) share their
+		// bits of words with the first ones.
+		`{"pad":"` + strings.Repeat("x", 64*32) + `","a":"DeleteTrail","b":"StopLogging","c":"cloudtrail"}`,
+		`{"pad":"` + strings.Repeat("x", 64*32+40) + `","a":"DeleteTrail","pad2":"` + strings.Repeat("y", 64*32) + `","b":"StopLogging"}`,
 	} {
 		var st gateState
 		if !g.run([]byte(raw), &st) {
 			t.Fatalf("%s: the gate gave up", raw)
+		}
+		if strings.Contains(raw, "StopLogging") != slices.Contains(st.ready, 2) {
+			t.Errorf("%.40s...: the gate passed %v", raw, st.ready)
 		}
 		for _, i := range st.ready {
 			var h hazards
