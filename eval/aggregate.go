@@ -87,6 +87,12 @@ func IsAggregate(name string) bool {
 }
 
 func fieldValues(field string, rows []Row) []ast.Value {
+	if len(rows) == 1 {
+		// Most groups hold one row; a multivalue field's list is copied, below.
+		if v, _ := rows[0].Fields.Get(field); v.Kind() != ast.KindList {
+			return values(v)
+		}
+	}
 	var out []ast.Value
 	for _, r := range rows {
 		v, _ := r.Fields.Get(field)

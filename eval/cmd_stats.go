@@ -78,7 +78,7 @@ func byKey(cmd string, pos ast.Pos, by []string, r Row) (key string, ok bool, er
 		}
 		parts[i] = vs[0]
 	}
-	return groupID(parts), true, nil
+	return string(appendGroupID(nil, parts)), true, nil
 }
 
 // eventstatsStage: "Generates summary statistics from fields in your events and

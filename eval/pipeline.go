@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
-	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -251,7 +251,7 @@ func filterStage(name string, cond ast.Expr) (func([]Row, *runState) ([]Row, err
 	if errs != nil {
 		return nil, errs
 	}
-	pos := cond.Pos()
+	pos, reason := cond.Pos(), name+" condition is false"
 	return func(rows []Row, rs *runState) ([]Row, error) {
 		out := rows[:0:0]
 		for _, r := range rows {
@@ -264,7 +264,7 @@ func filterStage(name string, cond ast.Expr) (func([]Row, *runState) ([]Row, err
 				continue
 			}
 			for _, e := range r.Src {
-				rs.drop(Drop{Event: e, Pos: pos, Reason: name + " condition is false"})
+				rs.drop(Drop{Event: e, Pos: pos, Reason: reason})
 			}
 		}
 		return out, nil
@@ -422,19 +422,35 @@ func statsStage(c *ast.StatsCmd) (func([]Row, *runState) ([]Row, error), ast.Err
 	if errs != nil {
 		return nil, errs
 	}
+	names := make([]string, len(c.Aggs))
+	for i, a := range c.Aggs {
+		names[i] = aggName(a)
+	}
 	return func(rows []Row, rs *runState) ([]Row, error) {
 		type group struct {
+			id   string
 			key  []ast.Value
 			rows []Row
 		}
 		groups := map[string]*group{}
-		var order []string
+		var order []*group
 		byValues := make([][]ast.Value, len(c.By))
+		// one holds single-valued by-fields, which need no slice of their own.
+		one := make([]ast.Value, len(c.By))
+		var id []byte
 	rows:
 		for _, r := range rows {
 			for i, b := range c.By {
 				v, _ := r.Fields.Get(b)
-				if byValues[i] = values(v); len(byValues[i]) == 0 {
+				if v.Kind() == ast.KindList {
+					byValues[i] = v.AsList()
+				} else if !v.IsNullish() {
+					one[i] = v
+					byValues[i] = one[i : i+1]
+				} else {
+					byValues[i] = nil
+				}
+				if len(byValues[i]) == 0 {
 					for _, e := range r.Src {
 						rs.drop(Drop{Event: e, Pos: c.Pos(), Reason: fmt.Sprintf("stats by %s: the field is null, so stats drops the event", b)})
 					}
@@ -442,27 +458,27 @@ func statsStage(c *ast.StatsCmd) (func([]Row, *runState) ([]Row, error), ast.Err
 				}
 			}
 			for _, k := range groupKeys(byValues) {
-				id := groupID(k)
-				g, ok := groups[id]
+				id = appendGroupID(id[:0], k)
+				g, ok := groups[string(id)]
 				if !ok {
-					g = &group{key: k}
-					groups[id] = g
-					order = append(order, id)
+					g = &group{id: string(id), key: k}
+					groups[g.id] = g
+					order = append(order, g)
 				}
 				g.rows = append(g.rows, r)
 			}
 		}
 		// Splunk returns stats groups sorted by the by-field values.
-		sort.Strings(order)
+		slices.SortFunc(order, func(a, b *group) int { return strings.Compare(a.id, b.id) })
 		out := make([]Row, 0, len(order))
-		for _, id := range order {
-			g := groups[id]
-			o := &ast.Object{}
+		for _, g := range order {
+			n := len(c.By) + len(c.Aggs)
+			o := &ast.Object{Keys: make([]string, 0, n), Vals: make([]ast.Value, 0, n)}
 			for i, b := range c.By {
 				o.Set(b, g.key[i])
 			}
 			for i, a := range c.Aggs {
-				setField(o, aggName(a), aggs[i](a.Arg, g.rows))
+				setField(o, names[i], aggs[i](a.Arg, g.rows))
 			}
 			out = append(out, Row{Fields: o, Src: unionSrc(g.rows)})
 		}
@@ -470,9 +486,6 @@ func statsStage(c *ast.StatsCmd) (func([]Row, *runState) ([]Row, error), ast.Err
 	}, nil
 }
 
-// groupKeys are the groups a row with these by-field values goes into: one
-// per combination, since a multivalue by-field puts the row into one group per
-// value.
 func groupKeys(byValues [][]ast.Value) [][]ast.Value {
 	n := 1
 	for _, vs := range byValues {
@@ -495,12 +508,20 @@ func groupKeys(byValues [][]ast.Value) [][]ast.Value {
 	return keys
 }
 
-func groupID(k []ast.Value) string {
-	parts := make([]string, len(k))
+// appendGroupID appends the identity of a group, its by-field values as
+// text, to dst.
+func appendGroupID(dst []byte, k []ast.Value) []byte {
 	for i, v := range k {
-		parts[i] = v.Text()
+		if i > 0 {
+			dst = append(dst, 0)
+		}
+		if v.Kind() == ast.KindInt {
+			dst = strconv.AppendInt(dst, v.AsInt(), 10) // Text without the string
+		} else {
+			dst = append(dst, v.Text()...)
+		}
 	}
-	return strings.Join(parts, "\x00")
+	return dst
 }
 
 func aggName(a ast.Agg) string {
