@@ -349,6 +349,9 @@ func (c *compiler) match(n *ast.Match) fn {
 			return re.MatchString(s)
 		}
 		if fold {
+			if isASCII(s) {
+				return matchFoldASCII(kind, s, pat)
+			}
 			s = strings.ToLower(s)
 		}
 		switch kind {
@@ -390,6 +393,50 @@ func (c *compiler) match(n *ast.Match) fn {
 		}
 		return ast.Bool(test(v.AsString())), nil
 	}
+}
+
+// matchFoldASCII is the test of a match of kind with the lower-case pattern
+// lower on strings.ToLower(s), for an ASCII s, whose lower case is only its
+// letters A to Z lowered: without making it.
+func matchFoldASCII(kind ast.MatchKind, s, lower string) bool {
+	switch kind {
+	case ast.MatchPrefix:
+		return len(s) >= len(lower) && equalLowerASCII(s[:len(lower)], lower)
+	case ast.MatchSuffix:
+		return len(s) >= len(lower) && equalLowerASCII(s[len(s)-len(lower):], lower)
+	case ast.MatchContains:
+		for i := 0; i+len(lower) <= len(s); i++ {
+			if equalLowerASCII(s[i:i+len(lower)], lower) {
+				return true
+			}
+		}
+		return false
+	}
+	return len(s) == len(lower) && equalLowerASCII(s, lower)
+}
+
+// equalLowerASCII reports whether s, of lower's length, is lower once its
+// letters A to Z are lowered.
+func equalLowerASCII(s, lower string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // anyText applies a Splunk search-term test to a field value: missing and null

@@ -255,3 +255,32 @@ func TestSPLEvalMatchOnNull(t *testing.T) {
 		}
 	}
 }
+
+// TestMatchFoldASCII holds the allocation-free test of an ASCII string to
+// strings.ToLower, which it stands for.
+func TestMatchFoldASCII(t *testing.T) {
+	patterns := []string{"", "get", "list", "a", "ab", "\u212aey", "é"}
+	texts := []string{"", "GetObject", "getobject", "xGET", "LIST", "LiSt", "aB", "Ab", "b", "KEY", "kEy", "A", "GE"}
+	for _, kind := range []ast.MatchKind{ast.MatchPrefix, ast.MatchSuffix, ast.MatchContains, ast.MatchExact} {
+		for _, p := range patterns {
+			lower := strings.ToLower(p)
+			for _, s := range texts {
+				l := strings.ToLower(s)
+				var want bool
+				switch kind {
+				case ast.MatchPrefix:
+					want = strings.HasPrefix(l, lower)
+				case ast.MatchSuffix:
+					want = strings.HasSuffix(l, lower)
+				case ast.MatchContains:
+					want = strings.Contains(l, lower)
+				default:
+					want = l == lower
+				}
+				if got := matchFoldASCII(kind, s, lower); got != want {
+					t.Errorf("%v %q on %q = %v, want %v", kind, lower, s, got, want)
+				}
+			}
+		}
+	}
+}
