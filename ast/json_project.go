@@ -1,6 +1,10 @@
 package ast
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/concordsec/concord/internal/ascii"
+)
 
 // Projection is the set of key paths a reader of an event needs; decoding with
 // it builds only those parts of the document. A nil *Projection is the whole
@@ -50,7 +54,7 @@ func (n *projNode) kid(seg string) *projNode {
 			return k
 		}
 	}
-	k := &projNode{seg: seg, ascii: isASCII(seg)}
+	k := &projNode{seg: seg, ascii: ascii.Is(seg)}
 	n.kids = append(n.kids, k)
 	if k.ascii && len(seg) < 64 {
 		n.lengths |= 1 << len(seg)
@@ -58,15 +62,6 @@ func (n *projNode) kid(seg string) *projNode {
 		n.unusual = true
 	}
 	return k
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return false
-		}
-	}
-	return true
 }
 
 // ParseJSONProjected is ParseJSON keeping only the parts of the document on

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/concordsec/concord/ast"
+	"github.com/concordsec/concord/internal/ascii"
 )
 
 // Env is what one evaluation sees.
@@ -349,7 +350,7 @@ func (c *compiler) match(n *ast.Match) fn {
 			return re.MatchString(s)
 		}
 		if fold {
-			if isASCII(s) {
+			if ascii.Is(s) {
 				return matchFoldASCII(kind, s, pat)
 			}
 			s = strings.ToLower(s)
@@ -401,42 +402,18 @@ func (c *compiler) match(n *ast.Match) fn {
 func matchFoldASCII(kind ast.MatchKind, s, lower string) bool {
 	switch kind {
 	case ast.MatchPrefix:
-		return len(s) >= len(lower) && equalLowerASCII(s[:len(lower)], lower)
+		return len(s) >= len(lower) && ascii.EqualLower(s[:len(lower)], lower)
 	case ast.MatchSuffix:
-		return len(s) >= len(lower) && equalLowerASCII(s[len(s)-len(lower):], lower)
+		return len(s) >= len(lower) && ascii.EqualLower(s[len(s)-len(lower):], lower)
 	case ast.MatchContains:
 		for i := 0; i+len(lower) <= len(s); i++ {
-			if equalLowerASCII(s[i:i+len(lower)], lower) {
+			if ascii.EqualLower(s[i:i+len(lower)], lower) {
 				return true
 			}
 		}
 		return false
 	}
-	return len(s) == len(lower) && equalLowerASCII(s, lower)
-}
-
-// equalLowerASCII reports whether s, of lower's length, is lower once its
-// letters A to Z are lowered.
-func equalLowerASCII(s, lower string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		if c != lower[i] {
-			return false
-		}
-	}
-	return true
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return false
-		}
-	}
-	return true
+	return len(s) == len(lower) && ascii.EqualLower(s, lower)
 }
 
 // anyText applies a Splunk search-term test to a field value: missing and null

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/concordsec/concord/internal/ascii"
 )
 
 // An anchor narrows a clause from "the text holds one of these strings" to
@@ -174,7 +176,7 @@ func (x *alt) accepts(v value) anchorVerdict {
 			continue
 		}
 		t := v.text[:len(s)]
-		if x.fold && equalFoldASCII(t, s) || !x.fold && string(t) == s {
+		if x.fold && ascii.EqualLower(t, s) || !x.fold && string(t) == s {
 			return anchorPlain
 		}
 	}
@@ -234,7 +236,7 @@ func (h *hazards) values(raw []byte, key *lit) []value {
 
 // isLowerOf reports whether lower is s with its ASCII letters in lower case.
 func isLowerOf(lower, s string) bool {
-	return len(lower) == len(s) && equalFoldASCII(s, lower)
+	return len(lower) == len(s) && ascii.EqualLower(s, lower)
 }
 
 // slot adds an empty entry for key's values, reusing the memory a previous

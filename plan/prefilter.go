@@ -7,6 +7,7 @@ import (
 
 	"github.com/concordsec/concord/ast"
 	"github.com/concordsec/concord/eval"
+	"github.com/concordsec/concord/internal/ascii"
 	"github.com/concordsec/concord/sourcetype"
 )
 
@@ -427,7 +428,7 @@ func (a *analyzer) match(n *ast.Match, s *scope) []clause {
 		}
 		// Case-insensitively, a non-ASCII letter may stand for an ASCII one.
 		t := c.Text()
-		if strings.Contains(t, best) || n.Fold && (!isASCII(t) || strings.Contains(asciiLower(t), asciiLower(best))) {
+		if strings.Contains(t, best) || n.Fold && (!ascii.Is(t) || strings.Contains(asciiLower(t), asciiLower(best))) {
 			return nil
 		}
 	}
@@ -618,7 +619,7 @@ func (h litHow) literal(s string) ([]lit, bool) {
 		// An event's invalid UTF-8 decodes to U+FFFD.
 		return nil, false
 	}
-	if h.fold && !isASCII(s) {
+	if h.fold && !ascii.Is(s) {
 		return nil, false
 	}
 	if h.text && numeric(s) && !h.rawLine {
@@ -647,7 +648,7 @@ func (h litHow) keyLiteral(key string) (lit, bool) {
 		return lit{}, false
 	}
 	if h.fold {
-		if !isASCII(key) {
+		if !ascii.Is(key) {
 			return lit{}, false
 		}
 	}
@@ -732,15 +733,6 @@ func jsonEscape(s string) string {
 // numeric: s could be part of the text of a number (strconv's 'f' or 'g'
 // form), which need not be how the event writes the number (1e3 is 1000).
 func numeric(s string) bool { return strings.Trim(s, "0123456789.+-eE") == "" }
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
-		}
-	}
-	return true
-}
 
 // union is the clause that fails only when both fail.
 func union(a, b clause) clause {

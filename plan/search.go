@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/concordsec/concord/internal/ascii"
 )
 
 // clause is one condition the raw text of an event must meet for the match
@@ -490,7 +492,7 @@ func (l *lit) index(s []byte) int {
 			return -1
 		}
 		p := q - r
-		if equalFoldASCII(s[p:p+n], l.text) {
+		if ascii.EqualLower(s[p:p+n], l.text) {
 			return p
 		}
 		i = q + 1
@@ -501,24 +503,9 @@ func (l *lit) index(s []byte) int {
 // equal reports whether t is l's text, ignoring ASCII case when l folds.
 func (l lit) equal(t []byte) bool {
 	if l.fold {
-		return len(t) == len(l.text) && equalFoldASCII(t, l.text)
+		return len(t) == len(l.text) && ascii.EqualLower(t, l.text)
 	}
 	return string(t) == l.text
-}
-
-// equalFoldASCII compares b with the lower-case text ignoring ASCII case; b
-// is no longer than lower.
-func equalFoldASCII[T string | []byte](b T, lower string) bool {
-	for i := 0; i < len(b); i++ {
-		c := b[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		if c != lower[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func asciiLower(s string) string {

@@ -19,6 +19,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/concordsec/concord/ast"
+	"github.com/concordsec/concord/internal/ascii"
 	"github.com/concordsec/concord/portable"
 )
 
@@ -851,7 +852,7 @@ func (p *printer) anyTest(x *portable.Any, neg bool) (string, int, error) {
 	}
 	if a.Fold && slices.ContainsFunc(a.Values, hasCase) {
 		pat = "(?i)" + pat
-		if slices.ContainsFunc(a.Values, func(v string) bool { return strings.ContainsFunc(v, func(r rune) bool { return r >= utf8.RuneSelf }) }) {
+		if slices.ContainsFunc(a.Values, func(v string) bool { return !ascii.Is(v) }) {
 			p.lose(fields, []string{kindValueCase}, false, true, neg,
 				fmt.Sprintf("%s %s: (?i) folds case PCRE's way, which may differ from Unicode simple folding for letters outside ASCII", path, a.Op))
 		}
@@ -1051,7 +1052,7 @@ func (p *printer) prefilter() []string {
 			// letters is not documented. (The one gap left: a value with
 			// the Kelvin sign, which folds and lowers to k, if Splunk's
 			// terms did not fold it.)
-			ok = ok && termValue.MatchString(v) && (!a.Fold || isASCII(v))
+			ok = ok && termValue.MatchString(v) && (!a.Fold || ascii.Is(v))
 		}
 		if !ok {
 			continue
@@ -1074,15 +1075,6 @@ func (p *printer) prefilter() []string {
 }
 
 var termValue = regexp.MustCompile(`^[A-Za-z0-9._:/@-]+$`)
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
-		}
-	}
-	return true
-}
 
 // guaranteed lists the raw fields that are non-null in Splunk's view of every
 // event x accepts: a value test passes only a present field.
