@@ -471,8 +471,8 @@ func statsStage(c *ast.StatsCmd) (func([]Row, *runState) ([]Row, error), ast.Err
 		// Splunk returns stats groups sorted by the by-field values.
 		slices.SortFunc(order, func(a, b *group) int { return strings.Compare(a.id, b.id) })
 		out := make([]Row, 0, len(order))
+		n := len(c.By) + len(c.Aggs)
 		for _, g := range order {
-			n := len(c.By) + len(c.Aggs)
 			o := &ast.Object{Keys: make([]string, 0, n), Vals: make([]ast.Value, 0, n)}
 			for i, b := range c.By {
 				o.Set(b, g.key[i])
