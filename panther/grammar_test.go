@@ -3,6 +3,8 @@ package panther
 import (
 	"strings"
 	"testing"
+
+	"github.com/concordsec/concord/panther/internal/grammar"
 )
 
 // TestGrammar_parses checks that the grammar accepts the Python forms rules use,
@@ -57,5 +59,85 @@ func TestGrammar_syntaxErrors(t *testing.T) {
 				t.Errorf("message does not say what was expected: %s", errs[0].Msg)
 			}
 		})
+	}
+}
+
+// nested prints an expression statement's OrExpr as grammar.OrExpr.Ands
+// nests it, one bracket per level that has more than one operand.
+func nested(o *grammar.OrExpr) string {
+	word := func(u *grammar.Unary) string { return strings.Join(u.Ops, "") + u.X.X.Atom.Name }
+	bin := func(b *grammar.BinExpr) string {
+		s := word(b.X)
+		for _, t := range b.Tail {
+			s += " " + t.Op + " " + word(t.Y)
+		}
+		if len(b.Tail) > 0 {
+			s = "(" + s + ")"
+		}
+		return s
+	}
+	var ors []string
+	for _, a := range o.Ands() {
+		var ands []string
+		for _, n := range a.Xs {
+			prefix := ""
+			for ; n.Not != nil; n = n.Not {
+				prefix += "not "
+			}
+			s := bin(n.X.X)
+			for _, t := range n.X.Tail {
+				s += " " + strings.Join(t.Op, " ") + " " + bin(t.Y)
+			}
+			if len(n.X.Tail) > 0 {
+				s = "[" + s + "]"
+			}
+			ands = append(ands, prefix+s)
+		}
+		ors = append(ors, "{"+strings.Join(ands, " and ")+"}")
+	}
+	return strings.Join(ors, " or ")
+}
+
+// TestGrammar_precedence checks the precedence OrExpr.Ands gives the flat run
+// participle reads (https://docs.python.org/3/reference/expressions.html#operator-precedence):
+// or < and < not < comparisons < binary operators.
+func TestGrammar_precedence(t *testing.T) {
+	tests := []struct{ src, want string }{
+		{"a", "{a}"},
+		{"a or b and c", "{a} or {b and c}"},
+		{"not a == b and c", "{not [a == b] and c}"},
+		{"not not a or not b", "{not not a} or {not b}"},
+		{"a and not b < c < d", "{a and not [b < c < d]}"},
+		{"a + b * c == -d | e", "{[(a + b * c) == (-d | e)]}"},
+		{"a not in b is not c in d", "{[a not in b is not c in d]}"},
+		{"a is b or c != d and e", "{[a is b]} or {[c != d] and e}"},
+	}
+	for _, tt := range tests {
+		mod, errs := parseModule("t.py", []byte(tt.src+"\n"))
+		if len(errs) > 0 {
+			t.Errorf("%s: %v", tt.src, errs)
+			continue
+		}
+		x := mod.Stmts[0].Simple.Smalls[0].Expr.Target.Items[0].X
+		if got := nested(x.Cond.Then); got != tt.want {
+			t.Errorf("%s: got %s, want %s", tt.src, got, tt.want)
+		}
+	}
+}
+
+// TestGrammar_misplacedNot: Python takes `not` only where an operand of `and`
+// or `or` starts, or as part of `not in` and `is not`.
+func TestGrammar_misplacedNot(t *testing.T) {
+	tests := []struct{ src, want string }{
+		{"a + not b\n", `1:5: parse: unexpected token "not"`},
+		{"a == not b\n", `1:6: parse: unexpected token "not"`},
+		{"-not a\n", `1:2: parse: unexpected token "not"`},
+		{"a not b\n", `1:7: parse: unexpected token "b" (expected "in")`},
+	}
+	for _, tt := range tests {
+		_, errs := parseModule("t.py", []byte(tt.src))
+		if len(errs) != 1 || !strings.Contains(errs[0].Error(), tt.want) {
+			t.Errorf("%q: got %v, want %s", tt.src, errs, tt.want)
+		}
 	}
 }

@@ -313,10 +313,11 @@ func primaryOf(x *grammar.Expr) *grammar.Primary {
 		return nil
 	}
 	or := x.Cond.Then
-	if len(or.Xs) != 1 || len(or.Xs[0].Xs) != 1 {
+	ands := or.Ands()
+	if len(ands) != 1 || len(ands[0].Xs) != 1 {
 		return nil
 	}
-	n := or.Xs[0].Xs[0]
+	n := ands[0].Xs[0]
 	if n.X == nil || len(n.X.Tail) != 0 {
 		return nil
 	}

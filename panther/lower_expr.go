@@ -144,11 +144,12 @@ func (l *lowerer) lowerExpr(x *grammar.Expr, e env) val {
 }
 
 func (l *lowerer) lowerOr(x *grammar.OrExpr, e env) val {
-	if len(x.Xs) == 1 {
-		return l.lowerAnd(x.Xs[0], e)
+	ands := x.Ands()
+	if len(ands) == 1 {
+		return l.lowerAnd(ands[0], e)
 	}
 	out := &ast.Logic{Span: l.span(x.Pos, x.EndPos), Op: ast.Or, Operand: true}
-	for _, a := range x.Xs {
+	for _, a := range ands {
 		out.Xs = appendLogic(out.Xs, ast.Or, l.exprOf(l.lowerAnd(a, e), a.Pos))
 	}
 	return val{x: out}

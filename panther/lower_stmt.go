@@ -247,7 +247,7 @@ func exprWalrus(x *grammar.Expr) []string {
 	var out []string
 	var visit func(x *grammar.Expr)
 	visitOr := func(o *grammar.OrExpr) {
-		for _, a := range o.Xs {
+		for _, a := range o.Ands() {
 			for _, n := range a.Xs {
 				for n.Not != nil {
 					n = n.Not
@@ -1012,8 +1012,8 @@ func (l *lowerer) casePattern(c *grammar.Case, subject ast.Expr, e env) (ast.Exp
 		test = nil
 	} else {
 		var alts []*grammar.Unary
-		if x.Cond != nil && x.Cond.If == nil && len(x.Cond.Then.Xs) == 1 && len(x.Cond.Then.Xs[0].Xs) == 1 {
-			if cmp := x.Cond.Then.Xs[0].Xs[0].X; cmp != nil && len(cmp.Tail) == 0 {
+		if x.Cond != nil && x.Cond.If == nil && len(x.Cond.Then.Ands()) == 1 && len(x.Cond.Then.Ands()[0].Xs) == 1 {
+			if cmp := x.Cond.Then.Ands()[0].Xs[0].X; cmp != nil && len(cmp.Tail) == 0 {
 				alts = append(alts, cmp.X.X)
 				for _, t := range cmp.X.Tail {
 					if t.Op != "|" {

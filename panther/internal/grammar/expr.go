@@ -64,41 +64,59 @@ type Ternary struct {
 	Else   *Expr   `parser:"  \"else\" @@ )?"`
 }
 
-// OrExpr is `x or y or ...`.
+// OrExpr is a boolean expression: `not`s, comparisons and binary operators
+// over unary operands. Participle reads it as one flat run (Nots, X, Tail) and
+// Ands applies Python's precedence to it (nest.go): a struct per precedence
+// level cost participle an allocation and a branch per level for every
+// operand, most of the time spent loading a rule.
 type OrExpr struct {
 	Pos    lexer.Position
 	EndPos lexer.Position
-	Xs     []*AndExpr `parser:"@@ ( \"or\" @@ )*"`
+	Nots   []lexer.Token `parser:"@( \"not\"* )"`
+	X      *Unary        `parser:"@@"`
+	Tail   []*OpTail     `parser:"@@*"`
+
+	ands []*AndExpr // Ands, once nested
 }
 
-// AndExpr is `x and y and ...`.
+// OpTail is one `op operand` of an OrExpr's run; only `and` and `or` may be
+// followed by `not`.
+type OpTail struct {
+	Pos  lexer.Position
+	Op   []string      `parser:"(  @( BinOp | CompOp | \"in\" | \"not\" \"in\" | \"is\" \"not\" | \"is\" )"`
+	Bool string        `parser:"| @( \"and\" | \"or\" )"`
+	Nots []lexer.Token `parser:"  @( \"not\"* ) )"`
+	Y    *Unary        `parser:"@@"`
+}
+
+// AndExpr is `x and y and ...`, an operand of an OrExpr.
 type AndExpr struct {
 	Pos    lexer.Position
 	EndPos lexer.Position
-	Xs     []*NotExpr `parser:"@@ ( \"and\" @@ )*"`
+	Xs     []*NotExpr
 }
 
 // NotExpr is `not x` or a comparison.
 type NotExpr struct {
 	Pos    lexer.Position
 	EndPos lexer.Position
-	Not    *NotExpr    `parser:"  \"not\" @@"`
-	X      *Comparison `parser:"| @@"`
+	Not    *NotExpr
+	X      *Comparison
 }
 
 // Comparison is `x op y op z ...` (Python chains comparisons).
 type Comparison struct {
 	Pos    lexer.Position
 	EndPos lexer.Position
-	X      *BinExpr    `parser:"@@"`
-	Tail   []*CompTail `parser:"@@*"`
+	X      *BinExpr
+	Tail   []*CompTail
 }
 
 // CompTail is one `op y` of a comparison chain.
 type CompTail struct {
 	Pos lexer.Position
-	Op  []string `parser:"@( \"==\" | \"!=\" | \"<=\" | \">=\" | \"<\" | \">\" | \"in\" | \"not\" \"in\" | \"is\" \"not\" | \"is\" )"`
-	Y   *BinExpr `parser:"@@"`
+	Op  []string
+	Y   *BinExpr
 }
 
 // BinExpr is a run of binary arithmetic/bitwise operators; precedence is
@@ -113,7 +131,7 @@ type BinExpr struct {
 // BinTail is one `op operand` of a BinExpr.
 type BinTail struct {
 	Pos lexer.Position
-	Op  string `parser:"@( \"|\" | \"^\" | \"&\" | \"<<\" | \">>\" | \"+\" | \"-\" | \"*\" | \"/\" | \"//\" | \"%\" | \"@\" )"`
+	Op  string `parser:"@BinOp"`
 	Y   *Unary `parser:"@@"`
 }
 
@@ -176,13 +194,13 @@ type Subscript struct {
 type Atom struct {
 	Pos      lexer.Position
 	EndPos   lexer.Position
-	None     bool       `parser:"  @\"None\""`
+	Name     string     `parser:"  @Name"`
+	Strings  []*StrPart `parser:"| @@+"`
+	Number   string     `parser:"| @Number"`
+	None     bool       `parser:"| @\"None\""`
 	True     bool       `parser:"| @\"True\""`
 	False    bool       `parser:"| @\"False\""`
 	Ellipsis bool       `parser:"| @\"...\""`
-	Number   string     `parser:"| @Number"`
-	Strings  []*StrPart `parser:"| @@+"`
-	Name     string     `parser:"| @Name"`
 	Paren    bool       `parser:"| @\"(\""`
 	ParenIn  *Seq       `parser:"  @@? \")\""`
 	List     bool       `parser:"| @\"[\""`

@@ -144,7 +144,7 @@ type Annotation struct {
 
 // AugAssign is `op= value`.
 type AugAssign struct {
-	Op    string    `parser:"@( \"+=\" | \"-=\" | \"*=\" | \"/=\" | \"//=\" | \"%=\" | \"**=\" | \"&=\" | \"|=\" | \"^=\" | \">>=\" | \"<<=\" | \"@=\" )"`
+	Op    string    `parser:"@AugOp"`
 	Value *ExprList `parser:"@@"`
 }
 
