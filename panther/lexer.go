@@ -7,36 +7,6 @@ import (
 	"github.com/alecthomas/participle/v2/lexer"
 )
 
-// Python's string literal bodies. Lazy repetition keeps a triple-quoted string
-// from running into the next one; a backslash always escapes the next character
-// for tokenising, even in raw strings (r"\"" is one string).
-const (
-	tripleDouble = `"""(?:\\[\s\S]|[^\\])*?"""`
-	tripleSingle = `'''(?:\\[\s\S]|[^\\])*?'''`
-	oneDouble    = `"(?:\\[\s\S]|[^"\\\n])*"`
-	oneSingle    = `'(?:\\[\s\S]|[^'\\\n])*'`
-	stringBodies = `(?:` + tripleDouble + `|` + tripleSingle + `|` + oneDouble + `|` + oneSingle + `)`
-)
-
-// baseLexer tokenises Python without knowing about lines and indentation; the
-// indentLexer wrapper turns its Newline and leading Whitespace tokens into
-// Python's NEWLINE/INDENT/DEDENT structure.
-var baseLexer = lexer.MustSimple([]lexer.SimpleRule{
-	{Name: "Comment", Pattern: `#[^\n]*`},
-	{Name: "LineCont", Pattern: `\\\r?\n`},
-	{Name: "Newline", Pattern: `\r?\n`},
-	{Name: "Whitespace", Pattern: `[ \t\f\r]+`},
-	// f-strings keep their {expressions} inside one token; fstring.go splits them.
-	{Name: "FString", Pattern: `(?:[fF][rR]?|[rR][fF])` + stringBodies},
-	{Name: "String", Pattern: `(?:[bB][rR]?|[rR][bB]?|[uU])?` + stringBodies},
-	{Name: "Number", Pattern: `(?:0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|(?:[0-9][0-9_]*\.?[0-9_]*|\.[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)?[jJ]?)`},
-	// Keywords get their own type so @Name in the grammar never captures one.
-	// match/case are soft keywords and stay Names.
-	{Name: "Keyword", Pattern: `(?:False|None|True|and|as|assert|async|await|break|class|continue|def|del|elif|else|except|finally|for|from|global|if|import|in|is|lambda|nonlocal|not|or|pass|raise|return|try|while|with|yield)\b`},
-	{Name: "Name", Pattern: `[\p{L}_][\p{L}\p{N}_]*`},
-	{Name: "Op", Pattern: `\*\*=|//=|>>=|<<=|->|:=|\.\.\.|[-+*/%@&|^]=|==|!=|<=|>=|\*\*|//|<<|>>|[-+*/%@&|^~<>=.,:;()\[\]{}!]`},
-})
-
 // pythonLexer is the lexer the grammar is built with.
 var pythonLexer = newIndentLexer(baseLexer)
 
