@@ -25,6 +25,9 @@ type Options struct {
 	// AttackDataDir overrides where ESCU test data URLs resolve (default: the
 	// folder attack_data beside the content tree's root).
 	AttackDataDir string
+	// SkipTests leaves Panther rules' Tests sections unread (panther.LoadOptions),
+	// for runs over other events.
+	SkipTests bool
 }
 
 // Kind of a YAML file, decided from its top-level keys.
@@ -370,7 +373,7 @@ func LoadRule(path string, opts Options) (*ast.Rule, ast.ErrorList) {
 		}
 		return rule, rerrs
 	case pantherRule:
-		return panther.LoadRule(path)
+		return panther.LoadRuleWith(path, panther.LoadOptions{SkipTests: opts.SkipTests})
 	}
 	return nil, ast.ErrorList{ast.Errorf(ast.Pos{File: path}, ast.CodeSchema, "not a rule: expected a Splunk detection (name, search) or a Panther rule (AnalysisType: rule)")}
 }

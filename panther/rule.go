@@ -55,13 +55,37 @@ var nameIDPattern = regexp.MustCompile(`^[^<>&"%]+$`)
 // Python into the shared AST. Unsupported constructs are listed in
 // Rule.Unsupported; the rule is returned whenever the YAML could be read.
 func LoadRule(ymlPath string) (*ast.Rule, ast.ErrorList) {
+	return LoadRuleWith(ymlPath, LoadOptions{})
+}
+
+// LoadOptions change what LoadRuleWith reads.
+type LoadOptions struct {
+	// SkipTests leaves out the Tests section when it is written as a block
+	// under a plain top-level key (see withoutTopBlock), for runs over other
+	// events: the test events are most of a rule file, and reading their YAML
+	// most of loading it. Neither their schema nor their YAML is checked then.
+	SkipTests bool
+}
+
+// LoadRuleWith is LoadRule with options.
+func LoadRuleWith(ymlPath string, opts LoadOptions) (*ast.Rule, ast.ErrorList) {
 	src, err := os.ReadFile(ymlPath)
 	if err != nil {
 		return nil, ast.ErrorList{ast.Errorf(ast.Pos{File: ymlPath}, ast.CodeIO, "%v", err)}
 	}
-	return loadRuleYAML(ymlPath, src, func(name string) ([]byte, error) {
+	readPy := func(name string) ([]byte, error) {
 		return os.ReadFile(filepath.Join(filepath.Dir(ymlPath), name))
-	})
+	}
+	if opts.SkipTests {
+		if cut := withoutTopBlock(src, "Tests"); len(cut) != len(src) {
+			var doc yaml.Node
+			if yaml.Unmarshal(cut, &doc) == nil {
+				return loadRuleDoc(ymlPath, &doc, readPy)
+			}
+			// Lines read as a block were something else: read the file whole.
+		}
+	}
+	return loadRuleYAML(ymlPath, src, readPy)
 }
 
 // ruleLoader holds one LoadRule run.
@@ -80,11 +104,15 @@ func (r *ruleLoader) schemaf(n *yaml.Node, format string, args ...any) {
 }
 
 func loadRuleYAML(file string, src []byte, readPy func(string) ([]byte, error)) (*ast.Rule, ast.ErrorList) {
-	r := &ruleLoader{file: file}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(src, &doc); err != nil {
 		return nil, ast.ErrorList{yamlError(file, err)}
 	}
+	return loadRuleDoc(file, &doc, readPy)
+}
+
+func loadRuleDoc(file string, doc *yaml.Node, readPy func(string) ([]byte, error)) (*ast.Rule, ast.ErrorList) {
+	r := &ruleLoader{file: file}
 	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
 		return nil, ast.ErrorList{ast.Errorf(ast.Pos{File: file, Line: 1, Col: 1}, ast.CodeSchema, "a rule file must be a YAML mapping")}
 	}

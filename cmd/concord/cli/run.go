@@ -38,7 +38,8 @@ func newRunCmd(io *streams) *cobra.Command {
 			if len(eventFiles) == 0 {
 				return runOwnTests(io, args, format)
 			}
-			ls, err := loadRules(args, harness.Options{})
+			// The rules' own test events are not run here.
+			ls, err := loadRules(args, harness.Options{SkipTests: true})
 			if err != nil {
 				return err
 			}
