@@ -56,16 +56,16 @@ func ToGo(v Value) any {
 	case KindMissing, KindNull:
 		return nil
 	case KindBool:
-		return v.b
+		return v.AsBool()
 	case KindInt:
-		return v.n
+		return v.AsInt()
 	case KindFloat:
-		return v.f
+		return v.AsFloat()
 	case KindString:
 		return v.s
 	case KindList:
-		out := make([]any, len(v.list))
-		for i, e := range v.list {
+		out := make([]any, len(v.AsList()))
+		for i, e := range v.AsList() {
 			out[i] = ToGo(e)
 		}
 		return out

@@ -21,17 +21,17 @@ import (
 func typed(v Value) string {
 	switch v.kind {
 	case KindInt:
-		return "int " + strconv.FormatInt(v.n, 10)
+		return "int " + strconv.FormatInt(v.AsInt(), 10)
 	case KindFloat:
-		return "float " + strconv.FormatFloat(v.f, 'g', -1, 64)
+		return "float " + strconv.FormatFloat(v.AsFloat(), 'g', -1, 64)
 	case KindString:
 		return strconv.Quote(v.s)
 	case KindList:
-		if v.list == nil {
+		if v.AsList() == nil {
 			return "nil list"
 		}
-		parts := make([]string, len(v.list))
-		for i, e := range v.list {
+		parts := make([]string, len(v.AsList()))
+		for i, e := range v.AsList() {
 			parts[i] = typed(e)
 		}
 		return "[" + strings.Join(parts, ", ") + "]"
@@ -53,19 +53,19 @@ func identical(a, b Value) bool {
 	}
 	switch a.kind {
 	case KindBool:
-		return a.b == b.b
+		return a.AsBool() == b.AsBool()
 	case KindInt:
-		return a.n == b.n
+		return a.AsInt() == b.AsInt()
 	case KindFloat:
-		return math.Float64bits(a.f) == math.Float64bits(b.f)
+		return math.Float64bits(a.AsFloat()) == math.Float64bits(b.AsFloat())
 	case KindString:
 		return a.s == b.s
 	case KindList:
-		if (a.list == nil) != (b.list == nil) || len(a.list) != len(b.list) {
+		if (a.AsList() == nil) != (b.AsList() == nil) || len(a.AsList()) != len(b.AsList()) {
 			return false
 		}
-		for i := range a.list {
-			if !identical(a.list[i], b.list[i]) {
+		for i := range a.AsList() {
+			if !identical(a.AsList()[i], b.AsList()[i]) {
 				return false
 			}
 		}
@@ -313,8 +313,8 @@ func projectPaths(v Value, paths [][]string) Value {
 	}
 	switch v.kind {
 	case KindList:
-		out := make([]Value, len(v.list))
-		for i, e := range v.list {
+		out := make([]Value, len(v.AsList()))
+		for i, e := range v.AsList() {
 			out[i] = projectPaths(e, paths)
 		}
 		return List(out...)

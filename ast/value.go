@@ -30,13 +30,13 @@ var kindNames = [...]string{"missing", "null", "bool", "int", "float", "string",
 func (k Kind) String() string { return kindNames[k] }
 
 // Value is an immutable dynamically typed value. The zero Value is Missing.
+// It is kept small (40 bytes) because events, views and rows are arrays of
+// them: a bool, int or float is in bits, a list's elements are in an Object's
+// Vals (without keys).
 type Value struct {
 	kind Kind
-	b    bool
-	n    int64
-	f    float64
+	bits uint64
 	s    string
-	list []Value
 	obj  *Object
 }
 
@@ -174,7 +174,7 @@ func MultiOf(vs []Value) Value {
 var (
 	Missing = Value{}
 	Null    = Value{kind: KindNull}
-	True    = Value{kind: KindBool, b: true}
+	True    = Value{kind: KindBool, bits: 1}
 	False   = Value{kind: KindBool}
 )
 
@@ -184,30 +184,56 @@ func Bool(b bool) Value {
 	}
 	return False
 }
-func Int(n int64) Value        { return Value{kind: KindInt, n: n} }
-func Float(f float64) Value    { return Value{kind: KindFloat, f: f} }
+func Int(n int64) Value        { return Value{kind: KindInt, bits: uint64(n)} }
+func Float(f float64) Value    { return Value{kind: KindFloat, bits: math.Float64bits(f)} }
 func String(s string) Value    { return Value{kind: KindString, s: s} }
-func List(vs ...Value) Value   { return Value{kind: KindList, list: vs} }
+func List(vs ...Value) Value   { return Value{kind: KindList, obj: &Object{Vals: vs}} }
 func ObjectOf(o *Object) Value { return Value{kind: KindObject, obj: o} }
 
 func (v Value) Kind() Kind        { return v.kind }
 func (v Value) IsMissing() bool   { return v.kind == KindMissing }
 func (v Value) IsNull() bool      { return v.kind == KindNull }
 func (v Value) IsNullish() bool   { return v.kind <= KindNull }
-func (v Value) AsBool() bool      { return v.b }
-func (v Value) AsInt() int64      { return v.n }
-func (v Value) AsFloat() float64  { return v.f }
-func (v Value) AsString() string  { return v.s }
-func (v Value) AsList() []Value   { return v.list }
-func (v Value) AsObject() *Object { return v.obj }
+// The As methods return the zero value of their type for a Value of another
+// kind.
+func (v Value) AsBool() bool     { return v.kind == KindBool && v.bits != 0 }
+func (v Value) AsString() string { return v.s }
+
+func (v Value) AsInt() int64 {
+	if v.kind != KindInt {
+		return 0
+	}
+	return int64(v.bits)
+}
+
+func (v Value) AsFloat() float64 {
+	if v.kind != KindFloat {
+		return 0
+	}
+	return math.Float64frombits(v.bits)
+}
+
+func (v Value) AsList() []Value {
+	if v.kind != KindList {
+		return nil
+	}
+	return v.obj.Vals
+}
+
+func (v Value) AsObject() *Object {
+	if v.kind != KindObject {
+		return nil
+	}
+	return v.obj
+}
 
 // Number returns the value as a float when it is an int or float.
 func (v Value) Number() (float64, bool) {
 	switch v.kind {
 	case KindInt:
-		return float64(v.n), true
+		return float64(v.AsInt()), true
 	case KindFloat:
-		return v.f, true
+		return v.AsFloat(), true
 	}
 	return 0, false
 }
@@ -217,15 +243,15 @@ func (v Value) Number() (float64, bool) {
 func (v Value) Truth() bool {
 	switch v.kind {
 	case KindBool:
-		return v.b
+		return v.AsBool()
 	case KindInt:
-		return v.n != 0
+		return v.AsInt() != 0
 	case KindFloat:
-		return v.f != 0
+		return v.AsFloat() != 0
 	case KindString:
 		return v.s != ""
 	case KindList:
-		return len(v.list) > 0
+		return len(v.AsList()) > 0
 	case KindObject:
 		return v.obj != nil && v.obj.Len() > 0
 	}
@@ -249,11 +275,11 @@ func Equal(a, b Value) bool {
 	case KindString:
 		return a.s == b.s
 	case KindList:
-		if len(a.list) != len(b.list) {
+		if len(a.AsList()) != len(b.AsList()) {
 			return false
 		}
-		for i := range a.list {
-			if !Equal(a.list[i], b.list[i]) {
+		for i := range a.AsList() {
+			if !Equal(a.AsList()[i], b.AsList()[i]) {
 				return false
 			}
 		}
@@ -275,7 +301,7 @@ func Equal(a, b Value) bool {
 
 func pyNumber(v Value) (float64, bool) {
 	if v.kind == KindBool {
-		if v.b {
+		if v.AsBool() {
 			return 1, true
 		}
 		return 0, true
@@ -289,19 +315,19 @@ func pyNumber(v Value) (float64, bool) {
 func (v Value) Text() string {
 	switch v.kind {
 	case KindBool:
-		if v.b {
+		if v.AsBool() {
 			return "true"
 		}
 		return "false"
 	case KindInt:
-		return strconv.FormatInt(v.n, 10)
+		return strconv.FormatInt(v.AsInt(), 10)
 	case KindFloat:
-		return formatFloat(v.f)
+		return formatFloat(v.AsFloat())
 	case KindString:
 		return v.s
 	case KindList:
-		parts := make([]string, len(v.list))
-		for i, e := range v.list {
+		parts := make([]string, len(v.AsList()))
+		for i, e := range v.AsList() {
 			parts[i] = e.Text()
 		}
 		return strings.Join(parts, "\n")
@@ -348,17 +374,17 @@ func (v Value) Repr() string {
 	case KindMissing, KindNull:
 		return "None"
 	case KindBool:
-		if v.b {
+		if v.AsBool() {
 			return "True"
 		}
 		return "False"
 	case KindString:
 		return pyQuote(v.s)
 	case KindFloat:
-		return pyFloatRepr(v.f)
+		return pyFloatRepr(v.AsFloat())
 	case KindList:
-		parts := make([]string, len(v.list))
-		for i, e := range v.list {
+		parts := make([]string, len(v.AsList()))
+		for i, e := range v.AsList() {
 			parts[i] = e.Repr()
 		}
 		return "[" + strings.Join(parts, ", ") + "]"
