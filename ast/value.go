@@ -190,10 +190,11 @@ func String(s string) Value    { return Value{kind: KindString, s: s} }
 func List(vs ...Value) Value   { return Value{kind: KindList, obj: &Object{Vals: vs}} }
 func ObjectOf(o *Object) Value { return Value{kind: KindObject, obj: o} }
 
-func (v Value) Kind() Kind        { return v.kind }
-func (v Value) IsMissing() bool   { return v.kind == KindMissing }
-func (v Value) IsNull() bool      { return v.kind == KindNull }
-func (v Value) IsNullish() bool   { return v.kind <= KindNull }
+func (v Value) Kind() Kind      { return v.kind }
+func (v Value) IsMissing() bool { return v.kind == KindMissing }
+func (v Value) IsNull() bool    { return v.kind == KindNull }
+func (v Value) IsNullish() bool { return v.kind <= KindNull }
+
 // The As methods return the zero value of their type for a Value of another
 // kind.
 func (v Value) AsBool() bool     { return v.kind == KindBool && v.bits != 0 }
