@@ -106,22 +106,22 @@ func scanBase(s string) (lexer.TokenType, int) {
 		}
 		return tokWhitespace, n
 	}
-	if n := prefixedString(s, fStringPrefixes); n > 0 {
+	if n := prefixedStringLen(s, fStringPrefixes); n > 0 {
 		return tokFString, n
 	}
-	if n := prefixedString(s, stringPrefixes); n > 0 {
+	if n := prefixedStringLen(s, stringPrefixes); n > 0 {
 		return tokString, n
 	}
-	if n := number(s); n > 0 {
+	if n := numberLen(s); n > 0 {
 		return tokNumber, n
 	}
-	if n := asciiWord(s); n > 0 && keywords[s[:n]] {
+	if n := asciiWordLen(s); n > 0 && keywords[s[:n]] {
 		return tokKeyword, n
 	}
-	if n := name(s); n > 0 {
+	if n := nameLen(s); n > 0 {
 		return tokName, n
 	}
-	return tokOp, operator(s)
+	return tokOp, operatorLen(s)
 }
 
 // A string prefix is tried with each of its lengths, in the order a regexp's
@@ -132,8 +132,8 @@ var (
 	stringPrefixes  = [][2]string{{"bB", "rR"}, {"bB", ""}, {"rR", "bB"}, {"rR", ""}, {"uU", ""}, {"", ""}}
 )
 
-// prefixedString is the length of the string literal s starts with, 0 if none.
-func prefixedString(s string, prefixes [][2]string) int {
+// prefixedStringLen is the length of the string literal s starts with, 0 if none.
+func prefixedStringLen(s string, prefixes [][2]string) int {
 	for _, p := range prefixes {
 		n := 0
 		for _, set := range p {
@@ -149,17 +149,17 @@ func prefixedString(s string, prefixes [][2]string) int {
 		if n < 0 {
 			continue
 		}
-		if body := stringBody(s[n:]); body > 0 {
+		if body := stringBodyLen(s[n:]); body > 0 {
 			return n + body
 		}
 	}
 	return 0
 }
 
-// stringBody is the length of the quoted body s starts with: a triple-quoted
+// stringBodyLen is the length of the quoted body s starts with: a triple-quoted
 // one ending at the first closing triple, else a one-line one. A backslash
 // always escapes the next character, even in raw strings (r"\"" is one string).
-func stringBody(s string) int {
+func stringBodyLen(s string) int {
 	if len(s) == 0 || (s[0] != '"' && s[0] != '\'') {
 		return 0
 	}
@@ -187,10 +187,10 @@ func stringBody(s string) int {
 	return 0
 }
 
-// number is the length of the number s starts with, 0 if none:
+// numberLen is the length of the number s starts with, 0 if none:
 // 0[xX][0-9a-fA-F_]+ | 0[oO][0-7_]+ | 0[bB][01_]+ |
 // (?:[0-9][0-9_]*\.?[0-9_]*|\.[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)?[jJ]?
-func number(s string) int {
+func numberLen(s string) int {
 	if len(s) > 2 && s[0] == '0' {
 		var digits string
 		switch s[1] {
@@ -201,7 +201,7 @@ func number(s string) int {
 		case 'b', 'B':
 			digits = "01_"
 		}
-		if n := 2 + run(s[2:], digits); digits != "" && n > 2 {
+		if n := 2 + runLen(s[2:], digits); digits != "" && n > 2 {
 			return n
 		}
 	}
@@ -209,13 +209,13 @@ func number(s string) int {
 	var n int
 	switch {
 	case isDigit(s, 0):
-		n = 1 + run(s[1:], decimal)
+		n = 1 + runLen(s[1:], decimal)
 		if n < len(s) && s[n] == '.' {
 			n++
 		}
-		n += run(s[n:], decimal)
+		n += runLen(s[n:], decimal)
 	case s[0] == '.' && isDigit(s, 1):
-		n = 2 + run(s[2:], decimal)
+		n = 2 + runLen(s[2:], decimal)
 	default:
 		return 0
 	}
@@ -225,7 +225,7 @@ func number(s string) int {
 			e++
 		}
 		if isDigit(s, e) {
-			n = e + run(s[e:], "0123456789")
+			n = e + runLen(s[e:], "0123456789")
 		}
 	}
 	if n < len(s) && (s[n] == 'j' || s[n] == 'J') {
@@ -236,8 +236,8 @@ func number(s string) int {
 
 func isDigit(s string, i int) bool { return i < len(s) && '0' <= s[i] && s[i] <= '9' }
 
-// run is the length of the prefix of s made of bytes of set.
-func run(s, set string) int {
+// runLen is the length of the prefix of s made of bytes of set.
+func runLen(s, set string) int {
 	n := 0
 	for n < len(s) && strings.IndexByte(set, s[n]) >= 0 {
 		n++
@@ -245,9 +245,9 @@ func run(s, set string) int {
 	return n
 }
 
-// asciiWord is the length of the run of [0-9A-Za-z_] s starts with: a keyword
+// asciiWordLen is the length of the run of [0-9A-Za-z_] s starts with: a keyword
 // is one when the regexp's \b (ASCII word characters) follows it.
-func asciiWord(s string) int {
+func asciiWordLen(s string) int {
 	n := 0
 	for n < len(s) {
 		c := s[n]
@@ -259,8 +259,8 @@ func asciiWord(s string) int {
 	return n
 }
 
-// name is the length of the [\p{L}_][\p{L}\p{N}_]* s starts with.
-func name(s string) int {
+// nameLen is the length of the [\p{L}_][\p{L}\p{N}_]* s starts with.
+func nameLen(s string) int {
 	n := 0
 	for n < len(s) {
 		r, w := utf8.DecodeRuneInString(s[n:])
@@ -272,9 +272,9 @@ func name(s string) int {
 	return n
 }
 
-// operator is the length of the operator s starts with, the longest first,
+// operatorLen is the length of the operator s starts with, the longest first,
 // 0 if none.
-func operator(s string) int {
+func operatorLen(s string) int {
 	for _, ops := range [...][]string{operators3, operators2} {
 		for _, op := range ops {
 			if strings.HasPrefix(s, op) {
