@@ -31,9 +31,6 @@ func newIndentLexer(base lexer.Definition) *indentLexer {
 	// Base types count down from EOF; ours continue below them.
 	symbols["Indent"] = lowest - 1
 	symbols["Dedent"] = lowest - 2
-	for i, name := range opClassNames {
-		symbols[name] = lowest - 3 - lexer.TokenType(i)
-	}
 	return &indentLexer{base: base, symbols: symbols}
 }
 
@@ -50,26 +47,6 @@ func (d *indentLexer) Lex(filename string, r io.Reader) (lexer.Lexer, error) {
 		indents:     []int{0},
 		atLineStart: true,
 	}, nil
-}
-
-// Operators that end an expression's tail (a binary or comparison operator,
-// an augmented assignment) get a type of their own, so that the grammar tries
-// one token type where it would try each operator in turn.
-var (
-	opClassNames = []string{"BinOp", "CompOp", "AugOp"}
-	opClasses    = map[string]string{}
-)
-
-func init() {
-	for class, ops := range map[string][]string{
-		"BinOp":  {"|", "^", "&", "<<", ">>", "+", "-", "*", "/", "//", "%", "@"},
-		"CompOp": {"==", "!=", "<=", ">=", "<", ">"},
-		"AugOp":  {"+=", "-=", "*=", "/=", "//=", "%=", "**=", "&=", "|=", "^=", ">>=", "<<=", "@="},
-	} {
-		for _, op := range ops {
-			opClasses[op] = class
-		}
-	}
 }
 
 // indentScanner is one run of the indentLexer.
@@ -150,10 +127,6 @@ func (s *indentScanner) fill() error {
 		case ")", "]", "}":
 			if s.depth > 0 {
 				s.depth--
-			}
-		default:
-			if class, ok := opClasses[tok.Value]; ok {
-				tok.Type = s.sym(class)
 			}
 		}
 	}

@@ -307,21 +307,26 @@ func isStringConst(t *grammar.ExprList) bool {
 	return a != nil && len(a.Strings) > 0
 }
 
-// primaryOf returns the Primary when x is nothing more than one.
-func primaryOf(x *grammar.Expr) *grammar.Primary {
+// comparisonOf returns the Comparison when x is nothing more than one (no
+// conditional, boolean operator or `not`).
+func comparisonOf(x *grammar.Expr) *grammar.Comparison {
 	if x == nil || x.Cond == nil || x.Cond.If != nil {
 		return nil
 	}
-	or := x.Cond.Then
-	ands := or.Ands()
+	ands := x.Cond.Then.Ands()
 	if len(ands) != 1 || len(ands[0].Xs) != 1 {
 		return nil
 	}
-	n := ands[0].Xs[0]
-	if n.X == nil || len(n.X.Tail) != 0 {
+	return ands[0].Xs[0].X
+}
+
+// primaryOf returns the Primary when x is nothing more than one.
+func primaryOf(x *grammar.Expr) *grammar.Primary {
+	c := comparisonOf(x)
+	if c == nil || len(c.Tail) != 0 {
 		return nil
 	}
-	b := n.X.X
+	b := c.X
 	if len(b.Tail) != 0 || len(b.X.Ops) != 0 || b.X.X.Exp != nil || b.X.X.Await {
 		return nil
 	}

@@ -1012,16 +1012,14 @@ func (l *lowerer) casePattern(c *grammar.Case, subject ast.Expr, e env) (ast.Exp
 		test = nil
 	} else {
 		var alts []*grammar.Unary
-		if x.Cond != nil && x.Cond.If == nil && len(x.Cond.Then.Ands()) == 1 && len(x.Cond.Then.Ands()[0].Xs) == 1 {
-			if cmp := x.Cond.Then.Ands()[0].Xs[0].X; cmp != nil && len(cmp.Tail) == 0 {
-				alts = append(alts, cmp.X.X)
-				for _, t := range cmp.X.Tail {
-					if t.Op != "|" {
-						alts = nil
-						break
-					}
-					alts = append(alts, t.Y)
+		if cmp := comparisonOf(x); cmp != nil && len(cmp.Tail) == 0 {
+			alts = append(alts, cmp.X.X)
+			for _, t := range cmp.X.Tail {
+				if t.Op != "|" {
+					alts = nil
+					break
 				}
+				alts = append(alts, t.Y)
 			}
 		}
 		if alts == nil {

@@ -30,19 +30,37 @@ const (
 	tokKeyword // reserved words, so that @Name never captures one; match/case stay Names
 	tokName
 	tokOp
+	// The operators that end an expression's tail have classes of their own,
+	// so that the grammar tries one token type where it would try each
+	// operator in turn; the regexp rules call them all Op.
+	tokBinOp
+	tokCompOp
+	tokAugOp
 )
 
 var baseSymbols = map[string]lexer.TokenType{
 	"EOF": lexer.EOF, "Comment": tokComment, "LineCont": tokLineCont, "Newline": tokNewline,
 	"Whitespace": tokWhitespace, "FString": tokFString, "String": tokString, "Number": tokNumber,
-	"Keyword": tokKeyword, "Name": tokName, "Op": tokOp,
+	"Keyword": tokKeyword, "Name": tokName, "Op": tokOp, "BinOp": tokBinOp, "CompOp": tokCompOp, "AugOp": tokAugOp,
 }
+
+// opClasses are the operators of the classes above.
+var opClasses = map[string]lexer.TokenType{}
 
 var keywords = map[string]bool{}
 
 func init() {
 	for _, k := range strings.Fields("False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield") {
 		keywords[k] = true
+	}
+	for class, ops := range map[lexer.TokenType]string{
+		tokBinOp:  "| ^ & << >> + - * / // % @",
+		tokCompOp: "== != <= >= < >",
+		tokAugOp:  "+= -= *= /= //= %= **= &= |= ^= >>= <<= @=",
+	} {
+		for _, op := range strings.Fields(ops) {
+			opClasses[op] = class
+		}
 	}
 }
 
@@ -121,7 +139,11 @@ func scanBase(s string) (lexer.TokenType, int) {
 	if n := nameLen(s); n > 0 {
 		return tokName, n
 	}
-	return tokOp, operatorLen(s)
+	n := operatorLen(s)
+	if class, ok := opClasses[s[:n]]; ok {
+		return class, n
+	}
+	return tokOp, n
 }
 
 // A string prefix is tried with each of its lengths, in the order a regexp's
