@@ -30,8 +30,10 @@ type gate struct {
 	clauses []int
 	nClause int
 	ungated []int
-	// found has, for each plan, bit i set when its clause i is gated: once the
-	// plan passes, the text holds a literal of that clause (Plan.maybeFound).
+	// found has, for each plan, bit i set when its clause i is gated with
+	// every literal searched as it is (not merged into another clause's
+	// case-folded one): once the plan passes, the text holds a literal of that
+	// clause (Plan.maybeFound).
 	found []uint64
 }
 
@@ -108,7 +110,7 @@ func newGate(plans []*Plan) *gate {
 			for _, k := range c.kinds {
 				exact = g.add(gateEntry{lit: k.key, kind: true, allow: k.allow}, gc) && exact
 			}
-			if exact && j < 64 {
+			if exact {
 				g.found[i] |= 1 << j
 			}
 		}
@@ -222,7 +224,7 @@ func (g *gate) build() {
 			}
 		}
 		if best < 0 {
-			best = len(order) % gateBuckets // every bucket is taken: any will do
+			best = 0 // every bucket is taken by a common literal: any will do
 		}
 		g.buckets[best] = append(g.buckets[best], i)
 		nibbles[best] = nibbles[best].with(mine)

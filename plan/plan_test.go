@@ -402,9 +402,6 @@ func TestEdgeEvents(t *testing.T) {
 	}
 }
 
-// TestRows: a Splunk search's pipeline runs on its events decoded with the
-// fields it reads up to its first stats (the stats' rows hold nothing else),
-// as key paths through the add-on's aliases (src_ip is sourceIPAddress).
 // TestViewFields: the search-time fields a search reads of its views, the
 // pipeline's only when its rows are known.
 func TestViewFields(t *testing.T) {
@@ -425,6 +422,9 @@ func TestViewFields(t *testing.T) {
 	}
 }
 
+// TestRows: a Splunk search's pipeline runs on its events decoded with the
+// fields it reads up to its first stats (the stats' rows hold nothing else),
+// as key paths through the add-on's aliases (src_ip is sourceIPAddress).
 func TestRows(t *testing.T) {
 	for _, tc := range []struct {
 		search string

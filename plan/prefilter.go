@@ -780,7 +780,7 @@ func (c clause) score() int {
 	}
 	cost := 50 * len(c.kinds)
 	for _, l := range c.lits {
-		cost += scanFreq(l.text[l.rare], l.fold) + 20 + 256/len(l.text)
+		cost += l.cost() + 20 + 256/len(l.text)
 	}
 	return -cost
 }

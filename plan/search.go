@@ -142,12 +142,7 @@ func (c *clause) prepare() {
 // of c's literals.
 func (c *clause) anchorFinds() bool {
 	holdsLit := func(s string, fold bool) bool {
-		return slices.ContainsFunc(c.lits, func(l lit) bool {
-			if l.fold {
-				return strings.Contains(asciiLower(s), l.text)
-			}
-			return !fold && strings.Contains(s, l.text)
-		})
+		return slices.ContainsFunc(c.lits, func(l lit) bool { return l.within(lit{text: s, fold: fold}) })
 	}
 	for _, x := range c.anchor {
 		if x.any {
@@ -228,7 +223,7 @@ func (p *Plan) maybe(raw []byte, h *hazards) bool {
 // left to check.
 func (p *Plan) maybeFound(raw []byte, h *hazards, found uint64) bool {
 	for i := range p.clauses {
-		if !p.clauses[i].holds(raw, h, i < 64 && found&(1<<i) != 0) {
+		if !p.clauses[i].holds(raw, h, found&(1<<i) != 0) {
 			return false
 		}
 	}

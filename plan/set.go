@@ -223,21 +223,26 @@ func (c *Checker) Keep(dst []int, raw []byte) []int {
 		slices.Sort(dst[from:])
 		return dst
 	}
-	from := len(dst)
-	dst = c.keep(dst, raw)
-	out := dst[:from]
-	for _, i := range dst[from:] {
-		if g.passes(&c.gate, i) {
-			out = append(out, i)
-		}
-	}
-	return out
+	return c.keepGated(dst, raw, true)
 }
 
 // keep is Keep without the gate.
-func (c *Checker) keep(dst []int, raw []byte) []int {
+func (c *Checker) keep(dst []int, raw []byte) []int { return c.keepGated(dst, raw, false) }
+
+// keepGated is keep after the gate passed raw (gated): a plan it rejected is
+// not searched, and one it passed searches only for what it did not find.
+func (c *Checker) keepGated(dst []int, raw []byte, gated bool) []int {
 	c.h.reset()
+	if gated {
+		c.h.knownClean()
+	}
 	s := c.s
+	maybe := func(i int) bool {
+		if !gated {
+			return s.Plans[i].maybe(raw, &c.h)
+		}
+		return s.gate.passes(&c.gate, i) && s.Plans[i].maybeFound(raw, &c.h, s.gate.found[i])
+	}
 	clear(c.pass)
 	clear(c.passed)
 	c.ready = c.ready[:0]
@@ -250,8 +255,8 @@ func (c *Checker) keep(dst []int, raw []byte) []int {
 	if len(s.indexed) == 0 || !c.h.clean(raw) {
 		// No index, or the text may hide a key or value from it: each
 		// plan decides.
-		for i, p := range s.Plans {
-			if c.indexHolds(s.byPlan[i], raw, false) && p.maybe(raw, &c.h) {
+		for i := range s.Plans {
+			if c.indexHolds(s.byPlan[i], raw, false) && maybe(i) {
 				dst = append(dst, i)
 			}
 		}
@@ -260,12 +265,12 @@ func (c *Checker) keep(dst []int, raw []byte) []int {
 	// Only the plans the index passed, and those it cannot judge, are left.
 	from := len(dst)
 	for _, i := range c.ready {
-		if !s.isAlways[i] && s.Plans[i].maybe(raw, &c.h) {
+		if !s.isAlways[i] && maybe(i) {
 			dst = append(dst, i)
 		}
 	}
 	for _, i := range s.always {
-		if c.indexHolds(s.byPlan[i], raw, true) && s.Plans[i].maybe(raw, &c.h) {
+		if c.indexHolds(s.byPlan[i], raw, true) && maybe(i) {
 			dst = append(dst, i)
 		}
 	}
