@@ -207,12 +207,14 @@ func (l *lifter) lift(x ast.Expr) (portable.Expr, error) {
 			return l.lift(m)
 		}
 		var xs []portable.Expr
-		for _, y := range n.Xs {
+		for i, y := range n.Xs {
 			p, err := l.lift(y)
 			if err != nil {
 				return nil, err
 			}
-			if n.Op == ast.Or {
+			// The last test of an `or` has no other to go on to: raising
+			// there and being false agree.
+			if n.Op == ast.Or && i < len(n.Xs)-1 {
 				l.raising(y, "in an `or` the portable form goes on to the other tests")
 			}
 			xs = append(xs, p)
@@ -482,14 +484,19 @@ func (l *lifter) raising(x ast.Expr, where string) {
 	if l.rule.Platform != ast.Panther || !raises(x) || len(fields) == 0 {
 		return
 	}
-	kinds := []string{"missing", "null", "array", "number-as-string", "string-as-number", "key-case"}
-	if slices.ContainsFunc(l.lossy, func(p portable.Lossy) bool {
-		return p.Either && slices.Equal(p.Fields, fields) && slices.Equal(p.Kinds, kinds)
-	}) {
-		return // listed already, from another place the test stands
-	}
-	l.lossy = appendOnce(l.lossy, portable.Lossy{Fields: fields, Kinds: kinds, Either: true,
+	l.addRaising(portable.Lossy{Fields: fields, Kinds: []string{"missing", "null", "array", "number-as-string", "string-as-number", "key-case"}, Either: true,
 		Reason: "Panther raises on a value that is not a string here, and a rule that raises does not alert; " + where + "."})
+}
+
+// addRaising adds a point unless one with the same fields and mutations is
+// listed already, from another place the test stands (its reason says where).
+func (l *lifter) addRaising(p portable.Lossy) {
+	if slices.ContainsFunc(l.lossy, func(q portable.Lossy) bool {
+		return q.Either == p.Either && slices.Equal(q.Fields, p.Fields) && slices.Equal(q.Kinds, p.Kinds)
+	}) {
+		return
+	}
+	l.lossy = append(l.lossy, p)
 }
 
 // raisingGets lists the lossy points of a Panther test that calls dict.get on
@@ -523,7 +530,7 @@ func (l *lifter) raisingGets(x ast.Expr, where string) {
 		if !ok {
 			return true
 		}
-		l.lossy = appendOnce(l.lossy, portable.Lossy{Fields: []string{strings.Join(f.Path, ".")}, Kinds: kinds, SourceHits: false,
+		l.addRaising(portable.Lossy{Fields: []string{strings.Join(f.Path, ".")}, Kinds: kinds,
 			Reason: "Panther raises AttributeError calling .get on a value that is not a dict (None, a string, a list) here, and a rule that raises does not alert; " + where + "."})
 		return true
 	})

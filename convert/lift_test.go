@@ -183,25 +183,35 @@ func TestConditionAllAnyIsNone(t *testing.T) {
 func TestLiftRaisingTests(t *testing.T) {
 	for _, tc := range []struct {
 		name, body string
-		want       string // the field of the lossy point, "" for none
+		want       []string // the fields of the lossy points
 	}{
-		{"early return", "    if event.get(\"sourceIPAddress\", \"\").endswith(\".amazonaws.com\"):\n        return False\n    return event.get(\"eventName\") == \"CopyImage\"\n", "sourceIPAddress"},
-		{"or", "    return event.get(\"userAgent\", \"\").startswith(\"aws-cli\") or event.get(\"eventName\") == \"CopyImage\"\n", "userAgent"},
-		{"and", "    return event.get(\"userAgent\", \"\").startswith(\"aws-cli\") and event.get(\"eventName\") == \"CopyImage\"\n", ""},
-		{"through a local", "    agent = event.get(\"userAgent\", \"\")\n    return agent.startswith(\"aws-cli\") or event.get(\"eventName\") == \"CopyImage\"\n", "userAgent"},
+		{"early return", "    if event.get(\"sourceIPAddress\", \"\").endswith(\".amazonaws.com\"):\n        return False\n    return event.get(\"eventName\") == \"CopyImage\"\n", []string{"sourceIPAddress"}},
+		{"or", "    return event.get(\"userAgent\", \"\").startswith(\"aws-cli\") or event.get(\"eventName\") == \"CopyImage\"\n", []string{"userAgent"}},
+		{"last of an or: raising and false agree", "    return event.get(\"eventName\") == \"CopyImage\" or event.get(\"userAgent\", \"\").startswith(\"aws-cli\")\n", nil},
+		{"and", "    return event.get(\"userAgent\", \"\").startswith(\"aws-cli\") and event.get(\"eventName\") == \"CopyImage\"\n", nil},
+		{"through a local", "    agent = event.get(\"userAgent\", \"\")\n    return agent.startswith(\"aws-cli\") or event.get(\"eventName\") == \"CopyImage\"\n", []string{"userAgent"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c := pantherRule(t, "def rule(event):\n"+tc.body)
-			_, lossy := lift(t, c)
-			var got []string
-			for _, p := range lossyFor(lossy, "Panther raises on a value that is not a string") {
-				got = append(got, strings.Join(p.Fields, ","))
-			}
-			if want := []string{tc.want}; tc.want == "" && len(got) > 0 || tc.want != "" && !slices.Equal(got, want) {
-				t.Errorf("raising lossy points on %v, want %q", got, tc.want)
+			got := liftedPoints(t, tc.body, "Panther raises on a value that is not a string", func(p portable.Lossy) string {
+				return strings.Join(p.Fields, ",")
+			})
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("raising lossy points on %q, want %q", got, tc.want)
 			}
 		})
 	}
+}
+
+// liftedPoints lifts a Panther rule of body and shows its lossy points whose
+// reason says why.
+func liftedPoints(t *testing.T, body, why string, show func(portable.Lossy) string) []string {
+	t.Helper()
+	_, lossy := lift(t, pantherRule(t, "def rule(event):\n"+body))
+	var got []string
+	for _, p := range lossyFor(lossy, why) {
+		got = append(got, show(p))
+	}
+	return got
 }
 
 // lossyFor are the lossy points whose reason says why.
@@ -223,28 +233,27 @@ func lossyFor(lossy []portable.Lossy, why string) []portable.Lossy {
 // an early return's test) the field's non-dict mutants are a lossy point in
 // the conversion's favour, naming the field the method is called on.
 func TestLiftRaisingGets(t *testing.T) {
+	const notDict = "extra: null empty array number-as-string string-as-number"
 	for _, tc := range []struct {
 		name, body string
-		want       string // "field: kinds" of the lossy point, "" for none
+		want       []string // "field: kinds" of the lossy points
 	}{
-		{"not, default dict", "    extra = event.get(\"extra\", {})\n    return event.get(\"eventName\") == \"Login\" and not extra.get(\"Saml\")\n", "extra: null empty array number-as-string string-as-number"},
-		{"not, no default", "    return event.get(\"eventName\") == \"Login\" and not event.get(\"extra\").get(\"Saml\")\n", "extra: missing null empty array number-as-string string-as-number"},
-		{"or", "    return event.get(\"extra\", {}).get(\"Saml\") == \"x\" or event.get(\"eventName\") == \"Login\"\n", "extra: null empty array number-as-string string-as-number"},
-		{"early return", "    if event.get(\"extra\", {}).get(\"Saml\"):\n        return False\n    return event.get(\"eventName\") == \"Login\"\n", "extra: null empty array number-as-string string-as-number"},
-		{"and: raising and false agree", "    return event.get(\"eventName\") == \"Login\" and event.get(\"extra\", {}).get(\"Saml\") == \"x\"\n", ""},
-		{"deep_get never raises", "    return event.get(\"eventName\") == \"Login\" and not event.deep_get(\"extra\", \"Saml\")\n", ""},
+		{"not, default dict", "    extra = event.get(\"extra\", {})\n    return event.get(\"eventName\") == \"Login\" and not extra.get(\"Saml\")\n", []string{notDict}},
+		{"not, no default", "    return event.get(\"eventName\") == \"Login\" and not event.get(\"extra\").get(\"Saml\")\n", []string{"extra: missing null empty array number-as-string string-as-number"}},
+		{"or", "    return event.get(\"extra\", {}).get(\"Saml\") == \"x\" or event.get(\"eventName\") == \"Login\"\n", []string{notDict}},
+		{"not of an or: one point", "    extra = event.get(\"extra\", {})\n    return event.get(\"eventName\") == \"Login\" and not (extra.get(\"Saml\") or extra.get(\"Oidc\"))\n", []string{notDict}},
+		{"early return", "    if event.get(\"extra\", {}).get(\"Saml\"):\n        return False\n    return event.get(\"eventName\") == \"Login\"\n", []string{notDict}},
+		{"and: raising and false agree", "    return event.get(\"eventName\") == \"Login\" and event.get(\"extra\", {}).get(\"Saml\") == \"x\"\n", nil},
+		{"deep_get never raises", "    return event.get(\"eventName\") == \"Login\" and not event.deep_get(\"extra\", \"Saml\")\n", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c := pantherRule(t, "def rule(event):\n"+tc.body)
-			_, lossy := lift(t, c)
-			var got []string
-			for _, p := range lossyFor(lossy, "calling .get on a value that is not a dict") {
+			got := liftedPoints(t, tc.body, "calling .get on a value that is not a dict", func(p portable.Lossy) string {
 				if p.Either || p.SourceHits {
 					t.Errorf("lossy point %+v: only the conversion matches where Panther raises", p)
 				}
-				got = append(got, strings.Join(p.Fields, ",")+": "+strings.Join(p.Kinds, " "))
-			}
-			if tc.want == "" && len(got) > 0 || tc.want != "" && !slices.Equal(got, []string{tc.want}) {
+				return strings.Join(p.Fields, ",") + ": " + strings.Join(p.Kinds, " ")
+			})
+			if !slices.Equal(got, tc.want) {
 				t.Errorf("dict.get lossy points %q, want %q", got, tc.want)
 			}
 		})

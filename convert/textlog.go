@@ -27,6 +27,10 @@ import (
 // field, and the source does not match where the comparison fails) are a
 // lossy point in the conversion's direction.
 func (l *lifter) outsideRecord(n *ast.Compare) (portable.Expr, bool) {
+	// A Splunk rule names the add-on's fields, which recordKey reads.
+	if l.rule.Platform != ast.Panther {
+		return nil, false
+	}
 	fields, ok := recordOfRule(l.rule)
 	if !ok {
 		return nil, false
@@ -46,9 +50,9 @@ func (l *lifter) outsideRecord(n *ast.Compare) (portable.Expr, bool) {
 		return nil, false
 	}
 	lt := l.rule.LogTypes[0]
-	l.lossy = append(l.lossy, portable.Lossy{Fields: names,
+	l.lossy = appendOnce(l.lossy, portable.Lossy{Fields: names,
 		Reason: fmt.Sprintf("the rule reads %s, which %s records as Splunk reads them do not have (not a field of the record); the conversion drops that test (%s), so it alerts where the source's comparison fails",
-			strings.Join(outside, " and "), lt, strings.Join(names, " "+map[ast.CmpOp]string{ast.Lt: "<", ast.Le: "<=", ast.Gt: ">", ast.Ge: ">="}[n.Op]+" "))})
+			strings.Join(outside, " and "), lt, strings.Join(names, " "+n.Op.String()+" "))})
 	return &portable.And{}, true
 }
 
@@ -72,8 +76,11 @@ func sidePath(x ast.Expr) (string, string, bool) {
 			return n.Path[0], strings.Join(n.Path, "."), true
 		}
 	case *ast.Call:
+		if n.Fn != "yaml.path" || len(n.Args) == 0 {
+			return "", "", false
+		}
 		base, ok := n.Args[0].(*ast.Field)
-		if n.Fn != "yaml.path" || !ok || len(base.Path) == 0 {
+		if !ok || len(base.Path) == 0 {
 			return "", "", false
 		}
 		path := strings.Join(base.Path, ".")

@@ -107,3 +107,32 @@ func TestRecordKey(t *testing.T) {
 		}
 	}
 }
+
+// Only a Panther rule's comparison can read a field outside the record: a
+// Splunk rule's fields are the add-on's names (recordKey reads them), and a
+// call with no arguments is no field.
+func TestOutsideRecord(t *testing.T) {
+	f := func(path ...string) ast.Expr { return &ast.Field{Path: path} }
+	for _, tt := range []struct {
+		platform ast.Platform
+		logType  string
+		x, y     ast.Expr
+		want     bool
+	}{
+		{ast.Panther, "AWS.VPCFlow", f("packets"), &ast.Call{Fn: "yaml.path", Args: []ast.Expr{f("limits"), &ast.Lit{Val: ast.Int(0)}, &ast.Lit{Val: ast.String("packets")}}}, true},
+		{ast.Panther, "AWS.VPCFlow", f("dstPort"), f("srcPort"), false},
+		{ast.Splunk, "aws:cloudwatchlogs:vpcflow", f("dest_port"), f("src_port"), false},
+		{ast.Panther, "AWS.VPCFlow", f("end"), &ast.Call{Fn: "now"}, false},
+	} {
+		l := &lifter{rule: &ast.Rule{Platform: tt.platform, LogTypes: []string{tt.logType}}}
+		_, got := l.outsideRecord(&ast.Compare{Op: ast.Gt, X: tt.x, Y: tt.y})
+		if got != tt.want || (len(l.lossy) > 0) != tt.want {
+			t.Errorf("%s %v > %v: outside %v, lossy %v", tt.platform, tt.x, tt.y, got, l.lossy)
+		}
+	}
+	l := &lifter{rule: &ast.Rule{Platform: ast.Panther, LogTypes: []string{"AWS.VPCFlow"}}}
+	l.outsideRecord(&ast.Compare{Op: ast.Ge, X: f("bytes"), Y: f("limits", "bytes")})
+	if len(l.lossy) != 1 || !strings.Contains(l.lossy[0].Reason, "(bytes >= limits.bytes)") {
+		t.Errorf("lossy %v", l.lossy)
+	}
+}

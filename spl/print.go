@@ -1213,6 +1213,9 @@ func (p *printer) buildStats() error {
 // add-on's plain copy of it, the field itself, or its spath output where the
 // add-on gives its name another meaning. Each is null exactly where f is.
 func (p *printer) groupField(f []string) (string, error) {
+	if p.record != nil {
+		return p.recordRef(f), nil
+	}
 	dotted := strings.Join(f, ".")
 	for _, al := range p.slt.aliases {
 		if al.From == dotted {

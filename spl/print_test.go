@@ -1145,3 +1145,18 @@ func TestPrintBoolLossy(t *testing.T) {
 		})
 	}
 }
+
+// A threshold over VPC flow records groups by the add-on's names for the
+// record's fields (interface_id), which Splunk sets, not Panther's keys.
+func TestPrintThresholdRecordGroupBy(t *testing.T) {
+	p, err := spl.PrintDetection(&portable.Rule{Name: "X", ID: "X", LogType: "AWS.VPCFlow", Cond: atom("action", portable.Eq, "REJECT"),
+		Threshold: &portable.Threshold{Count: 5, WindowMinutes: 60, GroupBy: [][]string{{"interfaceId"}, {"srcAddr"}}}}, spl.PrintOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(p.Files[p.Detection])
+	i := strings.Index(text, "| stats ")
+	if line := text[i : i+strings.IndexByte(text[i:], '\n')]; !strings.HasSuffix(line, " by _time interface_id src_ip") {
+		t.Errorf("stats: %s", line)
+	}
+}
