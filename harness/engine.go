@@ -140,7 +140,7 @@ func (v *viewer) view(ev Event) (*ast.Object, error) {
 		// A JSON event (a Panther test's, a mutant) of a log type Splunk
 		// reads as text: the record it spells.
 		if fields, ok := portable.RecordOf(kt.Name); ok {
-			text, _ := portable.RenderRecord(fields, ev.Value)
+			text := portable.RenderRecord(fields, ev.Value)
 			return kt.View(ast.String(text), sourcetype.Meta{Raw: text})
 		}
 	}

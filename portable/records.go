@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/concordsec/concord/ast"
 )
@@ -95,21 +96,18 @@ func RecordFieldOf(fields []RecordField, key string) (RecordField, bool) {
 // version the default format's when the event has none, and a fixed capture
 // window when it has no start or end (every record has them). A value the
 // record cannot hold (empty text, text with white space, a boolean, a list
-// or an object) is written "-" and named in unwritable; keys outside the
-// record are not written (the caller lists the ones a rule reads).
-func RenderRecord(fields []RecordField, ev ast.Value) (text string, unwritable []string) {
+// or an object) is written "-"; keys outside the record are not written (the
+// caller lists the ones a rule reads).
+func RenderRecord(fields []RecordField, ev ast.Value) string {
 	parts := make([]string, len(fields))
 	for i, f := range fields {
 		v := ev.At(f.Panther)
-		s, ok := recordText(v)
+		s := recordText(v)
 		if (f.Panther == "start" || f.Panther == "end") && v.Kind() == ast.KindString {
 			// Panther writes its timestamps as text; the record has seconds.
 			if t, err := time.Parse("2006-01-02 15:04:05.999999999", v.AsString()); err == nil {
-				s, ok = strconv.FormatInt(t.Unix(), 10), true
+				s = strconv.FormatInt(t.Unix(), 10)
 			}
-		}
-		if !ok {
-			unwritable = append(unwritable, f.Panther)
 		}
 		if s == "-" {
 			switch {
@@ -121,25 +119,22 @@ func RenderRecord(fields []RecordField, ev ast.Value) (text string, unwritable [
 		}
 		parts[i] = s
 	}
-	return strings.Join(parts, " "), unwritable
+	return strings.Join(parts, " ")
 }
 
-// recordText is a value as one record field; false when the record cannot
-// hold it (it is then "-").
-func recordText(v ast.Value) (string, bool) {
+// recordText is a value as one record field: "-" where the record cannot
+// hold it, or where the value is missing or null. A text with white space
+// would split (ParseRecord reads the fields as strings.Fields does).
+func recordText(v ast.Value) string {
 	switch v.Kind() {
-	case ast.KindMissing, ast.KindNull:
-		return "-", true
 	case ast.KindString:
-		s := v.AsString()
-		if s == "" || strings.ContainsFunc(s, func(r rune) bool { return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\v' || r == '\f' }) {
-			return "-", false
+		if s := v.AsString(); s != "" && !strings.ContainsFunc(s, unicode.IsSpace) {
+			return s
 		}
-		return s, true
 	case ast.KindInt, ast.KindFloat:
-		return ast.JSON(v), true
+		return ast.JSON(v)
 	}
-	return "-", false
+	return "-"
 }
 
 // ParseRecord reads a text record as Panther's JSON event: the record's

@@ -106,7 +106,7 @@ func (p *printer) recordLoss() {
 // spells for a log type of text records.
 func (p *printer) attackLine(ev ast.Value) string {
 	if p.record != nil {
-		text, _ := portable.RenderRecord(p.record, ev)
+		text := portable.RenderRecord(p.record, ev)
 		return text
 	}
 	return ast.JSON(ev)
