@@ -64,8 +64,8 @@ func ToGo(v Value) any {
 	case KindString:
 		return v.s
 	case KindList:
-		out := make([]any, len(v.AsList()))
-		for i, e := range v.AsList() {
+		out := make([]any, len(v.obj.Vals))
+		for i, e := range v.obj.Vals {
 			out[i] = ToGo(e)
 		}
 		return out

@@ -252,7 +252,7 @@ func (v Value) Truth() bool {
 	case KindString:
 		return v.s != ""
 	case KindList:
-		return len(v.AsList()) > 0
+		return len(v.obj.Vals) > 0
 	case KindObject:
 		return v.obj != nil && v.obj.Len() > 0
 	}
@@ -276,11 +276,12 @@ func Equal(a, b Value) bool {
 	case KindString:
 		return a.s == b.s
 	case KindList:
-		if len(a.AsList()) != len(b.AsList()) {
+		xs, ys := a.obj.Vals, b.obj.Vals
+		if len(xs) != len(ys) {
 			return false
 		}
-		for i := range a.AsList() {
-			if !Equal(a.AsList()[i], b.AsList()[i]) {
+		for i := range xs {
+			if !Equal(xs[i], ys[i]) {
 				return false
 			}
 		}
@@ -327,8 +328,8 @@ func (v Value) Text() string {
 	case KindString:
 		return v.s
 	case KindList:
-		parts := make([]string, len(v.AsList()))
-		for i, e := range v.AsList() {
+		parts := make([]string, len(v.obj.Vals))
+		for i, e := range v.obj.Vals {
 			parts[i] = e.Text()
 		}
 		return strings.Join(parts, "\n")
@@ -384,8 +385,8 @@ func (v Value) Repr() string {
 	case KindFloat:
 		return pyFloatRepr(v.AsFloat())
 	case KindList:
-		parts := make([]string, len(v.AsList()))
-		for i, e := range v.AsList() {
+		parts := make([]string, len(v.obj.Vals))
+		for i, e := range v.obj.Vals {
 			parts[i] = e.Repr()
 		}
 		return "[" + strings.Join(parts, ", ") + "]"

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/concordsec/concord/ast"
+	"github.com/concordsec/concord/eval"
 	"github.com/concordsec/concord/portable"
 )
 
@@ -105,7 +106,7 @@ func (l *lifter) segmentMatch(n *ast.Match) (portable.Expr, bool, error) {
 	if strings.Contains(p, seg.sep) {
 		return &portable.Or{}, true, nil // a part holds no sep
 	}
-	if lowered && pyLower(p) != p {
+	if lowered && eval.PyLower(p) != p {
 		return &portable.Or{}, true, nil // lower() never gives an upper-case letter
 	}
 	if lowered {
@@ -199,16 +200,6 @@ func classEscape(s string) string {
 		return `\` + s
 	}
 	return s
-}
-
-// pyLower is Python's str.lower(): Unicode full lower-casing, which differs
-// from the simple mapping (Go's strings.ToLower) for U+0130 (İ lowers to
-// "i̇", i and U+0307 COMBINING DOT ABOVE; SpecialCasing.txt) and for Σ at the
-// end of a word (ς, the Final_Sigma condition, Objects/unicodeobject.c
-// handle_capital_sigma), which this gives as σ: it serves to tell whether a
-// constant is its own lower case, which one holding Σ is not either way.
-func pyLower(s string) string {
-	return strings.ToLower(strings.ReplaceAll(s, "\u0130", "i\u0307"))
 }
 
 // foldGap names the runes on which folding case (RE2's (?i): Unicode simple

@@ -5,7 +5,7 @@ import (
 	"unicode"
 )
 
-// pyLower is Python's str.lower(): the full lower-case mapping (Unicode
+// PyLower is Python's str.lower(): the full lower-case mapping (Unicode
 // SpecialCasing.txt), where Go's strings.ToLower uses the simple one. The two
 // differ in two places (CPython Objects/unicodeobject.c, do_lower and
 // handle_capital_sigma):
@@ -16,7 +16,7 @@ import (
 //     "ας", "Α.Σ" is "α.ς", "ΑΣΑ" and "ΑΣ:Β" keep σ), else to σ.
 //
 // Python applies no language-specific mapping (Turkish, Lithuanian).
-func pyLower(s string) string {
+func PyLower(s string) string {
 	if !strings.ContainsAny(s, "\u0130\u03a3") {
 		return strings.ToLower(s)
 	}

@@ -20,8 +20,8 @@ func TestPyLower(t *testing.T) {
 		{"\u0391\u03a3:\u0392", "\u03b1\u03c3:\u03b2"}, // a cased letter after the ignorable :
 		{"\u0391\u03a3\u2019", "\u03b1\u03c2\u2019"},
 	} {
-		if got := pyLower(tc.in); got != tc.want {
-			t.Errorf("pyLower(%+q) = %+q, want %+q", tc.in, got, tc.want)
+		if got := PyLower(tc.in); got != tc.want {
+			t.Errorf("PyLower(%+q) = %+q, want %+q", tc.in, got, tc.want)
 		}
 	}
 }

@@ -282,7 +282,7 @@ func init() {
 			}
 			return ast.Int(int64(n)), nil
 		}),
-		strFn("lower", pyLower),
+		strFn("lower", PyLower),
 		strFn("upper", strings.ToUpper),
 		strFn("casefold", strings.ToLower),
 		strFn("title", pyTitle),

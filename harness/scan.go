@@ -312,7 +312,7 @@ func (w *worker) run(b *stream.Batch) *batchResult {
 
 // scanEvent is one event of a batch as decoded for the matches; its
 // formatted source, its raw text and the fully decoded event are built only
-// for the rules that need them (a Splunk view, a hit).
+// for the rules that need them (a hit, a Splunk view that reads the text).
 type scanEvent struct {
 	b         *stream.Batch
 	i         int
@@ -376,23 +376,30 @@ func (w *worker) eval(ri int, c *Compiled, e *scanEvent) (found, bool) {
 		return found{rule: ri, source: full.Source, row: o, err: err}, true
 	}
 	vw := w.viewers[ri]
-	ev := e.event(vw.readsRaw())
+	// A view reads the value and maybe the text, not where the event is
+	// from: that is formatted only for what is kept.
+	withRaw := vw.readsRaw()
+	ev := Event{Value: e.value}
+	if withRaw {
+		ev.Raw = e.rawText()
+	}
 	view, err := vw.view(ev)
 	if err != nil {
-		return found{rule: ri, source: ev.Source, err: err}, true
+		return found{rule: ri, source: e.source(), err: err}, true
 	}
 	v, err := c.match.Eval(&eval.Env{Record: ast.ObjectOf(view)})
 	if err != nil {
-		return found{rule: ri, source: ev.Source, err: err}, true
+		return found{rule: ri, source: e.source(), err: err}, true
 	}
 	if !v.Truth() {
 		return found{}, false
 	}
 	if !c.Plan().HasRows {
-		return found{rule: ri, source: ev.Source, event: e.full()}, true
+		return found{rule: ri, source: e.source(), event: e.full()}, true
 	}
 	// The event was decoded with what the pipeline reads too (plan.Union):
 	// the pipeline runs on this view.
+	ev = e.event(withRaw)
 	ev.Value, ev.view = ast.Value{}, view
 	return found{rule: ri, source: ev.Source, event: &ev}, true
 }

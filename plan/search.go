@@ -504,13 +504,7 @@ func (l lit) equal(t []byte) bool {
 }
 
 func asciiLower(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			b[i] = c + ('a' - 'A')
-		}
-	}
-	return string(b)
+	return string(appendLower(make([]byte, 0, len(s)), []byte(s)))
 }
 
 // freq is how many of every 10,000 bytes of CloudTrail JSON are each printable

@@ -401,8 +401,9 @@ func (st *SourceType) View(raw ast.Value, meta Meta) (*ast.Object, error) {
 	}
 	// Every alias reads the event as extracted, every calculated field the
 	// event as aliased: each step reads all its inputs before it writes.
-	var vals []ast.Value
-	var found []bool
+	var valsBuf [32]ast.Value // on the stack for the usual add-on: no allocation per event
+	var foundBuf [32]bool
+	vals, found := valsBuf[:0], foundBuf[:0]
 	for _, a := range st.aliases {
 		v, ok := o.Get(a.From)
 		vals, found = append(vals, v), append(found, ok)
