@@ -438,12 +438,23 @@ func statsStage(c *ast.StatsCmd) (func([]Row, *runState) ([]Row, error), ast.Err
 		// one holds single-valued by-fields, which need no slice of their own.
 		one := make([]ast.Value, len(c.By))
 		var id []byte
+		add := func(id []byte, k []ast.Value, r Row) {
+			g, ok := groups[string(id)]
+			if !ok {
+				g = &group{id: string(id), key: slices.Clone(k)}
+				groups[g.id] = g
+				order = append(order, g)
+			}
+			g.rows = append(g.rows, r)
+		}
 	rows:
 		for _, r := range rows {
+			multi := false
 			for i, b := range c.By {
 				v, _ := r.Fields.Get(b)
 				if v.Kind() == ast.KindList {
 					byValues[i] = v.AsList()
+					multi = true
 				} else if !v.IsNullish() {
 					one[i] = v
 					byValues[i] = one[i : i+1]
@@ -457,15 +468,15 @@ func statsStage(c *ast.StatsCmd) (func([]Row, *runState) ([]Row, error), ast.Err
 					continue rows
 				}
 			}
+			if !multi {
+				// The usual row: one group, its key the values in one.
+				id = appendGroupID(id[:0], one)
+				add(id, one, r)
+				continue
+			}
 			for _, k := range groupKeys(byValues) {
 				id = appendGroupID(id[:0], k)
-				g, ok := groups[string(id)]
-				if !ok {
-					g = &group{id: string(id), key: k}
-					groups[g.id] = g
-					order = append(order, g)
-				}
-				g.rows = append(g.rows, r)
+				add(id, k, r)
 			}
 		}
 		// Splunk returns stats groups sorted by the by-field values.
