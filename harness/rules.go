@@ -103,17 +103,22 @@ func isSplunkDetection(path string, data []byte) bool {
 		hasTopKey(data, "search") && hasTopKey(data, "name")
 }
 
-// hasTopKey says whether a line of data starts with key and a colon that
+// topLine finds the first line of data that starts with key and a colon that
 // ends the line or is followed by blank space: a key of the top-level block
-// mapping, written plainly.
-func hasTopKey(data []byte, key string) bool {
+// mapping, written plainly. rest is what follows the colon.
+func topLine(data []byte, key string) (rest []byte, ok bool) {
 	for line := range bytes.Lines(data) {
-		rest, ok := bytes.CutPrefix(line, []byte(key+":"))
-		if ok && (len(rest) == 0 || rest[0] == ' ' || rest[0] == '\t' || rest[0] == '\r' || rest[0] == '\n') {
-			return true
+		rest, ok := bytes.CutPrefix(bytes.TrimRight(line, "\r\n"), []byte(key))
+		if ok && len(rest) > 0 && rest[0] == ':' && (len(rest) == 1 || rest[1] == ' ' || rest[1] == '\t') {
+			return rest[1:], true
 		}
 	}
-	return false
+	return nil, false
+}
+
+func hasTopKey(data []byte, key string) bool {
+	_, ok := topLine(data, key)
+	return ok
 }
 
 // topValue returns the plain scalar value of key in a YAML file's top-level
@@ -121,24 +126,22 @@ func hasTopKey(data []byte, key string) bool {
 // (`AnalysisType: rule`). A key written any other way (quoted, in flow style,
 // with a block value) is not found.
 func topValue(data []byte, key string) (string, bool) {
-	for line := range strings.Lines(string(data)) {
-		k, v, ok := strings.Cut(strings.TrimRight(line, "\r\n"), ":")
-		if !ok || k != key || v != "" && v[0] != ' ' && v[0] != '\t' {
-			continue
-		}
-		if i := strings.Index(v, " #"); i >= 0 {
-			v = v[:i]
-		}
-		v = strings.TrimSpace(v)
-		if len(v) >= 2 && (v[0] == '\'' || v[0] == '"') && v[len(v)-1] == v[0] && !strings.ContainsAny(v[1:len(v)-1], "\\'\"") {
-			return v[1 : len(v)-1], true
-		}
-		if v == "" || strings.ContainsAny(v[:1], "'\"&*!|>{[%@`") {
-			return "", false
-		}
-		return v, true
+	rest, ok := topLine(data, key)
+	if !ok {
+		return "", false
 	}
-	return "", false
+	v := string(rest)
+	if i := strings.Index(v, " #"); i >= 0 {
+		v = v[:i]
+	}
+	v = strings.TrimSpace(v)
+	if len(v) >= 2 && (v[0] == '\'' || v[0] == '"') && v[len(v)-1] == v[0] && !strings.ContainsAny(v[1:len(v)-1], "\\'\"") {
+		return v[1 : len(v)-1], true
+	}
+	if v == "" || strings.ContainsAny(v[:1], "'\"&*!|>{[%@`") {
+		return "", false
+	}
+	return v, true
 }
 
 // FindRules lists rule files under the given files or directories, sorted.
