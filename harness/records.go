@@ -2,6 +2,8 @@ package harness
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/concordsec/concord/ast"
 	"github.com/concordsec/concord/portable"
@@ -51,20 +53,17 @@ func recordEvents(events []Event) ([]Event, ast.ErrorList) {
 	return out, errs
 }
 
-// sourcePos reads FILE:LINE back as a position (column 1).
+// sourcePos reads FILE:LINE (stream's Event.Source) back as a position
+// (column 1).
 func sourcePos(source string) ast.Pos {
-	var file string
-	var line int
-	for i := len(source) - 1; i >= 0; i-- {
-		if source[i] == ':' {
-			if _, err := fmt.Sscanf(source[i+1:], "%d", &line); err == nil {
-				file = source[:i]
-			}
-			break
-		}
-	}
-	if file == "" {
+	i := strings.LastIndexByte(source, ':')
+	if i < 0 {
 		return ast.Pos{File: source}
 	}
-	return ast.Pos{File: file, Line: line, Col: 1}
+	num, _, _ := strings.Cut(source[i+1:], "#") // FILE:LINE#ELEMENT
+	line, err := strconv.Atoi(num)
+	if err != nil {
+		return ast.Pos{File: source}
+	}
+	return ast.Pos{File: source[:i], Line: line, Col: 1}
 }
